@@ -1,0 +1,37 @@
+# pbm — every target sets itself up: a fresh clone needs only Python ≥ 3.11 and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+WS     := sample_data/2026-示例区
+
+.PHONY: demo test bench install clean sample-data lint
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,fast,charts]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The main job on the bundled workspace.  pbm exits 1 when it finds errors — which the demo
+# data contains on purpose — so only exit 2 (unreadable input / bad usage) fails the demo.
+demo: $(STAMP)
+	$(BIN)/python sample_data/demo.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+sample-data: $(STAMP)
+	$(BIN)/python sample_data/generate.py
+
+lint: $(STAMP)
+	$(BIN)/python -m pip install --quiet ruff
+	$(BIN)/ruff check pbm tests
+
+clean:
+	rm -rf $(VENV) pbm-out $(WS)/out .pytest_cache

@@ -1,0 +1,86 @@
+"""Header and label matching through the aliases of schemas/project.schema.json and
+schemas/indicator.schema.json (the single source of truth for field names)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from pbm.resources import load_schema
+
+PROJECT = "project"
+INDICATOR = "indicator"
+
+_UNIT_SUFFIX = re.compile(r"[(\[（【]([^()\[\]（）【】]*)[)\]）】]$")
+_PERIOD = re.compile(r"(\d{1,2}|[一二三四五六七八九十]+)\s*[-—–~至到]\s*(\d{1,2}|[一二三四五六七八九十]+)\s*月")
+_SPACES = re.compile(r"\s+")
+MONEY_UNITS = {"元", "万元", "亿元"}
+
+
+def normalise_label(text: object) -> tuple[str, str | None]:
+    """Key used for alias lookup, plus a unit written in brackets (``资金总额(万元)``).
+
+    NFKC, no whitespace or line breaks, no required-marks ``*``, no trailing colon,
+    ``1-9月`` style periods become ``1-N月``, lower case for English labels.
+    """
+    if text is None:
+        return "", None
+    value = unicodedata.normalize("NFKC", str(text))
+    value = _SPACES.sub("", value).replace("*", "").replace("★", "")
+    if value.startswith("其中"):
+        value = value[2:].lstrip(":：")
+    value = value.rstrip(":：")
+    unit = None
+    while True:
+        match = _UNIT_SUFFIX.search(value)
+        if not match:
+            break
+        inner = match.group(1)
+        if inner in MONEY_UNITS or inner in {"%", "分", "个", "人"} or not unit:
+            unit = unit or (inner if inner in MONEY_UNITS or inner == "%" else None)
+        value = value[: match.start()]
+    value = _PERIOD.sub("1-N月", value)
+    value = value.rstrip(":：")
+    return value.lower(), unit
+
+
+@cache
+def alias_table(kind: str) -> dict[str, str]:
+    """Normalised alias → canonical field name for ``project`` or ``indicator``."""
+    schema = load_schema(kind)
+    table: dict[str, str] = {}
+    for field_name, spec in schema["properties"].items():
+        for alias in [spec.get("title", ""), field_name, *spec.get("x-aliases", [])]:
+            key, _ = normalise_label(alias)
+            if key:
+                table.setdefault(key, field_name)
+    return table
+
+
+@cache
+def field_titles(kind: str) -> dict[str, str]:
+    """Canonical field name → the Chinese label pbm writes."""
+    return {name: spec.get("title", name) for name, spec in load_schema(kind)["properties"].items()}
+
+
+@cache
+def money_fields() -> frozenset[str]:
+    props = load_schema(PROJECT)["properties"]
+    return frozenset(name for name, spec in props.items() if spec.get("x-unit"))
+
+
+def match_label(text: object) -> tuple[str, str, str | None] | None:
+    """(kind, field, unit) for a header or form label, or None.
+
+    Indicator columns win over project fields when a label means both (e.g. 单位 is
+    计量单位 in an indicator grid).
+    """
+    key, unit = normalise_label(text)
+    if not key or len(key) > 40:
+        return None
+    for kind in (INDICATOR, PROJECT):
+        field_name = alias_table(kind).get(key)
+        if field_name:
+            return kind, field_name, unit
+    return None

@@ -1,0 +1,614 @@
+"""The one workbook reader (SPEC §3): both layouts, header aliases, fill-down, non-data rows,
+provenance on every value, and an account of every non-empty row (the monitor's 台账).
+
+Form layout (表单式): title, key–value cells, money block, then an indicator grid whose
+一级/二级 cells are merged vertically; one project per sheet.  List layout (清单式): one row
+per indicator (or per project) with the project columns repeated; header on rows 1–15,
+possibly two rows high.  Commands never read cells themselves; they get ``ProjectRecord``s.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from pbm.errors import PbmError
+from pbm.findings import Finding
+from pbm.workbook.fields import INDICATOR, PROJECT, alias_table, match_label, normalise_label
+from pbm.workbook.source import Limits, RawSheet, open_workbook
+
+FORM = "form"
+LIST = "list"
+
+# Kinds of rows in the account of a sheet (台账).
+ROW_INDICATOR = "indicator"
+ROW_PROJECT = "project"
+NON_DATA_KINDS = {
+    "title": "标题行", "header": "表头行", "field": "表头信息（项目要素）", "total": "合计/小计行",
+    "sub-item": "“其中”分项行", "instruction": "填报说明/备注行", "label-only": "仅含指标分类的空行",
+    "outside": "表格外文字", "hidden-sheet": "隐藏工作表", "skipped-sheet": "说明类工作表",
+}
+
+_SKIP_SHEET_NAMES = re.compile(r"(填报)?说明|instruction|readme|目录|下拉|字典|list|参数|选项|代码表",
+                               re.IGNORECASE)
+_TOTAL = re.compile(r"^(合计|小计|总计|总合计|累计|total)$", re.IGNORECASE)
+_INSTRUCTION = re.compile(r"^(注|说明|填报说明|填表说明|备注|附注|note)\s*[0-9一二三四五六七八九十、.:：]|"
+                          r"^(填报说明|填表说明)|请.{0,12}填写|^填表人|^填报人|^审核人|^单位负责人|^联系人[:：]")
+_TITLE = re.compile(r"(申报表|目标表|监控表|自评表|评价表|汇总表|明细表|情况表|清单)$")
+
+
+@dataclass(slots=True)
+class Cell:
+    """A raw value with its provenance: 1-based row and column of the sheet."""
+
+    value: Any
+    row: int
+    col: int
+
+    @property
+    def a1(self) -> str:
+        return f"{column_letter(self.col)}{self.row}"
+
+    @property
+    def text(self) -> str:
+        if self.value is None:
+            return ""
+        return unicodedata.normalize("NFKC", str(self.value)).strip()
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+
+@dataclass
+class IndicatorRecord:
+    row: int
+    cells: dict[str, Cell]
+    filled: set[str] = field(default_factory=set)  # fields filled down from a row above
+
+    def get(self, name: str) -> Cell | None:
+        return self.cells.get(name)
+
+    def text(self, name: str) -> str:
+        cell = self.cells.get(name)
+        return cell.text if cell else ""
+
+
+@dataclass
+class ProjectRecord:
+    file: str
+    sheet: str
+    layout: str
+    fields: dict[str, Cell]
+    indicators: list[IndicatorRecord]
+    units: dict[str, str] = field(default_factory=dict)  # field → unit from its label
+    first_row: int = 0
+    title: str = ""
+    extra: dict[str, Cell] = field(default_factory=dict)  # unrecognised list columns by header
+
+    def text(self, name: str) -> str:
+        cell = self.fields.get(name)
+        return cell.text if cell else ""
+
+    @property
+    def name(self) -> str:
+        return self.text("project_name")
+
+    @property
+    def department(self) -> str:
+        return self.text("department")
+
+
+@dataclass
+class RowAccount:
+    sheet: str
+    row: int
+    kind: str  # ROW_INDICATOR, ROW_PROJECT or a key of NON_DATA_KINDS
+    project: str | None = None
+
+
+@dataclass
+class SheetRead:
+    name: str
+    layout: str | None
+    projects: list[ProjectRecord]
+    rows: list[RowAccount]
+    findings: list[Finding]
+    header_row: int | None = None
+
+
+@dataclass
+class WorkbookRead:
+    file: str
+    path: Path
+    sha256: str
+    sheets: list[SheetRead]
+    findings: list[Finding]
+
+    @property
+    def projects(self) -> list[ProjectRecord]:
+        return [project for sheet in self.sheets for project in sheet.projects]
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        return self.findings + [f for sheet in self.sheets for f in sheet.findings]
+
+
+def column_letter(col: int) -> str:
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None = None) -> WorkbookRead:
+    """Read every project of one workbook.  Raises ``PbmError`` if the file is unreadable."""
+    name = display or str(path)
+    raw = open_workbook(Path(path), limits, name)
+    sheets: list[SheetRead] = []
+    for raw_sheet in raw.sheets:
+        sheets.append(_read_sheet(raw_sheet, name, limits))
+    return WorkbookRead(file=name, path=Path(path), sha256=raw.sha256, sheets=sheets, findings=[])
+
+
+def iter_workbook_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand files and folders (recursively), skipping ``~$`` lock files and hidden files."""
+    from pbm.workbook.source import WORKBOOK_SUFFIXES
+
+    found: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if any(part.startswith((".", "~$")) for part in rel.parts):
+                    continue
+                if child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES:
+                    found.append(child)
+        else:
+            if not path.exists():
+                raise PbmError("R-NOT-FOUND", file=str(path))
+            found.append(path)
+    return found
+
+
+# --------------------------------------------------------------------------- sheets
+
+def _nonempty(row: list[Any]) -> bool:
+    for value in row:
+        if value is not None and value != "" and not (isinstance(value, str) and not value.strip()):
+            return True
+    return False
+
+
+def _read_sheet(sheet: RawSheet, file: str, limits: Limits) -> SheetRead:
+    grid = _Grid(sheet)
+    nonempty_rows = [r for r, row in enumerate(sheet.rows) if _nonempty(row)]
+    findings: list[Finding] = []
+    if not sheet.visible or _SKIP_SHEET_NAMES.search(sheet.name):
+        kind = "hidden-sheet" if not sheet.visible else "skipped-sheet"
+        reason = "隐藏工作表 / hidden sheet" if not sheet.visible else "说明类工作表 / instructions sheet"
+        if nonempty_rows:
+            findings.append(Finding("R-SHEET-SKIPPED", "info", file=file, sheet=sheet.name,
+                                    params={"reason": reason}))
+        rows = [RowAccount(sheet.name, r + 1, kind) for r in nonempty_rows]
+        return SheetRead(sheet.name, None, [], rows, findings)
+    if not nonempty_rows:
+        return SheetRead(sheet.name, None, [], [], findings)
+
+    for r, c in sorted(sheet.formula_cells):
+        findings.append(Finding("R-FORMULA-NO-VALUE", "warning", file=file, sheet=sheet.name,
+                                cell=f"{column_letter(c + 1)}{r + 1}"))
+    header = _find_header(grid, max(limits.header_search_rows, 15), deep=80)
+    if header is None:
+        labels = _form_labels(grid, 0, min(len(sheet.rows), 80))
+        if "project_name" in labels and len(labels) >= 2:
+            # A form with its project block but no indicator grid: one project, no indicators.
+            return _read_form(grid, file, None, {}, nonempty_rows, findings)
+        findings.append(Finding("R-NO-HEADER", "error", file=file, sheet=sheet.name,
+                                params={"rows": max(limits.header_search_rows, 15)}))
+        rows = [RowAccount(sheet.name, r + 1, "outside") for r in nonempty_rows]
+        return SheetRead(sheet.name, None, [], rows, findings)
+    header_rows, columns, units = header
+    if any(f == "project_name" for f in columns.values()):
+        return _read_list(grid, file, header_rows, columns, units, nonempty_rows, findings)
+    return _read_form(grid, file, header_rows, (columns, units), nonempty_rows, findings)
+
+
+class _Grid:
+    """Random access to a sheet's cells with merged ranges resolved."""
+
+    def __init__(self, sheet: RawSheet):
+        self.sheet = sheet
+        self.rows = sheet.rows
+        self.height = len(sheet.rows)
+        self.width = max((len(r) for r in sheet.rows), default=0)
+        self.merged_into: dict[tuple[int, int], tuple[int, int]] = {}
+        self.merge_end: dict[tuple[int, int], tuple[int, int]] = {}
+        for (r0, c0), (r1, c1) in sheet.merged:
+            self.merge_end[(r0, c0)] = (r1, c1)
+            if (r1 - r0 + 1) * (c1 - c0 + 1) > 5000:
+                continue  # a whole-column merge: only its anchor matters
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        self.merged_into[(r, c)] = (r0, c0)
+
+    def value(self, r: int, c: int) -> Any:
+        if 0 <= r < self.height:
+            row = self.rows[r]
+            if 0 <= c < len(row):
+                value = row[c]
+                if (r, c) in self.sheet.formula_cells:
+                    return None
+                return None if value == "" else value
+        return None
+
+    def cell(self, r: int, c: int) -> Cell:
+        return Cell(self.value(r, c), r + 1, c + 1)
+
+    def text(self, r: int, c: int) -> str:
+        value = self.value(r, c)
+        return "" if value is None else unicodedata.normalize("NFKC", str(value)).strip()
+
+    def anchor(self, r: int, c: int) -> tuple[int, int]:
+        return self.merged_into.get((r, c), (r, c))
+
+
+def _row_labels(grid: _Grid, r: int) -> dict[int, tuple[str, str, str | None]]:
+    labels = {}
+    for c in range(grid.width):
+        value = grid.value(r, c)
+        if isinstance(value, str):
+            match = match_label(value)
+            if match:
+                labels[c] = match
+    return labels
+
+
+def _find_header(grid: _Grid, list_rows: int, deep: int):
+    """The indicator header (or project-list header): (rows, column → field, field → unit)."""
+    # An indicator grid anywhere in the first rows wins; a plain project list (no
+    # indicator columns) must have its header within the first ``list_rows`` rows.
+    candidates = []
+    for r in range(min(grid.height, deep)):
+        labels = _row_labels(grid, r)
+        indicator_fields = {f for kind, f, _ in labels.values() if kind == INDICATOR}
+        project_fields = {f for kind, f, _ in labels.values() if kind == PROJECT}
+        if ("name" in indicator_fields and len(indicator_fields) >= 2) or \
+                {"level1", "target"} <= indicator_fields:
+            candidates = [(r, labels)]
+            break
+        if not candidates and r < list_rows and "project_name" in project_fields and \
+                len(project_fields) >= 2 and _looks_like_table_header(grid, r, labels):
+            candidates.append((r, labels))
+    for r, labels in candidates[:1]:
+        columns = {c: f for c, (_, f, _) in labels.items()}
+        units = {f: u for _, f, u in labels.values() if u}
+        rows = [r]
+        # A two-row header with the indicator labels in the second row
+        # (项目名称 merged over two rows beside 绩效指标 over 一级|二级|三级).
+        below = _row_labels(grid, r + 1) if r + 1 < grid.height else {}
+        if below and len(below) >= 2 and _looks_like_table_header(grid, r + 1, below):
+            for c, (_, f, u) in below.items():
+                columns[c] = f
+                if u:
+                    units.setdefault(f, u)
+            return _dedupe([r, r + 1], columns, units)
+        if r > 0:
+            above = _row_labels(grid, r - 1)
+            if above and _looks_like_table_header(grid, r - 1, above):
+                for c, (_, f, u) in above.items():
+                    if c not in columns and grid.value(r, c) is None:
+                        columns[c] = f
+                        if u:
+                            units.setdefault(f, u)
+                rows.insert(0, r - 1)
+        return _dedupe(rows, columns, units)
+    return None
+
+
+def _dedupe(rows, columns, units):
+    """Drop a field mapped twice: keep its first column."""
+    seen: set[str] = set()
+    for c in sorted(columns):
+        if columns[c] in seen:
+            del columns[c]
+        else:
+            seen.add(columns[c])
+    return rows, columns, units
+
+
+def _looks_like_table_header(grid: _Grid, r: int, labels: dict) -> bool:
+    """A header row is mostly labels; a form's key–value row alternates label and value."""
+    filled = [c for c in range(grid.width) if grid.value(r, c) is not None]
+    return bool(filled) and len(labels) >= max(2, (len(filled) + 1) // 2) and \
+        not all(grid.value(r, c + 1) is not None and (c + 1) not in labels for c in labels)
+
+
+# --------------------------------------------------------------------------- classification
+
+def _classify_text_row(grid: _Grid, r: int) -> str | None:
+    texts = [grid.text(r, c) for c in range(grid.width) if grid.value(r, c) is not None]
+    if not texts:
+        return None
+    first = texts[0].replace(" ", "")
+    for text in texts[:3]:
+        compact = text.replace(" ", "").rstrip(":：")
+        if _TOTAL.match(compact):
+            return "total"
+    if first.startswith("其中") and len(texts) <= 6 and not match_label(texts[0]):
+        return "sub-item"
+    if _INSTRUCTION.search(first):
+        return "instruction"
+    return None
+
+
+# --------------------------------------------------------------------------- form layout
+
+def _form_labels(grid: _Grid, start: int, stop: int) -> dict[str, tuple[Cell, str | None]]:
+    """Key–value pairs: a project label and the value to its right (or below it)."""
+    found: dict[str, tuple[Cell, str | None]] = {}
+    project_aliases = alias_table(PROJECT)
+    for r in range(start, stop):
+        for c in range(grid.width):
+            value = grid.value(r, c)
+            if not isinstance(value, str):
+                continue
+            key, unit = normalise_label(value)
+            field_name = project_aliases.get(key)
+            if field_name is None:
+                # "填报单位：交通局" / "金额单位：元" — a label with its value in the same cell.
+                inline = _INLINE.match(unicodedata.normalize("NFKC", value).strip())
+                if inline:
+                    key, unit = normalise_label(inline.group(1))
+                    field_name = project_aliases.get(key)
+                    if field_name and inline.group(2).strip() and \
+                            (field_name not in found or found[field_name][0].empty):
+                        found[field_name] = (Cell(inline.group(2).strip(), r + 1, c + 1), unit)
+                continue
+            if field_name in found and not found[field_name][0].empty:
+                continue
+            found[field_name] = (_value_beside(grid, r, c), unit)
+    return found
+
+
+_INLINE = re.compile(r"^([^:：]{1,16})[:：]\s*(.*)$")
+
+
+def _is_label(value: Any) -> bool:
+    return isinstance(value, str) and match_label(value) is not None
+
+
+def _value_beside(grid: _Grid, r: int, c: int) -> Cell:
+    end_r, end_c = grid.merge_end.get((r, c), (r, c))
+    for cc in range(end_c + 1, grid.width):
+        value = grid.value(r, cc)
+        if value is None:
+            continue
+        if _is_label(value) or (isinstance(value, str) and _INLINE.match(value.strip())
+                                and match_label(value.split("：")[0].split(":")[0])):
+            break
+        return grid.cell(r, cc)
+    # Money blocks often put labels in one row and values in the row below.
+    below = grid.value(end_r + 1, c)
+    if below is not None and not _is_label(below):
+        return grid.cell(end_r + 1, c)
+    return Cell(None, r + 1, end_c + 2)
+
+
+def _read_form(grid: _Grid, file: str, header_rows, header, nonempty_rows, findings) -> SheetRead:
+    sheet = grid.sheet.name
+    accounts: dict[int, str] = {}
+    first_header = header_rows[0] if header_rows else grid.height
+    title = ""
+    for r in nonempty_rows:
+        if r >= first_header:
+            break
+        texts = [grid.text(r, c) for c in range(grid.width) if grid.value(r, c) is not None]
+        if len(texts) == 1 and not _is_label(texts[0]) and not title and \
+                (_TITLE.search(texts[0]) or r == nonempty_rows[0]):
+            title = texts[0]
+            accounts[r] = "title"
+    labels = _form_labels(grid, 0, first_header)
+    indicators: list[IndicatorRecord] = []
+    grid_end = first_header
+    if header_rows:
+        columns, units = header
+        for r in header_rows:
+            accounts[r] = "header"
+        indicators, grid_end = _read_indicator_rows(grid, header_rows[-1] + 1, columns, accounts,
+                                                    stop_at_project_label=True)
+    else:
+        units = {}
+    # Key–value rows after the grid (审核意见 blocks, 填报日期 …) belong to the project too.
+    tail = _form_labels(grid, grid_end, grid.height)
+    for name, pair in tail.items():
+        labels.setdefault(name, pair)
+    fields = {name: cell for name, (cell, _) in labels.items()}
+    field_units = {name: unit for name, (_, unit) in labels.items() if unit}
+    field_units.update({f: u for f, u in units.items()})
+    money_note = fields.pop("money_unit", None)
+    if money_note is not None:
+        note = money_note.text.replace(" ", "")
+        for unit in ("亿元", "万元", "元"):
+            if note.startswith(unit) or note.endswith(unit):
+                field_units["money"] = unit
+                break
+    label_rows = {cell.row - 1 for cell in fields.values()}
+    for r in nonempty_rows:
+        if r in accounts:
+            continue
+        kind = _classify_text_row(grid, r)
+        if kind is None:
+            kind = "field" if (r in label_rows or _row_has_label(grid, r)) else "outside"
+        accounts[r] = kind
+    project = ProjectRecord(file=file, sheet=sheet, layout=FORM, fields=fields,
+                            indicators=indicators, units=field_units,
+                            first_row=(nonempty_rows[0] + 1) if nonempty_rows else 1, title=title)
+    name = project.name or None
+    rows = [RowAccount(sheet, r + 1, accounts[r], name) for r in nonempty_rows]
+    return SheetRead(sheet, FORM, [project], rows, findings,
+                     header_row=header_rows[-1] + 1 if header_rows else None)
+
+
+def _row_has_label(grid: _Grid, r: int) -> bool:
+    return any(_is_label(grid.value(r, c)) for c in range(grid.width))
+
+
+_INDICATOR_CONTENT = ("name", "target", "unit", "weight", "actual", "score", "nature",
+                      "expected_actual")
+
+
+def _read_indicator_rows(grid: _Grid, start: int, columns: dict[int, str], accounts: dict,
+                         stop_at_project_label: bool) -> tuple[list[IndicatorRecord], int]:
+    """Indicator rows of a form's grid, with 一级/二级 filled down (merged or blank cells)."""
+    records: list[IndicatorRecord] = []
+    carry: dict[str, Cell] = {}
+    project_aliases = alias_table(PROJECT)
+    r = start
+    while r < grid.height:
+        if not _nonempty(grid.rows[r]):
+            r += 1
+            continue
+        first_texts = [grid.text(r, c) for c in range(min(grid.width, 3)) if grid.value(r, c)]
+        if stop_at_project_label and first_texts:
+            key, _ = normalise_label(first_texts[0])
+            if key in project_aliases and not any(
+                    f in ("name", "target") and grid.value(r, c) is not None
+                    for c, f in columns.items()):
+                break
+        kind = _classify_text_row(grid, r)
+        if kind is not None:
+            accounts[r] = kind
+            r += 1
+            continue
+        cells = {f: grid.cell(r, c) for c, f in columns.items()}
+        record = IndicatorRecord(row=r + 1, cells={f: cell for f, cell in cells.items()})
+        for level in ("level1", "level2"):
+            cell = cells.get(level)
+            if cell is not None and not cell.empty:
+                carry[level] = cell
+                if level == "level1":
+                    carry.pop("level2", None)
+            elif level in carry:
+                record.cells[level] = carry[level]
+                record.filled.add(level)
+        if not any(f in cells and not cells[f].empty for f in _INDICATOR_CONTENT):
+            accounts[r] = "label-only"
+            r += 1
+            continue
+        accounts[r] = ROW_INDICATOR
+        records.append(record)
+        r += 1
+    return records, r
+
+
+# --------------------------------------------------------------------------- list layout
+
+_PROJECT_KEY = ("project_code", "project_name", "department")
+
+
+def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_rows,
+               findings) -> SheetRead:
+    sheet = grid.sheet.name
+    accounts: dict[int, str] = {}
+    for r in header_rows:
+        accounts[r] = "header"
+    for r in nonempty_rows:
+        if r >= header_rows[0]:
+            break
+        accounts[r] = "title"
+    indicator_columns = {c: f for c, f in columns.items() if f in alias_table_fields(INDICATOR)}
+    project_columns = {c: f for c, f in columns.items() if c not in indicator_columns}
+    has_indicators = "name" in indicator_columns.values() or "target" in indicator_columns.values()
+    mapped = set(columns)
+    header_texts = {c: grid.text(header_rows[-1], c) or grid.text(header_rows[0], c)
+                    for c in range(grid.width) if c not in mapped}
+    extra_columns = {c: t for c, t in header_texts.items() if t}
+
+    projects: dict[tuple, ProjectRecord] = {}
+    previous: dict[str, Cell] = {}
+    carry: dict[str, Cell] = {}
+    current_key: tuple | None = None
+    for r in range(header_rows[-1] + 1, grid.height):
+        if not _nonempty(grid.rows[r]):
+            continue
+        kind = _classify_text_row(grid, r)
+        if kind is not None:
+            accounts[r] = kind
+            continue
+        fields = {f: grid.cell(r, c) for c, f in project_columns.items()}
+        # Blank project cells (merged down in exports) repeat the row above.
+        for name in list(fields):
+            if fields[name].empty and name in previous and grid.anchor(r, _col_of(project_columns, name)) != (r, _col_of(project_columns, name)):
+                fields[name] = previous[name]
+            elif fields[name].empty and name in _PROJECT_KEY and name in previous and has_indicators:
+                fields[name] = previous[name]
+        key = tuple(fields[k].text if k in fields else "" for k in _PROJECT_KEY)
+        if not any(key):
+            if has_indicators and current_key is not None:
+                key = current_key
+            else:
+                accounts[r] = "outside"
+                continue
+        project = projects.get(key)
+        if project is None:
+            project = ProjectRecord(file=file, sheet=sheet, layout=LIST, fields={},
+                                    indicators=[], units=dict(units), first_row=r + 1)
+            projects[key] = project
+        for name, cell in fields.items():
+            if not cell.empty and name not in project.fields:
+                project.fields[name] = cell
+        for c, header_text in extra_columns.items():
+            cell = grid.cell(r, c)
+            if not cell.empty and header_text not in project.extra:
+                project.extra[header_text] = cell
+        if key != current_key:
+            carry = {}
+        current_key = key
+        previous = {**previous, **{k: v for k, v in fields.items() if not v.empty}}
+        if has_indicators:
+            cells = {f: grid.cell(r, c) for c, f in indicator_columns.items()}
+            record = IndicatorRecord(row=r + 1, cells=cells)
+            for level in ("level1", "level2"):
+                cell = cells.get(level)
+                if cell is not None and not cell.empty:
+                    carry[level] = cell
+                    if level == "level1":
+                        carry.pop("level2", None)
+                elif level in carry:
+                    record.cells[level] = carry[level]
+                    record.filled.add(level)
+            if not any(f in cells and not cells[f].empty for f in _INDICATOR_CONTENT):
+                accounts[r] = ROW_PROJECT
+                continue
+            project.indicators.append(record)
+            accounts[r] = ROW_INDICATOR
+        else:
+            accounts[r] = ROW_PROJECT
+    by_row_project = {}
+    for project in projects.values():
+        for record in project.indicators:
+            by_row_project[record.row - 1] = project.name
+    rows = []
+    for r in nonempty_rows:
+        kind = accounts.get(r, "outside")
+        rows.append(RowAccount(sheet, r + 1, kind, by_row_project.get(r)))
+    return SheetRead(sheet, LIST, list(projects.values()), rows, findings,
+                     header_row=header_rows[-1] + 1)
+
+
+def _col_of(columns: dict[int, str], name: str) -> int:
+    for c, f in columns.items():
+        if f == name:
+            return c
+    return -1
+
+
+def alias_table_fields(kind: str) -> set[str]:
+    return set(alias_table(kind).values())

@@ -1,0 +1,236 @@
+"""Open a workbook file safely and return its sheets as grids of raw cell values.
+
+Cell values come from python-calamine (each cell keeps its own type); CSV files are
+decoded as UTF-8 or GBK.  Before anything is parsed the file is checked against the
+configured size and compression limits (zip bombs) and for encryption, so a bad file
+becomes one clear ``PbmError`` instead of a traceback or a hung process.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pbm.errors import PbmError
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_mb: float = 100
+    max_uncompressed_mb: float = 1000
+    max_zip_ratio: float = 200
+    header_search_rows: int = 15
+
+    @classmethod
+    def from_config(cls, section: dict[str, Any] | None) -> "Limits":
+        section = section or {}
+        return cls(**{k: section[k] for k in cls.__dataclass_fields__ if k in section})
+
+
+@dataclass
+class RawSheet:
+    """One sheet: ``rows[r][c]`` is the raw value of the cell at 0-based (r, c) from A1."""
+
+    name: str
+    visible: bool
+    rows: list[list[Any]]
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)  # formulas without a value
+
+
+@dataclass
+class RawWorkbook:
+    path: Path
+    sha256: str
+    sheets: list[RawSheet]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = None) -> RawWorkbook:
+    """Read every sheet of ``path``.  Raises ``PbmError`` (R-UNREADABLE, R-TOO-LARGE, R-EMPTY)."""
+    name = display or str(path)
+    if not path.is_file():
+        raise PbmError("R-NOT-FOUND", file=name)
+    size = path.stat().st_size
+    if size > limits.max_file_mb * 1024 * 1024:
+        raise PbmError("R-TOO-LARGE", file=name,
+                       reason=f"{size / 1048576:.1f} MB > {limits.max_file_mb} MB")
+    if size == 0:
+        raise PbmError("R-UNREADABLE", file=name, reason="文件为空 (0 字节) / empty file")
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        sheets = [_read_csv(path, name)]
+    elif head.startswith(_ZIP_MAGIC):
+        formula_cells = _check_zip(path, name, limits)
+        sheets = _read_calamine(path, name, formula_cells)
+    elif head == _OLE_MAGIC:
+        if _is_encrypted_ole(path):
+            raise PbmError("R-UNREADABLE", file=name,
+                           reason="工作簿已加密（设置了打开密码） / the workbook is encrypted")
+        sheets = _read_calamine(path, name, {})
+    elif suffix in {".xlsx", ".xlsm", ".xls"}:
+        raise PbmError("R-UNREADABLE", file=name,
+                       reason="不是 Excel 工作簿（文件内容与扩展名不符） / not an Excel workbook")
+    else:
+        raise PbmError("R-UNREADABLE", file=name,
+                       reason=f"不支持的文件类型 {suffix or '(无扩展名)'} / unsupported file type")
+    if not any(any(_has_value(v) for v in row) for sheet in sheets for row in sheet.rows):
+        raise PbmError("R-EMPTY", file=name)
+    return RawWorkbook(path=path, sha256=file_sha256(path), sheets=sheets)
+
+
+def _has_value(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+def _check_zip(path: Path, name: str, limits: Limits) -> dict[str, set[tuple[int, int]]]:
+    """Refuse zip bombs and truncated archives; find formulas stored without a value."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise PbmError("R-UNREADABLE", file=name,
+                       reason="文件已损坏或不完整（压缩包无法打开） / truncated or damaged file") from None
+    with archive:
+        infos = archive.infolist()
+        total = sum(info.file_size for info in infos)
+        if total > limits.max_uncompressed_mb * 1024 * 1024:
+            raise PbmError("R-TOO-LARGE", file=name,
+                           reason=f"解压后 {total / 1048576:.0f} MB > {limits.max_uncompressed_mb} MB")
+        for info in infos:
+            if info.compress_size and info.file_size / info.compress_size > limits.max_zip_ratio \
+                    and info.file_size > 10 * 1024 * 1024:
+                raise PbmError("R-TOO-LARGE", file=name,
+                               reason=f"{info.filename} 压缩比 {info.file_size // info.compress_size}:1")
+        names = {info.filename for info in infos}
+        if "xl/workbook.xml" not in names:
+            raise PbmError("R-UNREADABLE", file=name,
+                           reason="压缩包里没有 Excel 工作簿内容 / a zip file, but not an Excel workbook")
+        try:
+            return _formulas_without_value(archive)
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            raise PbmError("R-UNREADABLE", file=name,
+                           reason=f"文件已损坏或不完整 / truncated or damaged file ({exc})") from None
+
+
+_SHEET_REL = re.compile(rb'<sheet [^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"')
+_REL = re.compile(rb'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"|'
+                  rb'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
+_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*?>\s*<f[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+
+
+def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, set[tuple[int, int]]]:
+    """Sheet name → 0-based (row, col) of formula cells that carry no cached value.
+
+    Only sheets whose XML contains a formula at all are scanned cell by cell.
+    """
+    import html
+
+    workbook_xml = archive.read("xl/workbook.xml")
+    rels_xml = archive.read("xl/_rels/workbook.xml.rels") if \
+        "xl/_rels/workbook.xml.rels" in archive.namelist() else b""
+    targets = {}
+    for match in _REL.finditer(rels_xml):
+        rel_id, target = (match.group(1), match.group(2)) if match.group(1) else \
+            (match.group(4), match.group(3))
+        targets[rel_id] = target.decode()
+    found: dict[str, set[tuple[int, int]]] = {}
+    for match in _SHEET_REL.finditer(workbook_xml):
+        sheet_name = html.unescape(match.group(1).decode("utf-8"))
+        target = targets.get(match.group(2).decode(), "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if member not in archive.namelist():
+            continue
+        data = archive.read(member)
+        if b"<f" not in data:
+            continue
+        cells = set()
+        for cell in _FORMULA_CELL.finditer(data):
+            cells.add((int(cell.group(2)) - 1, column_index(cell.group(1).decode())))
+        if cells:
+            found[sheet_name] = cells
+    return found
+
+
+def column_index(letters: str) -> int:
+    """'A' → 0, 'AB' → 27."""
+    index = 0
+    for char in letters:
+        index = index * 26 + (ord(char) - 64)
+    return index - 1
+
+
+def _is_encrypted_ole(path: Path) -> bool:
+    # An encrypted .xlsx is an OLE container holding an "EncryptedPackage" stream.
+    with path.open("rb") as handle:
+        data = handle.read(1 << 20)
+    return "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data
+
+
+def _read_calamine(path: Path, name: str, formula_cells: dict) -> list[RawSheet]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for meta in workbook.sheets_metadata:
+            if "WorkSheet" not in str(meta.typ):
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = list(sheet.merged_cell_ranges or [])
+            sheets.append(RawSheet(name=meta.name, visible=str(meta.visible).rsplit(".", 1)[-1] == "Visible",
+                                   rows=rows, merged=merged,
+                                   formula_cells=formula_cells.get(meta.name, set())))
+        return sheets
+    except PbmError:
+        raise
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        text = str(exc)
+        if "password" in text.lower() or "encrypt" in text.lower():
+            reason = "工作簿已加密 / the workbook is encrypted"
+        else:
+            reason = f"文件已损坏或不完整 / damaged or truncated file ({text[:120]})"
+        raise PbmError("R-UNREADABLE", file=name, reason=reason) from None
+
+
+def _read_csv(path: Path, name: str) -> RawSheet:
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise PbmError("R-UNREADABLE", file=name, reason="不是文本 CSV 文件 / not a text CSV file")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise PbmError("R-UNREADABLE", file=name,
+                       reason="无法识别文件编码（应为 UTF-8 或 GBK） / unknown encoding")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    width = max((len(r) for r in rows), default=0)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    return RawSheet(name=path.stem, visible=True, rows=rows)

@@ -1,0 +1,175 @@
+"""The one xlsx writer for pbm's outputs: XlsxWriter directly, Format objects made once,
+submitted text written inert (never a formula), atomic replace, one writer per folder."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterator
+
+from pbm.errors import PbmError
+
+FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "error": "#FFC7CE",
+         "warning": "#FFEB9C", "info": "#DDEBF7"}
+FIXED_CREATED = dt.datetime(2026, 1, 1)  # document property: keeps repeated runs byte-comparable
+
+
+@dataclass
+class Sheet:
+    name: str
+    columns: list[str]
+    rows: list[list[Any]]
+    widths: dict[int, float] = field(default_factory=dict)
+    row_fills: list[str | None] | None = None  # per-row key of FILLS
+    number_formats: dict[int, str] = field(default_factory=dict)  # column → Excel number format
+    freeze: bool = True
+    autofilter: bool = True
+
+
+def write_xlsx(path: Path, sheets: list[Sheet]) -> Path:
+    """Write ``sheets`` to ``path`` atomically (temporary file in the same folder, then rename)."""
+    import xlsxwriter
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=".~pbm-", suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        workbook = xlsxwriter.Workbook(temp_name, {
+            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "nan_inf_to_errors": True})
+        workbook.set_properties({"created": FIXED_CREATED, "author": "pbm"})
+        header = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1,
+                                      "text_wrap": True, "valign": "vcenter"})
+        formats: dict[tuple[str | None, str | None], Any] = {}
+
+        def fmt(fill: str | None, number: str | None):
+            key = (fill, number)
+            if key not in formats:
+                spec: dict[str, Any] = {}
+                if fill:
+                    spec["bg_color"] = FILLS[fill]
+                if number:
+                    spec["num_format"] = number
+                formats[key] = workbook.add_format(spec) if spec else None
+            return formats[key]
+
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        for sheet in sheets:
+            ws = workbook.add_worksheet(sheet.name[:31])
+            for col, title in enumerate(sheet.columns):
+                ws.write_string(0, col, str(title), header)
+                ws.set_column(col, col, sheet.widths.get(col, _width(title)))
+            for r, row in enumerate(sheet.rows, start=1):
+                fill = sheet.row_fills[r - 1] if sheet.row_fills else None
+                for col, value in enumerate(row):
+                    cell_format = fmt(fill, sheet.number_formats.get(col))
+                    _write_cell(ws, r, col, value, cell_format, date_format)
+            if sheet.freeze and sheet.columns:
+                ws.freeze_panes(1, 0)
+            if sheet.autofilter and sheet.columns and sheet.rows:
+                ws.autofilter(0, 0, len(sheet.rows), len(sheet.columns) - 1)
+        workbook.close()
+        os.replace(temp_name, path)
+    except PbmError:
+        _unlink(temp_name)
+        raise
+    except OSError as exc:
+        _unlink(temp_name)
+        raise PbmError("CLI-WRITE-FAILED", file=str(path), reason=str(exc)) from None
+    except BaseException:
+        _unlink(temp_name)
+        raise
+    return path
+
+
+def _width(title: Any) -> float:
+    text = str(title)
+    return max(8.0, min(40.0, sum(2 if ord(ch) > 255 else 1 for ch in text) + 2))
+
+
+def _write_cell(ws, row: int, col: int, value: Any, cell_format, date_format) -> None:
+    if value is None or value == "":
+        if cell_format is not None:
+            ws.write_blank(row, col, None, cell_format)
+        return
+    if isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否", cell_format)
+    elif isinstance(value, Decimal):
+        ws.write_number(row, col, float(value), cell_format)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, cell_format)
+    elif isinstance(value, (dt.date, dt.datetime)):
+        ws.write_datetime(row, col, value if isinstance(value, dt.datetime)
+                          else dt.datetime(value.year, value.month, value.day),
+                          cell_format or date_format)
+    else:
+        # write_string never creates a formula: "=1+1", "+86", "@x" stay text.
+        ws.write_string(row, col, str(value), cell_format)
+
+
+def _unlink(name: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+
+
+@contextlib.contextmanager
+def output_lock(folder: Path) -> Iterator[Path]:
+    """Refuse a second pbm run writing the same output folder at the same time."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = folder / ".pbm.lock"
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            break
+        except FileExistsError:
+            if _stale(lock):
+                _unlink(str(lock))
+                continue
+            raise PbmError("CLI-OUTPUT-BUSY", file=str(folder), lock=str(lock)) from None
+    else:
+        raise PbmError("CLI-OUTPUT-BUSY", file=str(folder), lock=str(lock))
+    try:
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+        yield folder
+    finally:
+        _unlink(str(lock))
+
+
+def _stale(lock: Path) -> bool:
+    try:
+        pid = int(lock.read_text().strip() or "0")
+    except (OSError, ValueError):
+        return True
+    if pid <= 0:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    except OSError:
+        return True
+    return False
+
+
+def safe_filename(name: str, default: str = "未命名") -> str:
+    """A file name from a department or project name that cannot leave its folder."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", str(name or "")).strip()
+    text = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text)
+    text = text.replace("..", "_").strip(" .")
+    if text.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                                      *(f"LPT{i}" for i in range(1, 10))}:
+        text = f"_{text}"
+    return text[:80] or default

@@ -1,0 +1,112 @@
+"""The reader on realistic workbooks: form layout with merged cells, list layout, CSV."""
+
+from __future__ import annotations
+
+import xlsxwriter
+
+from pbm.workbook.reader import read_workbook
+from tests.builders import good_project, write_csv, write_form_workbook, write_list_workbook
+
+
+def test_form_layout_fields_indicators_and_provenance(tmp_path):
+    path = write_form_workbook(tmp_path / "交通.xlsx", [good_project()])
+    workbook = read_workbook(path, display="交通.xlsx")
+    sheet = next(s for s in workbook.sheets if s.name == "项目1")
+    assert sheet.layout == "form"
+    [project] = sheet.projects
+    assert project.name == "乡村道路养护项目"
+    assert project.fields["project_name"].a1 == "B3"
+    assert project.fields["department"].value == "交通运输局"
+    assert project.fields["total_funds"].value == 150
+    assert project.fields["total_funds"].a1 == "B8"
+    assert project.fields["fiscal_funds"].a1 == "D8"
+    assert project.fields["implementing_unit"].value == "县公路养护中心"
+    assert project.title == "2026年项目支出绩效目标申报表"
+    assert len(project.indicators) == 6
+    second = project.indicators[1]
+    # 一级指标 is merged vertically over four rows: filled down, provenance kept at A12.
+    assert second.cells["level1"].value == "产出指标"
+    assert second.cells["level1"].a1 == "A12"
+    assert "level1" in second.filled
+    assert second.cells["target"].a1 == "E13"
+    assert second.cells["target"].value == "85%"
+
+
+def test_instruction_and_hidden_sheets_are_skipped_with_info(tmp_path):
+    path = write_form_workbook(tmp_path / "f.xlsx", [good_project()], hidden=good_project("作废"))
+    workbook = read_workbook(path)
+    assert [p.name for p in workbook.projects] == ["乡村道路养护项目"]
+    skipped = [f for f in workbook.all_findings if f.code == "R-SHEET-SKIPPED"]
+    assert {f.sheet for f in skipped} == {"填报说明", "旧版"}
+    assert all(f.severity == "info" for f in skipped)
+
+
+def test_list_layout_groups_rows_by_project_and_recognises_total(tmp_path):
+    projects = [good_project(), good_project("危桥改造", code="P2026002")]
+    path = write_list_workbook(tmp_path / "list.xlsx", projects, total_row=True)
+    workbook = read_workbook(path)
+    [sheet] = workbook.sheets
+    assert sheet.layout == "list"
+    assert sheet.header_row == 2
+    assert [p.name for p in workbook.projects] == ["乡村道路养护项目", "危桥改造"]
+    assert [len(p.indicators) for p in workbook.projects] == [6, 6]
+    kinds = {a.row: a.kind for a in sheet.rows}
+    assert kinds[1] == "title" and kinds[2] == "header" and kinds[15] == "total"
+    assert sum(1 for k in kinds.values() if k == "indicator") == 12
+    assert workbook.projects[1].fields["project_code"].a1 == "A9"
+    assert workbook.projects[0].units["total_funds"] == "万元"
+
+
+def test_two_row_merged_header_below_a_title_at_row_12(tmp_path):
+    path = tmp_path / "two.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("导出")
+    sheet.merge_range(0, 0, 2, 7, "某县2026年项目支出绩效目标表（预算管理一体化系统导出）")
+    for r in range(3, 11):
+        sheet.write_string(r, 0, f"说明行{r}：本表由系统导出")  # text above the table
+    top = 11  # header starts on row 12
+    for col, text in enumerate(["项目编码", "项目名称", "主管部门", "资金总额(万元)"]):
+        sheet.merge_range(top, col, top + 1, col, text)
+    sheet.merge_range(top, 4, top, 6, "绩效指标")
+    for col, text in zip((4, 5, 6), ("一级指标", "二级指标", "三级指标")):
+        sheet.write_string(top + 1, col, text)
+    sheet.write_string(top + 1, 7, "指标值")
+    sheet.write_row(top + 2, 0, ["X001", "农村饮水", "水利局", 480, "产出指标", "数量指标", "受益人口", "≥52000人"])
+    sheet.write_row(top + 3, 0, ["X001", "农村饮水", "水利局", 480, None, "质量指标", "水质达标率", "≥95%"])
+    workbook.close()
+    read = read_workbook(path)
+    [project] = read.projects
+    assert read.sheets[0].header_row == 13
+    assert project.name == "农村饮水"
+    assert project.fields["total_funds"].value == 480
+    assert [i.text("name") for i in project.indicators] == ["受益人口", "水质达标率"]
+    assert project.indicators[1].text("level1") == "产出指标"  # blank 一级 filled down
+    assert project.indicators[1].cells["target"].a1 == "H15"
+
+
+def test_gbk_csv_is_detected_and_read(tmp_path):
+    path = write_csv(tmp_path / "应急.csv", [good_project("应急物资储备")], encoding="gbk")
+    read = read_workbook(path)
+    [project] = read.projects
+    assert project.name == "应急物资储备"
+    assert project.department == "交通运输局"
+    assert len(project.indicators) == 6
+    assert project.indicators[0].cells["name"].a1 == "M2"
+
+
+def test_utf8_csv_with_bom(tmp_path):
+    path = write_csv(tmp_path / "u.csv", [good_project("城乡低保")], encoding="utf-8-sig")
+    assert read_workbook(path).projects[0].name == "城乡低保"
+
+
+def test_every_nonempty_row_is_accounted_for(tmp_path):
+    path = write_form_workbook(tmp_path / "f.xlsx", [good_project()])
+    read = read_workbook(path)
+    sheet = next(s for s in read.sheets if s.name == "项目1")
+    import python_calamine
+
+    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("项目1") \
+        .to_python(skip_empty_area=False)
+    nonempty = [i + 1 for i, row in enumerate(rows) if any(v not in ("", None) for v in row)]
+    assert [a.row for a in sheet.rows] == nonempty
+    assert sum(1 for a in sheet.rows if a.kind == "indicator") == 6
