@@ -1,0 +1,69 @@
+"""The ``pbm`` command: a thin typer app; each command lives in its own module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from pbm import __version__
+from pbm.cli import common
+
+app = typer.Typer(
+    name="pbm",
+    help="预算绩效管理工具 pbm — budget performance management on spreadsheet workbooks.\n\n"
+         "目标审核 validate · 运行监控 monitor · 抽评 sample · 评分复核 score · 文书 report",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pbm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    lang: Optional[str] = typer.Option(None, "--lang", help="消息语言 zh|en（默认取 PBM_LANG）"),
+    workspace: Optional[Path] = typer.Option(None, "--workspace", "-w",
+                                             help="工作区文件夹（默认向上查找 pbm.toml）"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="只输出结果，不显示进度"),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="显示版本"),
+) -> None:
+    """pbm — 预算绩效管理 on workbooks."""
+    common.STATE.lang = lang if lang in ("zh", "en") else common.default_lang()
+    common.STATE.workspace = workspace
+    common.STATE.quiet = quiet
+
+
+def _register() -> None:
+    from pbm.cli import config_cmd, init_cmd, template_cmd, validate_cmd
+
+    for module in (init_cmd, config_cmd, template_cmd, validate_cmd):
+        module.register(app)
+    for name in ("monitor_cmd", "sample_cmd", "score_cmd", "report_cmd"):
+        try:
+            module = __import__(f"pbm.cli.{name}", fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"pbm.cli.{name}":
+                raise
+            continue
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

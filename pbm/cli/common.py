@@ -1,0 +1,116 @@
+"""Shared pieces of the command line: language, workspace/config, consoles, error handling."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import typer
+
+from pbm.errors import ExitStatus, PbmError
+
+
+@dataclass
+class State:
+    lang: str = "zh"
+    workspace: Path | None = None
+    quiet: bool = False
+
+
+STATE = State()
+
+
+def default_lang() -> str:
+    """--lang, else PBM_LANG, else the locale (zh unless the locale is English)."""
+    env = os.environ.get("PBM_LANG", "").lower()
+    if env in ("zh", "en"):
+        return env
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "en" if value.lower().startswith("en") else "zh"
+    return "zh"
+
+
+def stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def stdout_console():
+    from rich.console import Console
+
+    return Console(soft_wrap=True, highlight=False)
+
+
+def t(zh: str, en: str) -> str:
+    """A short interface text in the current language."""
+    return en if STATE.lang == "en" else zh
+
+
+def load_config(overrides: dict[str, Any] | None = None):
+    from pbm.config import load_config as _load
+
+    return _load(STATE.workspace, overrides=overrides)
+
+
+def print_json(data: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+    sys.stdout.flush()
+
+
+def _json_default(value: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def fail(error: PbmError) -> None:
+    """One clear line on stderr and exit 2 — never a traceback for a bad input."""
+    console = stderr_console()
+    console.print(f"[bold red]{t('错误', 'error')}[/]: {error.message(STATE.lang)}", markup=True,
+                  highlight=False)
+    raise typer.Exit(int(ExitStatus.BAD_INPUT))
+
+
+def handle_errors(func: Callable) -> Callable:
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except PbmError as error:
+            fail(error)
+        except KeyboardInterrupt:
+            stderr_console().print(t("已中断", "interrupted"))
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as error:  # a bug, not a bad input: one line, no traceback
+            if os.environ.get("PBM_DEBUG"):
+                raise
+            stderr_console().print(
+                f"[bold red]{t('内部错误', 'internal error')}[/]: {type(error).__name__}: {error} "
+                + t("（设置 PBM_DEBUG=1 查看详情，请报告此问题）",
+                    "(set PBM_DEBUG=1 for details; please report it)"), markup=True)
+            raise typer.Exit(int(ExitStatus.BAD_INPUT)) from None
+    return wrapper
+
+
+def command_line() -> str:
+    """The command as typed (for the 说明 sheets), with paths as given."""
+    import shlex
+
+    args = sys.argv[1:] if sys.argv and Path(sys.argv[0]).name.startswith("pbm") else sys.argv[1:]
+    return "pbm " + " ".join(shlex.quote(a) for a in args)

@@ -1,0 +1,37 @@
+"""``pbm config`` — print the effective configuration and where each value came from."""
+
+from __future__ import annotations
+
+import typer
+
+from pbm.cli import common
+
+
+def register(app: typer.Typer) -> None:
+    app.command("config", help="显示生效配置及每项来源（预设 / pbm.toml 行号）。\n\n"
+                               "例：pbm config   pbm config --format json")(config)
+
+
+@common.handle_errors
+def config(fmt: str = typer.Option("table", "--format", help="table | json")) -> None:
+    """Show the effective configuration."""
+    cfg = common.load_config()
+    if fmt == "json":
+        common.print_json({"command": "config", "workspace": str(cfg.workspace or ""),
+                           "preset": cfg.preset,
+                           "values": [{"key": k, "value": v, "source": s}
+                                      for k, v, s in cfg.flat()]})
+        return
+    from rich.table import Table
+
+    table = Table(title=common.t(f"生效配置（预设 {cfg.preset}）", f"effective configuration (preset {cfg.preset})"))
+    table.add_column(common.t("配置项", "key"))
+    table.add_column(common.t("值", "value"))
+    table.add_column(common.t("来源", "source"))
+    for key, value, source in cfg.flat():
+        table.add_row(key, str(value), source)
+    console = common.stdout_console()
+    console.print(table)
+    where = str(cfg.workspace / "pbm.toml") if cfg.workspace else common.t(
+        "（不在工作区内，使用全国默认值）", "(outside a workspace: national defaults)")
+    console.print(common.t("配置文件：", "config file: ") + where)

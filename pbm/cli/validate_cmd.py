@@ -1,0 +1,165 @@
+"""``pbm validate PATH…`` — goal review (绩效目标审核), SPEC §4."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from pbm.cli import common
+
+HELP = """审核绩效目标申报表：逐单元格检查 G1–G13、结构、事前评估和权重，给出审核等级和审核意见。
+
+同时写出已审核目标清单 out/goals-<年度>.xlsx（供 monitor、sample 使用）。
+
+例：
+  pbm validate goals.xlsx
+  pbm validate goals/ --annotate          # 生成带批注的退回稿
+  pbm validate goals/ --format json > 结果.json
+
+退出码：0 无错误；1 发现错误（--strict 时警告也算）；2 文件无法读取或用法错误。"""
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate", help=HELP)(validate)
+
+
+@common.handle_errors
+def validate(
+    paths: List[Path] = typer.Argument(..., help="目标申报工作簿或文件夹"),
+    fmt: str = typer.Option("table", "--format", help="table | json"),
+    annotate: bool = typer.Option(False, "--annotate", help="写出带颜色和批注的工作簿副本及问题清单"),
+    strict: bool = typer.Option(False, "--strict", help="有警告也以退出码 1 结束"),
+    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹（默认工作区 out/，否则 ./pbm-out/）"),
+    show: int = typer.Option(20, "--show", help="终端中每个项目最多显示的问题数"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
+) -> None:
+    common.STATE.quiet = common.STATE.quiet or quiet
+    from pbm.errors import ExitStatus, PbmError
+    from pbm.goals.review import goal_list_sheets, validate_paths
+    from pbm.goals.rules import ReviewSettings
+    from pbm.workbook.source import Limits
+    from pbm.workbook.writer import output_lock, write_xlsx
+
+    if fmt not in ("table", "json"):
+        raise PbmError("CLI-USAGE", reason=f"--format {fmt}: table | json")
+    config = common.load_config()
+    settings = ReviewSettings.from_config(config)
+    limits = Limits.from_config(config.section("limits"))
+    result = _run(paths, settings, limits, fmt)
+    out_dir = config.out_dir(out)
+    outputs: list[Path] = []
+    readable = [f for f in result.files if f.error is None]
+    if readable:
+        with output_lock(out_dir):
+            target = out_dir / f"goals-{config.year}.xlsx"
+            write_xlsx(target, goal_list_sheets(result, common.command_line(), common.STATE.lang))
+            outputs.append(target)
+            if annotate:
+                outputs.extend(_annotate(result, out_dir))
+    errors = common.stderr_console()
+    for read in result.unreadable:
+        errors.print(f"[bold red]{common.t('错误', 'error')}[/]: {read.error.message(common.STATE.lang)}",
+                     markup=True, highlight=False)
+    if fmt == "json":
+        data = result.to_dict(common.STATE.lang)
+        data["outputs"] = [str(p) for p in outputs]
+        common.print_json(data)
+    else:
+        _render(result, outputs, show)
+    summary = result.summary()
+    if result.files and len(result.unreadable) == len(result.files):
+        raise typer.Exit(int(ExitStatus.BAD_INPUT))
+    if summary["errors"] or (strict and summary["warnings"]):
+        raise typer.Exit(int(ExitStatus.FINDINGS))
+
+
+def _run(paths, settings, limits, fmt):
+    from pbm.goals.review import validate_paths
+
+    if common.STATE.quiet or fmt == "json":
+        return validate_paths(paths, settings, limits)
+    from rich.progress import Progress
+
+    from pbm.workbook.reader import iter_workbook_files
+
+    total = len(iter_workbook_files(paths))
+    with Progress(console=common.stderr_console(), transient=True) as progress:
+        task = progress.add_task(common.t("读取工作簿", "reading workbooks"), total=total)
+        return validate_paths(paths, settings, limits,
+                              progress=lambda _path: progress.advance(task))
+
+
+def _annotate(result, out_dir: Path) -> list[Path]:
+    from pbm.goals.annotate import annotate_workbook
+    from pbm.workbook.writer import safe_filename
+
+    written = []
+    for read in result.files:
+        if read.error is not None or read.read is None:
+            continue
+        source = read.read.path
+        if source.suffix.lower() not in (".xlsx", ".xlsm"):
+            continue  # openpyxl cannot copy .xls/.csv faithfully; findings are in goals-<year>.xlsx
+        findings = [f for f in result.findings if f.file == read.file]
+        name = safe_filename(source.stem) + "-审核意见" + source.suffix.lower()
+        written.append(annotate_workbook(source, findings, out_dir / "annotated" / name,
+                                         common.STATE.lang))
+    return written
+
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+GRADE_STYLE = {"优": "bold green", "良": "green", "中": "yellow", "差": "bold red"}
+
+
+def _render(result, outputs: list[Path], show: int) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = common.stdout_console()
+    lang = common.STATE.lang
+    sev = {"error": common.t("错误", "error"), "warning": common.t("警告", "warning"),
+           "info": common.t("提示", "info")}
+    for read in result.files:
+        if read.error is not None:
+            continue  # already said on stderr
+        file_findings = [f for f in result.findings if f.file == read.file and f.project is None]
+        reviews = [r for r in result.reviews if r.record.file == read.file]
+        console.print(Text(f"\n■ {read.file}", style="bold"))
+        for finding in file_findings:
+            if finding.severity != "info" or not common.STATE.quiet:
+                console.print(Text(f"  {sev[finding.severity]} {finding.sheet or ''} "
+                                   f"{finding.cell or ''} [{finding.code}] {finding.message(lang)}",
+                                   style=SEVERITY_STYLE[finding.severity]))
+        for review in reviews:
+            counts = {s: sum(1 for f in review.findings if f.severity == s)
+                      for s in ("error", "warning")}
+            head = Text(f"  ▸ {review.record.sheet} · {review.record.name or '（未填项目名称）'}  ")
+            head.append(common.t(f"审核等级 {review.grade}", f"grade {review.grade}"),
+                        style=GRADE_STYLE[review.grade])
+            head.append(f"  {sev['error']} {counts['error']} · {sev['warning']} {counts['warning']}")
+            console.print(head)
+            if common.STATE.quiet:
+                continue
+            shown = [f for f in review.findings if f.severity != "info"][:show]
+            for finding in shown:
+                console.print(Text(f"     {sev[finding.severity]:<3} {finding.cell or '—':<6} "
+                                   f"[{finding.code}] {finding.message(lang)}",
+                                   style=SEVERITY_STYLE[finding.severity]))
+            hidden = len([f for f in review.findings if f.severity != "info"]) - len(shown)
+            if hidden > 0:
+                console.print(common.t(f"     … 另有 {hidden} 个问题，见输出工作簿“问题”表",
+                                       f"     … {hidden} more in the output workbook"))
+    summary = result.summary()
+    table = Table(title=common.t("审核汇总", "review summary"))
+    for column in (common.t("文件", "files"), common.t("项目", "projects"),
+                   common.t("指标", "indicators"), sev["error"], sev["warning"], "优", "良", "中", "差"):
+        table.add_column(column, justify="right")
+    grades = summary["grades"]
+    table.add_row(str(summary["files"]), str(summary["projects"]), str(summary["indicators"]),
+                  str(summary["errors"]), str(summary["warnings"]),
+                  *(str(grades[g]) for g in ("优", "良", "中", "差")))
+    console.print(table)
+    for path in outputs:
+        console.print(common.t("已写出 ", "written ") + str(path))

@@ -1,0 +1,214 @@
+"""``pbm validate``: review goal-declaration workbooks and build the approved goal list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pbm import __version__
+from pbm.errors import PbmError
+from pbm.findings import Finding, count_by_severity
+from pbm.goals.rules import (GoalProject, ReviewSettings, check_project, overall_opinion,
+                             review_grade, review_opinions, type_project, _fmt)
+from pbm.workbook.reader import ProjectRecord, WorkbookRead, iter_workbook_files, read_workbook
+from pbm.workbook.source import Limits
+
+GRADES = ("优", "良", "中", "差")
+
+
+@dataclass
+class ProjectReview:
+    project: GoalProject
+    findings: list[Finding]
+    grade: str
+    opinions: dict[str, str]
+
+    @property
+    def record(self) -> ProjectRecord:
+        return self.project.record
+
+    @property
+    def weight_total(self) -> Decimal | None:
+        weights = [i.weight.number for i in self.project.indicators
+                   if i.weight is not None and i.weight.number is not None]
+        return sum(weights, Decimal(0)) if weights else None
+
+    @property
+    def amount(self) -> Decimal | None:
+        total = self.project.money.get("total_funds")
+        return total.number if total is not None else None
+
+    def to_dict(self) -> dict[str, Any]:
+        counts = count_by_severity(self.findings)
+        record = self.record
+        return {"file": record.file, "sheet": record.sheet, "name": record.name,
+                "code": record.text("project_code") or None,
+                "department": record.department or None,
+                "layout": record.layout, "indicators": len(self.project.indicators),
+                "weight_total": float(self.weight_total) if self.weight_total is not None else None,
+                "amount": float(self.amount) if self.amount is not None else None,
+                "grade": self.grade, "errors": counts["error"], "warnings": counts["warning"],
+                "opinions": self.opinions, "opinion": overall_opinion(self.grade)}
+
+
+@dataclass
+class FileRead:
+    file: str
+    sha256: str | None
+    read: WorkbookRead | None
+    error: PbmError | None = None
+
+
+@dataclass
+class ValidationResult:
+    files: list[FileRead]
+    reviews: list[ProjectReview]
+    findings: list[Finding]  # every finding, file-level and project-level, in report order
+    settings: ReviewSettings
+    started: dt.datetime = field(default_factory=dt.datetime.now)
+
+    @property
+    def unreadable(self) -> list[FileRead]:
+        return [f for f in self.files if f.error is not None]
+
+    def summary(self) -> dict[str, Any]:
+        counts = count_by_severity(self.findings)
+        grades = {grade: 0 for grade in GRADES}
+        for review in self.reviews:
+            grades[review.grade] += 1
+        return {"files": len(self.files), "files_unreadable": len(self.unreadable),
+                "projects": len(self.reviews),
+                "indicators": sum(len(r.project.indicators) for r in self.reviews),
+                "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
+                "grades": grades}
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {"command": "validate", "pbm_version": __version__, "summary": self.summary(),
+                "findings": [f.to_dict(lang) for f in self.findings],
+                "projects": [r.to_dict() for r in self.reviews],
+                "files": [{"file": f.file, "sha256": f.sha256,
+                           "readable": f.error is None} for f in self.files]}
+
+
+def validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
+                   progress=None) -> ValidationResult:
+    files = iter_workbook_files(paths)
+    if not files:
+        raise PbmError("CLI-USAGE", reason="没有找到工作簿文件（.xlsx/.xlsm/.xls/.csv） / no workbook files found")
+    reads: list[FileRead] = []
+    reviews: list[ProjectReview] = []
+    findings: list[Finding] = []
+    for path in files:
+        display = _display(path)
+        try:
+            workbook = read_workbook(path, limits=limits, display=display)
+        except PbmError as error:
+            reads.append(FileRead(display, None, None, error))
+            findings.append(Finding(error.code if error.code.startswith("R-") else "R-UNREADABLE",
+                                    "error", file=display, params=error.params))
+            if progress:
+                progress(path)
+            continue
+        reads.append(FileRead(display, workbook.sha256, workbook))
+        findings.extend(workbook.all_findings)
+        for record in workbook.projects:
+            project = type_project(record, settings)
+            project_findings = check_project(project, settings)
+            grade = review_grade(project_findings, settings)
+            reviews.append(ProjectReview(project, project_findings, grade,
+                                         review_opinions(project_findings, grade)))
+            findings.extend(project_findings)
+        if progress:
+            progress(path)
+    return ValidationResult(reads, reviews, findings, settings)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- outputs
+
+PROJECT_COLUMNS = ["文件", "工作表", "项目编码", "项目名称", "主管部门", "实施单位", "项目属性",
+                   "资金总额(万元)", "事前绩效评估", "年度目标", "指标数", "权重合计", "错误数", "警告数",
+                   "审核等级", "审核意见", "完整性", "相关性", "适当性", "可行性"]
+INDICATOR_COLUMNS = ["文件", "工作表", "单元格", "项目编码", "项目名称", "主管部门", "一级指标", "二级指标",
+                     "三级指标", "指标性质", "指标值", "计量单位", "权重", "指标值说明", "审核等级"]
+FINDING_COLUMNS = ["代码", "严重程度", "文件", "工作表", "单元格", "项目", "审核维度", "问题说明", "原值",
+                   "修改建议"]
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
+    """The approved goal list (SPEC §4): 项目, 指标, 问题, 说明 — read back by monitor and sample."""
+    from pbm.workbook.writer import Sheet
+
+    project_rows, fills = [], []
+    indicator_rows = []
+    for review in result.reviews:
+        record = review.record
+        counts = count_by_severity(review.findings)
+        project_rows.append([
+            record.file, record.sheet, record.text("project_code"), record.name, record.department,
+            record.text("implementing_unit"), record.text("attribute"), review.amount,
+            record.text("prior_assessment"), record.text("annual_goal"),
+            len(review.project.indicators), review.weight_total, counts["error"], counts["warning"],
+            review.grade, overall_opinion(review.grade),
+            *(review.opinions[d] for d in ("完整性", "相关性", "适当性", "可行性"))])
+        fills.append({"优": "green", "良": None, "中": "yellow", "差": "red"}[review.grade])
+        for ind in review.project.indicators:
+            cell = ind.record.cells.get("name") or ind.record.cells.get("target")
+            weight = ind.weight.number if ind.weight is not None else None
+            indicator_rows.append([
+                record.file, record.sheet, cell.a1 if cell else None,
+                record.text("project_code"), record.name, record.department, ind.level1,
+                ind.level2, ind.name, ind.nature or "", ind.record.text("target"), ind.unit,
+                weight, ind.record.text("note"), review.grade])
+    finding_rows = [[f.code, SEVERITY_ZH[f.severity], f.file, f.sheet, f.cell, f.project,
+                     f.dimension, f.message(lang), _cell_value(f.value), f.hint(lang)]
+                    for f in result.findings]
+    finding_fills = [f.severity for f in result.findings]
+    about = about_rows(result, command)
+    return [
+        Sheet("项目", PROJECT_COLUMNS, project_rows, row_fills=fills,
+              number_formats={7: "#,##0.00"}),
+        Sheet("指标", INDICATOR_COLUMNS, indicator_rows),
+        Sheet("问题", FINDING_COLUMNS, finding_rows, row_fills=finding_fills,
+              widths={7: 60, 9: 40}),
+        Sheet("说明", ["项目", "内容"], about, widths={0: 18, 1: 90}, autofilter=False),
+    ]
+
+
+def _cell_value(value: Any) -> Any:
+    if value is None or isinstance(value, (int, float, Decimal)):
+        return value
+    return str(value)
+
+
+def about_rows(result: ValidationResult, command: str) -> list[list[Any]]:
+    summary = result.summary()
+    settings = result.settings
+    rows: list[list[Any]] = [
+        ["生成工具", f"pbm {__version__}"],
+        ["命令", command],
+        ["生成时间", result.started.strftime("%Y-%m-%d %H:%M:%S")],
+        ["文件数", summary["files"]], ["项目数", summary["projects"]],
+        ["指标数", summary["indicators"]], ["错误", summary["errors"]],
+        ["警告", summary["warnings"]],
+        ["审核等级分布", "，".join(f"{k} {v}" for k, v in summary["grades"].items())],
+        ["指标权重合计（规定）", f"{_fmt(settings.indicator_weight_total)} 分 + 预算执行率 "
+                          f"{_fmt(settings.execution_weight)} 分"],
+        ["事前评估金额标准", f"{_fmt(settings.prior_assessment_amount)} 万元（新增项目）"],
+        ["等级规则", f"优：无错误且警告不超过 {settings.excellent_max_warnings} 个；良：无错误；"
+                 f"中：错误 1–{settings.fair_max_errors} 个；差：错误更多或存在阻断性问题"],
+    ]
+    for read in result.files:
+        rows.append([f"输入文件 {read.file}", f"SHA-256 {read.sha256}" if read.sha256
+                     else f"无法读取：{read.error.message() if read.error else ''}"])
+    return rows

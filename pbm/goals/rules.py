@@ -1,0 +1,441 @@
+"""Goal review rules (绩效目标审核): DOMAIN.md §2.4 G1–G13, structure checks, the 事前绩效评估
+rule, weights against the configured total, and the review grade of §2.5.
+
+Each rule takes a ``GoalProject`` (typed values with their cells) and yields findings; the
+zh/en texts and the review dimension of each code live in pbm/messages/goals.toml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from pbm.findings import Finding, catalogue
+from pbm.values import ParsedValue, parse_money, parse_value
+from pbm.workbook.reader import Cell, IndicatorRecord, ProjectRecord
+
+YUAN_SUSPECT_WAN = Decimal(100000)  # 10亿元 expressed in 万元
+DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
+QUALITATIVE_NATURES = {"定性", "定量(其他)", "定量（其他）", "不适用"}
+QUANTITATIVE_OPS = {"≥", "≤", "=", ">", "<"}
+_NATURE_OPS = {"≥": "≥", ">=": "≥", "≧": "≥", "大于等于": "≥", "正向": "≥", ">": ">", "大于": ">",
+               "≤": "≤", "<=": "≤", "≦": "≤", "小于等于": "≤", "反向": "≤", "<": "<", "小于": "<",
+               "=": "=", "＝": "=", "等于": "=", "定性": "定性", "定量(其他)": "定量(其他)",
+               "定量": "定量", "不适用": "不适用"}
+
+LEVEL1_ALLOWED = {
+    "2020": {"产出指标": {"数量指标", "质量指标", "时效指标", "成本指标"},
+             "效益指标": {"经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"},
+             "满意度指标": {"服务对象满意度指标"}},
+}
+LEVEL1_ALLOWED["2021"] = {**LEVEL1_ALLOWED["2020"],
+                          "产出指标": {"数量指标", "质量指标", "时效指标"},
+                          "成本指标": {"经济成本指标", "社会成本指标", "生态环境成本指标"}}
+SYNONYMS = {"环境效益指标": "生态效益指标", "社会公众或服务对象满意度指标": "服务对象满意度指标",
+            "产出(工作量)指标": "产出指标", "效果指标": "效益指标", "满意度": "满意度指标",
+            "服务对象满意度": "服务对象满意度指标"}
+
+_EMPTY_WORDS = re.compile(r"加强|做好|推进|落实|努力|积极|重视|进一步|持续|不断|全力|切实")
+_MEASURABLE = re.compile(r"有效|明显|显著|达到|符合|标准|提升|提高|改善|合格|达标|降低|减少|增加|"
+                         r"优|良|\d|是|否|完成|实现|无")
+_INPUTS = re.compile(r"(资金|经费|预算)(投入|拨付|到位|总额|支出|金额)|(投入|拨付|下达)(资金|经费)|"
+                     r"投入.{0,4}(人员|人力|人数|设备)|(人员|人力)投入|资金使用|支出金额|采购金额")
+_TARGET_IN_NAME = re.compile(r"(≥|≤|>=|<=|不低于|不少于|不超过|不高于|达到)\s*\d|\d+(\.\d+)?\s*%")
+_DONE = re.compile(r"^(已开展|已完成|是|已评估|开展|已做|有|完成|已)")
+
+
+@dataclass
+class GoalIndicator:
+    record: IndicatorRecord
+    level1: str
+    level2: str
+    name: str
+    nature: str | None
+    target: ParsedValue
+    unit: str
+    weight: ParsedValue | None
+
+    @property
+    def is_quantitative(self) -> bool:
+        if self.nature in QUALITATIVE_NATURES:
+            return False
+        if self.nature in QUANTITATIVE_OPS or self.nature == "定量":
+            return True
+        return self.target.kind == "number"
+
+    def cell(self, name: str) -> str | None:
+        cell = self.record.cells.get(name)
+        return cell.a1 if cell is not None else None
+
+
+@dataclass
+class GoalProject:
+    record: ProjectRecord
+    indicators: list[GoalIndicator]
+    money: dict[str, ParsedValue] = field(default_factory=dict)
+    money_unit_note: str | None = None
+    yuan_suspect: Decimal | None = None  # the amount as written, when it was read as 元
+
+
+@dataclass
+class ReviewSettings:
+    indicator_weight_total: Decimal = Decimal(90)
+    execution_weight: Decimal = Decimal(10)
+    prior_assessment_amount: Decimal = Decimal(200)
+    min_indicators: int = 3
+    quantitative_share: Decimal = Decimal("0.6")
+    name_max_length: int = 100
+    require_satisfaction: bool = True
+    indicator_schema: str = "2020"
+    require_weights: bool = True
+    money_unit: str = "万元"
+    excellent_max_warnings: int = 1
+    fair_max_errors: int = 3
+
+    @classmethod
+    def from_config(cls, config) -> "ReviewSettings":
+        goals = config.section("goals")
+        review = goals.pop("review", {})
+        values: dict[str, Any] = {}
+        for name, spec in cls.__dataclass_fields__.items():
+            raw = goals.get(name, review.get(name))
+            if raw is None:
+                continue
+            default = spec.default
+            values[name] = Decimal(str(raw)) if isinstance(default, Decimal) else \
+                type(default)(raw) if not isinstance(default, bool) else bool(raw)
+        return cls(**values)
+
+
+# --------------------------------------------------------------------------- typing
+
+def normalise_nature(text: str) -> str | None:
+    compact = text.replace(" ", "")
+    if not compact:
+        return None
+    return _NATURE_OPS.get(compact, compact)
+
+
+def normalise_level(text: str) -> str:
+    compact = re.sub(r"\s+", "", text or "")
+    compact = SYNONYMS.get(compact, compact)
+    if compact and not compact.endswith("指标"):
+        compact = SYNONYMS.get(compact + "指标", compact + "指标")
+    return compact
+
+
+def type_project(record: ProjectRecord, settings: ReviewSettings) -> GoalProject:
+    """Turn raw cells into typed values (the one value parser) for the rules."""
+    indicators = []
+    for row in record.indicators:
+        unit_text = row.text("unit")
+        nature = normalise_nature(row.text("nature"))
+        target_cell = row.get("target")
+        target = parse_value(target_cell.value if target_cell else None, role="target",
+                             unit=unit_text or None)
+        weight_cell = row.get("weight")
+        weight = parse_value(weight_cell.value, role="number") if weight_cell is not None \
+            and not weight_cell.empty else None
+        indicators.append(GoalIndicator(row, normalise_level(row.text("level1")),
+                                        normalise_level(row.text("level2")), row.text("name"),
+                                        nature, target, unit_text, weight))
+    money: dict[str, ParsedValue] = {}
+    sheet_unit = record.units.get("money")
+    for name in ("total_funds", "fiscal_funds", "other_funds", "carryover"):
+        cell = record.fields.get(name)
+        if cell is None or cell.empty:
+            continue
+        header_unit = record.units.get(name) or sheet_unit
+        money[name] = parse_money(cell.value, to_unit=settings.money_unit, header_unit=header_unit)
+    project = GoalProject(record, indicators, money, sheet_unit)
+    total = money.get("total_funds")
+    if settings.money_unit == "万元" and total is not None and total.number is not None and \
+            total.number >= YUAN_SUSPECT_WAN and not any(
+                n.code == "V-MONEY-CONVERTED" for n in total.notes):
+        # 10亿元 or more for one project only makes sense as 元 typed into a 万元 column.
+        project.yuan_suspect = total.number
+        project.money = {name: replace(parsed, number=parsed.number / 10000)
+                         if parsed.number is not None else parsed
+                         for name, parsed in money.items()}
+    return project
+
+
+# --------------------------------------------------------------------------- findings
+
+def make_finding(code: str, project: GoalProject, cell: str | None = None, value: Any = None,
+                 severity: str | None = None, **params: Any) -> Finding:
+    entry = catalogue().get(code, {})
+    record = project.record
+    return Finding(code=code, severity=severity or entry.get("severity", "error"), file=record.file,
+                   sheet=record.sheet, cell=cell, project=record.name or None, value=value,
+                   params=params, dimension=entry.get("dimension"))
+
+
+def _note_params(note) -> dict[str, Any]:
+    return {k: v for k, v in note.params.items() if k not in ("value", "code", "project", "cell",
+                                                              "severity")}
+
+
+def _cell_of(record: ProjectRecord, name: str) -> str | None:
+    cell = record.fields.get(name)
+    return cell.a1 if cell is not None else None
+
+
+def check_project(project: GoalProject, settings: ReviewSettings) -> list[Finding]:
+    """Every review rule on one project, in a stable order."""
+    findings: list[Finding] = []
+    for rule in (_required_fields, _money_block, _prior_assessment, _indicator_rows,
+                 _weights, _coverage):
+        findings.extend(rule(project, settings))
+    return findings
+
+
+def _required_fields(project: GoalProject, settings: ReviewSettings):
+    record = project.record
+    for name, label in (("project_name", "项目名称"), ("department", "主管部门"),
+                        ("implementing_unit", "项目实施单位"), ("annual_goal", "年度目标"),
+                        ("total_funds", "资金总额")):
+        cell = record.fields.get(name)
+        if cell is None or cell.empty:
+            yield make_finding("G-REQUIRED", project, cell.a1 if cell else None, field=label)
+            continue
+        parsed = parse_value(cell.value, role="text")
+        if parsed.placeholder:
+            yield make_finding("R-PLACEHOLDER", project, cell.a1, cell.text)
+    attribute = record.text("attribute")
+    if attribute and attribute not in ("新增项目", "延续项目", "新增", "延续"):
+        yield make_finding("G-ATTRIBUTE", project, _cell_of(record, "attribute"), attribute)
+
+
+def _money_block(project: GoalProject, settings: ReviewSettings):
+    """G12: 资金总额 > 0 and the parts add up; amounts in 元 converted and said so."""
+    record = project.record
+    for name, parsed in project.money.items():
+        cell = _cell_of(record, name)
+        if parsed.placeholder:
+            yield make_finding("R-PLACEHOLDER", project, cell, parsed.text)
+        elif parsed.number is None:
+            yield make_finding("R-UNPARSEABLE", project, cell, parsed.text, field="金额",
+                               detail="")
+        for note in parsed.notes:
+            if note.code == "V-MONEY-CONVERTED":
+                yield make_finding("R-UNIT-CONVERTED", project, cell, parsed.text,
+                                   **_note_params(note))
+    total = project.money.get("total_funds")
+    if total is None or total.number is None:
+        return
+    if project.yuan_suspect is not None:
+        yield make_finding("G-MONEY-IN-YUAN", project, _cell_of(record, "total_funds"),
+                           total.text, amount=_fmt(project.yuan_suspect),
+                           converted=_fmt(total.number))
+    if total.number <= 0:
+        yield make_finding("G12", project, _cell_of(record, "total_funds"), total.text,
+                           detail="资金总额应大于 0")
+        return
+    parts = [project.money[k].number for k in ("fiscal_funds", "other_funds", "carryover")
+             if k in project.money and project.money[k].number is not None]
+    if parts:
+        parts_sum = sum(parts, Decimal(0))
+        if abs(parts_sum - total.number) > Decimal("0.005"):
+            yield make_finding("G12", project, _cell_of(record, "total_funds"), total.text,
+                               detail=f"分项合计 {_fmt(parts_sum)} ≠ 资金总额 {_fmt(total.number)}")
+
+
+def _prior_assessment(project: GoalProject, settings: ReviewSettings):
+    record = project.record
+    attribute = record.text("attribute")
+    total = project.money.get("total_funds")
+    if not attribute.startswith("新增") or total is None or total.number is None:
+        return
+    if total.number < settings.prior_assessment_amount:
+        return
+    stated = record.text("prior_assessment")
+    if not stated or not _DONE.match(stated):
+        yield make_finding("G-PRIOR-ASSESSMENT", project,
+                           _cell_of(record, "prior_assessment") or _cell_of(record, "attribute"),
+                           stated or None, amount=_fmt(total.number),
+                           threshold=_fmt(settings.prior_assessment_amount))
+
+
+def _indicator_rows(project: GoalProject, settings: ReviewSettings):
+    allowed = LEVEL1_ALLOWED.get(settings.indicator_schema, LEVEL1_ALLOWED["2020"])
+    seen: dict[str, str] = {}
+    for ind in project.indicators:
+        # G1 name
+        if not ind.name:
+            yield make_finding("G1", project, ind.cell("name"), None, detail="三级指标名称为空")
+        elif len(ind.name) > settings.name_max_length:
+            yield make_finding("G1", project, ind.cell("name"), ind.name[:30] + "…",
+                               detail=f"名称 {len(ind.name)} 字，超过 {settings.name_max_length} 字")
+        elif parse_value(ind.name, role="text").placeholder:
+            yield make_finding("R-PLACEHOLDER", project, ind.cell("name"), ind.name)
+        if ind.name:
+            if ind.name in seen:
+                yield make_finding("G-DUPLICATE", project, ind.cell("name"), ind.name,
+                                   first=seen[ind.name])
+            else:
+                seen[ind.name] = ind.cell("name") or ""
+            if _TARGET_IN_NAME.search(ind.name):
+                yield make_finding("G-NAME-HAS-TARGET", project, ind.cell("name"), ind.name)
+            if _INPUTS.search(ind.name):
+                yield make_finding("G11", project, ind.cell("name"), ind.name)
+        # levels
+        if ind.level1 and ind.level1 not in allowed:
+            yield make_finding("G-LEVEL1", project, ind.cell("level1"), ind.record.text("level1"),
+                               allowed="、".join(allowed))
+        elif not ind.level1:
+            yield make_finding("G-LEVEL1", project, ind.cell("level1"), None,
+                               allowed="、".join(allowed))
+        elif ind.level2 and ind.level2 not in allowed[ind.level1]:
+            yield make_finding("G-LEVEL2", project, ind.cell("level2"), ind.record.text("level2"),
+                               level1=ind.level1, allowed="、".join(sorted(allowed[ind.level1])))
+        yield from _target_rules(project, ind)
+
+
+def _target_rules(project: GoalProject, ind: GoalIndicator):
+    target = ind.target
+    cell = ind.cell("target")
+    raw_text = ind.record.text("target")
+    if target.placeholder or (raw_text and re.search(r"[*＊_]|XX|xx|ＸＸ", raw_text)):
+        yield make_finding("G4", project, cell, raw_text)
+        return
+    if target.kind == "missing" and any(n.code == "R-FORMULA-NO-VALUE" for n in target.notes):
+        return  # the reader already reported the formula cell
+    if not raw_text:
+        yield make_finding("G3", project, cell, None, detail="指标值为空")
+        return
+    if ind.nature == "定量(其他)" and not ind.record.text("note"):
+        yield make_finding("G5", project, ind.cell("note") or cell, None)
+    if ind.is_quantitative:
+        if target.kind in ("date", "month"):
+            return  # a 时效 target such as ≤2026年12月 is a deadline, not a number
+        if target.number is None:
+            yield make_finding("G3", project, cell, raw_text, detail="定量指标的指标值应为数值")
+            return
+        if not ind.unit and not target.unit:
+            yield make_finding("G2", project, ind.cell("unit") or cell, None)
+        for note in target.notes:
+            if note.code == "V-OP-IMPLIED" and not ind.nature:
+                yield make_finding("V-OP-IMPLIED", project, cell, raw_text, severity="info",
+                                   **_note_params(note))
+        if ind.nature in QUANTITATIVE_OPS and target.op and not target.op_implied and \
+                target.op != ind.nature and not (ind.nature, target.op) in {("≥", ">"), ("≤", "<")}:
+            yield make_finding("G-NATURE-MISMATCH", project, cell, raw_text, nature=ind.nature,
+                               op=target.op)
+    else:
+        if target.kind in ("text", "qualitative") and target.tier is None and \
+                _EMPTY_WORDS.search(raw_text) and not _MEASURABLE.search(raw_text):
+            yield make_finding("G13", project, cell, raw_text)
+        elif target.kind == "text" and not _MEASURABLE.search(raw_text) and len(raw_text) <= 4:
+            yield make_finding("G13", project, cell, raw_text)
+
+
+def _weights(project: GoalProject, settings: ReviewSettings):
+    """G6/G7: each 三级 weight > 0; the total against the configured total (warning)."""
+    weights = [(ind, ind.weight) for ind in project.indicators]
+    present = [(ind, w) for ind, w in weights if w is not None]
+    if not project.indicators:
+        return
+    if not present:
+        if settings.require_weights:
+            yield make_finding("G6", project, None, None, severity="warning", total="无",
+                               expected=_fmt(settings.indicator_weight_total),
+                               detail="未填写权重（分值）")
+        return
+    total = Decimal(0)
+    for ind, weight in weights:
+        if weight is None:
+            if settings.require_weights:
+                yield make_finding("G7", project, ind.cell("weight"), None, detail="权重为空")
+            continue
+        if weight.number is None:
+            yield make_finding("G7", project, ind.cell("weight"), weight.text,
+                               detail="权重不是数字")
+            continue
+        if weight.number <= 0:
+            yield make_finding("G7", project, ind.cell("weight"), weight.text,
+                               detail="权重应大于 0")
+        total += weight.number
+    expected = settings.indicator_weight_total
+    if total != expected:
+        with_execution = expected + settings.execution_weight
+        detail = ""
+        if total == with_execution:
+            detail = f"（含预算执行率 {_fmt(settings.execution_weight)} 分？）"
+        yield make_finding("G6", project, None, _fmt(total), severity="warning",
+                           total=_fmt(total), expected=_fmt(expected), detail=detail)
+
+
+def _coverage(project: GoalProject, settings: ReviewSettings):
+    """G8 (产出/效益/满意度 present), G9 (minimum count), G10 (quantified share)."""
+    indicators = [ind for ind in project.indicators]
+    if not indicators:
+        yield make_finding("G-NO-INDICATORS", project, None, None)
+        return
+    present = {ind.level1 for ind in indicators}
+    needed = ["产出指标", "效益指标"] + (["满意度指标"] if settings.require_satisfaction else [])
+    missing = [name for name in needed if name not in present]
+    if missing:
+        yield make_finding("G8", project, None, None, missing="、".join(missing))
+    if len(indicators) < settings.min_indicators:
+        yield make_finding("G9", project, None, len(indicators), count=len(indicators),
+                           minimum=settings.min_indicators)
+    quantitative = sum(1 for ind in indicators if ind.is_quantitative)
+    share = Decimal(quantitative) / Decimal(len(indicators))
+    if share < settings.quantitative_share:
+        yield make_finding("G10", project, None, f"{share:.0%}",
+                           share=f"{(share * 100).quantize(Decimal('1'))}%",
+                           threshold=f"{(settings.quantitative_share * 100).normalize():f}%")
+
+
+# --------------------------------------------------------------------------- grade
+
+BLOCKING = {"G-NO-INDICATORS", "G12"}
+
+
+def review_grade(findings: list[Finding], settings: ReviewSettings) -> str:
+    """优/良/中/差 per DOMAIN.md §2.5 (cut-offs configurable; a design choice, not a rule)."""
+    errors = [f for f in findings if f.severity == "error"]
+    warnings = [f for f in findings if f.severity == "warning"]
+    blocking = any(f.code in BLOCKING or (f.code == "G-REQUIRED" and
+                                         f.params.get("field") in ("年度目标",)) for f in errors)
+    if blocking or len(errors) > settings.fair_max_errors:
+        return "差"
+    if errors:
+        return "中"
+    if len(warnings) <= settings.excellent_max_warnings:
+        return "优"
+    return "良"
+
+
+def review_opinions(findings: list[Finding], grade: str) -> dict[str, str]:
+    """A short 审核意见 per dimension (完整性/相关性/适当性/可行性)."""
+    opinions = {}
+    for dimension in DIMENSIONS:
+        mine = [f for f in findings if f.dimension == dimension and f.severity != "info"]
+        if not mine:
+            opinions[dimension] = "符合要求"
+            continue
+        codes: dict[str, int] = {}
+        for finding in mine:
+            title = catalogue().get(finding.code, {}).get("title", finding.code)
+            codes[title] = codes.get(title, 0) + 1
+        parts = [f"{title}{'×' + str(n) if n > 1 else ''}" for title, n in codes.items()]
+        opinions[dimension] = "需修改：" + "；".join(parts)
+    return opinions
+
+
+def overall_opinion(grade: str) -> str:
+    return {"优": "审核通过，可直接进入预算安排流程",
+            "良": "基本符合要求，经与部门协商修改后进入预算安排流程",
+            "中": "请按审核意见修改完善后重新报送审核",
+            "差": "绩效目标不符合要求，退回调整，暂不进入预算安排流程"}[grade]
+
+
+def _fmt(number: Decimal) -> str:
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

@@ -1,0 +1,415 @@
+"""Recheck (复核): what a spot check is for — compare the unit's own scores with pbm's.
+
+SPEC §7 and §13 (S-codes).  The rules come from DOMAIN.md §4.3–§4.5; the 130 % explanation
+line from §4.4 [厂商/广西].  One finding per line per issue: S-FULL-DESPITE-SHORTFALL is
+reported instead of (not besides) S-INFLATED for the same cell, and S-DEDUCTED-WHEN-MET
+instead of S-UNDERSTATED; the difference is in their params either way.
+
+S-MISSING-SCORE on a quantitative line is reported only when the project carries claimed
+scores at all (a workbook without a 得分 column is simply scored, not rechecked); a
+qualitative line without a score and without a configured default share is always
+reported, since nothing else can score it.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from pbm.findings import Finding, catalogue
+from pbm.scoring.grades import grade_for
+from pbm.scoring.rules import (
+    CENT,
+    EQUAL,
+    HUNDRED,
+    ONE,
+    QUALITATIVE,
+    RULE_LABELS_ZH,
+    TWO,
+    ZERO,
+    IndicatorInput,
+    IndicatorScore,
+    ScoreRules,
+    in_tier,
+    normalise_op,
+)
+
+if TYPE_CHECKING:
+    from pbm.scoring.rules import ProjectScore
+
+TENTH = Decimal("0.1")
+
+#: Labels of :func:`explain_claim` results, for the findings and the 复核差异 sheet.
+CLAIM_RULE_LABELS_ZH = {
+    "proportional-rounded": "按比例计分（四舍五入）",
+    "proportional-truncated": "按比例计分（截尾取整）",
+    "reverse-R1": "反向比值法",
+    "reverse-R2": "反向线性扣减法",
+    "all-or-nothing": "达标满分、未达标零分",
+    "weight×actual%": "分值×实际完成百分比",
+    "qualitative-tier": "定性档次内评分",
+    "full-weight": "直接给满分",
+    "execution-rate": "执行率×分值",
+    "execution-rate-uncapped": "执行率×分值（未封顶）",
+}
+_NO_RULE_ZH = "无（常见计分方法均得不出该分数）"
+_NO_RULE_EN = "none (no usual scoring method gives this score)"
+
+_UNSCORABLE_REASONS = {
+    "no-weight": ("缺少分值（权重）", "the weight is missing"),
+    "negative-weight": ("分值（权重）为负数", "the weight is negative"),
+    "no-target": ("年度指标值不是数值", "the target is not a number"),
+    "no-actual": ("实际完成值不是数值", "the actual value is not a number"),
+    "negative-target": ("年度指标值为负数", "the target is negative"),
+    "unknown-operator": ("计算符号无法按定量规则计分（如“定量(其他)”需人工评分）",
+                         "the operator has no scoring rule (e.g. 定量(其他) is scored by hand)"),
+    "no-tier": ("定性指标未注明完成档次（达成/部分达成/未达成）",
+                "the qualitative line does not say 达成/部分达成/未达成"),
+}
+
+_OPERATOR_CHARS = frozenset("≥≤><=＞＜＝≧≦")
+
+
+def _severity(code: str) -> str:
+    # The catalogue is the one source of truth for a code's severity.
+    return catalogue()[code]["severity"]
+
+
+def _fmt(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return str(value.quantize(CENT, ROUND_HALF_UP))
+
+
+def _plain(value: Decimal | None) -> str:
+    """A weight or target as people write it: 10, 0.5, 266."""
+    if value is None:
+        return "—"
+    if value == value.to_integral_value():
+        return str(value.quantize(ONE))
+    return str(value.normalize())
+
+
+def _percent(ratio: Decimal) -> str:
+    return f"{(ratio * HUNDRED).quantize(CENT, ROUND_HALF_UP)}%"
+
+
+def _is_qualitative(ind: IndicatorInput) -> bool:
+    op = normalise_op(ind.op)
+    return op == QUALITATIVE or (op is None and ind.actual is None and bool(ind.actual_tier))
+
+
+def explain_claim(ind: IndicatorInput, rules: ScoreRules) -> list[str]:
+    """Which usual scoring methods reproduce the claimed score within 0.01 (SPEC §7).
+
+    Labels, in this order: reverse-R1, reverse-R2 (reverse lines only);
+    proportional-rounded (w × A/T half-up, capped at w) and proportional-truncated (the
+    same truncated to 2 dp, 1 dp or an integer) (positive and equal lines); all-or-nothing
+    (w if met else 0); weight×actual% (w × A/100 when the unit is %); qualitative-tier
+    (inside the outcome's tier); full-weight.  [] when none does.
+    """
+    claimed = ind.claimed
+    weight = ind.weight
+    if claimed is None or weight is None or not ind.applicable:
+        return []
+
+    def close(candidate: Decimal) -> bool:
+        return abs(claimed - candidate) <= CENT
+
+    labels: list[str] = []
+    if _is_qualitative(ind):
+        tier_name = rules.normalise_tier(ind.actual_tier or ind.actual_text)
+        tier = rules.tier(tier_name) if tier_name else None
+        if tier is not None and in_tier(claimed, weight, *tier):
+            labels.append("qualitative-tier")
+    elif ind.target is not None and ind.actual is not None and ind.target >= ZERO:
+        target = ind.target
+        actual = max(ind.actual, ZERO)
+        op = normalise_op(ind.op)
+        reverse = op in ("≤", "<")
+        # Each direction is tried with its own family only: R1/R2 reproduce full marks on
+        # any positive shortfall (A ≤ T counts as met), which would explain nothing.
+        if reverse:
+            met = actual <= target
+            if met:
+                ratio_score = linear_score = weight
+            elif target == ZERO:
+                ratio_score = linear_score = ZERO
+            else:
+                ratio_score = weight * target / actual
+                linear_score = (ZERO if actual >= target * TWO
+                                else weight * (target * TWO - actual) / target)
+            if close(ratio_score.quantize(CENT, ROUND_HALF_UP)):
+                labels.append("reverse-R1")
+            if close(linear_score.quantize(CENT, ROUND_HALF_UP)):
+                labels.append("reverse-R2")
+        elif op == EQUAL and target == ZERO:
+            met = actual <= ZERO
+        else:
+            met = actual >= target
+            if target > ZERO:
+                proportional = weight * min(actual / target, ONE)
+                if close(proportional.quantize(CENT, ROUND_HALF_UP)):
+                    labels.append("proportional-rounded")
+                if any(close(proportional.quantize(places, ROUND_DOWN))
+                       for places in (CENT, TENTH, ONE)):
+                    labels.append("proportional-truncated")
+        if close(weight if met else ZERO):
+            labels.append("all-or-nothing")
+        if "%" in ind.actual_text or "%" in ind.target_text or "％" in ind.actual_text:
+            if close((weight * actual / HUNDRED).quantize(CENT, ROUND_HALF_UP)):
+                labels.append("weight×actual%")
+    if close(weight):
+        labels.append("full-weight")
+    return labels
+
+
+def _rules_params(labels: list[str]) -> dict[str, str]:
+    if not labels:
+        return {"rules": "", "rules_zh": _NO_RULE_ZH, "rules_en": _NO_RULE_EN}
+    return {
+        "rules": ", ".join(labels),
+        "rules_zh": "、".join(CLAIM_RULE_LABELS_ZH.get(label, label) for label in labels),
+        "rules_en": ", ".join(labels),
+    }
+
+
+def _repeats_target(ind: IndicatorInput) -> bool:
+    """The actual cell holds the target text, operator included (≥266米 in both)."""
+    if ind.actual_has_op:
+        return True
+    if ind.actual_text.lstrip()[:1] not in _OPERATOR_CHARS:
+        return False  # the usual case, decided without building strings
+    actual = "".join(ind.actual_text.split())
+    target = "".join(ind.target_text.split())
+    return bool(actual) and actual == target and actual[0] in _OPERATOR_CHARS
+
+
+def _over_achievement(score: IndicatorScore, rules: ScoreRules) -> tuple[str, str] | None:
+    """(zh, en) comparison text when the 130 % explanation line is reached (DOMAIN §4.4)."""
+    if score.rule not in ("positive", "equal"):
+        return None  # reverse lines: a large actual is a shortfall, not an over-achievement
+    ind = score.indicator
+    target, actual = ind.target, ind.actual
+    if target is None or actual is None:
+        return None
+    if target > ZERO:
+        if actual < target * rules.over_achievement_ratio:
+            return None
+        ratio = _percent(actual / target)
+        line = _percent(rules.over_achievement_ratio)
+        return (f"为指标值的 {ratio}，达到 {line} 的说明线",
+                f"{ratio} of the target, at or above the {line} line")
+    if score.rule == "positive" and actual >= rules.over_achievement_zero_target:
+        limit = _plain(rules.over_achievement_zero_target)
+        return (f"指标值为 0，实际值达到 {limit} 的说明线",
+                f"the target is 0 and the actual reaches the {limit} line")
+    return None
+
+
+class _Emitter:
+    """Builds findings with the project's location filled in."""
+
+    def __init__(self, ps: ProjectScore, out: list[Finding]):
+        self.ps = ps
+        self.out = out
+
+    def emit(self, code: str, *, cell: str | None = None, value: Any = None,
+             location: dict | None = None, **params: Any) -> None:
+        location = location or {}
+        self.out.append(Finding(
+            code, _severity(code),
+            file=location.get("file") or self.ps.file,
+            sheet=location.get("sheet") or self.ps.sheet,
+            cell=cell,
+            project=self.ps.project,
+            value=value,
+            params=params,
+        ))
+
+
+def recheck_project(ps: ProjectScore, rules: ScoreRules) -> list[Finding]:
+    """Findings of the recheck (复核) of one scored project (SPEC §7, §13 S-codes)."""
+    findings: list[Finding] = []
+    emitter = _Emitter(ps, findings)
+    claims_present = (ps.claimed_total is not None or ps.claimed_execution is not None
+                      or any(s.indicator.claimed is not None and s.indicator.applicable
+                             for s in ps.indicators))
+    tolerance = rules.tolerance
+    for score in ps.indicators:
+        if score.indicator.applicable:
+            _recheck_line(score, rules, emitter, claims_present, tolerance)
+    _recheck_weights(ps, rules, emitter)
+    _recheck_execution(ps, rules, emitter, tolerance)
+    _recheck_total(ps, rules, emitter, tolerance)
+    return findings
+
+
+def _line_params(score: IndicatorScore, claimed: Decimal | None) -> dict[str, Any]:
+    ind = score.indicator
+    return {
+        "name": ind.name,
+        "weight": _plain(ind.weight),
+        "target": ind.target_text or _plain(ind.target),
+        "actual": ind.actual_text or _plain(ind.actual),
+        "claimed": _fmt(claimed),
+        "recomputed": _fmt(score.recomputed),
+        "rule_zh": RULE_LABELS_ZH.get(score.rule, score.rule),
+        "rule_en": score.rule,
+    }
+
+
+def _recheck_line(score: IndicatorScore, rules: ScoreRules, emitter: _Emitter,
+                  claims_present: bool, tolerance: Decimal) -> None:
+    ind = score.indicator
+    location = ind.location
+    score_cell = location.get("cell_score")
+    actual_cell = location.get("cell_actual")
+    claimed = ind.claimed
+
+    if _repeats_target(ind):
+        emitter.emit("S-ACTUAL-REPEATS-TARGET", cell=actual_cell, value=ind.actual_text,
+                     location=location, name=ind.name, actual=ind.actual_text,
+                     target=ind.target_text)
+
+    if score.rule == "unscorable":
+        zh, en = _UNSCORABLE_REASONS.get(score.notes[0], (score.notes[0], score.notes[0]))
+        emitter.emit("S-UNSCORABLE", cell=score_cell, value=claimed, location=location,
+                     name=ind.name, reason_zh=zh, reason_en=en)
+        return
+
+    over = _over_achievement(score, rules)
+    if over is not None:
+        emitter.emit("S-OVER-ACHIEVED", cell=actual_cell, value=ind.actual_text or ind.actual,
+                     location=location, name=ind.name,
+                     target=ind.target_text or _plain(ind.target),
+                     actual=ind.actual_text or _plain(ind.actual),
+                     comparison_zh=over[0], comparison_en=over[1])
+
+    if claimed is None:
+        if score.recomputed is None or claims_present:
+            filled = "default-share" in score.notes
+            emitter.emit(
+                "S-MISSING-SCORE", cell=score_cell, location=location,
+                filled_zh=f"，已按默认档次比例计 {_fmt(score.recomputed)} 分" if filled else "",
+                filled_en=(f"; the default tier share gives {_fmt(score.recomputed)}"
+                           if filled else ""),
+                **_line_params(score, claimed))
+        return
+
+    if score.rule == "qualitative":
+        if "claimed-below-tier" in score.notes or "claimed-above-tier" in score.notes:
+            lowest, highest = score.allowed_range  # type: ignore[misc]
+            _, high, inclusive = rules.tier(score.tier)  # type: ignore[misc]
+            weight = ind.weight
+            upper = _fmt(highest) if inclusive else _fmt(high * weight)  # type: ignore[operator]
+            interval = f"[{_fmt(lowest)}, {upper}{']' if inclusive else ')'}"
+            emitter.emit("S-QUAL-OUT-OF-TIER", cell=score_cell, value=claimed,
+                         location=location, tier=score.tier, interval=interval,
+                         **_line_params(score, claimed))
+        return  # inside its tier the claim is the score
+
+    difference = claimed - score.recomputed  # type: ignore[operator]
+    weight = ind.weight
+    if score.met is False and claimed >= weight and difference > ZERO:  # type: ignore[operator]
+        # 99.96 of ≥100 rounds to full marks too: only a claim above pbm's score is reported
+        code = "S-FULL-DESPITE-SHORTFALL"
+    elif score.met is True and claimed < weight:  # type: ignore[operator]
+        code = "S-DEDUCTED-WHEN-MET"
+    elif difference > tolerance:
+        code = "S-INFLATED"
+    elif -difference > tolerance:
+        code = "S-UNDERSTATED"
+    else:
+        return
+    # Parameters are built only for a finding: most lines of a real workbook have none.
+    params = _line_params(score, claimed)
+    params["difference"] = _fmt(abs(difference))
+    params["tolerance"] = _plain(tolerance)
+    params.update(_rules_params(explain_claim(ind, rules)))
+    emitter.emit(code, cell=score_cell, value=claimed, location=location, **params)
+
+
+def _recheck_weights(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter) -> None:
+    weights = [s.indicator.weight for s in ps.indicators if s.indicator.weight is not None]
+    if not weights:
+        return
+    weight_total = sum(weights, ZERO)
+    if weight_total != rules.indicator_weight_total:
+        emitter.emit("S-WEIGHT-TOTAL", value=_plain(weight_total),
+                     scope=ps.project or "项目", scope_en=ps.project or "the project",
+                     actual=_plain(weight_total), expected=_plain(rules.indicator_weight_total))
+
+
+def _recheck_execution(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter,
+                       tolerance: Decimal) -> None:
+    cell = ps.execution_cell
+    if ps.budget is not None and ps.executed is not None and ps.executed > ps.budget:
+        emitter.emit("S-EXEC-OVER-100", cell=cell, value=_plain(ps.executed),
+                     budget=_plain(ps.budget), executed=_plain(ps.executed),
+                     rate=_percent(ps.execution_rate) if ps.execution_rate is not None else "—")
+    if ps.execution_score is None and (ps.budget is not None or ps.executed is not None):
+        if ps.executed is None:
+            reason = ("全年执行数为空", "the amount executed is missing")
+        else:
+            reason = ("全年预算数为空或为 0", "the budget is missing or 0")
+        emitter.emit("S-UNSCORABLE", cell=cell, value=ps.claimed_execution, name="预算执行率",
+                     reason_zh=reason[0], reason_en=reason[1])
+    claimed = ps.claimed_execution
+    if claimed is None or ps.execution_score is None:
+        return
+    difference = claimed - ps.execution_score
+    if abs(difference) <= tolerance:
+        return
+    labels = []
+    if ps.execution_rate is not None:
+        exact = ps.executed / ps.budget  # type: ignore[operator]
+        uncapped = (max(exact, ZERO) * rules.execution_weight).quantize(CENT, ROUND_HALF_UP)
+        if abs(claimed - ps.execution_score) <= CENT:
+            labels.append("execution-rate")
+        if uncapped != ps.execution_score and abs(claimed - uncapped) <= CENT:
+            labels.append("execution-rate-uncapped")
+    if abs(claimed - rules.execution_weight) <= CENT:
+        labels.append("full-weight")
+    params = {
+        "name": "预算执行率",
+        "claimed": _fmt(claimed),
+        "recomputed": _fmt(ps.execution_score),
+        "difference": _fmt(abs(difference)),
+        "tolerance": _plain(tolerance),
+        "weight": _plain(rules.execution_weight),
+        "rule_zh": CLAIM_RULE_LABELS_ZH["execution-rate"],
+        "rule_en": "execution-rate",
+        **_rules_params(labels),
+    }
+    code = "S-INFLATED" if difference > ZERO else "S-UNDERSTATED"
+    emitter.emit(code, cell=cell, value=claimed, **params)
+
+
+def _recheck_total(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter,
+                   tolerance: Decimal) -> None:
+    claimed_total = ps.claimed_total
+    if claimed_total is None:
+        return
+    parts = [s.indicator.claimed for s in ps.indicators
+             if s.indicator.applicable and s.indicator.claimed is not None]
+    if ps.claimed_execution is not None:
+        parts.append(ps.claimed_execution)
+    if parts:
+        parts_total = sum(parts, ZERO)
+        candidates = [parts_total]
+        if ps.rescaled and ps.applicable_weight > ZERO:
+            # a unit that dropped 不适用 lines may have rescaled its own sum as well
+            candidates.append((parts_total * HUNDRED / ps.applicable_weight)
+                              .quantize(CENT, ROUND_HALF_UP))
+        if all(abs(claimed_total - candidate) > CENT for candidate in candidates):
+            emitter.emit("S-TOTAL-MISMATCH", cell=ps.total_cell, value=_fmt(claimed_total),
+                         claimed_total=_fmt(claimed_total), parts_total=_fmt(parts_total),
+                         difference=_fmt(abs(claimed_total - parts_total)))
+    difference = claimed_total - ps.total
+    if difference > tolerance:
+        emitter.emit("S-TOTAL-INFLATED", cell=ps.total_cell, value=_fmt(claimed_total),
+                     claimed=_fmt(claimed_total), recomputed=_fmt(ps.total),
+                     difference=_fmt(difference), tolerance=_plain(tolerance),
+                     claimed_grade=grade_for(claimed_total, rules.grade_bands),
+                     grade=ps.grade)

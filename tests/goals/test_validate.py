@@ -1,0 +1,209 @@
+"""pbm validate on realistic goal workbooks: every rule fires on the cell that causes it."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+
+from pbm.workbook.forms import IndicatorSpec
+from tests.builders import good_project, write_form_workbook, write_list_workbook
+
+
+def _validate_json(run_pbm, *paths, cwd=None, extra=()):
+    code, out, err = run_pbm("validate", *paths, "--format", "json", *extra, cwd=cwd)
+    return code, json.loads(out), err
+
+
+def _codes(data, project=None):
+    return {(f["code"], f["cell"]) for f in data["findings"]
+            if project is None or f["project"] == project}
+
+
+def test_clean_project_passes_with_grade_you(tmp_path, run_pbm):
+    path = write_form_workbook(tmp_path / "good.xlsx", [good_project()])
+    code, data, err = _validate_json(run_pbm, path, cwd=tmp_path)
+    assert code == 0, err
+    assert data["command"] == "validate"
+    summary = data["summary"]
+    assert summary["files"] == 1 and summary["projects"] == 1 and summary["indicators"] == 6
+    assert summary["errors"] == 0
+    assert summary["grades"] == {"优": 1, "良": 0, "中": 0, "差": 0}
+    [project] = data["projects"]
+    assert project["weight_total"] == 90 and project["grade"] == "优"
+    assert {"file", "sheet", "name", "department", "indicators", "weight_total", "grade"} <= set(project)
+
+
+def _spoiled():
+    spec = good_project("问题项目", code="P9")
+    spec.indicators[0].target = "≥**人"                     # G4 at E12
+    spec.indicators[1].unit = None                           # 85% keeps its unit: no G2
+    spec.indicators[5].unit = None
+    spec.indicators[5].target = 90                           # G2 at F17 (no unit anywhere)
+    spec.indicators[4].target = "加强管理"                   # G13 at E16
+    spec.indicators.append(IndicatorSpec("产出指标", "数量指标", "项目资金投入", "≥", 150, "万元", 5))  # G11
+    spec.indicators.append(IndicatorSpec("产出指标", "数量指标", "日常养护里程", "≥", 200, "公里", 5))  # G-DUPLICATE
+    spec.indicators.append(IndicatorSpec("效益指标", "效率指标", "通行效率", "≥", "10%", "%", 0))  # G-LEVEL2, G7
+    spec.fiscal = 100                                        # 100 + 30 ≠ 150 → G12
+    return spec
+
+
+def test_each_rule_names_its_cell(tmp_path, run_pbm):
+    path = write_form_workbook(tmp_path / "bad.xlsx", [_spoiled()])
+    code, data, _ = _validate_json(run_pbm, path, cwd=tmp_path)
+    assert code == 1
+    found = _codes(data, "问题项目")
+    assert ("G4", "E12") in found
+    assert ("G2", "F17") in found
+    assert ("G13", "E16") in found
+    assert ("G11", "C18") in found
+    assert ("G-DUPLICATE", "C19") in found
+    assert ("G-LEVEL2", "B20") in found
+    assert ("G7", "G20") in found
+    assert ("G12", "B8") in found
+    assert ("G2", "F13") not in found  # 85% carries its unit
+    g6 = next(f for f in data["findings"] if f["code"] == "G6")
+    assert g6["severity"] == "warning" and "100" in g6["message"] and "90" in g6["message"]
+    [project] = data["projects"]
+    assert project["grade"] == "差"  # more than 3 errors
+
+
+def test_weights_summing_to_100_is_a_warning_naming_both(tmp_path, run_pbm):
+    spec = good_project()
+    spec.indicators[0].weight = 30
+    path = write_form_workbook(tmp_path / "w.xlsx", [spec])
+    code, data, _ = _validate_json(run_pbm, path, cwd=tmp_path)
+    assert code == 0
+    [g6] = [f for f in data["findings"] if f["code"] == "G6"]
+    assert g6["severity"] == "warning"
+    assert "100" in g6["message"] and "90" in g6["message"]
+    assert data["projects"][0]["grade"] == "优"  # one warning still 优 by default cut-offs
+
+
+def test_prior_assessment_threshold_is_inclusive_and_configurable(tmp_path, run_pbm):
+    at = good_project("新建项目", code="N1", attribute="新增项目", total=200, fiscal=200, other=0,
+                      prior_assessment=None)
+    below = good_project("小项目", code="N2", attribute="新增项目", total=199.99, fiscal=199.99,
+                         other=0, prior_assessment=None)
+    done = good_project("已评估", code="N3", attribute="新增项目", total=500, fiscal=500, other=0,
+                        prior_assessment="已开展")
+    path = write_form_workbook(tmp_path / "p.xlsx", [at, below, done])
+    _, data, _ = _validate_json(run_pbm, path, cwd=tmp_path)
+    flagged = {f["project"] for f in data["findings"] if f["code"] == "G-PRIOR-ASSESSMENT"}
+    assert flagged == {"新建项目"}
+
+
+def test_prior_assessment_amount_from_pbm_toml(workspace, run_pbm):
+    config = workspace / "pbm.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "prior_assessment_amount = 200", "prior_assessment_amount = 100"), encoding="utf-8")
+    spec = good_project("中型项目", attribute="新增项目", total=150, fiscal=150, other=0,
+                        prior_assessment=None)
+    path = write_form_workbook(workspace / "goals" / "g.xlsx", [spec])
+    _, data, _ = _validate_json(run_pbm, path, cwd=workspace)
+    assert any(f["code"] == "G-PRIOR-ASSESSMENT" for f in data["findings"])
+
+
+def test_amounts_in_yuan_header_are_converted_and_said(tmp_path, run_pbm):
+    spec = good_project(total=1500000, fiscal=1200000, other=300000)
+    spec.money_header_unit = "元"
+    path = write_form_workbook(tmp_path / "yuan.xlsx", [spec])
+    code, data, _ = _validate_json(run_pbm, path, cwd=tmp_path)
+    assert code == 0
+    converted = [f for f in data["findings"] if f["code"] == "R-UNIT-CONVERTED"]
+    assert {f["cell"] for f in converted} >= {"B8", "D8", "F8"}
+    assert data["projects"][0]["amount"] == 150
+
+
+def test_amount_that_only_makes_sense_in_yuan_is_flagged(tmp_path, run_pbm):
+    spec = good_project(total=6800000, fiscal=6800000, other=0)
+    path = write_list_workbook(tmp_path / "l.xlsx", [spec])
+    _, data, _ = _validate_json(run_pbm, path, cwd=tmp_path)
+    assert ("G-MONEY-IN-YUAN", "F3") in _codes(data)
+
+
+def test_full_width_digits_and_synonyms_are_accepted(tmp_path, run_pbm):
+    spec = good_project()
+    spec.indicators[1].target = "≥９５％"
+    spec.indicators[4].level2 = "环境效益指标"  # older synonym of 生态效益指标
+    path = write_form_workbook(tmp_path / "fw.xlsx", [spec])
+    code, data, _ = _validate_json(run_pbm, path, cwd=tmp_path)
+    assert code == 0
+    assert not {c for c, _ in _codes(data)} & {"G3", "G-LEVEL2"}
+
+
+def test_list_layout_with_total_row_and_goal_list_output(tmp_path, run_pbm):
+    path = write_list_workbook(tmp_path / "l.xlsx", [good_project(), good_project("二", code="P2")],
+                               total_row=True)
+    code, data, _ = _validate_json(run_pbm, path, cwd=tmp_path)
+    assert code == 0
+    assert data["summary"]["projects"] == 2 and data["summary"]["indicators"] == 12
+    out = tmp_path / "pbm-out" / "goals-2026.xlsx"
+    assert out.exists()
+    workbook = openpyxl.load_workbook(out, read_only=True)
+    assert workbook.sheetnames == ["项目", "指标", "问题", "说明"]
+    projects = list(workbook["项目"].iter_rows(values_only=True))
+    assert projects[0][:4] == ("文件", "工作表", "项目编码", "项目名称")
+    assert [row[3] for row in projects[1:]] == ["乡村道路养护项目", "二"]
+    indicators = list(workbook["指标"].iter_rows(values_only=True))
+    assert len(indicators) == 13
+    assert indicators[1][2] == "M3"  # provenance of the 三级指标 cell
+
+
+def test_strict_fails_on_warnings(tmp_path, run_pbm):
+    spec = good_project()
+    spec.indicators[0].weight = 30
+    path = write_form_workbook(tmp_path / "w.xlsx", [spec])
+    code, _, _ = run_pbm("validate", path, "--strict", "--quiet", cwd=tmp_path)
+    assert code == 1
+
+
+def test_annotated_copy_marks_cells_and_keeps_the_input(tmp_path, run_pbm):
+    path = write_form_workbook(tmp_path / "bad.xlsx", [_spoiled()])
+    before = path.read_bytes()
+    code, data, _ = _validate_json(run_pbm, path, cwd=tmp_path, extra=("--annotate",))
+    assert code == 1
+    assert path.read_bytes() == before  # the input is never modified
+    annotated = tmp_path / "pbm-out" / "annotated" / "bad-审核意见.xlsx"
+    workbook = openpyxl.load_workbook(annotated)
+    assert workbook.sheetnames[0] == "问题清单"
+    sheet = workbook["项目1"]
+    assert "G4" in sheet["E12"].comment.text
+    assert sheet["E12"].fill.fgColor.rgb.endswith("FFC7CE")
+    listing = list(workbook["问题清单"].iter_rows(values_only=True))
+    assert listing[0][:3] == ("序号", "严重程度", "代码")
+    assert len(listing) - 1 == sum(1 for f in data["findings"] if f["file"] == "bad.xlsx")
+
+
+def test_json_output_matches_the_findings_schema(tmp_path, run_pbm):
+    import jsonschema
+
+    from pbm.resources import load_schema
+
+    path = write_form_workbook(tmp_path / "bad.xlsx", [_spoiled()])
+    _, data, _ = _validate_json(run_pbm, path, cwd=tmp_path)
+    jsonschema.validate(data, load_schema("findings"))
+
+
+def test_english_messages(tmp_path, run_pbm):
+    path = write_form_workbook(tmp_path / "bad.xlsx", [_spoiled()])
+    code, out, _ = run_pbm("--lang", "en", "validate", path, "--format", "json", cwd=tmp_path)
+    data = json.loads(out)
+    g4 = next(f for f in data["findings"] if f["code"] == "G4")
+    assert "placeholder" in g4["message"]
+
+
+@pytest.mark.parametrize("layout", ["form", "list"])
+def test_output_is_byte_comparable_between_runs_apart_from_time(tmp_path, run_pbm, layout):
+    writer = write_form_workbook if layout == "form" else write_list_workbook
+    path = writer(tmp_path / "g.xlsx", [_spoiled()])
+    run_pbm("validate", path, "--quiet", cwd=tmp_path)
+    first = openpyxl.load_workbook(tmp_path / "pbm-out" / "goals-2026.xlsx")
+    rows_first = {name: list(first[name].iter_rows(values_only=True)) for name in first.sheetnames}
+    run_pbm("validate", path, "--quiet", cwd=tmp_path)
+    second = openpyxl.load_workbook(tmp_path / "pbm-out" / "goals-2026.xlsx")
+    rows_second = {name: list(second[name].iter_rows(values_only=True)) for name in second.sheetnames}
+    drop_time = lambda rows: [r for r in rows if r[0] != "生成时间"]  # noqa: E731
+    rows_first["说明"], rows_second["说明"] = drop_time(rows_first["说明"]), drop_time(rows_second["说明"])
+    assert rows_first == rows_second
