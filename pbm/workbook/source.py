@@ -152,7 +152,7 @@ def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, set[tuple[int
     for match in _REL.finditer(rels_xml):
         rel_id, target = (match.group(1), match.group(2)) if match.group(1) else \
             (match.group(4), match.group(3))
-        targets[rel_id] = target.decode()
+        targets[rel_id.decode()] = target.decode()
     found: dict[str, set[tuple[int, int]]] = {}
     for match in _SHEET_REL.finditer(workbook_xml):
         sheet_name = html.unescape(match.group(1).decode("utf-8"))
