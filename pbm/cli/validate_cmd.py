@@ -103,6 +103,8 @@ def _annotate(result, out_dir: Path) -> list[Path]:
         if source.suffix.lower() not in (".xlsx", ".xlsm"):
             continue  # openpyxl cannot copy .xls/.csv faithfully; findings are in goals-<year>.xlsx
         findings = [f for f in result.findings if f.file == read.file]
+        if not any(f.severity in ("error", "warning") for f in findings):
+            continue  # nothing to send back for this file
         name = safe_filename(source.stem) + "-审核意见" + source.suffix.lower()
         written.append(annotate_workbook(source, findings, out_dir / "annotated" / name,
                                          common.STATE.lang))

@@ -60,7 +60,8 @@ class Cell:
 
     @property
     def empty(self) -> bool:
-        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+        value = self.value
+        return value is None or (value.__class__ is str and not value.strip())
 
 
 @dataclass
@@ -227,6 +228,7 @@ class _Grid:
         self.rows = sheet.rows
         self.height = len(sheet.rows)
         self.width = max((len(r) for r in sheet.rows), default=0)
+        self.formulas = sheet.formula_cells
         self.merged_into: dict[tuple[int, int], tuple[int, int]] = {}
         self.merge_end: dict[tuple[int, int], tuple[int, int]] = {}
         for (r0, c0), (r1, c1) in sheet.merged:
@@ -243,13 +245,17 @@ class _Grid:
             row = self.rows[r]
             if 0 <= c < len(row):
                 value = row[c]
-                if (r, c) in self.sheet.formula_cells:
+                if self.formulas and (r, c) in self.formulas:
                     return None
                 return None if value == "" else value
         return None
 
     def cell(self, r: int, c: int) -> Cell:
-        return Cell(self.value(r, c), r + 1, c + 1)
+        row = self.rows[r]
+        value = row[c] if c < len(row) else None
+        if value == "" or (self.formulas and (r, c) in self.formulas):
+            value = None
+        return Cell(value, r + 1, c + 1)
 
     def text(self, r: int, c: int) -> str:
         value = self.value(r, c)
@@ -333,15 +339,24 @@ def _looks_like_table_header(grid: _Grid, r: int, labels: dict) -> bool:
 # --------------------------------------------------------------------------- classification
 
 def _classify_text_row(grid: _Grid, r: int) -> str | None:
-    texts = [grid.text(r, c) for c in range(grid.width) if grid.value(r, c) is not None]
+    """合计/小计 rows, 其中 sub-rows and instruction rows (none of them indicators)."""
+    texts = []
+    for value in grid.rows[r]:
+        if value is None or value == "":
+            continue
+        texts.append(unicodedata.normalize("NFKC", str(value)).strip() if isinstance(value, str)
+                     else str(value))
+        if len(texts) == 3:
+            break
     if not texts:
         return None
-    first = texts[0].replace(" ", "")
-    for text in texts[:3]:
+    for text in texts:
         compact = text.replace(" ", "").rstrip(":：")
-        if _TOTAL.match(compact):
+        if len(compact) <= 5 and _TOTAL.match(compact):
             return "total"
-    if first.startswith("其中") and len(texts) <= 6 and not match_label(texts[0]):
+    first = texts[0].replace(" ", "")
+    if first.startswith("其中") and sum(1 for v in grid.rows[r] if v not in (None, "")) <= 6 \
+            and not match_label(texts[0]):
         return "sub-item"
     if _INSTRUCTION.search(first):
         return "instruction"
@@ -535,6 +550,11 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
     previous: dict[str, Cell] = {}
     carry: dict[str, Cell] = {}
     current_key: tuple | None = None
+    cell_at = grid.cell
+    key_columns = [(name, _col_of(project_columns, name)) for name in _PROJECT_KEY]
+    merged_project_columns = {c for c in project_columns
+                              if any(grid.anchor(r, c) != (r, c) for r in range(grid.height))} \
+        if grid.merged_into else set()
     for r in range(header_rows[-1] + 1, grid.height):
         if not _nonempty(grid.rows[r]):
             continue
@@ -542,14 +562,16 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
         if kind is not None:
             accounts[r] = kind
             continue
-        fields = {f: grid.cell(r, c) for c, f in project_columns.items()}
-        # Blank project cells (merged down in exports) repeat the row above.
-        for name in list(fields):
-            if fields[name].empty and name in previous and grid.anchor(r, _col_of(project_columns, name)) != (r, _col_of(project_columns, name)):
-                fields[name] = previous[name]
-            elif fields[name].empty and name in _PROJECT_KEY and name in previous and has_indicators:
-                fields[name] = previous[name]
-        key = tuple(fields[k].text if k in fields else "" for k in _PROJECT_KEY)
+        key_cells: dict[str, Cell] = {}
+        for name, c in key_columns:
+            if c < 0:
+                continue
+            cell = cell_at(r, c)
+            if cell.empty and name in previous and (has_indicators or c in merged_project_columns):
+                # Blank project cells (merged down in exports) repeat the row above.
+                cell = previous[name]
+            key_cells[name] = cell
+        key = tuple(key_cells[k].text if k in key_cells else "" for k in _PROJECT_KEY)
         if not any(key):
             if has_indicators and current_key is not None:
                 key = current_key
@@ -561,19 +583,26 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
             project = ProjectRecord(file=file, sheet=sheet, layout=LIST, fields={},
                                     indicators=[], units=dict(units), first_row=r + 1)
             projects[key] = project
-        for name, cell in fields.items():
-            if not cell.empty and name not in project.fields:
-                project.fields[name] = cell
+            fields_missing = set(project_columns.values())
+        else:
+            fields_missing = {f for f in project_columns.values() if f not in project.fields}
+        if fields_missing:
+            for c, name in project_columns.items():
+                if name in fields_missing:
+                    cell = key_cells.get(name) or cell_at(r, c)
+                    if not cell.empty:
+                        project.fields[name] = cell
         for c, header_text in extra_columns.items():
-            cell = grid.cell(r, c)
-            if not cell.empty and header_text not in project.extra:
-                project.extra[header_text] = cell
+            if header_text not in project.extra:
+                cell = cell_at(r, c)
+                if not cell.empty:
+                    project.extra[header_text] = cell
         if key != current_key:
             carry = {}
         current_key = key
-        previous = {**previous, **{k: v for k, v in fields.items() if not v.empty}}
+        previous.update({k: v for k, v in key_cells.items() if not v.empty})
         if has_indicators:
-            cells = {f: grid.cell(r, c) for c, f in indicator_columns.items()}
+            cells = {f: cell_at(r, c) for c, f in indicator_columns.items()}
             record = IndicatorRecord(row=r + 1, cells=cells)
             for level in ("level1", "level2"):
                 cell = cells.get(level)
