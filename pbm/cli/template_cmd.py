@@ -9,7 +9,8 @@ import typer
 
 from pbm.cli import common
 
-template_app = typer.Typer(help="生成供部门填报的空白模板（目标申报表、监控表、评价评分表）。",
+template_app = typer.Typer(help="生成供部门填报的空白模板（目标申报表、监控表、评价评分表）。\n\n"
+                                "例：pbm template goal -o 目标申报表.xlsx",
                            no_args_is_help=True)
 
 

@@ -1,0 +1,49 @@
+"""`make bench`: each step of SPEC §11 timed beside a plain pandas + openpyxl baseline.
+
+Every ``benchmarks/bench_*.py`` exposes ``bench(workdir) -> list[dict]`` with rows
+``{"step", "data", "pbm_s", "baseline_s", "target_s"}``.  Data sets are generated once into
+``benchmarks/data/`` (fixed seeds, git-ignored).  Timings are wall-clock on this machine; a
+busy second core shows up as noise, so read the ratio as much as the seconds.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+
+def main() -> int:
+    workdir = HERE / "data"
+    workdir.mkdir(exist_ok=True)
+    only = set(sys.argv[1:])
+    rows = []
+    for path in sorted(HERE.glob("bench_*.py")):
+        name = path.stem
+        if only and name.removeprefix("bench_") not in only:
+            continue
+        print(f"… {name}", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        module = importlib.import_module(f"benchmarks.{name}")
+        rows.extend(module.bench(workdir))
+        print(f"  done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    print(f"\n{'step':<44} {'data':<34} {'pbm':>8} {'baseline':>9} {'ratio':>7} {'target':>7}")
+    for row in rows:
+        base = row.get("baseline_s")
+        ratio = f"{base / row['pbm_s']:.1f}×" if base and row["pbm_s"] else "–"
+        target = row.get("target_s")
+        mark = "" if target is None else ("  ok" if row["pbm_s"] <= target else "  over")
+        print(f"{row['step']:<44} {row['data']:<34} {row['pbm_s']:>7.2f}s "
+              f"{(f'{base:.2f}s' if base else '–'):>9} {ratio:>7} "
+              f"{(f'{target:.1f}s' if target else '–'):>7}{mark}")
+    print(f"\nratio = baseline ÷ pbm (higher is better); machine: {os.cpu_count()} cores")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
