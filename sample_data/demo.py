@@ -19,7 +19,7 @@ PBM = [sys.executable, "-m", "pbm.cli.app"]
 STEPS = [
     ("validate", "绩效目标审核 goal review", ["validate", "goals/", "--annotate", "--show", "3"]),
     ("monitor", "运行监控 monitoring merge (Q3)", ["monitor", "q3/"]),
-    ("sample", "抽评 spot-check sample", ["sample", "--rate", "0.1", "--seed", "20261122"]),
+    ("sample", "抽评 spot-check sample", ["sample", "--rate", "0.2", "--seed", "20261122", "--quiet"]),
     ("score", "自评复核 self-evaluation recheck", ["score", "self-eval/"]),
     ("report", "文书 Word documents", ["report", "--format", "docx"]),
 ]

@@ -251,7 +251,11 @@ def main() -> None:
     if goals.exists():
         shutil.rmtree(goals)
     goals.mkdir(parents=True)
-    (WORKSPACE / "pbm.toml").write_text(PBM_TOML.format(year=YEAR, locality="示例区"), encoding="utf-8")
+    config = PBM_TOML.format(year=YEAR, locality="示例区")
+    # A district this size treats 1000万元 and above as must-evaluate projects.
+    config = config.replace('must = ["金额>=500"]             # 必选规则：金额 500 万元及以上项目全部纳入',
+                            'must = ["金额>=1000"]            # 必选规则：金额 1000 万元及以上项目全部纳入')
+    (WORKSPACE / "pbm.toml").write_text(config, encoding="utf-8")
     write_roster(WORKSPACE / "roster.xlsx")
     list_layout = {"卫生健康委员会", "生态环境局", "自然资源局"}
     for code, department, _ in DEPARTMENTS:

@@ -119,6 +119,7 @@ class SheetRead:
     rows: list[RowAccount]
     findings: list[Finding]
     header_row: int | None = None
+    headers: dict[int, str] = field(default_factory=dict)  # 1-based column → header text (list)
 
 
 @dataclass
@@ -332,7 +333,12 @@ def _dedupe(rows, columns, units):
 def _looks_like_table_header(grid: _Grid, r: int, labels: dict) -> bool:
     """A header row is mostly labels; a form's key–value row alternates label and value."""
     filled = [c for c in range(grid.width) if grid.value(r, c) is not None]
-    return bool(filled) and len(labels) >= max(2, (len(filled) + 1) // 2) and \
+    if not filled or len(labels) < 2:
+        return False
+    # Wide outputs carry many columns pbm does not know; headers are text, data rows are not.
+    enough = len(labels) >= (len(filled) + 1) // 2 or (
+        len(labels) >= 3 and all(isinstance(grid.value(r, c), str) for c in filled))
+    return enough and \
         not all(grid.value(r, c + 1) is not None and (c + 1) not in labels for c in labels)
 
 
@@ -542,9 +548,9 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
     project_columns = {c: f for c, f in columns.items() if c not in indicator_columns}
     has_indicators = "name" in indicator_columns.values() or "target" in indicator_columns.values()
     mapped = set(columns)
-    header_texts = {c: grid.text(header_rows[-1], c) or grid.text(header_rows[0], c)
-                    for c in range(grid.width) if c not in mapped}
-    extra_columns = {c: t for c, t in header_texts.items() if t}
+    all_headers = {c: grid.text(header_rows[-1], c) or grid.text(header_rows[0], c)
+                   for c in range(grid.width)}
+    extra_columns = {c: t for c, t in all_headers.items() if t and c not in mapped}
 
     projects: dict[tuple, ProjectRecord] = {}
     previous: dict[str, Cell] = {}
@@ -629,7 +635,8 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
         kind = accounts.get(r, "outside")
         rows.append(RowAccount(sheet, r + 1, kind, by_row_project.get(r)))
     return SheetRead(sheet, LIST, list(projects.values()), rows, findings,
-                     header_row=header_rows[-1] + 1)
+                     header_row=header_rows[-1] + 1,
+                     headers={c + 1: t for c, t in all_headers.items() if t})
 
 
 def _col_of(columns: dict[int, str], name: str) -> int:

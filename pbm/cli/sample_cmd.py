@@ -1,0 +1,161 @@
+"""``pbm sample`` — reproducible, stratified spot-check sampling (抽评), SPEC §6;
+``pbm sample plan`` / ``pbm sample evaluate`` — attribute-sampling sizes and limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from pbm.cli import common
+
+sample_app = typer.Typer(no_args_is_help=False, invoke_without_command=True)
+
+HELP = """抽评抽样：从项目清单中按比例、分层、必选规则抽取评价项目，可复现、可审计。
+
+默认总体为工作区最新的项目清单（out/monitor-*.xlsx，其次 out/goals-<年度>.xlsx）。
+写出 out/sample-<年度>.xlsx（样本、分层、说明：种子、选项、总体 SHA-256、复现命令），
+并记入 out/history/（下一年度轮换时排除）。
+
+例：
+  pbm sample --rate 0.1
+  pbm sample --rate 0.1 --must "金额>=500" --must "灯色==红" --strata 主管部门 --seed 2026
+  pbm sample --from 项目清单.xlsx --method pps --coverage 0.3
+  pbm sample plan --confidence 0.95 --tolerable 0.05 --expected 0.01
+  pbm sample evaluate --n 60 --deviations 1"""
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(sample_app, name="sample", help=HELP)
+
+
+@sample_app.callback(invoke_without_command=True)
+@common.handle_errors
+def sample(
+    ctx: typer.Context,
+    rate: Optional[float] = typer.Option(None, "--rate", help="抽取比例 (0,1]，默认取 pbm.toml（0.10）"),
+    minimum: Optional[int] = typer.Option(None, "--min", help="最少抽取项目数"),
+    must: Optional[List[str]] = typer.Option(None, "--must", help="必选规则，可多次：\"金额>=500\"、\"灯色==红\""),
+    strata: Optional[List[str]] = typer.Option(None, "--strata", help="分层列（可多次）；“类别”表示 A/B/C 金额类别"),
+    method: Optional[str] = typer.Option(None, "--method", help="random | systematic | pps"),
+    coverage: Optional[float] = typer.Option(None, "--coverage", help="按金额补足到该覆盖率，如 0.3"),
+    seed: Optional[int] = typer.Option(None, "--seed", help="随机种子（不指定则随机生成并记录）"),
+    source: Optional[Path] = typer.Option(None, "--from", help="项目清单工作簿（默认工作区最新清单）"),
+    exclude: Optional[List[Path]] = typer.Option(None, "--exclude",
+                                                 help="上年抽样记录（默认 out/history/ 中上一年度的记录）"),
+    fmt: str = typer.Option("table", "--format", help="table | json"),
+    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
+) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    from pbm.errors import ExitStatus, PbmError
+    from pbm.sampling.record import run_sample
+
+    if fmt not in ("table", "json"):
+        raise PbmError("CLI-USAGE", reason=f"--format {fmt}: table | json")
+    common.STATE.quiet = common.STATE.quiet or quiet
+    config = common.load_config()
+    outcome = run_sample(config, rate=rate, minimum=minimum, must=must, strata=strata,
+                         method=method, coverage=coverage, seed=seed, source=source,
+                         exclude=exclude, out=out, command=common.command_line(),
+                         lang=common.STATE.lang)
+    if fmt == "json":
+        common.print_json(outcome.to_dict(common.STATE.lang))
+    else:
+        _render(outcome)
+    if any(f.severity == "error" for f in outcome.findings):
+        raise typer.Exit(int(ExitStatus.FINDINGS))
+
+
+def _render(outcome) -> None:
+    from rich.table import Table
+
+    result = outcome.result
+    console = common.stdout_console()
+    table = Table(title=common.t("分层分配", "allocation by stratum"))
+    for column in (common.t("分层", "stratum"), common.t("总体", "population"),
+                   common.t("随机池", "random pool"), common.t("必选", "mandatory"),
+                   common.t("应抽(精确)", "exact quota"), common.t("分配", "allocated"),
+                   common.t("抽中", "drawn")):
+        table.add_column(column, justify="right")
+    for s in result.allocation:
+        table.add_row(s.stratum, str(s.population), str(s.eligible_random), str(s.mandatory),
+                      f"{s.quota_exact:.2f}", str(s.allocated), str(s.drawn + s.topped_up))
+    console.print(table)
+    summary = result.to_dict()["summary"]
+    console.print(common.t(
+        f"总体 {summary['population']} 个，符合条件 {summary['eligible']} 个，必选 {summary['mandatory']} 个，"
+        f"样本 {summary['sample_size']} 个；随机种子 {result.seed}"
+        + ("（自动生成，已记录）" if result.seed_was_drawn else ""),
+        f"population {summary['population']}, eligible {summary['eligible']}, mandatory "
+        f"{summary['mandatory']}, sample {summary['sample_size']}; seed {result.seed}"))
+    if not common.STATE.quiet:
+        listing = Table(title=common.t("样本", "sample"))
+        for column in ("#", common.t("项目编码", "code"), common.t("项目名称", "name"),
+                       common.t("主管部门", "department"), common.t("金额(万元)", "amount"),
+                       common.t("分层", "stratum"), common.t("抽中原因", "reason")):
+            listing.add_column(column)
+        for index, item in enumerate(result.sample, 1):
+            listing.add_row(str(index), item.code, item.name, item.department,
+                            "" if item.amount is None else f"{item.amount:,.2f}", item.stratum,
+                            item.reason)
+        console.print(listing)
+    for finding in outcome.findings:
+        console.print(f"[yellow]{finding.message(common.STATE.lang)}[/]")
+    console.print(common.t("已写出 ", "written ") + str(outcome.output))
+    console.print(common.t("复现命令：", "reproduce with: ") + outcome.reproduce)
+
+
+@sample_app.command("plan", help="属性抽样样本量（二项、泊松、超几何），与审计抽样标准表一致。\n\n"
+                                 "例：pbm sample plan --confidence 0.95 --tolerable 0.05 --expected 0.01")
+@common.handle_errors
+def plan(
+    confidence: str = typer.Option("0.95", "--confidence", help="置信水平，如 0.95"),
+    tolerable: str = typer.Option(..., "--tolerable", help="可容忍偏差率，如 0.05"),
+    expected: str = typer.Option("0", "--expected", help="预计偏差率，如 0.01"),
+    population: Optional[int] = typer.Option(None, "--population", help="总体数量（超几何法必填）"),
+    method: str = typer.Option("binomial", "--method", help="binomial | poisson | hypergeometric"),
+    fmt: str = typer.Option("table", "--format", help="table | json"),
+) -> None:
+    from pbm import __version__
+    from pbm.sampling.planning import plan_sample_size
+
+    result = plan_sample_size(confidence, tolerable, expected, population=population, method=method)
+    if fmt == "json":
+        common.print_json({"command": "sample plan", "pbm_version": __version__,
+                           "summary": result.to_dict(), "findings": []})
+        return
+    typer.echo(common.t(
+        f"样本量 {result.sample_size}（{method}，置信水平 {confidence}，可容忍偏差率 {tolerable}，"
+        f"预计偏差率 {expected}，允许偏差数 {result.planned_deviations}）",
+        f"sample size {result.sample_size} ({method}, confidence {confidence}, tolerable {tolerable}, "
+        f"expected {expected}, planned deviations {result.planned_deviations})"))
+
+
+@sample_app.command("evaluate", help="根据样本量和发现的偏差数，计算总体偏差率上限。\n\n"
+                                     "例：pbm sample evaluate --n 60 --deviations 1")
+@common.handle_errors
+def evaluate(
+    n: int = typer.Option(..., "--n", help="样本量"),
+    deviations: int = typer.Option(..., "--deviations", help="发现的偏差数"),
+    confidence: str = typer.Option("0.95", "--confidence", help="置信水平"),
+    population: Optional[int] = typer.Option(None, "--population", help="总体数量（超几何法必填）"),
+    method: str = typer.Option("binomial", "--method", help="binomial | poisson | hypergeometric"),
+    fmt: str = typer.Option("table", "--format", help="table | json"),
+) -> None:
+    from pbm import __version__
+    from pbm.sampling.planning import evaluate as evaluate_sample
+
+    result = evaluate_sample(n, deviations, confidence, population=population, method=method)
+    if fmt == "json":
+        common.print_json({"command": "sample evaluate", "pbm_version": __version__,
+                           "summary": result.to_dict(), "findings": []})
+        return
+    data = result.to_dict()
+    typer.echo(common.t(
+        f"偏差率上限 {data.get('upper_limit_percent', data['upper_limit'])}"
+        f"（{method}，n={n}，偏差 {deviations}，置信水平 {confidence}）",
+        f"upper deviation limit {data.get('upper_limit_percent', data['upper_limit'])} "
+        f"({method}, n={n}, deviations {deviations}, confidence {confidence})"))

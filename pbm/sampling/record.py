@@ -1,0 +1,156 @@
+"""Run a draw end to end: population, rotation list, options from pbm.toml and the command
+line, the record workbook out/sample-<year>.xlsx, and the sampling history (out/history/)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shlex
+import shutil
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pbm import __version__
+from pbm.errors import PbmError
+from pbm.findings import Finding
+from pbm.sampling.population import (history_records, load_population, newest_project_list,
+                                     sampled_codes)
+from pbm.sampling.selection import SampleOptions, SampleResult, draw_sample
+from pbm.workbook.source import Limits
+
+
+@dataclass
+class SampleOutcome:
+    result: SampleResult
+    source: str
+    source_sha256: str
+    output: Path
+    reproduce: str
+    excluded_from: list[str]
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        data = self.result.to_dict()
+        data["summary"]["source"] = self.source
+        data["summary"]["source_sha256"] = self.source_sha256
+        data["summary"]["excluded_from"] = self.excluded_from
+        return {"command": "sample", "pbm_version": __version__, **data,
+                "findings": [f.to_dict(lang) for f in self.findings],
+                "output": str(self.output), "reproduce": self.reproduce}
+
+
+def options_from(config, *, rate=None, minimum=None, must=None, strata=None, method=None,
+                 coverage=None, seed=None) -> SampleOptions:
+    section = config.section("sample")
+    classes = [(c["name"], _dec(c.get("min")), _dec(c.get("max")))
+               for c in section.get("classes", [])] or None
+    options = SampleOptions(
+        rate=Decimal(str(rate)) if rate is not None else Decimal(str(section.get("rate", "0.10"))),
+        min_size=minimum if minimum is not None else int(section.get("min", 0)),
+        must=list(must) if must else list(section.get("must", [])),
+        strata=list(strata) if strata else list(section.get("strata", [])),
+        method=method or section.get("method", "random"),
+        coverage=Decimal(str(coverage)) if coverage is not None else None,
+        seed=seed if seed is not None else section.get("seed"),
+    )
+    if classes:
+        options.classes = classes
+    return options
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, method=None,
+               coverage=None, seed=None, source: Path | None = None,
+               exclude: list[Path] | None = None, out: Path | None = None, command: str = "",
+               lang: str = "zh") -> SampleOutcome:
+    from pbm.workbook.writer import Sheet, output_lock, write_xlsx
+
+    limits = Limits.from_config(config.section("limits"))
+    out_dir = config.out_dir(out)
+    if source is None:
+        source = newest_project_list(out_dir, config.year)
+        if source is None:
+            raise PbmError("SAMPLE-NO-POPULATION", file=str(out_dir))
+    population = load_population(Path(source), limits, display=_display(Path(source)))
+    if exclude:
+        excluded_from = [Path(p) for p in exclude]
+    else:
+        excluded_from = history_records(out_dir / "history", config.year)
+    options = options_from(config, rate=rate, minimum=minimum, must=must, strata=strata,
+                           method=method, coverage=coverage, seed=seed)
+    options.exclude_codes = sampled_codes(excluded_from, limits) if excluded_from else set()
+    result = draw_sample(population.rows, options)
+
+    findings: list[Finding] = []
+    if options.coverage is not None and result.coverage_achieved is not None and \
+            Decimal(str(result.coverage_achieved)) < options.coverage:
+        findings.append(Finding("SAMPLE-COVERAGE-SHORT", "warning", file=population.file,
+                                params={"required": f"{options.coverage:.0%}",
+                                        "achieved": f"{Decimal(str(result.coverage_achieved)):.1%}"}))
+    if result.shortfall:
+        findings.append(Finding("SAMPLE-SHORTFALL", "warning", file=population.file,
+                                params={"count": result.shortfall}))
+    reproduce = reproduce_command(population.file, options, result.seed,
+                                  [str(p) for p in excluded_from])
+    sheets = []
+    for name, header, rows in result.to_sheets():
+        if name == "说明":
+            rows = [[k, reproduce if k == "复现命令" else v] for k, v in rows]
+            rows += [["总体文件", f"{population.file}（工作表 {population.sheet}）"],
+                     ["总体文件 SHA-256", population.sha256],
+                     ["轮换排除依据", "；".join(_display(p) for p in excluded_from) or "无"],
+                     ["执行命令", command], ["生成工具", f"pbm {__version__}"],
+                     ["生成时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")]]
+            sheets.append(Sheet(name, header, rows, widths={0: 22, 1: 100}, autofilter=False))
+        else:
+            sheets.append(Sheet(name, header, rows, number_formats={4: "#,##0.00"}
+                                if name == "样本" else {}))
+    target = out_dir / f"sample-{config.year}.xlsx"
+    with output_lock(out_dir):
+        write_xlsx(target, sheets)
+        history = out_dir / "history"
+        history.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, history / f".~{target.name}")
+        (history / f".~{target.name}").replace(history / target.name)
+        _append_log(history / "samples.csv", config.year, result, population, reproduce)
+    return SampleOutcome(result, population.file, population.sha256, target, reproduce,
+                         [_display(p) for p in excluded_from], findings)
+
+
+def reproduce_command(source: str, options: SampleOptions, seed: int, exclude: list[str]) -> str:
+    parts = ["pbm", "sample", "--from", source, "--rate", f"{options.rate}", "--seed", str(seed),
+             "--method", options.method]
+    if options.min_size:
+        parts += ["--min", str(options.min_size)]
+    for rule in options.must:
+        parts += ["--must", rule]
+    for column in options.strata:
+        parts += ["--strata", column]
+    if options.coverage is not None:
+        parts += ["--coverage", f"{options.coverage}"]
+    for path in exclude:
+        parts += ["--exclude", path]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+def _append_log(path: Path, year: int, result: SampleResult, population, reproduce: str) -> None:
+    new = not path.exists()
+    with path.open("a", encoding="utf-8-sig" if new else "utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        if new:
+            writer.writerow(["时间", "年度", "随机种子", "样本量", "总体数量", "总体SHA-256", "复现命令"])
+        writer.writerow([dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"), year, result.seed,
+                         result.sample_size, result.population, result.population_sha256,
+                         reproduce])
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
