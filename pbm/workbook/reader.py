@@ -344,18 +344,21 @@ def _looks_like_table_header(grid: _Grid, r: int, labels: dict) -> bool:
 
 # --------------------------------------------------------------------------- classification
 
+_ROW_TRIGGER = re.compile(r"合|计|計|otal|OTAL|其中|注|说明|填|备|请|审核人|负责人|联系人|ote")
+
+
 def _classify_text_row(grid: _Grid, r: int) -> str | None:
     """合计/小计 rows, 其中 sub-rows and instruction rows (none of them indicators)."""
     texts = []
     for value in grid.rows[r]:
         if value is None or value == "":
             continue
-        texts.append(unicodedata.normalize("NFKC", str(value)).strip() if isinstance(value, str)
-                     else str(value))
+        texts.append(value if isinstance(value, str) else str(value))
         if len(texts) == 3:
             break
-    if not texts:
-        return None
+    if not texts or not _ROW_TRIGGER.search("\x00".join(texts)):
+        return None  # the common case: an ordinary data row
+    texts = [unicodedata.normalize("NFKC", text).strip() for text in texts]
     for text in texts:
         compact = text.replace(" ", "").rstrip(":：")
         if len(compact) <= 5 and _TOTAL.match(compact):
@@ -557,12 +560,15 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
     carry: dict[str, Cell] = {}
     current_key: tuple | None = None
     cell_at = grid.cell
+    indicator_items = list(indicator_columns.items())
+    content_fields = [f for f in _INDICATOR_CONTENT if f in indicator_columns.values()]
     key_columns = [(name, _col_of(project_columns, name)) for name in _PROJECT_KEY]
     merged_project_columns = {c for c in project_columns
                               if any(grid.anchor(r, c) != (r, c) for r in range(grid.height))} \
         if grid.merged_into else set()
     for r in range(header_rows[-1] + 1, grid.height):
-        if not _nonempty(grid.rows[r]):
+        row_values = grid.rows[r]
+        if row_values.count("") == len(row_values) or not _nonempty(row_values):
             continue
         kind = _classify_text_row(grid, r)
         if kind is not None:
@@ -598,17 +604,26 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
                     cell = key_cells.get(name) or cell_at(r, c)
                     if not cell.empty:
                         project.fields[name] = cell
-        for c, header_text in extra_columns.items():
-            if header_text not in project.extra:
-                cell = cell_at(r, c)
-                if not cell.empty:
-                    project.extra[header_text] = cell
+        if len(project.extra) < len(extra_columns):
+            for c, header_text in extra_columns.items():
+                if header_text not in project.extra:
+                    cell = cell_at(r, c)
+                    if not cell.empty:
+                        project.extra[header_text] = cell
         if key != current_key:
             carry = {}
         current_key = key
         previous.update({k: v for k, v in key_cells.items() if not v.empty})
         if has_indicators:
-            cells = {f: cell_at(r, c) for c, f in indicator_columns.items()}
+            values = grid.rows[r]
+            width = len(values)
+            formulas = grid.formulas
+            cells = {}
+            for c, f in indicator_items:
+                value = values[c] if c < width else None
+                if value == "" or (formulas and (r, c) in formulas):
+                    value = None
+                cells[f] = Cell(value, r + 1, c + 1)
             record = IndicatorRecord(row=r + 1, cells=cells)
             for level in ("level1", "level2"):
                 cell = cells.get(level)
@@ -619,7 +634,9 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
                 elif level in carry:
                     record.cells[level] = carry[level]
                     record.filled.add(level)
-            if not any(f in cells and not cells[f].empty for f in _INDICATOR_CONTENT):
+            if not any(cells[f].value is not None and not (
+                    isinstance(cells[f].value, str) and not cells[f].value.strip())
+                    for f in content_fields):
                 accounts[r] = ROW_PROJECT
                 continue
             project.indicators.append(record)
