@@ -372,6 +372,24 @@ def _classify_text_row(grid: _Grid, r: int) -> str | None:
     return None
 
 
+_REPORTED_NON_DATA = {"total", "sub-item", "instruction"}
+
+
+def _non_data_findings(grid: _Grid, file: str, accounts: dict[int, str]) -> list[Finding]:
+    """Info findings for 合计/其中/instruction rows: recognised, never silently dropped."""
+    findings = []
+    for r in sorted(accounts):
+        kind = accounts[r]
+        if kind not in _REPORTED_NON_DATA:
+            continue
+        row = grid.rows[r]
+        col = next((c for c, v in enumerate(row) if v not in ("", None)), 0)
+        findings.append(Finding("R-NON-DATA-ROW", "info", file=file, sheet=grid.sheet.name,
+                                cell=f"{column_letter(col + 1)}{r + 1}", value=grid.text(r, col),
+                                params={"row": r + 1, "kind": NON_DATA_KINDS[kind]}))
+    return findings
+
+
 # --------------------------------------------------------------------------- form layout
 
 def _form_labels(grid: _Grid, start: int, stop: int) -> dict[str, tuple[Cell, str | None]]:
@@ -476,6 +494,7 @@ def _read_form(grid: _Grid, file: str, header_rows, header, nonempty_rows, findi
                             first_row=(nonempty_rows[0] + 1) if nonempty_rows else 1, title=title)
     name = project.name or None
     rows = [RowAccount(sheet, r + 1, accounts[r], name) for r in nonempty_rows]
+    findings = findings + _non_data_findings(grid, file, accounts)
     return SheetRead(sheet, FORM, [project], rows, findings,
                      header_row=header_rows[-1] + 1 if header_rows else None)
 
@@ -651,6 +670,7 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
     for r in nonempty_rows:
         kind = accounts.get(r, "outside")
         rows.append(RowAccount(sheet, r + 1, kind, by_row_project.get(r)))
+    findings = findings + _non_data_findings(grid, file, accounts)
     return SheetRead(sheet, LIST, list(projects.values()), rows, findings,
                      header_row=header_rows[-1] + 1,
                      headers={c + 1: t for c, t in all_headers.items() if t})

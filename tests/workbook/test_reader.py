@@ -110,3 +110,13 @@ def test_every_nonempty_row_is_accounted_for(tmp_path):
     nonempty = [i + 1 for i, row in enumerate(rows) if any(v not in ("", None) for v in row)]
     assert [a.row for a in sheet.rows] == nonempty
     assert sum(1 for a in sheet.rows if a.kind == "indicator") == 6
+
+
+def test_total_and_instruction_rows_get_info_findings(tmp_path):
+    path = write_list_workbook(tmp_path / "t.xlsx", [good_project()], total_row=True,
+                               extra_rows=[["注：本表金额单位为万元"]])
+    read = read_workbook(path)
+    notes = [(f.code, f.cell, f.severity) for f in read.all_findings]
+    assert ("R-NON-DATA-ROW", "A9", "info") in notes    # 注：… row
+    assert ("R-NON-DATA-ROW", "A10", "info") in notes   # 合计 row
+    assert len(read.projects[0].indicators) == 6
