@@ -33,27 +33,17 @@ def goal(
 
 
 def write_goal_template(output: Path, *, projects: int = 1, rows: int = 12, year: int = 2026) -> Path:
-    import os
-    import tempfile
-
     import xlsxwriter
 
     from pbm.workbook.forms import GoalFormWriter, ProjectSpec, write_instructions
+    from pbm.workbook.writer import atomic_path
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".~pbm-", suffix=".xlsx", dir=output.parent)
-    os.close(handle)
-    try:
-        workbook = xlsxwriter.Workbook(temp)
+    with atomic_path(output) as temp:
+        workbook = xlsxwriter.Workbook(str(temp))
         writer = GoalFormWriter(workbook)
         for index in range(projects):
             sheet = workbook.add_worksheet(f"项目{index + 1}")
             writer.write(sheet, ProjectSpec(year=year), blank_rows=rows, validation=True)
         write_instructions(workbook)
         workbook.close()
-        os.replace(temp, output)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
     return output

@@ -4,12 +4,11 @@ is never touched: openpyxl loads it, and the copy is written to the output folde
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 from pbm.findings import Finding
+from pbm.workbook.writer import atomic_path
 
 FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -62,14 +61,6 @@ def annotate_workbook(source: Path, findings: list[Finding], target: Path, lang:
     for column, width in zip("ABCDEFGH", (6, 9, 20, 14, 9, 24, 70, 50)):
         sheet.column_dimensions[column].width = width
     workbook.active = 0
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".~pbm-", suffix=target.suffix, dir=target.parent)
-    os.close(handle)
-    try:
+    with atomic_path(target) as temp:
         workbook.save(temp)
-        os.replace(temp, target)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
     return target

@@ -531,16 +531,8 @@ def _read_indicator_rows(grid: _Grid, start: int, columns: dict[int, str], accou
             r += 1
             continue
         cells = {f: grid.cell(r, c) for c, f in columns.items()}
-        record = IndicatorRecord(row=r + 1, cells={f: cell for f, cell in cells.items()})
-        for level in ("level1", "level2"):
-            cell = cells.get(level)
-            if cell is not None and not cell.empty:
-                carry[level] = cell
-                if level == "level1":
-                    carry.pop("level2", None)
-            elif level in carry:
-                record.cells[level] = carry[level]
-                record.filled.add(level)
+        record = IndicatorRecord(row=r + 1, cells=dict(cells))
+        _fill_levels(record, carry)
         if not any(f in cells and not cells[f].empty for f in _INDICATOR_CONTENT):
             accounts[r] = "label-only"
             r += 1
@@ -549,6 +541,20 @@ def _read_indicator_rows(grid: _Grid, start: int, columns: dict[int, str], accou
         records.append(record)
         r += 1
     return records, r
+
+
+def _fill_levels(record: IndicatorRecord, carry: dict[str, Cell]) -> None:
+    """Vertically merged or blank 一级/二级 cells repeat the last one given (within a project);
+    a new 一级 starts a new run of 二级."""
+    for level in ("level1", "level2"):
+        cell = record.cells.get(level)
+        if cell is not None and not cell.empty:
+            carry[level] = cell
+            if level == "level1":
+                carry.pop("level2", None)
+        elif level in carry:
+            record.cells[level] = carry[level]
+            record.filled.add(level)
 
 
 # --------------------------------------------------------------------------- list layout
@@ -644,15 +650,7 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
                     value = None
                 cells[f] = Cell(value, r + 1, c + 1)
             record = IndicatorRecord(row=r + 1, cells=cells)
-            for level in ("level1", "level2"):
-                cell = cells.get(level)
-                if cell is not None and not cell.empty:
-                    carry[level] = cell
-                    if level == "level1":
-                        carry.pop("level2", None)
-                elif level in carry:
-                    record.cells[level] = carry[level]
-                    record.filled.add(level)
+            _fill_levels(record, carry)
             if not any(cells[f].value is not None and not (
                     isinstance(cells[f].value, str) and not cells[f].value.strip())
                     for f in content_fields):

@@ -31,61 +31,71 @@ class Sheet:
     autofilter: bool = True
 
 
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary file beside ``target``, renamed into place only if the block succeeds —
+    a crash or an error never leaves a half-written output."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=".~pbm-", suffix=target.suffix, dir=target.parent)
+    os.close(handle)
+    try:
+        yield Path(temp_name)
+        os.replace(temp_name, target)
+    except BaseException:
+        _unlink(temp_name)
+        raise
+
+
 def write_xlsx(path: Path, sheets: list[Sheet]) -> Path:
     """Write ``sheets`` to ``path`` atomically (temporary file in the same folder, then rename)."""
     import xlsxwriter
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=".~pbm-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
     try:
-        workbook = xlsxwriter.Workbook(temp_name, {
-            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-            "nan_inf_to_errors": True})
-        workbook.set_properties({"created": FIXED_CREATED, "author": "pbm"})
-        header = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1,
-                                      "text_wrap": True, "valign": "vcenter"})
-        formats: dict[tuple[str | None, str | None], Any] = {}
-
-        def fmt(fill: str | None, number: str | None):
-            key = (fill, number)
-            if key not in formats:
-                spec: dict[str, Any] = {}
-                if fill:
-                    spec["bg_color"] = FILLS[fill]
-                if number:
-                    spec["num_format"] = number
-                formats[key] = workbook.add_format(spec) if spec else None
-            return formats[key]
-
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        for sheet in sheets:
-            ws = workbook.add_worksheet(sheet.name[:31])
-            for col, title in enumerate(sheet.columns):
-                ws.write_string(0, col, str(title), header)
-                ws.set_column(col, col, sheet.widths.get(col, _width(title)))
-            for r, row in enumerate(sheet.rows, start=1):
-                fill = sheet.row_fills[r - 1] if sheet.row_fills else None
-                for col, value in enumerate(row):
-                    cell_format = fmt(fill, sheet.number_formats.get(col))
-                    _write_cell(ws, r, col, value, cell_format, date_format)
-            if sheet.freeze and sheet.columns:
-                ws.freeze_panes(1, 0)
-            if sheet.autofilter and sheet.columns and sheet.rows:
-                ws.autofilter(0, 0, len(sheet.rows), len(sheet.columns) - 1)
-        workbook.close()
-        os.replace(temp_name, path)
-    except PbmError:
-        _unlink(temp_name)
-        raise
+        with atomic_path(path) as temp:
+            _write_sheets(xlsxwriter, temp, sheets)
     except OSError as exc:
-        _unlink(temp_name)
         raise PbmError("CLI-WRITE-FAILED", file=str(path), reason=str(exc)) from None
-    except BaseException:
-        _unlink(temp_name)
-        raise
     return path
+
+
+def _write_sheets(xlsxwriter, temp_name: Path, sheets: list[Sheet]) -> None:
+    workbook = xlsxwriter.Workbook(str(temp_name), {
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+        "nan_inf_to_errors": True})
+    workbook.set_properties({"created": FIXED_CREATED, "author": "pbm"})
+    header = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1,
+                                  "text_wrap": True, "valign": "vcenter"})
+    formats: dict[tuple[str | None, str | None], Any] = {}
+
+    def fmt(fill: str | None, number: str | None):
+        key = (fill, number)
+        if key not in formats:
+            spec: dict[str, Any] = {}
+            if fill:
+                spec["bg_color"] = FILLS[fill]
+            if number:
+                spec["num_format"] = number
+            formats[key] = workbook.add_format(spec) if spec else None
+        return formats[key]
+
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for sheet in sheets:
+        ws = workbook.add_worksheet(sheet.name[:31])
+        for col, title in enumerate(sheet.columns):
+            ws.write_string(0, col, str(title), header)
+            ws.set_column(col, col, sheet.widths.get(col, _width(title)))
+        for r, row in enumerate(sheet.rows, start=1):
+            fill = sheet.row_fills[r - 1] if sheet.row_fills else None
+            for col, value in enumerate(row):
+                cell_format = fmt(fill, sheet.number_formats.get(col))
+                _write_cell(ws, r, col, value, cell_format, date_format)
+        if sheet.freeze and sheet.columns:
+            ws.freeze_panes(1, 0)
+        if sheet.autofilter and sheet.columns and sheet.rows:
+            ws.autofilter(0, 0, len(sheet.rows), len(sheet.columns) - 1)
+    workbook.close()
 
 
 def _width(title: Any) -> float:
