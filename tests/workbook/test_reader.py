@@ -120,3 +120,30 @@ def test_total_and_instruction_rows_get_info_findings(tmp_path):
     assert ("R-NON-DATA-ROW", "A9", "info") in notes    # 注：… row
     assert ("R-NON-DATA-ROW", "A10", "info") in notes   # 合计 row
     assert len(read.projects[0].indicators) == 6
+
+
+def test_legacy_xls_with_merged_cells(tmp_path):
+    import xlwt  # a real BIFF8 .xls as older budget systems export
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("目标表")
+    sheet.write_merge(0, 0, 0, 8, "2026年项目支出绩效目标表")
+    for col, text in enumerate(["项目名称", "主管部门", "资金总额(万元)", "一级指标", "二级指标", "三级指标",
+                                "指标值", "计量单位", "权重"]):
+        sheet.write(1, col, text)
+    sheet.write_merge(2, 3, 0, 0, "农村饮水安全")   # project name merged over its two rows
+    sheet.write_merge(2, 3, 1, 1, "水利局")
+    sheet.write_merge(2, 3, 2, 2, 480)
+    sheet.write_merge(2, 3, 3, 3, "产出指标")
+    for row, values in ((2, ["数量指标", "受益人口", "≥52000", "人", 50]),
+                        (3, ["质量指标", "水质达标率", "≥95%", "%", 40])):
+        for offset, value in enumerate(values):
+            sheet.write(row, 4 + offset, value)
+    path = tmp_path / "旧系统导出.xls"
+    workbook.save(str(path))
+    read = read_workbook(path)
+    [project] = read.projects
+    assert project.name == "农村饮水安全" and project.fields["total_funds"].value == 480
+    assert [i.text("name") for i in project.indicators] == ["受益人口", "水质达标率"]
+    assert project.indicators[1].text("level1") == "产出指标"
+    assert project.indicators[1].cells["target"].a1 == "G4"
