@@ -1,0 +1,346 @@
+"""``pbm score``: read self-evaluation and evaluation workbooks, score, recheck, combine.
+
+SPEC §7 and §13.  Every readable workbook is read once by the shared reader; each project is
+either a 自评表 (scored and rechecked, :mod:`pbm.scoring.selfeval`) or an evaluator's scoring
+sheet (combined per project, :mod:`pbm.scoring.evaluation`).  The result is data with
+``to_dict()``; the command line renders it and :mod:`pbm.scoring.output` writes the workbook.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pbm import __version__
+from pbm.errors import PbmError
+from pbm.findings import Finding, count_by_severity
+from pbm.scoring.evaluation import (
+    EvaluationResult,
+    EvaluationSheet,
+    evaluate_sheets,
+    evaluation_sheet,
+    is_evaluation_record,
+)
+from pbm.scoring.frameworks import Framework
+from pbm.scoring.grades import grade_distribution
+from pbm.scoring.rules import ProjectScore, ScoreRules
+from pbm.scoring.selfeval import (
+    SelfEvalInput,
+    aggregate_groups,
+    aggregate_units,
+    self_eval_input,
+)
+from pbm.workbook.reader import FORM, iter_workbook_files, read_workbook
+from pbm.workbook.source import Limits
+
+KIND_SELF = "self-eval"
+KIND_AGGREGATE = "aggregate"
+
+
+@dataclass
+class ScoredProject:
+    """A 自评表 project: its typed input and its recomputed score with the recheck findings."""
+
+    input: SelfEvalInput
+    score: ProjectScore
+    kind: str = KIND_SELF
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.input.findings + self.score.findings
+
+    @property
+    def grade(self) -> str:
+        return self.score.grade
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        inp, ps = self.input, self.score
+        return {
+            "kind": self.kind,
+            "file": inp.file,
+            "sheet": inp.sheet,
+            "name": inp.name or None,
+            "department": inp.department or None,
+            "code": inp.code or None,
+            "implementing_unit": inp.implementing_unit or None,
+            "layout": inp.layout,
+            "claimed_total": _num(ps.claimed_total),
+            "recomputed_total": _num(ps.total),
+            "difference": _num(ps.difference),
+            "execution_score": _num(ps.execution_score),
+            "claimed_execution": _num(ps.claimed_execution),
+            "execution_rate": _num(ps.execution_rate),
+            "budget": _num(ps.budget),
+            "executed": _num(ps.executed),
+            "indicator_total": _num(ps.indicator_total),
+            "rescaled": ps.rescaled,
+            "grade": ps.grade,
+            "claimed_grade": inp.claimed_grade or None,
+            "indicators": len(ps.indicators),
+            "findings": len(self.findings),
+        }
+
+
+    def indicator_rows(self) -> list[dict[str, Any]]:
+        inp = self.input
+        rows = []
+        for score in self.score.indicators:
+            ind = score.indicator
+            rows.append({
+                "file": inp.file, "sheet": inp.sheet, "project": inp.name or None,
+                "cell": ind.location.get("cell_score"),
+                "level1": ind.level1, "level2": ind.level2, "name": ind.name,
+                "op": ind.op, "target": ind.target_text or _num(ind.target),
+                "actual": ind.actual_text or _num(ind.actual),
+                "weight": _num(ind.weight), "claimed": _num(ind.claimed),
+                "recomputed": _num(score.recomputed), "difference": _num(score.difference),
+                "rule": score.rule, "met": score.met, "applicable": ind.applicable,
+            })
+        return rows
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+@dataclass
+class FileRead:
+    file: str
+    path: Path
+    sha256: str | None
+    error: PbmError | None = None
+    projects: int = 0
+    evaluation_sheets: int = 0
+
+
+@dataclass
+class ScoreRun:
+    """Everything one ``pbm score`` run found (SPEC §7, §13)."""
+
+    files: list[FileRead]
+    projects: list[ScoredProject]
+    evaluations: list[EvaluationResult]
+    aggregates: list[ScoredProject]
+    findings: list[Finding]
+    rules: ScoreRules
+    group_weights: dict[str, Decimal]
+    framework: Framework | None = None
+    started: dt.datetime = field(default_factory=dt.datetime.now)
+
+    @property
+    def unreadable(self) -> list[FileRead]:
+        return [f for f in self.files if f.error is not None]
+
+    def grades(self) -> dict[str, int]:
+        """Recomputed grade per project: 自评 projects and evaluated projects."""
+        grades = [p.grade for p in self.projects] + [e.grade for e in self.evaluations]
+        return grade_distribution(grades, self.rules.grade_bands)
+
+    def claimed_grades(self) -> dict[str, int]:
+        from pbm.scoring.grades import grade_for
+
+        return grade_distribution(
+            [grade_for(p.score.claimed_total, self.rules.grade_bands)
+             for p in self.projects if p.score.claimed_total is not None],
+            self.rules.grade_bands)
+
+    def largest_differences(self, limit: int = 10) -> list[ScoredProject]:
+        """Projects whose claimed total is furthest above (then below) the recomputed one."""
+        with_claims = [p for p in self.projects if p.score.difference is not None
+                       and p.score.difference != 0]
+        return sorted(with_claims, key=lambda p: (-abs(p.score.difference), -p.score.difference,
+                                                  p.input.file, p.input.sheet))[:limit]
+
+    def summary(self) -> dict[str, Any]:
+        counts = count_by_severity(self.findings)
+        inflated = sum(1 for p in self.projects if p.score.difference is not None
+                       and p.score.difference > self.rules.tolerance)
+        return {
+            "files": len(self.files),
+            "files_unreadable": len(self.unreadable),
+            "projects": len(self.projects) + len(self.evaluations),
+            "self_evaluations": len(self.projects),
+            "evaluations": len(self.evaluations),
+            "evaluator_sheets": sum(len(e.sheets) for e in self.evaluations),
+            "aggregates": len(self.aggregates),
+            "indicators": sum(len(p.score.indicators) for p in self.projects)
+            + sum(len(e.lines) for e in self.evaluations),
+            "grades": self.grades(),
+            "claimed_grades": self.claimed_grades(),
+            "inflated_projects": inflated,
+            "errors": counts["error"],
+            "warnings": counts["warning"],
+            "infos": counts["info"],
+        }
+
+    def indicator_rows(self) -> list[dict[str, Any]]:
+        """One dict per 自评 indicator line, with its provenance (the JSON ``indicators``)."""
+        return [row for project in self.projects for row in project.indicator_rows()]
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "command": "score",
+            "pbm_version": __version__,
+            "summary": self.summary(),
+            "findings": [f.to_dict(lang) for f in self.findings],
+            "projects": [p.to_dict(lang) for p in self.projects]
+            + [_evaluation_project(e) for e in self.evaluations],
+            "indicators": self.indicator_rows(),
+            "evaluations": [e.to_dict(lang) for e in self.evaluations],
+            "aggregates": [{**p.to_dict(lang), "lines": p.indicator_rows()}
+                           for p in self.aggregates],
+            "largest_differences": [
+                {"file": p.input.file, "sheet": p.input.sheet, "name": p.input.name or None,
+                 "claimed_total": _num(p.score.claimed_total),
+                 "recomputed_total": _num(p.score.total),
+                 "difference": _num(p.score.difference)}
+                for p in self.largest_differences()],
+            "files": [{"file": f.file, "sha256": f.sha256, "readable": f.error is None,
+                       "projects": f.projects, "evaluation_sheets": f.evaluation_sheets}
+                      for f in self.files],
+            "settings": settings_dict(self.rules, self.group_weights),
+        }
+
+
+def _evaluation_project(result: EvaluationResult) -> dict[str, Any]:
+    """An evaluated project in the ``projects`` list with the SPEC §13 keys."""
+    return {
+        "kind": "evaluation", "file": result.file, "sheet": result.sheet,
+        "name": result.project or None, "department": result.department or None,
+        "code": None, "claimed_total": None, "recomputed_total": _num(result.combined),
+        "difference": None, "execution_score": None, "grade": result.grade,
+        "evaluators": len(result.evaluators),
+        "spread": _num(result.groups.spread),
+        "group_means": {k: float(v) for k, v in result.groups.group_means.items()},
+    }
+
+
+def settings_dict(rules: ScoreRules, group_weights: Mapping[str, Decimal]) -> dict[str, Any]:
+    return {
+        "execution_weight": float(rules.execution_weight),
+        "execution_cap": float(rules.effective_execution_cap),
+        "indicator_weight_total": float(rules.indicator_weight_total),
+        "reverse_rule": rules.reverse_rule,
+        "tolerance": float(rules.tolerance),
+        "grade_bands": {name: float(low) for name, low in rules.grade_bands},
+        "qualitative_tiers": {name: [float(low), float(high)]
+                              for name, low, high in rules.qualitative_tiers},
+        "qualitative_defaults": {k: float(v) for k, v in rules.qualitative_defaults.items()},
+        "min_output_benefit_weight": float(rules.min_output_benefit_weight),
+        "group_weights": {k: float(v) for k, v in group_weights.items()},
+    }
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would recognise it: relative to the current folder when inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def score_paths(paths: list[Path], rules: ScoreRules, limits: Limits = Limits(), *,
+                group_weights: Mapping[str, Decimal] | None = None,
+                framework: Framework | None = None, aggregate: bool = False,
+                year: int | None = None,
+                progress: Callable[[Path], None] | None = None) -> ScoreRun:
+    """Score every 自评表 and combine every evaluation found in ``paths`` (files or folders).
+
+    An unreadable file becomes an R- finding and the run goes on; no workbook at all is a
+    usage error (PbmError CLI-USAGE).  ``aggregate`` adds a summary per project that several
+    units reported separately (DOMAIN.md §4.4 aggregation, §8 example 10).
+    """
+    from pbm.scoring.groups import DEFAULT_GROUP_WEIGHTS
+
+    weights = dict(group_weights) if group_weights is not None else dict(DEFAULT_GROUP_WEIGHTS)
+    with _collector_paused():
+        return _score_paths(paths, rules, limits, weights, framework, aggregate, year, progress)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector while records are built: a 100,000-row workbook
+    makes millions of small acyclic objects, and the collector's repeated passes over them
+    cost about a third of the run.  Reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _score_paths(paths, rules, limits, weights, framework, aggregate, year,
+                 progress) -> ScoreRun:
+    files = iter_workbook_files(paths)
+    if not files:
+        raise PbmError("CLI-USAGE", reason="没有找到工作簿文件（.xlsx/.xlsm/.xls/.csv） / "
+                                           "no workbook files found")
+    reads: list[FileRead] = []
+    projects: list[ScoredProject] = []
+    sheets: list[EvaluationSheet] = []
+    file_findings: list[Finding] = []
+    seen: set[Path] = set()
+    for path in files:
+        resolved = path.resolve()
+        if resolved in seen:
+            continue  # the same file given twice (a folder and a file inside it)
+        seen.add(resolved)
+        display = display_path(path)
+        try:
+            workbook = read_workbook(path, limits=limits, display=display)
+        except PbmError as error:
+            reads.append(FileRead(display, path, None, error))
+            code = error.code if error.code.startswith("R-") else "R-UNREADABLE"
+            file_findings.append(Finding(code, "error", file=display, params=error.params))
+            if progress:
+                progress(path)
+            continue
+        read = FileRead(display, path, workbook.sha256)
+        reads.append(read)
+        file_findings.extend(workbook.all_findings)
+        raw_sheets = None
+        if any(p.layout == FORM and not is_evaluation_record(p) for p in workbook.projects):
+            raw_sheets = _raw_sheets(path, limits, display)
+        for record in workbook.projects:
+            if is_evaluation_record(record):
+                sheets.append(evaluation_sheet(record, weights))
+                read.evaluation_sheets += 1
+                continue
+            raw_rows = raw_sheets.get(record.sheet) if raw_sheets else None
+            inp = self_eval_input(record, rules, raw_rows=raw_rows, year=year)
+            projects.append(ScoredProject(inp, inp.score(rules)))
+            read.projects += 1
+        if progress:
+            progress(path)
+
+    evaluations = evaluate_sheets(sheets, rules, weights, framework) if sheets else []
+    aggregates: list[ScoredProject] = []
+    if aggregate:
+        for group in aggregate_groups([p.input for p in projects]):
+            summary = aggregate_units(group)
+            aggregates.append(ScoredProject(summary, summary.score(rules), KIND_AGGREGATE))
+    findings = list(file_findings)
+    for project in projects:
+        findings.extend(project.findings)
+    for evaluation in evaluations:
+        findings.extend(evaluation.findings)
+    return ScoreRun(files=reads, projects=projects, evaluations=evaluations,
+                    aggregates=aggregates, findings=findings, rules=rules,
+                    group_weights={k: Decimal(str(v)) for k, v in weights.items()},
+                    framework=framework)
+
+
+def _raw_sheets(path: Path, limits: Limits, display: str) -> dict[str, list[list[Any]]]:
+    """The raw grids of a form-layout file (money block and 总分 row, see selfeval)."""
+    from pbm.workbook.source import open_workbook
+
+    raw = open_workbook(path, limits, display)
+    return {sheet.name: sheet.rows for sheet in raw.sheets}

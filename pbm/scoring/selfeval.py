@@ -1,0 +1,586 @@
+"""From a read 自评表 (ProjectRecord) to the scoring library's inputs (DOMAIN.md §4.7).
+
+The reader gives every project its fields and indicator rows with provenance.  Two parts of
+the national form need the sheet's raw grid, because they are small tables rather than
+key–value pairs (DOMAIN.md §4.7 items 2 and 5):
+
+* the money block — header ``年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分`` over
+  the rows ``年度资金总额 / 其中：本年财政拨款 / 上年结转资金 / 其他资金``: the 年度资金总额
+  row carries the budget, the amount executed and the unit's own execution 得分
+  (:func:`extract_money_block`);
+* the 总分 row below the indicator grid, whose claimed total sits in the 得分 column, not in
+  the first cell beside the label (:func:`extract_claimed_total`).
+
+List-layout workbooks carry the same facts as columns (全年预算数, 全年执行数, 预算执行率得分,
+自评总分).  Values go through the one value parser (:mod:`pbm.values`); nothing here prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from pbm.findings import Finding, catalogue
+from pbm.scoring.rules import (
+    HUNDRED,
+    ONE,
+    QUALITATIVE,
+    ZERO,
+    IndicatorInput,
+    ProjectScore,
+    ScoreRules,
+    aggregate_count,
+    aggregate_rate,
+    normalise_op,
+    score_project,
+)
+from pbm.values import parse_money, parse_value
+from pbm.workbook.fields import normalise_label
+from pbm.workbook.reader import FORM, Cell, IndicatorRecord, ProjectRecord, column_letter
+
+MONEY_UNIT = "万元"
+
+#: Row labels of the money block's 年度资金总额 row (normalised: no spaces, no unit).
+MONEY_TOTAL_LABELS = frozenset({"年度资金总额", "资金总额", "项目资金总额", "年度资金合计", "资金合计"})
+#: Column labels of the money block (normalised) → role.
+MONEY_COLUMNS = {
+    "年初预算数": "initial_budget", "年初预算": "initial_budget", "年初预算金额": "initial_budget",
+    "全年预算数": "budget", "全年预算": "budget", "调整后预算数": "budget", "调整预算数": "budget",
+    "全年执行数": "executed", "执行数": "executed", "实际执行数": "executed",
+    "全年实际执行数": "executed", "累计执行数": "executed",
+    "分值": "weight", "权重": "weight",
+    "执行率": "rate", "预算执行率": "rate",
+    "得分": "score", "自评得分": "score",
+}
+#: First-cell labels of the row holding the claimed total below the indicator grid.
+TOTAL_ROW_LABELS = frozenset({"总分", "自评总分", "合计", "总计", "得分合计", "合计得分", "总得分"})
+#: Texts that mark an indicator as not applicable (不适用) in 指标性质, 实际完成值 or 得分.
+INAPPLICABLE_TEXTS = frozenset({"不适用", "不涉及", "无此项", "本年不适用", "n/a", "na"})
+
+_NATURE_OPS = {
+    "≥": "≥", ">=": "≥", "≧": "≥", "大于等于": "≥", "正向": "≥", "正向指标": "≥",
+    ">": ">", "大于": ">",
+    "≤": "≤", "<=": "≤", "≦": "≤", "小于等于": "≤", "反向": "≤", "反向指标": "≤",
+    "<": "<", "小于": "<",
+    "=": "=", "等于": "=",
+    "定性": QUALITATIVE, "定性指标": QUALITATIVE,
+    "定量(其他)": "定量(其他)", "定量": None, "定量指标": None,
+}
+_DATE_KINDS = ("date", "month")
+
+
+def _severity(code: str) -> str:
+    return catalogue()[code]["severity"]
+
+
+def _a1(row0: int, col0: int) -> str:
+    return f"{column_letter(col0 + 1)}{row0 + 1}"
+
+
+_NUMBER_CACHE: dict[Any, Decimal | None] = {}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass
+class MoneyBlock:
+    """The 年度资金总额 row of a 自评表's money block, with the A1 cell of each value."""
+
+    initial_budget: Decimal | None = None
+    budget: Decimal | None = None
+    executed: Decimal | None = None
+    weight: Decimal | None = None  # 分值 written on the form
+    claimed_score: Decimal | None = None  # the unit's own execution 得分
+    cells: dict[str, str] = field(default_factory=dict)  # role → A1 (filled cells)
+    raw: dict[str, Any] = field(default_factory=dict)  # role → raw cell value
+    columns: dict[str, str] = field(default_factory=dict)  # role → A1, filled or blank
+
+
+def extract_money_block(rows: list[list[Any]], *, unit: str | None = None,
+                        stop_row: int | None = None) -> MoneyBlock | None:
+    """Read the money block of a national 自评表 from the sheet's raw grid (DOMAIN.md §4.7).
+
+    ``rows`` are 0-based raw values (``RawSheet.rows``); ``stop_row`` (0-based) is where the
+    indicator grid starts, so an indicator row can never be mistaken for the block.  The
+    年度资金总额 row is found by its label; its header is the nearest row above it (within
+    four rows) naming at least two of 年初预算数/全年预算数/全年执行数/分值/执行率/得分.
+    Amounts are converted to 万元 from the unit written in a header (``全年预算数(元)``) or
+    ``unit`` (the form's 金额单位).  None when the sheet has no such table.
+    """
+    stop = len(rows) if stop_row is None else min(stop_row, len(rows))
+    for r in range(stop):
+        row = rows[r]
+        for c, value in enumerate(row):
+            if not isinstance(value, str) or normalise_label(value)[0] not in MONEY_TOTAL_LABELS:
+                continue
+            header = _money_header(rows, r, c)
+            if header is None:
+                continue
+            columns, header_unit = header
+            block = MoneyBlock()
+            money_unit = header_unit or unit
+            for col, role in columns.items():
+                raw = row[col] if col < len(row) else None
+                block.columns[role] = _a1(r, col)
+                if _blank(raw):
+                    continue
+                block.cells[role] = _a1(r, col)
+                block.raw[role] = raw
+                if role in ("initial_budget", "budget", "executed"):
+                    parsed = parse_money(raw, to_unit=MONEY_UNIT, header_unit=money_unit)
+                    setattr(block, role, parsed.number)
+                elif role in ("weight", "score"):
+                    parsed = parse_value(raw, role="number")
+                    setattr(block, "claimed_score" if role == "score" else "weight",
+                            parsed.number)
+            return block
+    return None
+
+
+def _money_header(rows: list[list[Any]], total_row: int, label_col: int):
+    for r in range(total_row - 1, max(-1, total_row - 5), -1):
+        columns: dict[int, str] = {}
+        unit = None
+        for c, value in enumerate(rows[r]):
+            if c <= label_col or not isinstance(value, str):
+                continue
+            key, label_unit = normalise_label(value)
+            role = MONEY_COLUMNS.get(key)
+            if role is not None and role not in columns.values():
+                columns[c] = role
+                if label_unit and role in ("initial_budget", "budget", "executed"):
+                    unit = unit or label_unit
+        if len(columns) >= 2:
+            return columns, unit
+    return None
+
+
+def extract_claimed_total(rows: list[list[Any]], *, score_col: int,
+                          after_row: int) -> tuple[Any, str] | None:
+    """(raw value, A1) of the claimed 总分 in the 得分 column below the grid (DOMAIN.md §4.7).
+
+    ``score_col`` and ``after_row`` are 0-based: the indicator grid's 得分 column and its
+    last row.  The first row below whose first filled cell reads 总分/合计/自评总分 is the
+    total row; its 得分 cell may be blank (then the value is None, with the cell).
+    """
+    for r in range(after_row + 1, len(rows)):
+        row = rows[r]
+        first = next((v for v in row if not _blank(v)), None)
+        if not isinstance(first, str):
+            continue
+        if normalise_label(first)[0] not in TOTAL_ROW_LABELS:
+            continue
+        value = row[score_col] if score_col < len(row) else None
+        return (None if _blank(value) else value), _a1(r, score_col)
+    return None
+
+
+@dataclass
+class SelfEvalInput:
+    """One project of a 自评表, typed for :func:`pbm.scoring.rules.score_project`."""
+
+    file: str
+    sheet: str
+    name: str
+    department: str
+    code: str
+    implementing_unit: str
+    layout: str
+    indicators: list[IndicatorInput]
+    budget: Decimal | None = None
+    executed: Decimal | None = None
+    initial_budget: Decimal | None = None
+    claimed_execution: Decimal | None = None
+    claimed_total: Decimal | None = None
+    claimed_grade: str = ""
+    execution_cell: str | None = None
+    total_cell: str | None = None
+    written_execution_weight: Decimal | None = None
+    findings: list[Finding] = field(default_factory=list)  # from typing the cells
+
+    def score(self, rules: ScoreRules) -> ProjectScore:
+        """Recompute and recheck (DOMAIN.md §4.3–§4.5, SPEC §7)."""
+        return score_project(self.indicators, self.budget, self.executed, rules,
+                             claimed_total=self.claimed_total,
+                             claimed_execution=self.claimed_execution, project=self.name or None,
+                             file=self.file, sheet=self.sheet, total_cell=self.total_cell,
+                             execution_cell=self.execution_cell)
+
+
+class _Typed(NamedTuple):
+    """What the cells 指标性质 / 计量单位 / 年度指标值 / 实际完成值 of a line mean for scoring.
+
+    The same four cells recur across thousands of lines (≥95% / 96%, 定性 / 达成 …), so the
+    result is cached by their raw values; the findings are emitted per line from the flags.
+    """
+
+    inapplicable: bool
+    op: str | None
+    target: Decimal | None
+    target_text: str
+    actual: Decimal | None
+    actual_text: str
+    actual_tier: str | None
+    actual_has_op: bool
+    unit: str | None
+    timeliness: bool
+    target_placeholder: bool
+    actual_placeholder: bool
+    fraction_of: str | None  # the raw text of a 0.92-for-92 % cell
+
+
+_TYPED_CACHES: dict[tuple, dict[tuple, _Typed]] = {}
+_TEXT_CACHE: dict[str, str] = {}
+_CACHE_LIMIT = 1 << 16
+
+
+def _text(cell: Cell | None) -> str:
+    """Cell.text with a cache: names and levels repeat on every line of a project."""
+    if cell is None:
+        return ""
+    raw = cell.value
+    if type(raw) is not str:
+        return cell.text
+    text = _TEXT_CACHE.get(raw)
+    if text is None:
+        text = cell.text
+        if len(_TEXT_CACHE) < _CACHE_LIMIT:
+            _TEXT_CACHE[raw] = text
+    return text
+
+
+class _Typing:
+    """Turns one project's cells into IndicatorInputs and collects the findings on the way."""
+
+    def __init__(self, record: ProjectRecord, rules: ScoreRules, year: int | None):
+        self.record = record
+        self.rules = rules
+        self.year = year
+        self.findings: list[Finding] = []
+        self.tier_names = {name for name, _, _ in rules.qualitative_tiers}
+        self.typed_cache = _TYPED_CACHES.setdefault((rules.qualitative_tiers, year), {})
+        # Column letters per field: every line of one project has the same columns.
+        self.letters: dict[str, str] = {}
+        if record.indicators:
+            for name, cell in record.indicators[0].cells.items():
+                self.letters[name] = column_letter(cell.col)
+
+    def finding(self, code: str, cell: Cell | str | None, value: Any = None,
+                **params: Any) -> None:
+        where = cell.a1 if isinstance(cell, Cell) else cell
+        self.findings.append(Finding(code, _severity(code), file=self.record.file,
+                                     sheet=self.record.sheet, cell=where,
+                                     project=self.record.name or None, value=value,
+                                     params=params))
+
+    def number(self, cell: Cell, field_zh: str) -> Decimal | None:
+        """A weight or score cell as a Decimal; numbers stored as numbers skip the parser."""
+        raw = cell.value
+        if type(raw) is float or type(raw) is int:
+            cached = _NUMBER_CACHE.get(raw)
+            if cached is None:
+                cached = parse_value(raw, role="number").number
+                if len(_NUMBER_CACHE) < 4096:
+                    _NUMBER_CACHE[raw] = cached
+            return cached
+        parsed = parse_value(raw, role="number")
+        if parsed.number is None and not parsed.placeholder:
+            self.finding("R-UNPARSEABLE", cell, parsed.text, field=field_zh, detail="")
+        return parsed.number
+
+    def indicator(self, rec: IndicatorRecord) -> IndicatorInput:
+        get = rec.cells.get
+        row = rec.row
+        letters = self.letters
+        nature_cell, unit_cell = get("nature"), get("unit")
+        target_cell, actual_cell = get("target"), get("actual")
+        weight_cell, score_cell = get("weight"), get("score")
+        nature_raw = nature_cell.value if nature_cell is not None else None
+        unit_raw = unit_cell.value if unit_cell is not None else None
+        target_raw = target_cell.value if target_cell is not None else None
+        actual_raw = actual_cell.value if actual_cell is not None else None
+        key = (type(nature_raw), nature_raw, type(unit_raw), unit_raw, type(target_raw),
+               target_raw, type(actual_raw), actual_raw)
+        typed = self.typed_cache.get(key)
+        if typed is None:
+            typed = self._type_values(nature_cell, unit_cell, target_raw, actual_raw)
+            if len(self.typed_cache) < _CACHE_LIMIT:
+                self.typed_cache[key] = typed
+        name = _text(get("name")) or "（未填指标名称）"
+        location = {
+            "file": self.record.file, "sheet": self.record.sheet, "row": row,
+            "cell_target": f"{letters['target']}{row}" if target_cell is not None else None,
+            "cell_actual": f"{letters['actual']}{row}" if actual_cell is not None else None,
+            "cell_weight": f"{letters['weight']}{row}" if weight_cell is not None else None,
+            "cell_score": f"{letters['score']}{row}" if score_cell is not None else None,
+            "unit": typed.unit,
+        }
+        weight = None
+        if weight_cell is not None and not weight_cell.empty:
+            weight = self.number(weight_cell, "分值")
+        applicable = not typed.inapplicable and not (
+            type(score_cell.value if score_cell is not None else None) is str
+            and score_cell.text.lower() in INAPPLICABLE_TEXTS)
+        claimed = None
+        if applicable and score_cell is not None and not score_cell.empty:
+            claimed = self.number(score_cell, "得分")
+        ind = IndicatorInput(
+            name=name, level1=_text(get("level1")) or None, level2=_text(get("level2")) or None,
+            op=typed.op, target=typed.target, target_text=typed.target_text,
+            actual=typed.actual, actual_text=typed.actual_text, actual_tier=typed.actual_tier,
+            weight=weight, claimed=claimed, applicable=applicable,
+            actual_has_op=typed.actual_has_op, location=location)
+        if not applicable:
+            ind.op = ind.target = ind.actual = ind.actual_tier = None
+            ind.actual_has_op = False
+            return ind
+        if typed.timeliness:
+            location["timeliness"] = True
+        if typed.target_placeholder:
+            self.finding("R-PLACEHOLDER", location["cell_target"], typed.target_text)
+        if typed.actual_placeholder:
+            self.finding("R-PLACEHOLDER", location["cell_actual"], typed.actual_text)
+        if typed.fraction_of is not None:
+            self.finding("S-ACTUAL-AS-FRACTION", location["cell_actual"], typed.fraction_of,
+                         name=name, raw=typed.fraction_of, percent=typed.actual_text)
+        return ind
+
+    def _type_values(self, nature_cell: Cell | None, unit_cell: Cell | None, target_raw: Any,
+                     actual_raw: Any) -> _Typed:
+        nature_text = "".join(nature_cell.text.split()) if nature_cell is not None else ""
+        unit_text = (unit_cell.text or None) if unit_cell is not None else None
+        target = parse_value(target_raw, role="target", unit=unit_text, year=self.year)
+        actual = parse_value(actual_raw, role="actual", unit=unit_text or target.unit,
+                             year=self.year)
+        unit = target.unit or actual.unit or unit_text
+        inapplicable = (nature_text in INAPPLICABLE_TEXTS
+                        or actual.text.lower() in INAPPLICABLE_TEXTS
+                        or target.text.lower() in INAPPLICABLE_TEXTS)
+        if nature_text in _NATURE_OPS:
+            op = _NATURE_OPS[nature_text]
+        else:
+            op = normalise_op(nature_text) if nature_text else None
+        if op is None:
+            if target.kind == "number":
+                op = target.op
+            elif target.kind in _DATE_KINDS and actual.kind in _DATE_KINDS:
+                op = "date"
+            elif target.kind in ("qualitative", "text") or actual.kind == "qualitative":
+                op = QUALITATIVE
+        base = dict(inapplicable=inapplicable, target_text=target.text, actual_text=actual.text,
+                    unit=unit, target_placeholder=target.placeholder,
+                    actual_placeholder=actual.placeholder, actual_has_op=False,
+                    actual_tier=None, target=None, actual=None, timeliness=False,
+                    fraction_of=None)
+        if op == "date" or (op in ("≤", "<", "=") and target.kind in _DATE_KINDS
+                            and actual.kind in _DATE_KINDS):
+            # 时效 lines with dates (DOMAIN.md §4.4 gives no formula): on or before the
+            # target date scores the full weight, later scores 0 ([设计], README).
+            if target.date is not None and actual.date is not None:
+                on_time = actual.date <= target.date
+            else:
+                on_time = (actual.month or 13) <= (target.month or 0)
+            return _Typed(**{**base, "op": "≥", "target": ONE,
+                             "actual": ONE if on_time else ZERO, "timeliness": True})
+        if op == QUALITATIVE:
+            tier = actual.tier if actual.tier in self.tier_names \
+                else self.rules.normalise_tier(actual.text)
+            return _Typed(**{**base, "op": op, "actual_tier": tier})
+        number = actual.number
+        actual_text = actual.text
+        fraction_of = None
+        if (target.unit == "%" and number is not None and target.number is not None
+                and type(actual_raw) in (int, float) and ZERO < number <= ONE < target.number):
+            # A percent-formatted cell holds 0.9 for 90 %: read it as the percentage it shows.
+            number = number * HUNDRED
+            actual_text = f"{number.normalize():f}%"
+            fraction_of = actual.text
+        return _Typed(**{**base, "op": op, "target": target.number, "actual": number,
+                         "actual_text": actual_text, "fraction_of": fraction_of,
+                         "actual_has_op": "V-ACTUAL-HAS-OP" in actual.note_codes})
+
+
+def _money(record: ProjectRecord, name: str) -> tuple[Decimal | None, Cell | None]:
+    cell = record.fields.get(name)
+    if cell is None or cell.empty:
+        return None, cell
+    unit = record.units.get(name) or record.units.get("money")
+    return parse_money(cell.value, to_unit=MONEY_UNIT, header_unit=unit).number, cell
+
+
+def _number(record: ProjectRecord, name: str) -> tuple[Decimal | None, Cell | None]:
+    cell = record.fields.get(name)
+    if cell is None or cell.empty:
+        return None, cell
+    return parse_value(cell.value, role="number").number, cell
+
+
+def self_eval_input(record: ProjectRecord, rules: ScoreRules, *,
+                    raw_rows: list[list[Any]] | None = None,
+                    year: int | None = None) -> SelfEvalInput:
+    """Type one 自评表 project for scoring (DOMAIN.md §4.7).
+
+    ``raw_rows`` is the sheet's raw grid (``RawSheet.rows``) for a form-layout project: the
+    money block and the 总分 row are read from it.  Without it, or in list layout, the
+    reader's fields are used: 全年预算数 (else 资金总额), 全年执行数, 预算执行率得分, 自评总分.
+    """
+    typing = _Typing(record, rules, year)
+    indicators = [typing.indicator(rec) for rec in record.indicators]
+    result = SelfEvalInput(
+        file=record.file, sheet=record.sheet, name=record.name, department=record.department,
+        code=record.text("project_code"), implementing_unit=record.text("implementing_unit"),
+        layout=record.layout, indicators=indicators, claimed_grade=record.text("grade"),
+        findings=typing.findings)
+
+    budget, budget_cell = _money(record, "adjusted_budget")
+    if budget is None:
+        budget, budget_cell = _money(record, "total_funds")
+    executed, executed_cell = _money(record, "executed")
+    initial, _ = _money(record, "initial_budget")
+    claimed_execution, score_cell = _number(record, "execution_score")
+    claimed_total, total_cell = _number(record, "claimed_total")
+    result.budget, result.executed, result.initial_budget = budget, executed, initial
+    result.claimed_execution, result.claimed_total = claimed_execution, claimed_total
+    result.execution_cell = (score_cell.a1 if score_cell is not None else
+                             executed_cell.a1 if executed_cell is not None else None)
+    result.total_cell = total_cell.a1 if total_cell is not None else None
+
+    if raw_rows is not None and record.layout == FORM:
+        _from_form_grid(result, record, raw_rows)
+    if (result.written_execution_weight is not None
+            and result.written_execution_weight != rules.execution_weight):
+        typing.finding("S-EXEC-WEIGHT-DIFFERS", None, _plain(result.written_execution_weight),
+                       written=_plain(result.written_execution_weight),
+                       configured=_plain(rules.execution_weight))
+    return result
+
+
+def _from_form_grid(result: SelfEvalInput, record: ProjectRecord,
+                    raw_rows: list[list[Any]]) -> None:
+    first_indicator = min((rec.row for rec in record.indicators), default=None)
+    stop = first_indicator - 1 if first_indicator is not None else None
+    block = extract_money_block(raw_rows, unit=record.units.get("money"), stop_row=stop)
+    if block is not None:
+        if "budget" in block.cells:
+            result.budget = block.budget
+        elif "initial_budget" in block.cells and result.budget is None:
+            result.budget = block.initial_budget
+        if "executed" in block.cells:
+            result.executed = block.executed
+        if "initial_budget" in block.cells:
+            result.initial_budget = block.initial_budget
+        if "score" in block.columns:  # a blank 得分 cell means no claim, with its address
+            result.claimed_execution = block.claimed_score
+        result.written_execution_weight = block.weight
+        result.execution_cell = block.columns.get("score") or block.columns.get("executed") \
+            or result.execution_cell
+    if not record.indicators:
+        return
+    score_cells = [rec.cells["score"] for rec in record.indicators if "score" in rec.cells]
+    if not score_cells:
+        return
+    last_row = max(rec.row for rec in record.indicators) - 1
+    found = extract_claimed_total(raw_rows, score_col=score_cells[0].col - 1, after_row=last_row)
+    if found is not None:
+        raw, cell = found
+        result.claimed_total = None if raw is None else parse_value(raw, role="number").number
+        result.total_cell = cell
+
+
+def _plain(value: Decimal) -> str:
+    return str(value.quantize(ONE)) if value == value.to_integral_value() else str(value.normalize())
+
+
+# --------------------------------------------------------------------------- aggregation
+
+def _is_rate(ind: IndicatorInput) -> bool:
+    unit = ind.location.get("unit")
+    return unit == "%" or "%" in ind.target_text or "%" in ind.actual_text
+
+
+def aggregate_units(inputs: list[SelfEvalInput]) -> SelfEvalInput:
+    """One summary 自评 over several units' tables of the same project (DOMAIN.md §4.4, §8 ex. 10).
+
+    Budgets and amounts executed are summed.  Indicators are matched by 一级/二级/三级 name:
+    relative values (rates, unit %) are weighted by each unit's 全年预算数, absolute values
+    (counts, amounts) are summed; targets the same way.  Qualitative lines take the lowest
+    tier any unit reports.  The summary carries no claimed scores: it is recomputed, not
+    rechecked.  Weights and operators come from the first table.
+    """
+    first = inputs[0]
+    funding = [unit.budget if unit.budget is not None else unit.executed for unit in inputs]
+    lines: dict[tuple, list[tuple[IndicatorInput, Decimal | None]]] = {}
+    for unit, amount in zip(inputs, funding):
+        for ind in unit.indicators:
+            key = (ind.level1, ind.level2, ind.name)
+            lines.setdefault(key, []).append((ind, amount))
+    indicators: list[IndicatorInput] = []
+    for parts in lines.values():
+        head = parts[0][0]
+        merged = IndicatorInput(
+            name=head.name, level1=head.level1, level2=head.level2, op=head.op,
+            weight=head.weight, applicable=any(ind.applicable for ind, _ in parts),
+            location={"file": "、".join(sorted({unit.file for unit in inputs})),
+                      "sheet": "汇总", "unit": head.location.get("unit"),
+                      "units": len(parts)})
+        applicable = [(ind, amount) for ind, amount in parts if ind.applicable]
+        if normalise_op(head.op) == QUALITATIVE:
+            tiers = [ind.actual_tier for ind, _ in applicable if ind.actual_tier]
+            order = {name: rank for rank, name in enumerate(_TIER_ORDER)}
+            merged.actual_tier = max(tiers, key=lambda t: order.get(t, -1)) if tiers else None
+            merged.target_text = head.target_text
+            merged.actual_text = merged.actual_tier or ""
+        elif _is_rate(head):
+            merged.target = aggregate_rate((ind.target, amount) for ind, amount in applicable)
+            merged.actual = aggregate_rate((ind.actual, amount) for ind, amount in applicable)
+            merged.target_text = _percent_text(head, merged.target)
+            merged.actual_text = _percent_text(head, merged.actual, actual=True)
+        else:
+            merged.target = _sum_or_none(ind.target for ind, _ in applicable)
+            merged.actual = _sum_or_none(ind.actual for ind, _ in applicable)
+            merged.target_text = _plain(merged.target) if merged.target is not None else ""
+            merged.actual_text = _plain(merged.actual) if merged.actual is not None else ""
+        indicators.append(merged)
+    budgets = [unit.budget for unit in inputs if unit.budget is not None]
+    executed = [unit.executed for unit in inputs if unit.executed is not None]
+    return SelfEvalInput(
+        file="、".join(sorted({unit.file for unit in inputs})), sheet="汇总", name=first.name,
+        department=first.department, code=first.code,
+        implementing_unit="、".join(unit.implementing_unit or unit.sheet for unit in inputs),
+        layout="aggregate", indicators=indicators,
+        budget=aggregate_count(budgets) if budgets else None,
+        executed=aggregate_count(executed) if executed else None)
+
+
+_TIER_ORDER = ("达成", "部分达成", "未达成")
+
+
+def _sum_or_none(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [value for value in values if value is not None]
+    return aggregate_count(present) if present else None
+
+
+def _percent_text(head: IndicatorInput, value: Decimal | None, *, actual: bool = False) -> str:
+    if value is None:
+        return ""
+    shown = value.quantize(Decimal("0.01"))
+    prefix = "" if actual else (head.op or "")
+    return f"{prefix}{_plain(shown)}%"
+
+
+def aggregation_key(inp: SelfEvalInput) -> tuple[str, str]:
+    """Tables of the same project: the same 项目编码, else the same name and 主管部门."""
+    return (inp.code, "") if inp.code else (inp.name, inp.department)
+
+
+def aggregate_groups(inputs: list[SelfEvalInput]) -> list[list[SelfEvalInput]]:
+    """Groups of two or more tables of one project from different units or sheets."""
+    groups: dict[tuple[str, str], list[SelfEvalInput]] = {}
+    for inp in inputs:
+        if inp.name or inp.code:
+            groups.setdefault(aggregation_key(inp), []).append(inp)
+    return [group for group in groups.values() if len(group) >= 2]

@@ -1,0 +1,169 @@
+"""Recheck (复核) through workbooks: every S-code on the cell that causes it, in both layouts,
+and the 复核差异 sheet naming the scoring method that reproduces each claimed score."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from tests.score_cmd.score_cmd_helpers import (
+    LAYOUTS,
+    line,
+    line_cell,
+    lines_of,
+    project,
+    project_of,
+    qual,
+    score_json,
+    write,
+)
+
+CLAIMS = [
+    line("维修校舍面积", "≥18000", 16560, 20, 19.5),                  # 0 S-INFLATED (pbm 18.40)
+    line("任务完成率", "≥95%", "92%", 15, 15, level2="质量指标"),     # 1 S-FULL-DESPITE-SHORTFALL
+    line("公交线路条数", "≥42", 42, 20, 16),                           # 2 S-DEDUCTED-WHEN-MET
+    line("建成智慧教室", "≥120间", "≥120间", 10, 10),                  # 3 S-ACTUAL-REPEATS-TARGET
+    line("服务对象满意度", "≥90%", "92%", 10, None, level1="满意度指标",
+         level2="服务对象满意度指标"),                                  # 4 S-MISSING-SCORE
+    qual("长效管护机制", "部分达成", 10, 8),                            # 5 S-QUAL-OUT-OF-TIER
+    line("单位成本控制", "≤0.5万元", "0.75万元", 5, 2.5, level2="成本指标"),  # 6 R2 claim
+]
+CLAIMED_PARTS = 19.5 + 15 + 16 + 10 + 8 + 2.5 + 10  # lines + execution 10
+
+
+def _spot_check_project():
+    # 540 executed of 520: S-EXEC-OVER-100; total written 3 points above its parts.
+    return project("复核项目", CLAIMS, budget=520, executed=540, execution_score=10,
+                   total=CLAIMED_PARTS + 3)
+
+
+def _overweight_project():
+    return project("权重不符项目", [line("数量", "≥10", 10, 60, 60), line("质量", "≥90%", "95%", 40, 40)],
+                   budget=100, executed=100, execution_score=10, total=110)
+
+
+def _cells(layout):
+    money = {"form": ("H6", "G20"), "list": ("G3", "H3")}[layout]  # execution 得分, 总分
+    return {
+        ("S-INFLATED", line_cell(layout, "score", 0)),
+        ("S-FULL-DESPITE-SHORTFALL", line_cell(layout, "score", 1)),
+        ("S-DEDUCTED-WHEN-MET", line_cell(layout, "score", 2)),
+        ("S-ACTUAL-REPEATS-TARGET", line_cell(layout, "actual", 3)),
+        ("S-MISSING-SCORE", line_cell(layout, "score", 4)),
+        ("S-QUAL-OUT-OF-TIER", line_cell(layout, "score", 5)),
+        ("S-UNDERSTATED", line_cell(layout, "score", 6)),
+        ("S-EXEC-OVER-100", money[0]),
+        ("S-TOTAL-MISMATCH", money[1]),
+    }
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_recheck_finding_names_its_cell(tmp_path, run_pbm, layout):
+    path = write(tmp_path, "复核", [_spot_check_project(), _overweight_project()], layout)
+    code, data, err = score_json(run_pbm, path, cwd=tmp_path)
+    assert code == 1, err
+    found = {(f["code"], f["cell"]) for f in data["findings"] if f["project"] == "复核项目"}
+    assert found == _cells(layout)
+    weight = [f for f in data["findings"] if f["code"] == "S-WEIGHT-TOTAL"]
+    assert [(f["project"], f["cell"], f["severity"]) for f in weight] == \
+        [("权重不符项目", None, "error")]
+    assert "合计 100，应为 90" in weight[0]["message"]
+    result = project_of(data, "复核项目")
+    assert result["claimed_total"] == CLAIMED_PARTS + 3
+    # pbm: 18.40 + 14.53 + 20 + 10 + 10 + 7.99 + 3.33 + execution 10 (capped at the weight)
+    assert result["recomputed_total"] == 94.25
+    assert result["execution_score"] == 10.0
+    lines = lines_of(data, "复核项目")
+    assert lines["单位成本控制"]["recomputed"] == 3.33  # R1: 5 × 0.5/0.75
+    assert lines["服务对象满意度"]["claimed"] is None
+
+
+def _sheet_rows(path, name):
+    sheet = openpyxl.load_workbook(path, read_only=True)[name]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    return [dict(zip(header, row)) for row in rows[1:]]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_recheck_sheet_says_which_rule_gives_each_claim(tmp_path, run_pbm, layout):
+    path = write(tmp_path, "复核", [_spot_check_project()], layout)
+    run_pbm("score", path, "--out", tmp_path / "out", "--quiet", cwd=tmp_path)
+    rows = {row["指标"]: row for row in _sheet_rows(tmp_path / "out" / "scores-2026.xlsx", "复核差异")}
+    method = "能得出自评分的计分方法"
+    assert rows["单位成本控制"][method] == "反向线性扣减法"           # 5 × (1 − 0.25/0.5) = 2.50
+    assert rows["单位成本控制"]["复核计分规则"] == "反向（比值法）"
+    assert rows["任务完成率"][method] == "直接给满分"
+    assert rows["维修校舍面积"][method] == "无（常见计分方法均得不出该分数）"
+    assert rows["维修校舍面积"]["问题代码"] == "S-INFLATED"
+    assert (rows["维修校舍面积"]["自评得分"], rows["维修校舍面积"]["复核得分"]) == (19.5, 18.4)
+    assert rows["预算执行率"]["问题代码"] == "S-EXEC-OVER-100"
+    assert rows["总分"]["问题代码"] == "S-TOTAL-MISMATCH"
+    assert rows["总分"][method] == "无（常见计分方法均得不出该分数）"
+    assert rows["建成智慧教室"]["问题代码"] == "S-ACTUAL-REPEATS-TARGET"
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_weight_times_actual_percent_is_recognised(tmp_path, run_pbm, layout):
+    spec = project("妇幼健康服务", [
+        line("孕产妇系统管理率", "≥95%", "88%", 15, 13.2, level2="质量指标"),
+        line("建档人数", "≥100", 100, 75, 75)], budget=100, executed=100, execution_score=10)
+    path = write(tmp_path, "pct", [spec], layout)
+    code, data, _ = score_json(run_pbm, path, cwd=tmp_path)
+    assert code == 0
+    [finding] = [f for f in data["findings"] if f["code"] == "S-UNDERSTATED"]
+    assert finding["cell"] == line_cell(layout, "score", 0)
+    assert "分值×实际完成百分比" in finding["message"]  # 15 × 88 % = 13.20; pbm 13.89
+
+
+def test_configured_default_share_fills_a_blank_qualitative_score(workspace, run_pbm):
+    config = workspace / "pbm.toml"
+    config.write_text(config.read_text(encoding="utf-8")
+                      + '\n[score.qualitative_defaults]\n"达成" = 1.0\n"部分达成" = 0.7\n',
+                      encoding="utf-8")
+    spec = project("定性默认", [line("数量", "≥10", 10, 70, 70), qual("社会效益", "部分达成", 20)],
+                   budget=100, executed=100, execution_score=10)
+    path = write(workspace / "self-eval", "qual", [spec], "form")
+    code, data, _ = score_json(run_pbm, path, cwd=workspace)
+    assert lines_of(data, "定性默认")["社会效益"]["recomputed"] == 14.0  # 0.7 × 20
+    [missing] = [f for f in data["findings"] if f["code"] == "S-MISSING-SCORE"]
+    assert missing["cell"] == "G14" and "已按默认档次比例计 14.00 分" in missing["message"]
+    assert project_of(data, "定性默认")["recomputed_total"] == 94.0
+    assert code == 0  # a filled default is a warning, not an error
+
+
+def test_provincial_preset_scores_execution_out_of_20(workspace, run_pbm):
+    (workspace / "pbm.toml").write_text('preset = "provincial-exec20"\n\n[workspace]\nyear = 2026\n',
+                                        encoding="utf-8")
+    spec = project("省级口径", [line("数量", "≥10", 10, 80, 80)], budget=200, executed=186.5,
+                   execution_score=18.65, total=98.65)
+    spec.execution_weight = 20
+    path = write(workspace / "self-eval", "prov", [spec], "form")
+    code, data, err = score_json(run_pbm, path, cwd=workspace)
+    assert code == 0, err
+    result = project_of(data, "省级口径")
+    assert (result["execution_score"], result["recomputed_total"]) == (18.65, 98.65)
+    assert data["settings"]["reverse_rule"] == "R2"
+    assert not [f for f in data["findings"] if f["code"].startswith("S-")]
+
+
+def test_form_with_a_different_execution_weight_is_flagged(tmp_path, run_pbm):
+    spec = project("分值不同", [line("数量", "≥10", 10, 90, 90)], budget=100, executed=100,
+                   execution_score=20)
+    spec.execution_weight = 20
+    path = write(tmp_path, "w20", [spec], "form")
+    _, data, _ = score_json(run_pbm, path, cwd=tmp_path)
+    codes = {(f["code"], f["cell"]) for f in data["findings"]}
+    assert ("S-EXEC-WEIGHT-DIFFERS", None) in codes
+    assert ("S-INFLATED", "H6") in codes  # 20 claimed against 10 under the national preset
+
+
+def test_percent_cell_holding_a_fraction_is_read_as_percent(tmp_path, run_pbm):
+    spec = project("小数百分比", [line("免疫密度", "≥95%", 0.92, 15, 14.53, unit="%"),
+                                 line("数量", "≥10", 10, 75, 75)],
+                   budget=100, executed=100, execution_score=10)
+    path = write(tmp_path, "fraction", [spec], "list")
+    code, data, _ = score_json(run_pbm, path, cwd=tmp_path)
+    assert lines_of(data, "小数百分比")["免疫密度"]["recomputed"] == 14.53  # 15 × 92/95
+    assert ("S-ACTUAL-AS-FRACTION", "N3") in {(f["code"], f["cell"]) for f in data["findings"]}
+    assert code == 0
