@@ -308,7 +308,7 @@ def _find_header(grid: _Grid, list_rows: int, deep: int):
             return _dedupe([r, r + 1], columns, units)
         if r > 0:
             above = _row_labels(grid, r - 1)
-            if above and _looks_like_table_header(grid, r - 1, above):
+            if above and _is_upper_header(grid, r - 1, above, labels):
                 for c, (_, f, u) in above.items():
                     if c not in columns and grid.value(r, c) is None:
                         columns[c] = f
@@ -317,6 +317,22 @@ def _find_header(grid: _Grid, list_rows: int, deep: int):
                 rows.insert(0, r - 1)
         return _dedupe(rows, columns, units)
     return None
+
+
+def _is_upper_header(grid: _Grid, r: int, above: dict, header: dict) -> bool:
+    """The first row of a two-row header: every filled cell is a label merged down into the
+    header row (项目名称 over two rows) or a group label merged across labelled columns
+    (绩效指标 over 一级|二级|三级).  A key–value row above a grid is neither."""
+    for c in range(grid.width):
+        if grid.value(r, c) is None:
+            continue
+        end_r, end_c = grid.merge_end.get((r, c), (r, c))
+        if c in above and end_r >= r + 1:
+            continue
+        if end_c > c and sum(1 for cc in range(c, end_c + 1) if cc in header) >= 2:
+            continue
+        return False
+    return True
 
 
 def _dedupe(rows, columns, units):

@@ -147,3 +147,20 @@ def test_legacy_xls_with_merged_cells(tmp_path):
     assert [i.text("name") for i in project.indicators] == ["受益人口", "水质达标率"]
     assert project.indicators[1].text("level1") == "产出指标"
     assert project.indicators[1].cells["target"].a1 == "G4"
+
+
+def test_key_value_row_right_above_the_grid_stays_a_project_field(tmp_path):
+    path = tmp_path / "kv.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("评分表")
+    sheet.write_row(0, 0, ["项目名称", "农村公路养护", "主管部门", "交通运输局"])
+    sheet.write_row(1, 0, ["评价组", None, "评价人", "张三"])  # group left blank
+    sheet.write_row(2, 0, ["一级指标", "二级指标", "三级指标", "分值", "得分"])
+    sheet.write_row(3, 0, ["决策", "项目立项", "立项依据充分性", 5, 4])
+    workbook.close()
+    read = read_workbook(path)
+    [project] = read.projects
+    assert read.sheets[0].layout == "form" and read.sheets[0].header_row == 3
+    assert project.fields["evaluator"].value == "张三"
+    assert project.indicators[0].text("name") == "立项依据充分性"
+    assert "evaluator" not in project.indicators[0].cells
