@@ -275,6 +275,10 @@ def main() -> None:
             write_form_workbook(goals / f"{file_stem}.xlsx", specs[department], hidden=hidden)
     projects = sum(len(v) for v in specs.values())
     print(f"wrote {WORKSPACE.relative_to(HERE.parent)}: {len(DEPARTMENTS)} departments, {projects} projects")
+    # The later stages of the loop: self-evaluations (pbm score).
+    import generate_selfeval
+
+    generate_selfeval.main(WORKSPACE)
 
 
 if __name__ == "__main__":
