@@ -33,17 +33,15 @@ def goal(
 
 
 def write_goal_template(output: Path, *, projects: int = 1, rows: int = 12, year: int = 2026) -> Path:
-    import xlsxwriter
-
     from pbm.workbook.forms import GoalFormWriter, ProjectSpec, write_instructions
-    from pbm.workbook.writer import atomic_path
+    from pbm.workbook.writer import build_xlsx
 
-    with atomic_path(output) as temp:
-        workbook = xlsxwriter.Workbook(str(temp))
+    def build(workbook):
         writer = GoalFormWriter(workbook)
         for index in range(projects):
             sheet = workbook.add_worksheet(f"项目{index + 1}")
             writer.write(sheet, ProjectSpec(year=year), blank_rows=rows, validation=True)
         write_instructions(workbook)
-        workbook.close()
+
+    build_xlsx(output, build)
     return output

@@ -17,15 +17,13 @@ have filled in from pbm's own template.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-FIXED_CREATED = dt.datetime(2026, 1, 1)  # document property: repeated runs stay byte-comparable
+from pbm.workbook.forms import write_instructions
+from pbm.workbook.writer import build_xlsx
 
 SELF_EVAL_LIST_COLUMNS = [
     "项目编码", "项目名称", "主管部门", "实施单位", "全年预算数(万元)", "全年执行数(万元)",
@@ -240,25 +238,7 @@ def _cell(sheet, row: int, col: int, value: Any) -> None:
 
 
 def _atomic_workbook(path: Path, build) -> Path:
-    """Build an xlsxwriter workbook in a temporary file beside ``path``, then rename it."""
-    import xlsxwriter
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".~pbm-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        workbook = xlsxwriter.Workbook(temp, {"strings_to_formulas": False,
-                                              "strings_to_urls": False})
-        workbook.set_properties({"created": FIXED_CREATED, "author": "pbm"})
-        build(workbook)
-        workbook.close()
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-    return path
+    return build_xlsx(path, build)
 
 
 def write_self_eval_workbook(path: Path, specs: list[SelfEvalSpec], *, layout: str = "form",
@@ -311,18 +291,7 @@ SELF_EVAL_INSTRUCTIONS = [
 
 
 def write_self_eval_instructions(workbook, sheet_name: str = "填报说明"):
-    sheet = workbook.add_worksheet(sheet_name)
-    bold = workbook.add_format({"bold": True, "font_size": 14})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    sheet.set_column(0, 0, 6)
-    sheet.set_column(1, 1, 90)
-    for row, (number, text) in enumerate(SELF_EVAL_INSTRUCTIONS):
-        if row == 0:
-            sheet.write_string(0, 0, number, bold)
-        else:
-            sheet.write_string(row, 0, number)
-            sheet.write_string(row, 1, text, wrap)
-    return sheet
+    return write_instructions(workbook, sheet_name, SELF_EVAL_INSTRUCTIONS)
 
 
 # --------------------------------------------------------------------------- evaluation sheets

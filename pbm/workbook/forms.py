@@ -184,13 +184,15 @@ INSTRUCTIONS = [
 ]
 
 
-def write_instructions(workbook, sheet_name: str = "填报说明"):
+def write_instructions(workbook, sheet_name: str = "填报说明", lines=None):
+    """A 填报说明 sheet: a title line, then numbered instructions."""
+    lines = INSTRUCTIONS if lines is None else lines
     sheet = workbook.add_worksheet(sheet_name)
     bold = workbook.add_format({"bold": True, "font_size": 14})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 90)
-    for row, (number, text) in enumerate(INSTRUCTIONS):
+    for row, (number, text) in enumerate(lines):
         if row == 0:
             sheet.write_string(0, 0, number, bold)
         else:

@@ -47,6 +47,20 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise
 
 
+def build_xlsx(path: Path, build) -> Path:
+    """Call ``build(workbook)`` on a fresh XlsxWriter workbook written atomically to ``path``
+    (forms and templates that need merged cells, drop-down lists or their own layout)."""
+    import xlsxwriter
+
+    with atomic_path(path) as temp:
+        workbook = xlsxwriter.Workbook(str(temp), {"strings_to_formulas": False,
+                                                   "strings_to_urls": False})
+        workbook.set_properties({"created": FIXED_CREATED, "author": "pbm"})
+        build(workbook)
+        workbook.close()
+    return Path(path)
+
+
 def write_xlsx(path: Path, sheets: list[Sheet]) -> Path:
     """Write ``sheets`` to ``path`` atomically (temporary file in the same folder, then rename)."""
     import xlsxwriter
