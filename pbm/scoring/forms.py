@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from pbm.workbook.forms import write_instructions
+from pbm.workbook.forms import write_instructions, write_level_columns
 from pbm.workbook.writer import build_xlsx
 
 SELF_EVAL_LIST_COLUMNS = [
@@ -178,22 +178,8 @@ class SelfEvalFormWriter:
                 "first_indicator": first, "total": total_row}
 
     def _write_indicators(self, sheet, first: int, indicators: list[SelfEvalIndicator]) -> None:
-        # 一级/二级 cells are merged vertically over their run, as in published forms.
-        for level_index, attr in ((0, "level1"), (1, "level2")):
-            start = 0
-            while start < len(indicators):
-                value = getattr(indicators[start], attr)
-                end = start
-                while (value is not None and end + 1 < len(indicators)
-                       and getattr(indicators[end + 1], attr) in (None, value)
-                       and (level_index == 0
-                            or indicators[end + 1].level1 in (None, indicators[start].level1))):
-                    end += 1
-                if end > start:
-                    sheet.merge_range(first + start, level_index, first + end, level_index, None,
-                                      self.value)
-                self._write(sheet, first + start, level_index, value)
-                start = end + 1
+        write_level_columns(sheet, first, indicators, self.value,
+                            lambda row, col, value: self._write(sheet, row, col, value))
         for offset, indicator in enumerate(indicators):
             row = first + offset
             for col, attr in enumerate(("name", "target", "actual", "weight", "score",
@@ -346,18 +332,8 @@ def write_evaluation_sheet(workbook, sheet, framework, spec: EvaluationSheetSpec
         sheet.write_string(4, col, text, label)
     first = 5
     items = framework.indicators
-    for level_index, attr in ((0, "level1"), (1, "level2")):
-        start = 0
-        while start < len(items):
-            name = getattr(items[start], attr)
-            end = start
-            while end + 1 < len(items) and getattr(items[end + 1], attr) == name and \
-                    items[end + 1].level1 == items[start].level1:
-                end += 1
-            if end > start:
-                sheet.merge_range(first + start, level_index, first + end, level_index, None, value)
-            sheet.write_string(first + start, level_index, name, value)
-            start = end + 1
+    write_level_columns(sheet, first, items, value,
+                        lambda row, col, text: sheet.write_string(row, col, text, value))
     for offset, item in enumerate(items):
         row = first + offset
         sheet.write_string(row, 2, item.level3, value)

@@ -138,25 +138,34 @@ class GoalFormWriter:
         return first, last
 
     def _write_indicators(self, sheet, first: int, indicators: list[IndicatorSpec]):
-        # 一级/二级 cells are merged vertically over their run, as in published forms.
-        for level_index, attr in ((0, "level1"), (1, "level2")):
-            start = 0
-            while start < len(indicators):
-                value = getattr(indicators[start], attr)
-                end = start
-                while end + 1 < len(indicators) and getattr(indicators[end + 1], attr) in (None, value) \
-                        and value is not None and (level_index == 0 or indicators[end + 1].level1
-                                                   in (None, indicators[start].level1)):
-                    end += 1
-                if end > start:
-                    sheet.merge_range(first + start, level_index, first + end, level_index, None,
-                                      self.value)
-                self._write(sheet, first + start, level_index, value)
-                start = end + 1
+        write_level_columns(sheet, first, indicators, self.value,
+                            lambda row, col, value: self._write(sheet, row, col, value))
         for offset, indicator in enumerate(indicators):
             row = first + offset
             for col, attr in enumerate(("name", "nature", "target", "unit", "weight", "note"), 2):
                 self._write(sheet, row, col, getattr(indicator, attr))
+
+
+def write_level_columns(sheet, first: int, items: list, fmt, write, columns=(0, 1)) -> None:
+    """一级/二级 cells merged vertically over their runs, as in published forms.
+
+    ``items`` have ``level1``/``level2``; a blank (None) continues the run above; a 二级 run
+    never crosses a change of 一级.  ``write(row, col, value)`` writes the first cell of a run.
+    """
+    for level_index, attr in ((0, "level1"), (1, "level2")):
+        start = 0
+        while start < len(items):
+            value = getattr(items[start], attr)
+            end = start
+            while value is not None and end + 1 < len(items) \
+                    and getattr(items[end + 1], attr) in (None, value) \
+                    and (level_index == 0 or items[end + 1].level1 in (None, items[start].level1)):
+                end += 1
+            col = columns[level_index]
+            if end > start:
+                sheet.merge_range(first + start, col, first + end, col, None, fmt)
+            write(first + start, col, value)
+            start = end + 1
 
 
 def list_rows(project: ProjectSpec) -> list[list[Any]]:
