@@ -1,0 +1,210 @@
+"""Read pbm's own output workbooks back for the documents (SPEC §9).
+
+Sheets are found by NAME and columns by HEADER TEXT, never by position, so a column added by
+a later pbm version (or a user) does not shift anything.  A missing workbook, sheet or column
+is not an error here: the document says 无/— and the caller gets a warning finding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Iterable
+
+from pbm.findings import Finding
+
+#: Source groups: which pbm command writes the workbook, and its file name pattern.
+SOURCE_PATTERNS = {
+    "goals": "goals-*.xlsx",
+    "monitor": "monitor-*.xlsx",
+    "sample": "sample-*.xlsx",
+    "scores": "scores-*.xlsx",
+}
+
+
+@dataclass
+class Table:
+    """One sheet read back as a list of {header: value} rows."""
+
+    file: str
+    sheet: str
+    headers: list[str]
+    rows: list[dict[str, Any]]
+
+    def column(self, *names: str) -> str | None:
+        """The first header among ``names`` (aliases, in order of preference) present here."""
+        return find_header(self.headers, names)
+
+
+@dataclass
+class OutputWorkbook:
+    """A pbm output workbook: its sheets by name, plus findings about what was missing."""
+
+    path: Path
+    sheets: dict[str, Table]
+    findings: list[Finding] = field(default_factory=list)
+
+    def table(self, name: str, *, required: bool = True) -> Table | None:
+        table = self.sheets.get(name)
+        if table is None and required:
+            self.findings.append(Finding("REPORT-SHEET-MISSING", "warning", file=self.path.name,
+                                         sheet=name, params={"sheet": name}))
+        return table
+
+    def rows(self, name: str, *, required: bool = True) -> list[dict[str, Any]]:
+        table = self.table(name, required=required)
+        return table.rows if table is not None else []
+
+    def need(self, table: Table | None, *aliases: str) -> str | None:
+        """The header for one logical column, or None (and a warning) when absent."""
+        if table is None:
+            return None
+        header = table.column(*aliases)
+        if header is None and table.rows:
+            self.findings.append(Finding("REPORT-COLUMN-MISSING", "warning", file=self.path.name,
+                                         sheet=table.sheet, params={"column": aliases[0]}))
+        return header
+
+
+def _header_key(text: str) -> str:
+    # 资金总额(万元) and 资金总额（万元） are the same header; spaces never matter.
+    return re.sub(r"\s+", "", str(text)).replace("（", "(").replace("）", ")")
+
+
+def find_header(headers: Iterable[str], names: Iterable[str]) -> str | None:
+    """Match aliases exactly first, then by the header's text before a unit in brackets.
+
+    An alias ``re:PATTERN`` matches a header by regular expression (headers that carry the
+    period, such as 1-9月执行数(万元)).
+    """
+    headers = [h for h in headers if h]
+    by_key = {_header_key(h): h for h in headers}
+    for name in names:
+        if name.startswith("re:"):
+            pattern = re.compile(name[3:])
+            hit = next((h for h in headers if pattern.search(h)), None)
+        else:
+            hit = by_key.get(_header_key(name))
+        if hit is not None:
+            return hit
+    bare = {_header_key(h).split("(")[0]: h for h in headers}
+    for name in names:
+        if name.startswith("re:"):
+            continue
+        hit = bare.get(_header_key(name).split("(")[0])
+        if hit is not None:
+            return hit
+    return None
+
+
+def read_output_table(path: Path, sheet: str) -> list[dict[str, Any]]:
+    """The rows of one sheet of a pbm output workbook as {header: value} (empty if absent)."""
+    workbook = read_output_workbook(path)
+    table = workbook.sheets.get(sheet)
+    return table.rows if table is not None else []
+
+
+def read_output_workbook(path: Path) -> OutputWorkbook:
+    """Every sheet of ``path`` with its first row as the header (python-calamine)."""
+    from pbm.workbook.source import open_workbook
+
+    raw = open_workbook(Path(path), display=Path(path).name)
+    sheets: dict[str, Table] = {}
+    for sheet in raw.sheets:
+        if not sheet.rows:
+            sheets[sheet.name] = Table(Path(path).name, sheet.name, [], [])
+            continue
+        headers = [_clean_header(v) for v in sheet.rows[0]]
+        rows = []
+        for values in sheet.rows[1:]:
+            if not any(v not in (None, "") for v in values):
+                continue
+            rows.append({h: (values[i] if i < len(values) else None)
+                         for i, h in enumerate(headers) if h})
+        sheets[sheet.name] = Table(Path(path).name, sheet.name, [h for h in headers if h], rows)
+    return OutputWorkbook(Path(path), sheets)
+
+
+def _clean_header(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def find_sources(out_dir: Path, year: int | None = None,
+                 explicit: Iterable[Path] = ()) -> dict[str, Path]:
+    """The workbook each source group reads: an explicit ``--input`` file wins, then the
+    year's file (goals-2026.xlsx), then the most recently written match in ``out_dir``."""
+    found: dict[str, Path] = {}
+    for path in explicit:
+        group = source_group_of(Path(path))
+        if group is not None:
+            found[group] = Path(path)
+    for group, pattern in SOURCE_PATTERNS.items():
+        if group in found:
+            continue
+        candidates = [p for p in Path(out_dir).glob(pattern)
+                      if p.is_file() and not p.name.startswith((".", "~$"))]
+        if not candidates:
+            continue
+        exact = [p for p in candidates if year is not None and p.stem.endswith(f"-{year}")]
+        found[group] = exact[0] if exact else max(candidates, key=lambda p: (p.stat().st_mtime,
+                                                                             p.name))
+    return found
+
+
+def source_group_of(path: Path) -> str | None:
+    """goals-2026.xlsx → "goals"; a file pbm did not name is None."""
+    stem = path.name.lower()
+    for group in SOURCE_PATTERNS:
+        if stem.startswith(group + "-") or stem.startswith(group + "."):
+            return group
+    if stem.startswith("score-"):
+        return "scores"
+    return None
+
+
+# --------------------------------------------------------------------------- cell values
+
+def text(value: Any) -> str:
+    """A cell as display text: 860.0 → "860", None → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)).normalize(), "f")
+    return str(value).strip()
+
+
+def number(value: Any) -> Decimal | None:
+    """A cell as an exact Decimal (from the float's shortest repr, not its binary value)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return Decimal(repr(value))
+    cleaned = str(value).strip().replace(",", "").replace("，", "")
+    percent = cleaned.endswith("%")
+    cleaned = cleaned.rstrip("%").strip()
+    if not cleaned:
+        return None
+    try:
+        result = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return result / 100 if percent else result
+
+
+def integer(value: Any) -> int:
+    parsed = number(value)
+    return int(parsed) if parsed is not None else 0

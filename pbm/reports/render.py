@@ -1,0 +1,460 @@
+"""Render documents: pre-flight checks, a sandboxed Jinja environment, docx/md/html output,
+a 2-process pool for many letters, atomic publication (SPEC §9, §12; ANCHORS.md §C).
+
+Safety (SPEC §12): every template renders in ``ImmutableSandboxedEnvironment`` with
+autoescape on for Word XML, so a department called ``A&B <局>`` or ``{{ ''.__class__ }}`` is
+text, never markup or code; a TEMPLATE that reaches for ``__class__`` is refused before
+rendering and, failing that, by the sandbox.  Control characters that XML forbids are removed
+from submitted text so the .docx always opens.
+
+Speed (PERF.md §3): the template's bytes are loaded once per process, its Jinja source is
+compiled once per process (see ``_CompiledDocxTemplate``), letters go to two processes.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from pbm.errors import PbmError
+from pbm.reports.context import DocumentSpec, Kind
+
+FORMATS = ("docx", "md", "html")
+#: Files a format owns inside out/reports/<kind>/ (a re-run replaces exactly these).
+FORMAT_SUFFIXES = {"docx": (".docx",), "md": (".md", ".png"), "html": (".html",)}
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+POOL_THRESHOLD = 12  # fewer documents than this render in-process (a pool costs ~0.3 s to start)
+
+
+# --------------------------------------------------------------------------- templates
+
+@dataclass(frozen=True)
+class TemplateSource:
+    path: Path
+    fmt: str            # docx | md (html uses the md template)
+    shipped: bool
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def shipped_template(kind: Kind, fmt: str) -> TemplateSource:
+    from pbm.resources import resource_dir
+
+    folder = resource_dir("templates")
+    if fmt == "docx":
+        return TemplateSource(folder / f"{kind.key}.docx", "docx", True)
+    return TemplateSource(folder / f"{kind.key}.md.j2", "md", True)
+
+
+def user_template(path: Path, fmt: str) -> TemplateSource:
+    path = Path(path)
+    if not path.is_file():
+        raise PbmError("REPORT-TEMPLATE-UNREADABLE", file=str(path), template=path.name,
+                       reason="文件不存在 / no such file")
+    wants_docx = fmt == "docx"
+    if wants_docx != (path.suffix.lower() == ".docx"):
+        needed = ".docx" if wants_docx else "文本 (.md/.j2) / text"
+        raise PbmError("CLI-USAGE", reason=(f"--template {path.name}: --format {fmt} 需要 {needed} "
+                                            f"模板 / --format {fmt} needs a {needed} template"))
+    return TemplateSource(path, "docx" if wants_docx else "md", False)
+
+
+def sandbox(fmt: str):
+    """The one Jinja environment pbm renders with: sandboxed, immutable, strict undefined;
+    Word XML autoescaped, Markdown escaped by ``md_escape`` on every printed value."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    if fmt == "docx":
+        return ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    return ImmutableSandboxedEnvironment(autoescape=False, undefined=StrictUndefined,
+                                         finalize=md_escape, keep_trailing_newline=True)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#])")
+
+
+def md_escape(value: Any) -> Any:
+    """Submitted text printed into Markdown stays text: CommonMark backslash escapes for the
+    characters that could start markup, line breaks folded so a table row stays one line."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict, tuple)):
+        return value
+    text = str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def clean_context(value: Any) -> Any:
+    """Remove characters XML 1.0 forbids (a pasted \\x0b would make Word refuse the file)."""
+    if isinstance(value, str):
+        return _XML_ILLEGAL.sub("", value)
+    if isinstance(value, dict):
+        return {k: clean_context(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_context(v) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------- pre-flight
+
+@dataclass
+class TemplateText:
+    """A template's Jinja source as rendering will see it, plus its paragraphs' visible text."""
+
+    source: str
+    paragraphs: list[list[str]]  # per paragraph, the text of each w:t in order
+
+
+def template_text(template: TemplateSource) -> TemplateText:
+    if template.fmt != "docx":
+        try:
+            return TemplateText(template.path.read_text(encoding="utf-8-sig"), [])
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PbmError("REPORT-TEMPLATE-UNREADABLE", file=str(template.path),
+                           template=template.name, reason=str(exc)) from None
+    try:
+        from docx.opc.oxml import parse_xml
+        from docxtpl import DocxTemplate
+
+        tpl = DocxTemplate(str(template.path))
+        document = tpl.get_docx()
+        parts = [document._element.body]
+        for rel in document.part.rels.values():
+            if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI) and rel.target_part.blob:
+                parts.append(parse_xml(rel.target_part.blob))
+    except Exception as exc:  # not a zip, not a Word document, damaged XML …
+        raise PbmError("REPORT-TEMPLATE-UNREADABLE", file=str(template.path),
+                       template=template.name, reason=f"{type(exc).__name__}: {exc}") from None
+    source = "".join(tpl.patch_xml(tpl.xml_to_string(part)) for part in parts)
+    # As docxtpl does before compiling: one line per paragraph, so a line number is a paragraph.
+    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    paragraphs = []
+    for part in parts:
+        for paragraph in part.iter(f"{w}p"):
+            paragraphs.append([t.text or "" for t in paragraph.iter(f"{w}t")])
+    return TemplateText(source, paragraphs)
+
+
+def split_tags(paragraphs: list[list[str]]) -> list[str]:
+    """Tags whose characters Word spread over several runs, or over several paragraphs.
+
+    docxtpl's regex repair (patch_xml) covers the common cases but is fragile (ANCHORS.md §C.2),
+    so pbm asks for the tag to be retyped instead of guessing.
+    """
+    problems = []
+    for number, pieces in enumerate(paragraphs, start=1):
+        visible = "".join(pieces)
+        bounds, offset = [], 0
+        for piece in pieces:
+            bounds.append((offset, offset + len(piece)))
+            offset += len(piece)
+        for match in _TAG.finditer(visible):
+            start, end = match.start(), match.end() - 1
+            runs = [i for i, (low, high) in enumerate(bounds) if low <= end and high > start
+                    and high > low]
+            if len(runs) > 1:
+                problems.append(f"第 {number} 段 {match.group(0)}（{len(runs)} 段文本 / runs）")
+        rest = _TAG.sub("", visible)
+        for opener in ("{{", "{%", "{#"):
+            if opener in rest:
+                snippet = rest[rest.index(opener):][:30]
+                problems.append(f"第 {number} 段 “{snippet}” 未在本段闭合 / not closed in its paragraph")
+    return problems
+
+
+def unsafe_names(ast) -> list[str]:
+    """Attribute look-ups a document template never needs: private/dunder names, |attr."""
+    from jinja2 import nodes
+
+    found = []
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
+        if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
+            found.append(node.attr)
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) \
+                and isinstance(node.arg.value, str) and node.arg.value.startswith("_"):
+            found.append(node.arg.value)
+        elif isinstance(node, nodes.Filter) and node.name in ("attr",):
+            found.append("|attr")
+    return sorted(set(found))
+
+
+def preflight(template: TemplateSource, provided: Iterable[str]) -> set[str]:
+    """Check one template before anything is rendered; raise PbmError naming the template.
+
+    Order: unreadable → split tags → Jinja syntax → unsafe attributes → placeholders the data
+    does not provide.  Returns the variables the template uses.
+    """
+    from jinja2 import TemplateSyntaxError, meta
+
+    text = template_text(template)
+    if template.fmt == "docx":
+        split = split_tags(text.paragraphs)
+        if split:
+            raise PbmError("REPORT-TEMPLATE-SPLIT-TAG", file=str(template.path),
+                           template=template.name, tags="；".join(split[:5]))
+    env = sandbox(template.fmt)
+    try:
+        ast = env.parse(text.source)
+    except TemplateSyntaxError as exc:
+        where = _visible_line(text.source, exc.lineno) if template.fmt == "docx" else \
+            f"第 {exc.lineno} 行"
+        raise PbmError("REPORT-TEMPLATE-SYNTAX", file=str(template.path), template=template.name,
+                       reason=exc.message or str(exc), where=where) from None
+    unsafe = unsafe_names(ast)
+    if unsafe:
+        raise PbmError("REPORT-TEMPLATE-UNSAFE", file=str(template.path), template=template.name,
+                       names=", ".join(unsafe))
+    used = meta.find_undeclared_variables(ast)
+    missing = sorted(used - set(provided) - set(env.globals))
+    if missing:
+        raise PbmError("REPORT-TEMPLATE-MISSING-VARS", file=str(template.path),
+                       template=template.name, names=", ".join(missing),
+                       available=", ".join(sorted(provided)))
+    return used
+
+
+def _visible_line(source: str, lineno: int | None) -> str:
+    if not lineno:
+        return ""
+    lines = source.splitlines()
+    line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+    visible = re.sub(r"<[^>]+>", "", line).strip()
+    return f"第 {max(lineno - 1, 1)} 段 “{visible[:60]}”"
+
+
+# --------------------------------------------------------------------------- docx rendering
+
+_WORKER: dict[str, Any] = {}
+
+
+_LISTING_CHARS = ("\t", "\a", "\n", "\f")
+
+
+def _compiled_template_class():
+    from docxtpl import DocxTemplate
+
+    class _CompiledDocxTemplate(DocxTemplate):
+        """docxtpl with its per-letter fixed costs paid once per process (PERF.md §3): the
+        template XML is patched and compiled once, document properties without a tag are not
+        recompiled, and the Listing pass runs only when a value carries a tab or line break."""
+
+        _patched: dict[str, str] = {}
+        _compiled: dict[str, Any] = {}
+
+        def patch_xml(self, src_xml):
+            patched = self._patched.get(src_xml)
+            if patched is None:
+                patched = self._patched[src_xml] = super().patch_xml(src_xml)
+            return patched
+
+        def render_xml_part(self, src_xml, part, context, jinja_env=None):
+            src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+            self.current_rendering_part = part
+            compiled = self._compiled.get(src_xml)
+            if compiled is None:
+                compiled = self._compiled[src_xml] = jinja_env.from_string(src_xml)
+            dst_xml = compiled.render(context)
+            dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
+            dst_xml = (dst_xml.replace("{_{", "{{").replace("}_}", "}}")
+                       .replace("{_%", "{%").replace("%_}", "%}"))
+            if any(char in dst_xml for char in _LISTING_CHARS):
+                dst_xml = self.resolve_listing(dst_xml)  # a line break typed in a cell → <w:br/>
+            return dst_xml
+
+        def render_properties(self, context, jinja_env=None):
+            properties = self.docx.core_properties
+            for name in ("author", "comments", "identifier", "language", "subject", "title"):
+                initial = getattr(properties, name) or ""
+                if "{" not in initial:
+                    continue  # nothing to fill: skip compiling a template per letter
+                compiled = self._compiled.get(initial)
+                if compiled is None:
+                    compiled = self._compiled[initial] = jinja_env.from_string(initial)
+                setattr(properties, name, compiled.render(context))
+
+    return _CompiledDocxTemplate
+
+
+def _worker_init(template_path: str) -> None:
+    """Per process: read the template once, build the sandbox once."""
+    _WORKER.clear()
+    _WORKER["path"] = template_path
+    _WORKER["bytes"] = Path(template_path).read_bytes()
+    _WORKER["env"] = sandbox("docx")
+    _WORKER["class"] = _compiled_template_class()
+
+
+def _render_docx_job(job: tuple[dict[str, Any], dict[str, tuple[bytes, int]], str]) -> str:
+    """Render one document into ``target`` (a file in the staging folder)."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    context, images, target = job
+    tpl = _WORKER["class"](io.BytesIO(_WORKER["bytes"]))
+    context = dict(context)
+    for key, (png, width_mm) in images.items():
+        context[key] = InlineImage(tpl, io.BytesIO(png), width=Mm(width_mm))
+    tpl.render(context, _WORKER["env"], autoescape=True)
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    Path(target).write_bytes(fixed_zip_times(buffer.getvalue()))
+    return target
+
+
+def fixed_zip_times(package: bytes) -> bytes:
+    """The same package with every zip entry dated 1980-01-01, so a re-run with the same
+    inputs and date gives byte-identical documents (SPEC §2); python-docx stamps the clock."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = entry.external_attr
+            target.writestr(info, source.read(entry.filename))
+    return out.getvalue()
+
+
+def _pool_context():
+    """fork where it is safe: POSIX, no polars imported (forking after polars can deadlock,
+    PERF.md) and no other thread alive (a lock held by another thread stays held in the child).
+    Otherwise forkserver with the renderer preloaded, or spawn where neither exists (Windows)."""
+    import multiprocessing
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if os.name == "posix" and "fork" in methods and "polars" not in sys.modules \
+            and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["pbm.reports.render", "docxtpl"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def render_docx_batch(template: TemplateSource, jobs: list[tuple[dict, dict, str]],
+                      processes: int = 2, progress: Callable[[], None] | None = None) -> None:
+    """Render ``jobs`` (context, images, target) with one template; a pool when worth it."""
+    if not jobs:
+        return
+    if processes <= 1 or len(jobs) < POOL_THRESHOLD:
+        _worker_init(str(template.path))
+        for job in jobs:
+            _render_one_safely(job, template)
+            if progress:
+                progress()
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=processes, mp_context=_pool_context(),
+                             initializer=_worker_init, initargs=(str(template.path),)) as pool:
+        chunk = max(1, len(jobs) // (processes * 8))
+        try:
+            for _ in pool.map(_render_docx_job, jobs, chunksize=chunk):
+                if progress:
+                    progress()
+        except Exception as exc:
+            raise _render_error(exc, template) from None
+
+
+def _render_one_safely(job, template: TemplateSource) -> None:
+    try:
+        _render_docx_job(job)
+    except Exception as exc:
+        raise _render_error(exc, template) from None
+
+
+def _render_error(exc: Exception, template: TemplateSource) -> PbmError:
+    from jinja2.exceptions import SecurityError, UndefinedError
+
+    if isinstance(exc, PbmError):
+        return exc
+    if isinstance(exc, SecurityError):
+        return PbmError("REPORT-TEMPLATE-UNSAFE", file=str(template.path), template=template.name,
+                        names=str(exc))
+    if isinstance(exc, UndefinedError):
+        return PbmError("REPORT-TEMPLATE-MISSING-VARS", file=str(template.path),
+                        template=template.name, names=str(exc), available="")
+    return PbmError("REPORT-RENDER-FAILED", file=str(template.path), template=template.name,
+                    reason=f"{type(exc).__name__}: {exc}")
+
+
+# --------------------------------------------------------------------------- md / html
+
+def render_text(template: TemplateSource, context: dict[str, Any]) -> str:
+    """A Markdown document from the kind's .md.j2 template (sandboxed, values escaped)."""
+    env = sandbox("md")
+    source = template.path.read_text(encoding="utf-8-sig")
+    try:
+        return env.from_string(source).render(context)
+    except Exception as exc:
+        raise _render_error(exc, template) from None
+
+
+# --------------------------------------------------------------------------- publishing
+
+def unique_stems(stems: list[str]) -> list[str]:
+    """Safe file names, de-duplicated case-insensitively (Windows): 教育局, 教育局-2, …"""
+    from pbm.workbook.writer import safe_filename
+
+    seen: set[str] = set()
+    result = []
+    for stem in stems:
+        base = safe_filename(stem)
+        candidate, counter = base, 2
+        while candidate.lower() in seen:
+            candidate = f"{base}-{counter}"
+            counter += 1
+        seen.add(candidate.lower())
+        result.append(candidate)
+    return result
+
+
+def staging_folder(parent: Path, kind: str) -> Path:
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".~pbm-{kind}-", dir=parent))
+
+
+def publish(staging: Path, final: Path, fmt: str) -> list[Path]:
+    """Move every staged file into ``final`` (each an atomic rename), then remove the files of
+    the same format that this run did not produce — a re-run replaces the previous set."""
+    final.mkdir(parents=True, exist_ok=True)
+    produced = sorted(p.name for p in staging.iterdir() if p.is_file())
+    written = []
+    for name in produced:
+        os.replace(staging / name, final / name)
+        written.append(final / name)
+    keep = set(produced)
+    for old in final.iterdir():
+        if old.is_file() and old.suffix.lower() in FORMAT_SUFFIXES[fmt] and old.name not in keep:
+            old.unlink()
+    shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def job_for(spec: DocumentSpec, images: dict[str, tuple[bytes, int]], target: Path
+            ) -> tuple[dict[str, Any], dict[str, tuple[bytes, int]], str]:
+    context = clean_context(spec.context)
+    for key in spec.charts:
+        if key not in images:
+            context[key] = ""  # no chart drawn: the paragraph stays empty
+    return context, images, str(target)

@@ -1,0 +1,222 @@
+"""``pbm report``: from pbm's output workbooks to the documents a finance bureau sends (SPEC §9).
+
+Order of work, chosen so that a bad template or a crash never leaves a half set behind:
+read the workbooks → build every context → check every template (nothing written yet) →
+draw the charts → render each kind into a hidden staging folder → only when all kinds
+rendered, move the files into ``out/reports/<kind>/`` and drop that format's stale files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from pbm import __version__
+from pbm.errors import PbmError
+from pbm.findings import Finding
+from pbm.reports.context import (DocumentSpec, Kind, ReportSettings, build_documents,
+                                 context_keys, warnings_of)
+from pbm.reports.inputs import OutputWorkbook, read_output_workbook
+from pbm.reports.render import (FORMATS, TemplateSource, discard, job_for, preflight, publish,
+                                render_docx_batch, render_text, shipped_template, staging_folder,
+                                unique_stems, user_template)
+
+SOURCE_COMMANDS = {"goals": "pbm validate goals/", "monitor": "pbm monitor q3/",
+                   "sample": "pbm sample", "scores": "pbm score self-eval/"}
+
+
+@dataclass
+class RenderedDocument:
+    kind: str
+    title: str
+    path: Path
+    department: str | None = None
+    project: str | None = None
+    doc_number: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "title": self.title, "path": str(self.path),
+                "department": self.department, "project": self.project,
+                "doc_number": self.doc_number}
+
+
+@dataclass
+class ReportResult:
+    fmt: str
+    documents: list[RenderedDocument]
+    findings: list[Finding]
+    kinds: dict[str, int]                  # kind → documents written
+    skipped: dict[str, str]                # kind → why not rendered
+    sources: dict[str, str]                # source group → workbook read
+    templates: dict[str, str]              # kind → template used
+    out_dir: Path | None = None
+    checked_only: bool = False
+    started: dt.datetime = field(default_factory=dt.datetime.now)
+
+    def summary(self) -> dict[str, Any]:
+        return {"documents": len(self.documents), "format": self.fmt, "kinds": dict(self.kinds),
+                "skipped": dict(self.skipped), "warnings": sum(1 for f in self.findings
+                                                               if f.severity == "warning"),
+                "out": str(self.out_dir) if self.out_dir else None,
+                "checked_only": self.checked_only}
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {"command": "report", "pbm_version": __version__, "summary": self.summary(),
+                "findings": [f.to_dict(lang) for f in self.findings],
+                "documents": [d.to_dict() for d in self.documents],
+                "sources": dict(self.sources), "templates": dict(self.templates)}
+
+
+def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Path,
+                   settings: ReportSettings, *, fmt: str = "docx",
+                   template: Path | None = None, explicit: bool = False,
+                   processes: int = 2, check_only: bool = False,
+                   progress: Callable[[str, int], Callable[[], None]] | None = None
+                   ) -> ReportResult:
+    """Render ``kinds`` from the ``sources`` workbooks into ``reports_dir/<kind>/``.
+
+    ``explicit``: the user named the kinds, so a kind whose workbook is missing is an error
+    (exit 2) instead of a skipped line.  ``progress(label, total)`` returns a tick callback.
+    """
+    if fmt not in FORMATS:
+        raise PbmError("CLI-USAGE", reason=f"--format {fmt}: docx | md | html | json")
+    if template is not None and len(kinds) != 1:
+        raise PbmError("CLI-USAGE", reason=("--template 只能与一个文书类型同用，例如 "
+                                            "pbm report score-feedback --template 我的模板.docx / "
+                                            "--template needs exactly one KIND"))
+    findings: list[Finding] = []
+    skipped: dict[str, str] = {}
+    workbooks: dict[str, OutputWorkbook] = {}
+    for group in sorted({k.source for k in kinds} | ({"sample"} if any(
+            k.key == "evaluation-report" for k in kinds) else set())):
+        path = sources.get(group)
+        if path is None:
+            continue
+        workbooks[group] = read_output_workbook(path)
+
+    # 1. contexts
+    plan: list[tuple[Kind, list[DocumentSpec], TemplateSource]] = []
+    for kind in kinds:
+        if kind.source not in workbooks:
+            if explicit:
+                raise PbmError("REPORT-NO-SOURCE", kind=kind.key, title=kind.title,
+                               pattern=f"{kind.source}-*.xlsx",
+                               command=SOURCE_COMMANDS[kind.source])
+            skipped[kind.key] = f"缺少 {kind.source}-*.xlsx（先运行 {SOURCE_COMMANDS[kind.source]}）"
+            findings.append(Finding("REPORT-KIND-SKIPPED", "info", params={
+                "kind": kind.key, "title": kind.title, "pattern": f"{kind.source}-*.xlsx",
+                "command": SOURCE_COMMANDS[kind.source]}))
+            continue
+        documents = build_documents(kind, workbooks, settings)
+        source = user_template(template, fmt) if template is not None else \
+            shipped_template(kind, fmt)
+        plan.append((kind, documents, source))
+    for workbook in workbooks.values():
+        findings.extend(warnings_of(workbook))
+
+    # 2. pre-flight: every template checked before anything is written
+    for kind, documents, source in plan:
+        provided = set(context_keys(kind))
+        for document in documents:
+            provided |= set(document.context)
+        preflight(source, provided)
+    templates = {kind.key: str(source.path) for kind, _, source in plan}
+    if check_only:
+        return ReportResult(fmt, [], findings, {k.key: len(d) for k, d, _ in plan}, skipped,
+                            {g: str(p) for g, p in sources.items() if g in workbooks},
+                            templates, None, True)
+    if not plan:
+        raise PbmError("REPORT-NOTHING", out=str(reports_dir.parent))
+
+    # 3. charts (overall documents only: one matplotlib import, a few figures)
+    images = _draw_charts([d for _, documents, _ in plan for d in documents], fmt, findings)
+
+    # 4. render into staging folders, 5. publish all at once
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    for leftover in reports_dir.glob(".~pbm-*"):
+        discard(leftover)  # a staging folder of a run that was killed (the caller holds the lock)
+    staged: list[tuple[Kind, Path, list[tuple[DocumentSpec, str]]]] = []
+    try:
+        for kind, documents, source in plan:
+            staging = staging_folder(reports_dir, kind.key)
+            stems = unique_stems([d.stem for d in documents])
+            staged.append((kind, staging, list(zip(documents, stems))))
+            tick = progress(kind.title, len(documents)) if progress else None
+            if fmt == "docx":
+                jobs = [job_for(d, images.get(id(d), {}), staging / f"{stem}.docx")
+                        for d, stem in zip(documents, stems)]
+                render_docx_batch(source, jobs, processes=processes, progress=tick)
+            else:
+                for document, stem in zip(documents, stems):
+                    _render_text_document(source, document, stem, staging, fmt,
+                                          images.get(id(document), {}))
+                    if tick:
+                        tick()
+        rendered: list[RenderedDocument] = []
+        counts: dict[str, int] = {}
+        suffix = {"docx": ".docx", "md": ".md", "html": ".html"}[fmt]
+        for kind, staging, pairs in staged:
+            publish(staging, reports_dir / kind.key, fmt)
+            counts[kind.key] = len(pairs)
+            for document, stem in pairs:
+                rendered.append(RenderedDocument(kind.key, document.title,
+                                                 reports_dir / kind.key / f"{stem}{suffix}",
+                                                 document.department, document.project,
+                                                 document.context.get("doc_number")))
+    finally:
+        for _, staging, _ in staged:
+            if staging.exists():
+                discard(staging)
+    return ReportResult(fmt, rendered, findings, counts, skipped,
+                        {g: str(p) for g, p in sources.items() if g in workbooks},
+                        templates, reports_dir)
+
+
+def _render_text_document(source: TemplateSource, document: DocumentSpec, stem: str,
+                          staging: Path, fmt: str, images: dict[str, tuple[bytes, int]]) -> None:
+    from pbm.reports.markup import markdown_to_html
+    from pbm.reports.render import clean_context
+
+    context = clean_context(document.context)
+    files: dict[str, bytes] = {}
+    for key in document.charts:
+        if key in images:
+            name = f"{stem}-{key.removesuffix('_chart')}.png"
+            files[name] = images[key][0]
+            context[key] = name
+        else:
+            context[key] = ""
+    markdown = render_text(source, context)
+    if fmt == "md":
+        (staging / f"{stem}.md").write_text(markdown, encoding="utf-8")
+        for name, png in files.items():
+            (staging / name).write_bytes(png)
+    else:
+        (staging / f"{stem}.html").write_text(markdown_to_html(markdown, document.title, files),
+                                              encoding="utf-8")
+
+
+def _draw_charts(documents: list[DocumentSpec], fmt: str, findings: list[Finding]
+                 ) -> dict[int, dict[str, tuple[bytes, int]]]:
+    """PNG bytes per document (keyed by id) and chart key; warns once without a CJK font."""
+    wanted = [d for d in documents if d.charts]
+    if not wanted:
+        return {}
+    from pbm.reports import charts
+
+    images: dict[int, dict[str, tuple[bytes, int]]] = {}
+    try:
+        for document in wanted:
+            for key, request in document.charts.items():
+                if not request.data:
+                    continue
+                image = charts.draw(request)
+                images.setdefault(id(document), {})[key] = (image.png, image.width_mm)
+    except charts.ChartsUnavailable:
+        findings.append(Finding("REPORT-NO-CHARTS", "warning"))
+        return {}
+    if charts.cjk_font() is None:
+        findings.append(Finding("REPORT-NO-CJK-FONT", "warning"))
+    return images
