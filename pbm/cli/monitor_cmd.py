@@ -1,0 +1,280 @@
+"""``pbm monitor DIR`` — merge a quarter's monitoring submissions (双监控), SPEC §5, and
+``pbm template monitor`` — pre-filled monitoring workbooks per department."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from pbm.cli import common
+
+HELP = """合并一个季度各部门报送的绩效运行监控表：计算执行率和红黄绿灯，检查 M1–M4、零支出、
+超预算、与批复目标的偏离、漏报/重报/名册外部门，并用台账核对每一行的去向。
+
+写出 out/monitor-<期间>.xlsx（汇总、项目、指标、问题、台账、说明）。
+
+\b
+例：
+  pbm monitor q3/                       # 期间取文件夹名：q3 → 1-9月
+  pbm monitor 报送/ --period 2026-07     # 或 --period Q3
+  pbm monitor q3/ --format json > 监控.json
+  pbm monitor q3/ --format parquet      # 另写出 项目/指标 表，供 DuckDB、Spark 使用
+
+退出码：0 无错误；1 发现错误（如 M1–M4）；2 文件夹为空、文件都无法读取或用法错误。"""
+
+TEMPLATE_HELP = """按批复的绩效目标为每个部门生成监控表（表单式，一个项目一个工作表），
+项目、指标和年度指标值已预先填好并锁定，部门只需填写执行数、完成值、完成目标可能性等。
+
+\b
+例：
+  pbm template monitor --goals goals/ -o q3/blank/ --period Q3"""
+
+FORMATS = ("table", "json", "csv", "parquet")
+
+
+def register(app: typer.Typer) -> None:
+    from pbm.cli.template_cmd import template_app
+
+    app.command("monitor", help=HELP)(monitor)
+    template_app.command("monitor", help=TEMPLATE_HELP)(template_monitor)
+
+
+@common.handle_errors
+def monitor(
+    folder: Path = typer.Argument(..., help="本期各部门监控表所在文件夹（含子文件夹）"),
+    period: Optional[str] = typer.Option(None, "--period", help="监控期间：2026-09、Q3、9（默认取文件夹名，再取 pbm.toml）"),
+    goals: Optional[Path] = typer.Option(None, "--goals", help="批复目标：out/goals-<年度>.xlsx 或目标申报表文件夹（默认工作区的）"),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="部门名册 roster.xlsx（默认工作区的）"),
+    rule: Optional[str] = typer.Option(None, "--rule", help="执行灯规则 ratio | points（默认 pbm.toml）"),
+    fmt: str = typer.Option("table", "--format", help="table | json | csv | parquet"),
+    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹（默认工作区 out/，否则 ./pbm-out/）"),
+    detail: str = typer.Option("auto", "--detail", help="指标/台账明细：auto | xlsx | parquet（auto：超过 20 万行另存 Parquet）"),
+    engine: str = typer.Option("auto", "--engine", help="工作簿写出：auto | xlsxwriter | rust（rust 需安装 rustpy-xlsxwriter）"),
+    jobs: int = typer.Option(2, "--jobs", min=1, max=16, help="读取线程数"),
+) -> None:
+    from pbm.errors import ExitStatus, PbmError
+    from pbm.workbook.writer import output_lock
+
+    if fmt not in FORMATS:
+        raise PbmError("CLI-USAGE", reason=f"--format {fmt}: " + " | ".join(FORMATS))
+    if detail not in ("auto", "xlsx", "parquet"):
+        raise PbmError("CLI-USAGE", reason=f"--detail {detail}: auto | xlsx | parquet")
+    if engine not in ("auto", "xlsxwriter", "rust"):
+        raise PbmError("CLI-USAGE", reason=f"--engine {engine}: auto | xlsxwriter | rust")
+    if rule is not None and rule not in ("ratio", "points"):
+        raise PbmError("CLI-USAGE", reason=f"--rule {rule}: ratio | points")
+    config = common.load_config()
+    result = run_monitor(config, folder, period=period, goals=goals, roster=roster, rule=rule,
+                         jobs=jobs, show_progress=not (common.STATE.quiet or fmt == "json"))
+    if not result.readable:
+        _render_unreadable(result)
+        raise typer.Exit(int(ExitStatus.BAD_INPUT))
+    from pbm.monitoring.fastwrite import available
+    from pbm.monitoring.output import write_outputs
+
+    if engine == "rust" and not available():
+        raise PbmError("CLI-USAGE", reason=common.t("--engine rust 需要安装 rustpy-xlsxwriter",
+                                                    "--engine rust needs rustpy-xlsxwriter"))
+    out_dir = config.out_dir(out)
+    with output_lock(out_dir):
+        outputs = write_outputs(result, out_dir, command=common.command_line(),
+                                preset=config.preset, lang=common.STATE.lang,
+                                table_format=fmt if fmt in ("csv", "parquet") else None,
+                                detail=detail, engine=engine)
+    if fmt == "json":
+        data = result.to_dict(common.STATE.lang)
+        data["outputs"] = [str(p) for p in outputs.all()]
+        common.print_json(data)
+    else:
+        _render(result, outputs.all())
+    if result.summary()["errors"]:
+        raise typer.Exit(int(ExitStatus.FINDINGS))
+
+
+def run_monitor(config, folder: Path, *, period: str | None = None, goals: Path | None = None,
+                roster: Path | None = None, rule: str | None = None, jobs: int = 2,
+                show_progress: bool = False):
+    """Resolve the options against the workspace and run the library (no printing)."""
+    from pbm.errors import PbmError
+    from pbm.findings import Finding
+    from pbm.monitoring.departments import load_roster
+    from pbm.monitoring.goals import find_default_goals, load_approved_goals
+    from pbm.monitoring.lights import LightRule
+    from pbm.monitoring.merge import MonitorContext, display_path, monitor_files
+    from pbm.monitoring.period import resolve_period
+    from pbm.workbook.reader import iter_workbook_files
+    from pbm.workbook.source import Limits
+
+    folder = Path(folder)
+    if not folder.exists():
+        raise PbmError("R-NOT-FOUND", file=str(folder))
+    files = iter_workbook_files([folder])
+    if not files:
+        raise PbmError("M-NO-FILES", file=str(folder))
+    limits = Limits.from_config(config.section("limits"))
+    resolved = resolve_period(period, folder if folder.is_dir() else folder.parent,
+                              config.get("monitor.period_month", 9), config.year)
+    goals_path = goals if goals is not None else find_default_goals(config.workspace, config.year)
+    approved = load_approved_goals(goals_path, config) if goals_path is not None else None
+    goals_note = None
+    if approved is None:
+        where = "工作区 out/goals-<年度>.xlsx 和 goals/" if config.workspace else "未指定 --goals"
+        goals_note = Finding("M-NO-GOALS", "info", params={"where": where})
+    roster_path = roster
+    if roster_path is None and config.workspace is not None:
+        candidate = config.workspace / "roster.xlsx"
+        roster_path = candidate if candidate.is_file() else None
+    elif roster_path is not None and not Path(roster_path).is_file():
+        raise PbmError("R-NOT-FOUND", file=str(roster_path))
+    context = MonitorContext(resolved, LightRule.from_config(config, rule), approved,
+                             load_roster(roster_path, limits), limits,
+                             config.get("goals.money_unit", "万元"))
+    if not show_progress:
+        return monitor_files(files, context, folder=display_path(folder), goals_note=goals_note,
+                             workers=jobs)
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn)
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=common.stderr_console(), transient=True) as bar:
+        task = bar.add_task(common.t("读取监控表", "reading submissions"), total=len(files))
+        return monitor_files(files, context, folder=display_path(folder), goals_note=goals_note,
+                             workers=jobs, progress=lambda _path: bar.advance(task))
+
+
+LIGHT_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
+
+
+def _render_unreadable(result) -> None:
+    from rich.text import Text
+
+    console = common.stderr_console()
+    for finding in result.findings:
+        if finding.severity == "error":
+            console.print(Text(f"✗ {finding.file}: {finding.message(common.STATE.lang)}",
+                               style="bold red"))
+    console.print(common.t(f"错误：{len(result.submissions)} 个文件都无法读取，未生成监控结果",
+                           f"error: none of the {len(result.submissions)} files could be read"))
+
+
+def _render(result, outputs: list[Path]) -> None:
+    from collections import Counter
+
+    from rich.table import Table
+    from rich.text import Text
+
+    console = common.stdout_console()
+    lang = common.STATE.lang
+    summary = result.summary()
+    period = result.period
+    console.print(Text(common.t(
+        f"监控期间 {period.label_zh}（{period.source}），序时进度 "
+        f"{period.time_progress * 100:.2f}%，规则 {result.context.rule.rule}",
+        f"period {period.label} ({period.source}), time progress {period.month}/12, "
+        f"rule {result.context.rule.rule}"), style="bold"))
+    table = Table(title=common.t("部门汇总", "departments"))
+    for column, justify in ((common.t("编码", "code"), "left"), (common.t("主管部门", "department"), "left"),
+                            (common.t("状态", "status"), "left"), (common.t("项目", "projects"), "right"),
+                            (common.t("预算(万元)", "budget"), "right"),
+                            (common.t("执行(万元)", "executed"), "right"),
+                            (common.t("执行率", "rate"), "right"), ("红", "right"), ("黄", "right"),
+                            ("绿", "right"), (common.t("错误", "errors"), "right")):
+        table.add_column(column, justify=justify)
+    for d in result.departments:
+        rate = d.execution_rate
+        status_style = "bold red" if d.status == "未报送" else "yellow" if d.status == "名册外" else ""
+        table.add_row(d.code, d.name, Text(d.status + (common.t("（有重报）", " (dup)") if d.superseded else ""),
+                                           style=status_style),
+                      str(d.projects), f"{d.budget:,.2f}", f"{d.executed:,.2f}",
+                      "" if rate is None else f"{rate * 100:.2f}%",
+                      Text(str(d.lights["red"]), style="red" if d.lights["red"] else ""),
+                      Text(str(d.lights["yellow"]), style="yellow" if d.lights["yellow"] else ""),
+                      Text(str(d.lights["green"]), style="green" if d.lights["green"] else ""),
+                      str(d.errors))
+    console.print(table)
+    lights = summary["lights"]
+    line = Text(common.t("项目灯色：", "project lights: "))
+    line.append(f"红 {lights['red']}", style=LIGHT_STYLE["red"])
+    line.append("  ")
+    line.append(f"黄 {lights['yellow']}", style=LIGHT_STYLE["yellow"])
+    line.append("  ")
+    line.append(f"绿 {lights['green']}", style=LIGHT_STYLE["green"])
+    if summary["projects_unlit"]:
+        line.append(common.t(f"  未亮灯 {summary['projects_unlit']}", f"  unlit {summary['projects_unlit']}"))
+    line.append(common.t(f"  （{summary['projects']} 个项目，{summary['indicators']} 个指标，"
+                         f"未形成支出 {summary['zero_spend']} 个）",
+                         f"  ({summary['projects']} projects, {summary['indicators']} indicators, "
+                         f"{summary['zero_spend']} without expenditure)"))
+    console.print(line)
+    console.print(common.t(
+        f"台账：读入非空行 {summary['rows_in']} = 合并 {summary['rows_merged']} + 拒收 "
+        f"{summary['rows_rejected']} + 非数据 {summary['rows_non_data']}  ✓ 已核对平衡",
+        f"ledger: {summary['rows_in']} rows in = {summary['rows_merged']} merged + "
+        f"{summary['rows_rejected']} rejected + {summary['rows_non_data']} non-data  ✓ balanced"))
+    if summary["missing_departments"]:
+        console.print(Text(common.t("未报送：", "missing: ") + "、".join(summary["missing_department_names"]),
+                           style="bold red"))
+    codes = Counter((f.code, f.severity) for f in result.findings)
+    if codes:
+        findings_table = Table(title=common.t("问题", "findings"))
+        findings_table.add_column(common.t("代码", "code"))
+        findings_table.add_column(common.t("严重程度", "severity"))
+        findings_table.add_column(common.t("个数", "count"), justify="right")
+        findings_table.add_column(common.t("示例", "example"))
+        sev = {"error": common.t("错误", "error"), "warning": common.t("警告", "warning"),
+               "info": common.t("提示", "info")}
+        order = {"error": 0, "warning": 1, "info": 2}
+        for (code, severity), count in sorted(codes.items(), key=lambda item: (order[item[0][1]], item[0][0])):
+            if severity == "info" and common.STATE.quiet:
+                continue
+            example = next(f for f in result.findings if f.code == code)
+            where = " ".join(p for p in (Path(example.file).name if example.file else "",
+                                         example.sheet, example.cell) if p)
+            text = f"{example.message(lang)}（{where}）" if where else example.message(lang)
+            findings_table.add_row(code, Text(sev[severity], style={"error": "bold red", "warning": "yellow",
+                                                                     "info": "dim"}[severity]),
+                                   str(count), Text(text[:90]))
+        console.print(findings_table)
+    for path in outputs:
+        console.print(common.t("已写出 ", "written ") + str(path))
+
+
+@common.handle_errors
+def template_monitor(
+    goals: Optional[Path] = typer.Option(None, "--goals", help="批复目标：out/goals-<年度>.xlsx 或目标申报表文件夹（默认工作区的）"),
+    output: Path = typer.Option(Path("monitor-blank"), "-o", "--output", help="输出文件夹"),
+    period: Optional[str] = typer.Option(None, "--period", help="监控期间：2026-09、Q3、9（默认取输出文件夹名，再取 pbm.toml）"),
+) -> None:
+    """Write one pre-filled monitoring workbook per department."""
+    from pbm.errors import PbmError
+    from pbm.monitoring.departments import load_roster
+    from pbm.monitoring.goals import find_default_goals, load_approved_goals
+    from pbm.monitoring.period import resolve_period
+    from pbm.monitoring.template import write_monitor_templates
+    from pbm.workbook.source import Limits
+
+    config = common.load_config()
+    goals_path = goals if goals is not None else find_default_goals(config.workspace, config.year)
+    if goals_path is None:
+        raise PbmError("CLI-USAGE", reason=common.t(
+            "请用 --goals 指定批复的绩效目标（out/goals-<年度>.xlsx 或目标申报表文件夹）",
+            "pass --goals (out/goals-<year>.xlsx or a folder of goal workbooks)"))
+    if not Path(goals_path).exists():
+        raise PbmError("R-NOT-FOUND", file=str(goals_path))
+    resolved = resolve_period(period, output, config.get("monitor.period_month", 9), config.year)
+    roster = None
+    if config.workspace is not None and (config.workspace / "roster.xlsx").is_file():
+        roster = load_roster(config.workspace / "roster.xlsx",
+                             Limits.from_config(config.section("limits")))
+    approved = load_approved_goals(goals_path, config)
+    written = write_monitor_templates(approved, output, resolved, roster)
+    console = common.stderr_console()
+    console.print(common.t(
+        f"已为 {len(written)} 个部门生成 {resolved.label_zh} 监控表（{sum(1 for _ in approved.projects)} 个项目）：{output}",
+        f"wrote {len(written)} monitoring workbooks for {resolved.label} to {output}"))
+    if common.STATE.quiet:
+        return
+    for path in written:
+        console.print(f"  {path}")

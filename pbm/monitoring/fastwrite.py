@@ -1,0 +1,105 @@
+"""Optional fast path for the merged workbook: rustpy-xlsxwriter (rust_xlsxwriter bindings).
+
+Used only when the package is importable (``pip install rustpy-xlsxwriter``) and the sheets
+fit what it can write; otherwise pbm writes with XlsxWriter through the shared writer.  The
+cell values are the same either way (checked by the tests with openpyxl and calamine): text
+stays text (``=1+1`` is never a formula), numbers are numbers.  Differences, by design of the
+library: a coloured row leaves its number-formatted cells (money, rates) untinted, and the
+document's creation time is the time of writing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pbm.errors import PbmError
+
+
+def available() -> bool:
+    if os.environ.get("PBM_XLSX_ENGINE", "").lower() == "xlsxwriter":
+        return False
+    try:
+        import rustpy_xlsxwriter  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _value(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (int, float, str)):
+        return value
+    return str(value)
+
+
+def can_write(sheets) -> bool:
+    """Every sheet needs a data row: the library takes its header from the records."""
+    return all(sheet.rows for sheet in sheets)
+
+
+def write_xlsx_fast(path: Path, sheets) -> Path:
+    """Write ``sheets`` (:class:`pbm.workbook.writer.Sheet`) atomically with the Rust writer;
+    falls back to the shared XlsxWriter writer when a sheet cannot be expressed."""
+    from pbm.workbook.writer import FILLS, _width, write_xlsx
+
+    if not can_write(sheets):
+        return write_xlsx(path, sheets)
+    import rustpy_xlsxwriter as rx
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".~pbm-", suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        header = rx.Format()
+        header.set_bold()
+        header.set_background_color("#D9E1F2")
+        header.set_text_wrap()
+        fills = {}
+        for name, colour in FILLS.items():
+            fmt = rx.Format()
+            fmt.set_background_color(colour)
+            fills[name] = fmt
+        number_formats: dict[str, Any] = {}
+        book = rx.FastExcel(temp).freeze(row=1)
+        for sheet in sheets:
+            columns = [str(c) for c in sheet.columns]
+            records = [{column: _value(value) for column, value in zip(columns, row)}
+                       for row in sheet.rows]
+            column_formats = {}
+            for col, number in sheet.number_formats.items():
+                if number not in number_formats:
+                    fmt = rx.Format()
+                    fmt.set_num_format(number)
+                    number_formats[number] = fmt
+                column_formats[columns[col]] = number_formats[number]
+            row_formats = {}
+            if sheet.row_fills:
+                row_formats = {index + 1: fills[fill] for index, fill in enumerate(sheet.row_fills)
+                               if fill}
+            widths = [sheet.widths.get(col, _width(title)) for col, title in enumerate(columns)]
+            book.sheet(sheet.name[:31], records, column_widths=widths,
+                       column_formats=column_formats or None, header_format=header,
+                       row_formats=row_formats or None, autofilter=sheet.autofilter)
+        book.save()
+        os.replace(temp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise PbmError("CLI-WRITE-FAILED", file=str(path), reason=str(exc)) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return path
+

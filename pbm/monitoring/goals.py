@@ -1,0 +1,239 @@
+"""Approved goals (批复的绩效目标) and drift of monitoring rows from them (DOMAIN.md §3.1 M3).
+
+The approved list is ``out/goals-<year>.xlsx`` written by ``pbm validate`` (sheets 项目 and
+指标), or a folder of goal workbooks read with the one reader and typed with
+:func:`pbm.goals.rules.type_project` (so amounts in 元 are converted the same way).
+Monitoring rows are matched to approved ones by project code, else department + name, else
+a unique name; indicators by their 三级指标 name.  A row that was added, removed, or whose
+target changed (operator, number, unit or text) is drift.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pbm.errors import PbmError
+from pbm.values import ParsedValue, parse_value
+
+_QUANTITATIVE_OPS = {"≥", "≤", "=", ">", "<"}
+_PUNCT = re.compile(r"[\s，,。.；;：:、“”\"'（）()]+")
+
+
+def key(text: Any) -> str:
+    """Matching key of a name: NFKC, no whitespace, case-folded."""
+    if text is None:
+        return ""
+    return "".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
+
+
+def _compact(text: str) -> str:
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text or "")).casefold()
+
+
+def effective_op(target: ParsedValue, nature: str | None) -> str | None:
+    """The operator a target means: written in the cell, else 指标性质, else ≥ (DOMAIN §2.3)."""
+    if target.op and not target.op_implied:
+        return target.op
+    if nature in _QUANTITATIVE_OPS:
+        return nature
+    return target.op
+
+
+def target_text(target: ParsedValue, nature: str | None) -> str:
+    """The target as one comparable, readable text (``≥95%``, ``12000人``, ``有效提升``)."""
+    if target.kind == "number" and target.number is not None:
+        op = effective_op(target, nature) or ""
+        number = format(target.number.normalize(), "f") if target.number == target.number.to_integral() \
+            else format(target.number, "f")
+        return f"{op}{number}{target.unit or ''}"
+    return target.text
+
+
+def same_target(approved: ParsedValue, approved_nature: str | None, submitted: ParsedValue,
+                submitted_nature: str | None) -> bool:
+    """True when the submitted 年度指标值 says the same as the approved one."""
+    if approved.kind == "number" and submitted.kind == "number":
+        if approved.number != submitted.number:
+            return False
+        if effective_op(approved, approved_nature) != effective_op(submitted, submitted_nature):
+            return False
+        return not (approved.unit and submitted.unit and approved.unit != submitted.unit)
+    if approved.kind in ("date", "month") and submitted.kind in ("date", "month"):
+        return approved.month == submitted.month
+    return _compact(approved.text) == _compact(submitted.text)
+
+
+@dataclass
+class ApprovedIndicator:
+    level1: str
+    level2: str
+    name: str
+    nature: str | None
+    target: ParsedValue
+    unit: str
+
+    @property
+    def target_text(self) -> str:
+        return target_text(self.target, self.nature)
+
+
+@dataclass
+class ApprovedProject:
+    department: str
+    department_code: str
+    code: str
+    name: str
+    implementing_unit: str = ""
+    attribute: str = ""
+    annual_goal: str = ""
+    amount: Decimal | None = None  # 资金总额, 万元
+    indicators: list[ApprovedIndicator] = field(default_factory=list)
+    source: str = ""
+
+    @property
+    def ident(self) -> str:
+        return self.code or f"{self.department}/{self.name}"
+
+
+@dataclass
+class ApprovedGoals:
+    projects: list[ApprovedProject]
+    source: str  # what was read, for 说明
+    sha256: dict[str, str] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # unreadable goal files
+    _by_code: dict[str, ApprovedProject] = field(default_factory=dict, repr=False)
+    _by_dept_name: dict[tuple[str, str], ApprovedProject] = field(default_factory=dict, repr=False)
+    _by_name: dict[str, list[ApprovedProject]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for project in self.projects:
+            if project.code:
+                self._by_code.setdefault(key(project.code), project)
+            self._by_dept_name.setdefault((key(project.department), key(project.name)), project)
+            self._by_name.setdefault(key(project.name), []).append(project)
+
+    def find(self, code: str, department: str, name: str) -> ApprovedProject | None:
+        """The approved project a monitoring project reports on, or None."""
+        if code and key(code) in self._by_code:
+            return self._by_code[key(code)]
+        found = self._by_dept_name.get((key(department), key(name)))
+        if found is not None:
+            return found
+        same_name = self._by_name.get(key(name), [])
+        return same_name[0] if len(same_name) == 1 and name else None
+
+    def of_department(self, department: str, code: str = "") -> list[ApprovedProject]:
+        """Approved projects of a department, by name (by code only when it has no name)."""
+        wanted = key(department)
+        if wanted:
+            return [p for p in self.projects if key(p.department) == wanted]
+        return [p for p in self.projects if code and p.department_code == code]
+
+
+def load_approved_goals(path: Path, config) -> ApprovedGoals:
+    """Read the approved goals from pbm's goal list or from goal workbooks (file or folder)."""
+    from pbm.goals.rules import ReviewSettings, type_project
+    from pbm.workbook.reader import iter_workbook_files, read_workbook
+    from pbm.workbook.source import Limits
+
+    settings = ReviewSettings.from_config(config)
+    limits = Limits.from_config(config.section("limits"))
+    path = Path(path)
+    files = iter_workbook_files([path])
+    if not files:
+        raise PbmError("R-NOT-FOUND", file=str(path))
+    projects: list[ApprovedProject] = []
+    digests: dict[str, str] = {}
+    skipped: list[tuple[str, str]] = []
+    for file in files:
+        try:
+            workbook = read_workbook(file, limits=limits, display=str(file))
+        except PbmError as error:
+            if path.is_file():
+                raise  # the one file named by --goals must be readable
+            skipped.append((str(file), error.message()))
+            continue
+        digests[str(file)] = workbook.sha256
+        names = {sheet.name for sheet in workbook.sheets}
+        if {"项目", "指标"} <= names:
+            projects.extend(_from_goal_list(workbook))
+            continue
+        for record in workbook.projects:
+            typed = type_project(record, settings)
+            total = typed.money.get("total_funds")
+            indicators = [ApprovedIndicator(ind.level1, ind.level2, ind.name, ind.nature,
+                                            ind.target, ind.unit) for ind in typed.indicators]
+            projects.append(ApprovedProject(
+                department=record.department, department_code=record.text("department_code"),
+                code=record.text("project_code"), name=record.name,
+                implementing_unit=record.text("implementing_unit"),
+                attribute=record.text("attribute"), annual_goal=_raw(record, "annual_goal"),
+                amount=total.number if total is not None else None, indicators=indicators,
+                source=f"{workbook.file} / {record.sheet}"))
+    return ApprovedGoals(projects, str(path), digests, skipped)
+
+
+def _from_goal_list(workbook) -> list[ApprovedProject]:
+    """pbm's own goal list: project fields from 项目, indicators from 指标."""
+    from pbm.goals.rules import normalise_level, normalise_nature
+    from pbm.values import parse_money
+
+    by_ident: dict[tuple[str, str, str], ApprovedProject] = {}
+    ordered: list[ApprovedProject] = []
+    sheets = {sheet.name: sheet for sheet in workbook.sheets}
+
+    def ident(record) -> tuple[str, str, str]:
+        return key(record.text("project_code")), key(record.department), key(record.name)
+
+    for record in sheets["项目"].projects:
+        amount_cell = record.fields.get("total_funds")
+        amount = parse_money(amount_cell.value, to_unit="万元").number if amount_cell else None
+        project = ApprovedProject(
+            department=record.department, department_code=record.text("department_code"),
+            code=record.text("project_code"), name=record.name,
+            implementing_unit=record.text("implementing_unit"),
+            attribute=record.text("attribute"), annual_goal=_raw(record, "annual_goal"),
+            amount=amount, source=f"{workbook.file} / 项目")
+        by_ident.setdefault(ident(record), project)
+        ordered.append(project)
+    for record in sheets["指标"].projects:
+        project = by_ident.get(ident(record))
+        if project is None:
+            project = ApprovedProject(record.department, record.text("department_code"),
+                                      record.text("project_code"), record.name,
+                                      source=f"{workbook.file} / 指标")
+            by_ident[ident(record)] = project
+            ordered.append(project)
+        for row in record.indicators:
+            unit = row.text("unit")
+            target_cell = row.get("target")
+            target = parse_value(target_cell.value if target_cell else None, role="target",
+                                 unit=unit or None)
+            project.indicators.append(ApprovedIndicator(
+                normalise_level(row.text("level1")), normalise_level(row.text("level2")),
+                row.text("name"), normalise_nature(row.text("nature")), target, unit))
+    return ordered
+
+
+def _raw(record, name: str) -> str:
+    """Free text as written (the reader's ``text`` folds ， to , with NFKC)."""
+    cell = record.fields.get(name)
+    return "" if cell is None or cell.value is None else str(cell.value).strip()
+
+
+def find_default_goals(workspace: Path | None, year: int) -> Path | None:
+    """The workspace's approved goals: out/goals-<year>.xlsx, else the goals/ folder."""
+    if workspace is None:
+        return None
+    goal_list = workspace / "out" / f"goals-{year}.xlsx"
+    if goal_list.is_file():
+        return goal_list
+    folder = workspace / "goals"
+    if folder.is_dir() and any(folder.iterdir()):
+        return folder
+    return None

@@ -1,0 +1,352 @@
+"""Outputs of ``pbm monitor``: the merged workbook ``monitor-<period>.xlsx`` (汇总, 项目, 指标,
+问题, 台账, 说明) through the shared writer, and the 项目/指标 tables as CSV (UTF-8 with BOM) or
+Parquet for DuckDB/Spark users.
+
+At province scale (more rows than a workbook sheet should hold) the indicator detail and the
+ledger go to Parquet beside the workbook, which keeps 汇总/项目 (SPEC §11).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterator
+
+from pbm import __version__
+from pbm.monitoring.lights import LIGHT_ZH
+from pbm.monitoring.merge import KIND_ZH, STATUS_ZH, MonitorResult
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+MONEY = "#,##0.00"
+PERCENT = "0.00%"
+# Above this many rows a sheet goes to Parquet (auto): XlsxWriter writes ~4,000 coloured rows
+# a second, and a workbook of several hundred thousand rows is no longer read by a person.
+DETAIL_ROW_LIMIT = 200_000
+EXCEL_MAX_ROWS = 1_048_575
+
+
+def summary_columns() -> list[str]:
+    return ["主管部门编码", "主管部门", "联系人", "报送状态", "采用文件", "项目数", "预算数(万元)",
+            "执行数(万元)", "执行率", "红灯", "黄灯", "绿灯", "未亮灯", "错误", "警告", "重复报送未采用的文件"]
+
+
+def project_columns(month: int, rule: str) -> list[str]:
+    measure = "落后序时进度(百分点)" if rule == "points" else "执行比值"
+    return ["主管部门编码", "主管部门", "项目编码", "项目名称", "项目实施单位", "年初预算数(万元)",
+            "全年预算数(万元)", "预算数(万元)", f"1-{month}月执行数(万元)", "全年预计执行数(万元)",
+            "执行率", "序时进度", measure, "执行灯", "指标灯", "灯色", "完成目标可能性", "偏差原因分析",
+            "相关建议或举措", "未形成支出", "与批复目标差异", "错误", "警告", "来源文件", "工作表", "行号"]
+
+
+def indicator_columns(month: int) -> list[str]:
+    return ["主管部门", "项目编码", "项目名称", "一级指标", "二级指标", "三级指标", "指标性质", "年度指标值",
+            "计量单位", f"1-{month}月完成值", "全年预计完成情况", "完成比值", "指标灯", "判定依据",
+            "批复指标值", "与批复目标差异", "来源文件", "工作表", "单元格"]
+
+
+FINDING_COLUMNS = ["代码", "严重程度", "文件", "工作表", "单元格", "项目", "问题说明", "原值", "修改建议"]
+LEDGER_COLUMNS = ["文件", "工作表", "起始行", "终止行", "行数", "处理结果", "行类别", "原因/说明", "项目"]
+
+
+def summary_rows(result: MonitorResult) -> tuple[list[list[Any]], list[str | None]]:
+    rows, fills = [], []
+    total_budget = total_executed = Decimal(0)
+    totals = {"projects": 0, "red": 0, "yellow": 0, "green": 0, "unlit": 0, "errors": 0,
+              "warnings": 0}
+    for d in result.departments:
+        rate = d.execution_rate
+        rows.append([d.code, d.name, d.contact, d.status, d.file, d.projects, d.budget,
+                     d.executed, rate, d.lights["red"], d.lights["yellow"], d.lights["green"],
+                     d.unlit, d.errors, d.warnings, "；".join(d.superseded)])
+        fills.append("error" if d.status == "未报送" else "warning" if d.status == "名册外" else None)
+        total_budget += d.budget
+        total_executed += d.executed
+        totals["projects"] += d.projects
+        for light in ("red", "yellow", "green"):
+            totals[light] += d.lights[light]
+        totals["unlit"] += d.unlit
+        totals["errors"] += d.errors
+        totals["warnings"] += d.warnings
+    reported = sum((d.budget_reported for d in result.departments), Decimal(0))
+    rate = (total_executed / reported).quantize(Decimal("0.0001")) if reported > 0 else None
+    submitted = sum(1 for d in result.departments if d.status != "未报送")
+    rows.append(["", "合计", "", f"已报送 {submitted} 个，未报送 {len(result.missing_departments)} 个", "",
+                 totals["projects"], total_budget, total_executed, rate, totals["red"],
+                 totals["yellow"], totals["green"], totals["unlit"], totals["errors"],
+                 totals["warnings"], ""])
+    fills.append(None)
+    return rows, fills
+
+
+def project_rows(result: MonitorResult) -> tuple[list[list[Any]], list[str | None]]:
+    time_progress = result.period.time_progress.quantize(Decimal("0.0001"))
+    rows, fills = [], []
+    for p in result.projects:
+        errors = sum(1 for f in p.findings if f.severity == "error")
+        warnings = sum(1 for f in p.findings if f.severity == "warning")
+        rows.append([p.department_code, p.department, p.code, p.name, p.implementing_unit,
+                     p.initial_budget, p.adjusted_budget, p.budget,
+                     p.executed, p.expected_execution, p.execution_rate,
+                     time_progress, p.execution_measure, LIGHT_ZH[p.execution_light],
+                     LIGHT_ZH[p.indicator_light], LIGHT_ZH[p.light], p.possibility,
+                     p.deviation_reason, p.measures, "是" if p.zero_spend else "", p.drift, errors,
+                     warnings, p.file, p.sheet, p.row])
+        fills.append(p.light)
+    return rows, fills
+
+
+def iter_indicator_rows(result: MonitorResult) -> Iterator[tuple[list[Any], str | None]]:
+    for p, ind in result.iter_indicators():
+        yield ([p.department, p.code, p.name, ind.level1, ind.level2, ind.name, ind.nature,
+                ind.target, ind.unit, ind.actual, ind.expected, ind.ratio, LIGHT_ZH[ind.light],
+                ind.basis, ind.approved_target, ind.drift, p.file, ind.sheet, ind.cell],
+               ind.light)
+
+
+def finding_rows(result: MonitorResult, lang: str = "zh"):
+    rows = [[f.code, SEVERITY_ZH[f.severity], f.file, f.sheet, f.cell, f.project, f.message(lang),
+             _cell_value(f.value), f.hint(lang)] for f in result.findings]
+    return rows, [f.severity for f in result.findings]
+
+
+def _cell_value(value: Any) -> Any:
+    if value is None or isinstance(value, (int, float, Decimal)):
+        return value
+    return str(value)
+
+
+def iter_ledger_rows(result: MonitorResult) -> Iterator[list[Any]]:
+    for run in result.iter_ledger():
+        yield [run.file, run.sheet, run.first, run.last, run.count, STATUS_ZH[run.status],
+               KIND_ZH.get(run.kind, run.kind), run.reason, run.project]
+
+
+def about_rows(result: MonitorResult, command: str, preset: str,
+               detail_files: dict[str, Path] | None = None) -> list[list[Any]]:
+    summary = result.summary()
+    period, rule = result.period, result.context.rule
+    counts = result.ledger_counts
+    rows: list[list[Any]] = [
+        ["生成工具", f"pbm {__version__}"],
+        ["命令", command],
+        ["生成时间", result.started.strftime("%Y-%m-%d %H:%M:%S")],
+        ["监控期间", f"{period.label_zh}（{period.source}）"],
+        ["序时进度", f"{period.month}/12 = {(period.time_progress * 100).quantize(Decimal('0.01'))}%"],
+        ["规则预设", preset],
+        ["执行灯规则", rule.describe()],
+        ["指标灯规则", rule.describe_indicators()],
+        ["综合灯色", "执行灯与各指标灯中最差者；完成目标可能性为“不可能”的项目为红灯"],
+        ["执行率口径", "1-N月执行数 ÷ 预算数（有全年预算数的用全年预算数，否则用年初预算数）；预算为 0 或未填的执行率按 0 计；"
+                  "部门执行率 = 填报了执行数的项目 Σ执行数 ÷ Σ预算数"],
+        ["提交文件夹", result.folder],
+        ["文件数", summary["files"]], ["部门数（已报送）", summary["departments"]],
+        ["未报送部门", "、".join(summary["missing_department_names"]) or "无"],
+        ["项目数", summary["projects"]], ["指标数", summary["indicators"]],
+        ["灯色", f"红 {summary['lights']['red']}，黄 {summary['lights']['yellow']}，"
+               f"绿 {summary['lights']['green']}，未亮灯 {summary['projects_unlit']}"],
+        ["台账", f"读入非空行 {counts['rows_in']} = 合并 {counts['merged']} + 拒收 {counts['rejected']}"
+               f" + 非数据 {counts['non_data']}（已核对）；台账表每条记录一段连续的行（起始行–终止行），"
+               f"“行数”之和等于读入行数"],
+        ["问题", f"错误 {summary['errors']}，警告 {summary['warnings']}，提示 {summary['infos']}"],
+    ]
+    goals = result.context.goals
+    rows.append(["批复目标", goals.source if goals is not None else "未提供（未检查指标偏离）"])
+    if goals is not None:
+        for file, digest in goals.sha256.items():
+            rows.append([f"批复目标文件 {file}", f"SHA-256 {digest}"])
+    roster = result.context.roster
+    rows.append(["部门名册", f"{roster.source}（{len(roster.departments)} 个部门）"
+                 if roster.source else "未提供"])
+    if roster.sha256:
+        rows.append([f"名册文件 {roster.source}", f"SHA-256 {roster.sha256}"])
+    for name, path in (detail_files or {}).items():
+        rows.append([f"{name}明细", f"{path.name}（行数超过工作表适宜的规模，另存为文件）"])
+    status_zh = {"used": "采用", "superseded": "重复报送未采用", "blank": "空白监控表未采用",
+                 "unreadable": "无法读取"}
+    for submission in result.submissions:
+        state = status_zh[submission.status]
+        if submission.error is not None:
+            text = f"{state}：{submission.error.message()}"
+        else:
+            text = f"{state}；SHA-256 {submission.sha256}"
+        rows.append([f"输入文件 {submission.file}", text])
+    return rows
+
+
+# --------------------------------------------------------------------------- writing
+
+@dataclass
+class Outputs:
+    workbook: Path
+    tables: list[Path]
+    detail: dict[str, Path]
+
+    def all(self) -> list[Path]:
+        return [self.workbook, *self.tables, *self.detail.values()]
+
+
+def write_outputs(result: MonitorResult, out_dir: Path, *, command: str, preset: str,
+                  lang: str = "zh", table_format: str | None = None,
+                  detail: str = "auto", engine: str = "auto") -> Outputs:
+    """Write ``monitor-<period>.xlsx`` and, with ``table_format`` csv/parquet, the 项目 and
+    指标 tables.  ``detail`` xlsx|parquet|auto puts the 指标 and 台账 detail into the workbook
+    or beside it as Parquet (auto: above :data:`DETAIL_ROW_LIMIT` rows; xlsx: up to Excel's
+    limit); ``engine`` xlsxwriter|rust|auto picks the workbook writer."""
+    from pbm.workbook.writer import Sheet, write_xlsx
+
+    out_dir = Path(out_dir)
+    stem = f"monitor-{result.period.label}"
+    month, rule = result.period.month, result.context.rule.rule
+    indicator_count = sum(len(p.indicators) + len(p.removed) for p in result.projects)
+    ledger_lines = sum(len(s.ledger) for s in result.submissions)
+    limit = DETAIL_ROW_LIMIT if detail == "auto" else EXCEL_MAX_ROWS
+    indicators_apart = detail == "parquet" or indicator_count > limit
+    ledger_apart = detail == "parquet" or ledger_lines > limit
+    detail_files: dict[str, Path] = {}
+    if indicators_apart:
+        detail_files["指标"] = write_table(
+            out_dir / f"{stem}-指标", indicator_columns(month),
+            (row for row, _ in iter_indicator_rows(result)), "parquet")
+    if ledger_apart:
+        detail_files["台账"] = write_table(out_dir / f"{stem}-台账", LEDGER_COLUMNS,
+                                         iter_ledger_rows(result), "parquet")
+    summary, summary_fills = summary_rows(result)
+    projects, project_fills = project_rows(result)
+    findings, finding_fills = finding_rows(result, lang)
+    sheets = [
+        Sheet("汇总", summary_columns(), summary, row_fills=summary_fills,
+              number_formats={6: MONEY, 7: MONEY, 8: PERCENT}, widths={1: 20, 4: 40}),
+        Sheet("项目", project_columns(month, rule), projects, row_fills=project_fills,
+              number_formats={5: MONEY, 6: MONEY, 7: MONEY, 8: MONEY, 9: MONEY, 10: PERCENT,
+                              11: PERCENT, 12: "0.00"}, widths={3: 28, 17: 40, 18: 40, 23: 36}),
+    ]
+    if not indicators_apart:
+        # Not row-coloured: 指标灯 says the colour, and filling 60,000 rows (blank cells
+        # included) would cost XlsxWriter seconds the quarter's run does not have.
+        sheets.append(Sheet("指标", indicator_columns(month),
+                            [row for row, _ in iter_indicator_rows(result)],
+                            number_formats={11: "0.00"}, widths={2: 28, 5: 28, 13: 24}))
+    else:
+        sheets.append(Sheet("指标", ["说明"], [[f"指标明细共 {indicator_count} 行，已另存为 "
+                                              f"{detail_files['指标'].name}"]], autofilter=False))
+    sheets.append(Sheet("问题", FINDING_COLUMNS, findings, row_fills=finding_fills,
+                        widths={2: 36, 6: 60, 8: 40}))
+    if not ledger_apart:
+        sheets.append(Sheet("台账", LEDGER_COLUMNS, list(iter_ledger_rows(result)),
+                            widths={0: 36, 7: 40, 8: 28}))
+    else:
+        sheets.append(Sheet("台账", ["说明"], [[f"台账共 {ledger_lines} 条（{result.ledger_counts['rows_in']} 行），"
+                                              f"已另存为 {detail_files['台账'].name}"]],
+                            autofilter=False))
+    sheets.append(Sheet("说明", ["项目", "内容"], about_rows(result, command, preset, detail_files),
+                        widths={0: 30, 1: 100}, autofilter=False))
+    workbook = out_dir / f"{stem}.xlsx"
+    from pbm.monitoring import fastwrite
+
+    if engine in ("rust", "auto") and fastwrite.available():
+        fastwrite.write_xlsx_fast(workbook, sheets)
+    else:
+        write_xlsx(workbook, sheets)
+    tables: list[Path] = []
+    if table_format in ("csv", "parquet"):
+        tables.append(write_table(out_dir / f"{stem}-项目", project_columns(month, rule),
+                                  iter(projects), table_format))
+        if "指标" in detail_files and table_format == "parquet":
+            tables.append(detail_files.pop("指标"))
+        else:
+            tables.append(write_table(out_dir / f"{stem}-指标", indicator_columns(month),
+                                      (row for row, _ in iter_indicator_rows(result)),
+                                      table_format))
+    return Outputs(workbook, tables, detail_files)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def write_table(stem: Path, columns: list[str], rows, table_format: str) -> Path:
+    """One table as CSV (UTF-8 with BOM, for Excel/WPS) or Parquet (pyarrow, imported here)."""
+    import os
+    import tempfile
+
+    if table_format == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            table_format = "csv"  # pyarrow is the optional "fast" extra
+    path = stem.with_suffix(f".{table_format}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".~pbm-", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    try:
+        if table_format == "csv":
+            import csv
+
+            with open(temp, "w", encoding="utf-8-sig", newline="") as stream:
+                writer = csv.writer(stream)
+                writer.writerow(columns)
+                for row in rows:
+                    writer.writerow(["" if v is None else _plain(v) for v in row])
+        else:
+            _write_parquet(temp, columns, rows)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+    return path
+
+
+def _write_parquet(path: str, columns: list[str], rows) -> None:
+    """Columns typed from their values: numbers float64, everything else text; written in
+    batches so a million-row ledger never sits in memory twice."""
+    import pyarrow.parquet as pq
+
+    writer = None
+    batch: list[list[Any]] = []
+    schema = None
+    try:
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= 100_000:
+                schema = schema or _schema(columns, batch)
+                writer = writer or pq.ParquetWriter(path, schema)
+                writer.write_table(_arrow_table(columns, batch, schema))
+                batch = []
+        schema = schema or _schema(columns, batch)
+        writer = writer or pq.ParquetWriter(path, schema)
+        if batch or writer is not None:
+            writer.write_table(_arrow_table(columns, batch, schema))
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _schema(columns: list[str], sample: list[list[Any]]):
+    import pyarrow as pa
+
+    fields = []
+    for index, name in enumerate(columns):
+        numeric = any(isinstance(row[index], (int, float, Decimal)) and not isinstance(row[index], bool)
+                      for row in sample) and all(
+            row[index] is None or (isinstance(row[index], (int, float, Decimal))
+                                   and not isinstance(row[index], bool)) for row in sample)
+        fields.append(pa.field(name, pa.float64() if numeric else pa.string()))
+    return pa.schema(fields)
+
+
+def _arrow_table(columns: list[str], rows: list[list[Any]], schema):
+    import pyarrow as pa
+
+    arrays = []
+    for index, field in enumerate(schema):
+        if pa.types.is_floating(field.type):
+            values = [None if row[index] is None or isinstance(row[index], str) and not row[index]
+                      else float(row[index]) for row in rows]
+        else:
+            values = [None if row[index] is None else str(row[index]) for row in rows]
+        arrays.append(pa.array(values, type=field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
