@@ -275,9 +275,12 @@ def main() -> None:
             write_form_workbook(goals / f"{file_stem}.xlsx", specs[department], hidden=hidden)
     projects = sum(len(v) for v in specs.values())
     print(f"wrote {WORKSPACE.relative_to(HERE.parent)}: {len(DEPARTMENTS)} departments, {projects} projects")
-    # The later stages of the loop: self-evaluations (pbm score).
+    # The later stages of the loop: Q3 monitoring submissions (pbm monitor) and
+    # self-evaluations (pbm score).
+    import generate_q3
     import generate_selfeval
 
+    generate_q3.main()
     generate_selfeval.main(WORKSPACE)
 
 

@@ -55,13 +55,27 @@ def test_unknown_key_names_its_line_and_allowed_keys(workspace):
 
 def test_bad_value_names_line_and_allowed_values(workspace):
     path = workspace / "pbm.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('rule = "ratio"', 'rule = "traffic"'),
+    path.write_text(path.read_text(encoding="utf-8").replace('method = "random"', 'method = "lottery"'),
                     encoding="utf-8")
     with pytest.raises(PbmError) as info:
         load_config(workspace)
     assert info.value.code == "CONFIG-BAD-VALUE"
-    assert info.value.cell == f"line {_line_of(path, 'traffic')}"
-    assert "ratio" in info.value.params["allowed"] and "points" in info.value.params["allowed"]
+    assert info.value.cell == f"line {_line_of(path, 'lottery')}"
+    assert "systematic" in info.value.params["allowed"] and "pps" in info.value.params["allowed"]
+
+
+def test_choosing_a_preset_in_a_fresh_pbm_toml_takes_effect(workspace):
+    path = workspace / "pbm.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('preset = "national-2020"',
+                                                             'preset = "points-monitor"'),
+                    encoding="utf-8")
+    assert load_config(workspace).get("monitor.rule") == "points"
+    path.write_text(path.read_text(encoding="utf-8").replace('preset = "points-monitor"',
+                                                             'preset = "provincial-exec20"'),
+                    encoding="utf-8")
+    config = load_config(workspace)
+    assert config.get("score.execution_weight") == 20 and config.get("score.reverse_rule") == "R2"
+    assert config.get("goals.indicator_weight_total") == 80
 
 
 def test_toml_syntax_error_has_a_line(workspace):

@@ -13,6 +13,7 @@ PBM_TOML = """\
 # pbm.toml — 预算绩效管理工作区配置 (workspace configuration)
 # 每一项都可省略：省略时取 preset 指定的规则预设（默认 national-2020，即全国通行做法）。
 # Every key is optional; omitted keys come from the preset (national-2020 by default).
+# 以 # 开头的配置行由预设决定；取消注释即可覆盖预设。Commented keys follow the preset; uncomment to override.
 # 查看生效配置及来源 / see the effective values and where they come from:  pbm config
 
 # 规则预设：national-2020（全国）| provincial-exec20（预算执行率 20 分的省级口径）| points-monitor（偏差点数亮灯）
@@ -30,8 +31,8 @@ max_zip_ratio = 200              # 压缩比上限 zip-bomb guard
 header_search_rows = 15          # 清单式表头所在的最大行号 list header within rows 1..N
 
 [goals]                          # 绩效目标审核 pbm validate
-indicator_weight_total = 90      # 三级指标权重合计应为 90 分 …
-execution_weight = 10            # … 另 10 分为预算执行率（合计 100）
+# indicator_weight_total = 90    # 三级指标权重合计（由预设决定：全国 90，provincial-exec20 为 80）
+# execution_weight = 10          # 预算执行率分值（由预设决定：全国 10，合计 100）
 prior_assessment_amount = 200    # 新增项目达到该金额（万元）须开展事前绩效评估
 min_indicators = 3               # 三级指标最少个数 (G9)
 quantitative_share = 0.6         # 量化指标最低占比 (G10)
@@ -44,7 +45,7 @@ excellent_max_warnings = 1       # 优：无错误且警告不超过 1 个；良
 fair_max_errors = 3              # 中：错误 1–3 个；差：错误更多或有阻断性问题
 
 [monitor]                        # 运行监控 pbm monitor
-rule = "ratio"                   # ratio：执行率/序时进度×100；points：落后序时进度的百分点
+# rule = "ratio"                 # 由预设决定。ratio：执行率/序时进度×100；points：落后序时进度的百分点
 period_month = 9                 # 未指定 --period 且文件夹名不含季度时使用的月份
 ratio_red_below = 60             # 比值 < 60 红灯
 ratio_yellow_below = 80          # 60 ≤ 比值 < 80 黄灯；≥ 80 绿灯
@@ -57,8 +58,8 @@ must = ["金额>=500"]             # 必选规则：金额 500 万元及以上�
 strata = ["类别"]                # 分层：按下面的金额类别 A/B/C，也可写 ["主管部门"]
 
 [score]                          # 评分与复核 pbm score
-execution_weight = 10            # 预算执行率分值（部分省份为 20）
-reverse_rule = "R1"              # 反向指标计分：R1 比例法 | R2 线性偏离法
+# execution_weight = 10          # 预算执行率分值（由预设决定：全国 10，provincial-exec20 为 20）
+# reverse_rule = "R1"            # 由预设决定。反向指标计分：R1 比例法 | R2 线性偏离法
 tolerance = 0.5                  # 自评分高于复核分超过该分值视为自评虚高
 
 [report]                         # 文书 pbm report

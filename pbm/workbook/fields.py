@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from pbm.resources import load_schema
 
@@ -19,6 +19,17 @@ MONEY_UNITS = {"元", "万元", "亿元"}
 
 
 def normalise_label(text: object) -> tuple[str, str | None]:
+    if isinstance(text, str):
+        return _normalise_label_text(text)
+    return _normalise_label_uncached(text)
+
+
+@lru_cache(maxsize=65536)
+def _normalise_label_text(text: str) -> tuple[str, str | None]:
+    return _normalise_label_uncached(text)
+
+
+def _normalise_label_uncached(text: object) -> tuple[str, str | None]:
     """Key used for alias lookup, plus a unit written in brackets (``资金总额(万元)``).
 
     NFKC, no whitespace or line breaks, no required-marks ``*``, no trailing colon,
@@ -71,6 +82,17 @@ def money_fields() -> frozenset[str]:
 
 
 def match_label(text: object) -> tuple[str, str, str | None] | None:
+    if isinstance(text, str):
+        return _match_label_text(text)
+    return _match_label_uncached(text)
+
+
+@lru_cache(maxsize=65536)
+def _match_label_text(text: str) -> tuple[str, str, str | None] | None:
+    return _match_label_uncached(text)
+
+
+def _match_label_uncached(text: object) -> tuple[str, str, str | None] | None:
     """(kind, field, unit) for a header or form label, or None.
 
     Indicator columns win over project fields when a label means both (e.g. 单位 is

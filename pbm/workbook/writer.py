@@ -41,6 +41,11 @@ def atomic_path(target: Path) -> Iterator[Path]:
     os.close(handle)
     try:
         yield Path(temp_name)
+        # mkstemp makes the file private (0600); outputs are shared like any file the user saves.
+        umask = os.umask(0)
+        os.umask(umask)
+        with contextlib.suppress(OSError):
+            os.chmod(temp_name, 0o666 & ~umask)
         os.replace(temp_name, target)
     except BaseException:
         _unlink(temp_name)
