@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pbm.workbook.forms import FormWriter
+
 POSSIBILITIES = ["确定能", "有可能", "不可能"]
 ACHIEVEMENTS = ["达成", "部分达成", "未达成"]
 
@@ -59,7 +61,7 @@ class MonitorProjectSpec:
     money_unit: str = "万元"
 
 
-class MonitorFormWriter:
+class MonitorFormWriter(FormWriter):
     """Writes form-layout monitoring sheets into an open xlsxwriter Workbook.
 
     With ``template=True`` the approved parts (project block, indicators, targets) are locked
@@ -70,37 +72,13 @@ class MonitorFormWriter:
     """
 
     def __init__(self, workbook):
-        self.workbook = workbook
+        super().__init__(workbook)
         base = {"border": 1, "valign": "vcenter", "text_wrap": True}
-        self.title = workbook.add_format({"bold": True, "font_size": 16, "align": "center",
-                                          "valign": "vcenter", "font_name": "黑体"})
-        self.label = workbook.add_format({**base, "bold": True, "align": "center",
-                                          "bg_color": "#F2F2F2"})
-        self.value = workbook.add_format(base)
         self.money = workbook.add_format({**base, "num_format": "#,##0.00"})
+        self.number_format = self.value
         self.input = workbook.add_format({**base, "locked": False, "bg_color": "#FFF9E5"})
         self.input_money = workbook.add_format({**base, "locked": False, "bg_color": "#FFF9E5",
                                                 "num_format": "#,##0.00"})
-
-    # ------------------------------------------------------------------ cells
-    def _write(self, sheet, row: int, col: int, value: Any, fmt) -> None:
-        if value is None or value == "":
-            sheet.write_blank(row, col, None, fmt)
-        elif isinstance(value, bool):
-            sheet.write_string(row, col, "是" if value else "否", fmt)
-        elif isinstance(value, (int, float)):
-            sheet.write_number(row, col, value, fmt)
-        else:
-            # write_string: submitted text such as "=1+1" or "+86" never becomes a formula.
-            sheet.write_string(row, col, str(value), fmt)
-
-    def _pair(self, sheet, row: int, label: str, value: Any, col: int = 0, span: int = 3,
-              fmt=None) -> None:
-        fmt = fmt or self.value
-        sheet.write_string(row, col, label, self.label)
-        if span > 1:
-            sheet.merge_range(row, col + 1, row, col + span, None, fmt)
-        self._write(sheet, row, col + 1, value, fmt)
 
     # ------------------------------------------------------------------ sheet
     def write(self, sheet, project: MonitorProjectSpec, *, template: bool = False,

@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from pbm.workbook.forms import write_instructions, write_level_columns
+from pbm.workbook.forms import FormWriter, write_instructions, write_level_columns
 from pbm.workbook.writer import build_xlsx
 
 SELF_EVAL_LIST_COLUMNS = [
@@ -86,27 +86,13 @@ def _rate_text(budget: Any, executed: Any) -> str | None:
     return f"{rate.quantize(Decimal('0.01'), ROUND_HALF_UP)}%"
 
 
-class SelfEvalFormWriter:
+class SelfEvalFormWriter(FormWriter):
     """Writes form-layout 自评表 sheets into an open xlsxwriter Workbook."""
 
     def __init__(self, workbook):
-        self.workbook = workbook
-        self.title = workbook.add_format({"bold": True, "font_size": 16, "align": "center",
-                                          "valign": "vcenter", "font_name": "黑体"})
-        self.label = workbook.add_format({"bold": True, "border": 1, "align": "center",
-                                          "valign": "vcenter", "bg_color": "#F2F2F2",
-                                          "text_wrap": True})
-        self.value = workbook.add_format({"border": 1, "valign": "vcenter", "text_wrap": True})
+        super().__init__(workbook)
         self.number = workbook.add_format({"border": 1, "valign": "vcenter", "num_format": "0.00"})
-
-    def _write(self, sheet, row: int, col: int, value: Any, fmt=None) -> None:
-        fmt = fmt or self.value
-        if value is None:
-            sheet.write_blank(row, col, None, fmt)
-        elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            sheet.write_number(row, col, float(value), self.number if fmt is self.value else fmt)
-        else:
-            sheet.write_string(row, col, str(value), fmt)
+        self.number_format = self.number
 
     def _merged(self, sheet, row: int, first: int, last: int, value: Any, fmt=None) -> None:
         if last > first:

@@ -8,6 +8,7 @@ one a department could have filled in from pbm's own template.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 LEVEL1 = ["产出指标", "效益指标", "满意度指标"]
@@ -59,8 +60,12 @@ class ProjectSpec:
     money_header_unit: str = "万元"
 
 
-class GoalFormWriter:
-    """Writes form-layout goal sheets into an open xlsxwriter Workbook."""
+class FormWriter:
+    """Shared cell writing for the form-layout writers (goal, monitoring, self-evaluation).
+
+    Formats are made once per workbook; submitted text is written with ``write_string`` so a
+    value such as "=1+1" or "+86" never becomes a formula.
+    """
 
     def __init__(self, workbook):
         self.workbook = workbook
@@ -72,22 +77,32 @@ class GoalFormWriter:
         self.value = workbook.add_format({"border": 1, "valign": "vcenter", "text_wrap": True})
         self.money = workbook.add_format({"border": 1, "valign": "vcenter",
                                           "num_format": "#,##0.00"})
-        self.plain = workbook.add_format({})
+        self.number_format = self.value  # format for numbers written with the default format
 
-    def _write(self, sheet, row, col, value, fmt=None):
+    def _write(self, sheet, row: int, col: int, value: Any, fmt=None) -> None:
         fmt = fmt or self.value
-        if value is None:
+        if value is None or value == "":
             sheet.write_blank(row, col, None, fmt)
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            sheet.write_number(row, col, value, self.money if fmt is self.money else fmt)
+        elif isinstance(value, bool):
+            sheet.write_string(row, col, "是" if value else "否", fmt)
+        elif isinstance(value, (int, float, Decimal)):
+            sheet.write_number(row, col, float(value), self.number_format if fmt is self.value
+                               else fmt)
         else:
             sheet.write_string(row, col, str(value), fmt)
 
-    def _pair(self, sheet, row, label, value, col=0, span=3):
+    def _pair(self, sheet, row: int, label: str, value: Any, col: int = 0, span: int = 3,
+              fmt=None) -> None:
+        """A label cell and its value merged over ``span`` columns to the right."""
+        fmt = fmt or self.value
         sheet.write_string(row, col, label, self.label)
         if span > 1:
-            sheet.merge_range(row, col + 1, row, col + span, None, self.value)
-        self._write(sheet, row, col + 1, value)
+            sheet.merge_range(row, col + 1, row, col + span, None, fmt)
+        self._write(sheet, row, col + 1, value, fmt)
+
+
+class GoalFormWriter(FormWriter):
+    """Writes form-layout goal sheets into an open xlsxwriter Workbook."""
 
     def write(self, sheet, project: ProjectSpec, *, blank_rows: int = 0, validation: bool = False):
         sheet.set_column(0, 1, 14)
