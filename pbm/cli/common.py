@@ -114,3 +114,24 @@ def command_line() -> str:
 
     args = sys.argv[1:] if sys.argv and Path(sys.argv[0]).name.startswith("pbm") else sys.argv[1:]
     return "pbm " + " ".join(shlex.quote(a) for a in args)
+
+
+def conclude_check(result, outputs, fmt: str, strict: bool, render: Callable[[], None]) -> None:
+    """The common end of a checking command (validate, score): unreadable files on stderr, the
+    JSON or terminal report, then exit 2 when nothing could be read, 1 when errors were found
+    (or warnings with --strict)."""
+    errors = stderr_console()
+    for read in result.unreadable:
+        errors.print(f"[bold red]{t('错误', 'error')}[/]: {read.error.message(STATE.lang)}",
+                     markup=True, highlight=False)
+    if fmt == "json":
+        data = result.to_dict(STATE.lang)
+        data["outputs"] = [str(p) for p in outputs]
+        print_json(data)
+    else:
+        render()
+    summary = result.summary()
+    if result.files and len(result.unreadable) == len(result.files):
+        raise typer.Exit(int(ExitStatus.BAD_INPUT))
+    if summary["errors"] or (strict and summary["warnings"]):
+        raise typer.Exit(int(ExitStatus.FINDINGS))

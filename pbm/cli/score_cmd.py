@@ -70,7 +70,7 @@ def score(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
 ) -> None:
     common.STATE.quiet = common.STATE.quiet or quiet
-    from pbm.errors import ExitStatus, PbmError
+    from pbm.errors import PbmError
     from pbm.scoring.groups import group_weights_from_config
     from pbm.scoring.rules import ScoreRules
     from pbm.workbook.source import Limits
@@ -117,21 +117,7 @@ def score(
             write_xlsx(target, score_sheets(run, common.command_line(), preset=config.preset,
                                             application=application, lang=common.STATE.lang))
             outputs.append(target)
-    errors = common.stderr_console()
-    for read in run.unreadable:
-        errors.print(f"[bold red]{common.t('错误', 'error')}[/]: "
-                     f"{read.error.message(common.STATE.lang)}", markup=True, highlight=False)
-    if fmt == "json":
-        data = run.to_dict(common.STATE.lang)
-        data["outputs"] = [str(p) for p in outputs]
-        common.print_json(data)
-    else:
-        _render(run, outputs, show)
-    summary = run.summary()
-    if run.files and len(run.unreadable) == len(run.files):
-        raise typer.Exit(int(ExitStatus.BAD_INPUT))
-    if summary["errors"] or (strict and summary["warnings"]):
-        raise typer.Exit(int(ExitStatus.FINDINGS))
+    common.conclude_check(run, outputs, fmt, strict, lambda: _render(run, outputs, show))
 
 
 def _run(inputs, rules, limits, group_weights, reference, aggregate, year, fmt):

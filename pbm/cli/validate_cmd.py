@@ -36,7 +36,7 @@ def validate(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
 ) -> None:
     common.STATE.quiet = common.STATE.quiet or quiet
-    from pbm.errors import ExitStatus, PbmError
+    from pbm.errors import PbmError
     from pbm.goals.review import goal_list_sheets, validate_paths
     from pbm.goals.rules import ReviewSettings
     from pbm.workbook.source import Limits
@@ -58,21 +58,7 @@ def validate(
             outputs.append(target)
             if annotate:
                 outputs.extend(_annotate(result, out_dir))
-    errors = common.stderr_console()
-    for read in result.unreadable:
-        errors.print(f"[bold red]{common.t('错误', 'error')}[/]: {read.error.message(common.STATE.lang)}",
-                     markup=True, highlight=False)
-    if fmt == "json":
-        data = result.to_dict(common.STATE.lang)
-        data["outputs"] = [str(p) for p in outputs]
-        common.print_json(data)
-    else:
-        _render(result, outputs, show)
-    summary = result.summary()
-    if result.files and len(result.unreadable) == len(result.files):
-        raise typer.Exit(int(ExitStatus.BAD_INPUT))
-    if summary["errors"] or (strict and summary["warnings"]):
-        raise typer.Exit(int(ExitStatus.FINDINGS))
+    common.conclude_check(result, outputs, fmt, strict, lambda: _render(result, outputs, show))
 
 
 def _run(paths, settings, limits, fmt):
