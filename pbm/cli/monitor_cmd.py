@@ -53,7 +53,9 @@ def monitor(
     detail: str = typer.Option("auto", "--detail", help="指标/台账明细：auto | xlsx | parquet（auto：超过 20 万行另存 Parquet）"),
     engine: str = typer.Option("auto", "--engine", help="工作簿写出：auto | xlsxwriter | rust（rust 需安装 rustpy-xlsxwriter）"),
     jobs: int = typer.Option(2, "--jobs", min=1, max=16, help="读取线程数"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
 ) -> None:
+    common.STATE.quiet = common.STATE.quiet or quiet
     from pbm.errors import ExitStatus, PbmError
     from pbm.workbook.writer import output_lock
 

@@ -76,3 +76,10 @@ def test_help_starts_fast_without_heavy_imports():
             "'xlsxwriter', 'python_calamine') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("path", [("validate",), ("monitor",), ("sample",), ("score",), ("report",)],
+                         ids=" ".join)
+def test_every_working_command_takes_quiet_and_format(path, run_pbm):
+    code, out, _ = run_pbm(*path, "--help")
+    assert code == 0 and "--quiet" in out and "--format" in out and "--out" in out
