@@ -11,6 +11,7 @@ from typing import Any
 from pbm import __version__
 from pbm.errors import PbmError
 from pbm.findings import Finding, count_by_severity
+from pbm.perf import collector_paused
 from pbm.goals.rules import (GoalProject, ReviewSettings, check_project, overall_opinion,
                              review_grade, review_opinions, type_project, _fmt)
 from pbm.workbook.reader import ProjectRecord, WorkbookRead, iter_workbook_files, read_workbook
@@ -95,6 +96,12 @@ class ValidationResult:
 
 def validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
                    progress=None) -> ValidationResult:
+    with collector_paused():
+        return _validate_paths(paths, settings, limits, progress)
+
+
+def _validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
+                    progress=None) -> ValidationResult:
     files = iter_workbook_files(paths)
     if not files:
         raise PbmError("CLI-USAGE", reason="没有找到工作簿文件（.xlsx/.xlsm/.xls/.csv） / no workbook files found")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from pbm import __version__
+from pbm.perf import collector_paused
 from pbm.errors import PbmError
 from pbm.findings import Finding, catalogue, count_by_severity
 from pbm.monitoring.departments import Department, Roster, newer_submission, stated_date
@@ -930,9 +931,10 @@ def monitor_files(files: list[Path], context: MonitorContext, *, folder: str = "
         # files × 300 rows the gain is within noise (the reader's per-cell Python work holds
         # the GIL), and results never depend on the pool (see the tests).
         workers = 2
-    submissions = read_submissions(files, context, workers=workers, progress=progress,
-                                   display=display_path)
-    return merge_submissions(submissions, context, folder, goals_note)
+    with collector_paused():
+        submissions = read_submissions(files, context, workers=workers, progress=progress,
+                                       display=display_path)
+        return merge_submissions(submissions, context, folder, goals_note)
 
 
 __all__ = ["LedgerRun", "MonitorIndicator", "MonitorProject", "Submission", "MonitorContext",

@@ -8,9 +8,7 @@ sheet (combined per project, :mod:`pbm.scoring.evaluation`).  The result is data
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +18,7 @@ from typing import Any
 from pbm import __version__
 from pbm.errors import PbmError
 from pbm.findings import Finding, count_by_severity
+from pbm.perf import collector_paused
 from pbm.scoring.evaluation import (
     EvaluationResult,
     EvaluationSheet,
@@ -259,22 +258,8 @@ def score_paths(paths: list[Path], rules: ScoreRules, limits: Limits = Limits(),
     from pbm.scoring.groups import DEFAULT_GROUP_WEIGHTS
 
     weights = dict(group_weights) if group_weights is not None else dict(DEFAULT_GROUP_WEIGHTS)
-    with _collector_paused():
+    with collector_paused():
         return _score_paths(paths, rules, limits, weights, framework, aggregate, year, progress)
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """Pause the cyclic garbage collector while records are built: a 100,000-row workbook
-    makes millions of small acyclic objects, and the collector's repeated passes over them
-    cost about a third of the run.  Reference counting still frees everything."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _score_paths(paths, rules, limits, weights, framework, aggregate, year,

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 from pbm.errors import PbmError
 from pbm.findings import Finding
+from pbm.perf import collector_paused
 from pbm.workbook.fields import INDICATOR, PROJECT, alias_table, match_label, normalise_label
 from pbm.workbook.source import Limits, RawSheet, open_workbook
 
@@ -150,10 +151,11 @@ def column_letter(col: int) -> str:
 def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None = None) -> WorkbookRead:
     """Read every project of one workbook.  Raises ``PbmError`` if the file is unreadable."""
     name = display or str(path)
-    raw = open_workbook(Path(path), limits, name)
-    sheets: list[SheetRead] = []
-    for raw_sheet in raw.sheets:
-        sheets.append(_read_sheet(raw_sheet, name, limits))
+    with collector_paused():
+        raw = open_workbook(Path(path), limits, name)
+        sheets: list[SheetRead] = []
+        for raw_sheet in raw.sheets:
+            sheets.append(_read_sheet(raw_sheet, name, limits))
     return WorkbookRead(file=name, path=Path(path), sha256=raw.sha256, sheets=sheets, findings=[])
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from pbm.errors import PbmError
+from pbm.perf import collector_paused
 
 FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "error": "#FFC7CE",
          "warning": "#FFEB9C", "info": "#DDEBF7"}
@@ -72,7 +73,7 @@ def write_xlsx(path: Path, sheets: list[Sheet]) -> Path:
 
     path = Path(path)
     try:
-        with atomic_path(path) as temp:
+        with atomic_path(path) as temp, collector_paused():
             _write_sheets(xlsxwriter, temp, sheets)
     except OSError as exc:
         raise PbmError("CLI-WRITE-FAILED", file=str(path), reason=str(exc)) from None
