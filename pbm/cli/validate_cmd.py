@@ -37,7 +37,7 @@ def validate(
 ) -> None:
     common.STATE.quiet = common.STATE.quiet or quiet
     from pbm.errors import PbmError
-    from pbm.goals.review import goal_list_sheets, validate_paths
+    from pbm.goals.review import goal_list_sheets
     from pbm.goals.rules import ReviewSettings
     from pbm.workbook.source import Limits
     from pbm.workbook.writer import output_lock, write_xlsx

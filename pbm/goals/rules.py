@@ -14,7 +14,7 @@ from typing import Any
 
 from pbm.findings import Finding, catalogue
 from pbm.values import ParsedValue, parse_money, parse_value
-from pbm.workbook.reader import Cell, IndicatorRecord, ProjectRecord
+from pbm.workbook.reader import IndicatorRecord, ProjectRecord
 
 YUAN_SUSPECT_WAN = Decimal(100000)  # 10亿元 expressed in 万元
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")

@@ -396,7 +396,6 @@ class _MonitorData:
 
 
 def _monitor_data(workbook: OutputWorkbook) -> _MonitorData:
-    import re
 
     period, month = monitor_period(workbook)
     projects = workbook.table("项目")
