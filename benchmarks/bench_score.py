@@ -168,7 +168,8 @@ def _baseline_score(frame):
 def bench(workdir: Path, rows: int = ROWS) -> list[dict]:
     path = self_eval_workbook(workdir / f"selfeval-{rows // 1000}k.xlsx", rows)
     label = f"1 workbook × {rows:,} rows"
-    from pbm.scoring.batch import ScoredProject, _collector_paused, score_paths
+    from pbm.perf import collector_paused as _collector_paused
+    from pbm.scoring.batch import ScoredProject, score_paths
     from pbm.scoring.output import score_sheets
     from pbm.scoring.rules import ScoreRules
     from pbm.scoring.selfeval import self_eval_input

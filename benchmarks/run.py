@@ -23,14 +23,23 @@ def main() -> int:
     workdir.mkdir(exist_ok=True)
     only = set(sys.argv[1:])
     rows = []
+    failed = 0
     for path in sorted(HERE.glob("bench_*.py")):
         name = path.stem
         if only and name.removeprefix("bench_") not in only:
             continue
         print(f"… {name}", file=sys.stderr, flush=True)
         started = time.perf_counter()
-        module = importlib.import_module(f"benchmarks.{name}")
-        rows.extend(module.bench(workdir))
+        try:
+            module = importlib.import_module(f"benchmarks.{name}")
+            new_rows = module.bench(workdir)
+        except Exception as exc:  # one broken step must not hide the others' numbers
+            failed += 1
+            print(f"  FAILED: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            continue
+        rows.extend(new_rows)
+        for row in new_rows:
+            print(f"  {row['step']}: {row['pbm_s']:.2f} s", file=sys.stderr, flush=True)
         print(f"  done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     print(f"\n{'step':<44} {'data':<34} {'pbm':>8} {'baseline':>9} {'ratio':>7} {'target':>7}")
     for row in rows:
@@ -42,7 +51,7 @@ def main() -> int:
               f"{(f'{base:.2f}s' if base else '–'):>9} {ratio:>7} "
               f"{(f'{target:.1f}s' if target else '–'):>7}{mark}")
     print(f"\nratio = baseline ÷ pbm (higher is better); machine: {os.cpu_count()} cores")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
