@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pbm.workbook.forms import FormWriter
+from pbm.workbook.forms import FormWriter, write_list_table
 
 POSSIBILITIES = ["确定能", "有可能", "不可能"]
 ACHIEVEMENTS = ["达成", "部分达成", "未达成"]
@@ -192,27 +192,11 @@ def write_list_sheet(workbook, sheet_name: str, projects: list[MonitorProjectSpe
                      title: str | None = None, total_row: bool = False, month: int = 9):
     """A list-layout sheet (as exported from a budget system): title, header, one row per
     indicator with the project columns repeated, optionally a 合计 row."""
-    sheet = workbook.add_worksheet(sheet_name)
-    bold = workbook.add_format({"bold": True, "border": 1, "align": "center",
-                                "valign": "vcenter", "text_wrap": True})
-    columns = list_columns(month)
-    row = 0
-    if title:
-        sheet.merge_range(0, 0, 0, len(columns) - 1, title, bold)
-        row = 1
-    for col, text in enumerate(columns):
-        sheet.write_string(row, col, text, bold)
-    row += 1
-    for project in projects:
-        for values in list_rows(project):
-            for col, value in enumerate(values):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    sheet.write_number(row, col, value)
-                else:
-                    sheet.write_string(row, col, str(value))
-            row += 1
+    sheet, row = write_list_table(
+        workbook, sheet_name, list_columns(month),
+        (values for project in projects for values in list_rows(project)), title=title,
+        header={"bold": True, "border": 1, "align": "center", "valign": "vcenter",
+                "text_wrap": True})
     if total_row:
         sheet.write_string(row, 0, "合计")
         for col, attr in ((5, "initial_budget"), (6, "adjusted_budget"), (7, "executed")):

@@ -22,7 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from pbm.workbook.forms import FormWriter, write_instructions, write_level_columns
+from pbm.workbook.forms import (FormWriter, write_instructions, write_level_columns,
+                                write_list_table)
 from pbm.workbook.writer import build_xlsx
 
 SELF_EVAL_LIST_COLUMNS = [
@@ -200,15 +201,6 @@ def self_eval_list_rows(spec: SelfEvalSpec) -> list[list[Any]]:
     return rows
 
 
-def _cell(sheet, row: int, col: int, value: Any) -> None:
-    if value is None:
-        return
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        sheet.write_number(row, col, float(value))
-    else:
-        sheet.write_string(row, col, str(value))
-
-
 def _atomic_workbook(path: Path, build) -> Path:
     return build_xlsx(path, build)
 
@@ -225,20 +217,10 @@ def write_self_eval_workbook(path: Path, specs: list[SelfEvalSpec], *, layout: s
                 name = sheet_names[index] if sheet_names else f"项目{index + 1}"
                 writer.write(workbook.add_worksheet(name), spec)
         elif layout == "list":
-            sheet = workbook.add_worksheet(sheet_names[0] if sheet_names else "自评汇总")
-            bold = workbook.add_format({"bold": True, "border": 1, "text_wrap": True})
-            row = 0
-            if title:
-                sheet.merge_range(0, 0, 0, len(SELF_EVAL_LIST_COLUMNS) - 1, title, bold)
-                row = 1
-            for col, text in enumerate(SELF_EVAL_LIST_COLUMNS):
-                sheet.write_string(row, col, text, bold)
-            row += 1
-            for spec in specs:
-                for values in self_eval_list_rows(spec):
-                    for col, value in enumerate(values):
-                        _cell(sheet, row, col, value)
-                    row += 1
+            write_list_table(workbook, sheet_names[0] if sheet_names else "自评汇总",
+                             SELF_EVAL_LIST_COLUMNS,
+                             (values for spec in specs for values in self_eval_list_rows(spec)),
+                             title=title)
         else:
             raise ValueError(f"layout must be form or list, not {layout!r}")
         if instructions:

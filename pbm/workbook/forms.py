@@ -183,6 +183,32 @@ def write_level_columns(sheet, first: int, items: list, fmt, write, columns=(0, 
             start = end + 1
 
 
+def write_list_table(workbook, sheet_name: str, columns: list[str], rows, *,
+                     title: str | None = None, header: dict | None = None):
+    """A list-layout sheet as budget systems export it: an optional merged title row, the
+    header, then the rows (blank cells left empty, numbers as numbers, text as text — never a
+    formula).  Returns the sheet and the next free row (for a 合计 row)."""
+    sheet = workbook.add_worksheet(sheet_name)
+    bold = workbook.add_format(header or {"bold": True, "border": 1, "text_wrap": True})
+    row = 0
+    if title:
+        sheet.merge_range(0, 0, 0, len(columns) - 1, title, bold)
+        row = 1
+    for col, text in enumerate(columns):
+        sheet.write_string(row, col, text, bold)
+    row += 1
+    for values in rows:
+        for col, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                sheet.write_number(row, col, float(value))
+            else:
+                sheet.write_string(row, col, str(value))
+        row += 1
+    return sheet, row
+
+
 def list_rows(project: ProjectSpec) -> list[list[Any]]:
     """The rows of one project in list layout, in GOAL_LIST_COLUMNS order."""
     rows = []
