@@ -222,7 +222,7 @@ def bench(workdir: Path) -> list[dict]:
     workspace = _workspace(workdir / "ws")
     baseline_whole = time_baseline_whole(paths, workdir / "baseline")
     for engine in ("xlsxwriter", "rust"):
-        from pbm.monitoring.fastwrite import available
+        from pbm.workbook.fastwrite import available
 
         if engine == "rust" and not available():
             rows.append({"step": "monitor whole command (rust writer)", "data": data,

@@ -73,7 +73,7 @@ def monitor(
     if not result.readable:
         _render_unreadable(result)
         raise typer.Exit(int(ExitStatus.BAD_INPUT))
-    from pbm.monitoring.fastwrite import available
+    from pbm.workbook.fastwrite import available
     from pbm.monitoring.output import write_outputs
 
     if engine == "rust" and not available():

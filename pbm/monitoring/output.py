@@ -242,12 +242,7 @@ def write_outputs(result: MonitorResult, out_dir: Path, *, command: str, preset:
     sheets.append(Sheet("说明", ["项目", "内容"], about_rows(result, command, preset, detail_files),
                         widths={0: 30, 1: 100}, autofilter=False))
     workbook = out_dir / f"{stem}.xlsx"
-    from pbm.monitoring import fastwrite
-
-    if engine in ("rust", "auto") and fastwrite.available():
-        fastwrite.write_xlsx_fast(workbook, sheets)
-    else:
-        write_xlsx(workbook, sheets)
+    write_xlsx(workbook, sheets, engine="xlsxwriter" if engine == "xlsxwriter" else "auto")
     tables: list[Path] = []
     if table_format in ("csv", "parquet"):
         tables.append(write_table(out_dir / f"{stem}-项目", project_columns(month, rule),

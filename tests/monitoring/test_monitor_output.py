@@ -34,7 +34,7 @@ def _values_calamine(path: Path) -> dict[str, list[list]]:
 
 
 def test_rust_fast_path_reads_back_identically(result, tmp_path, monkeypatch):
-    from pbm.monitoring import fastwrite
+    from pbm.workbook import fastwrite
     from pbm.monitoring.output import write_outputs
 
     result.started = dt.datetime(2026, 10, 10, 9, 0)

@@ -1,4 +1,4 @@
-"""Optional fast path for the merged workbook: rustpy-xlsxwriter (rust_xlsxwriter bindings).
+"""Optional fast path for pbm's output workbooks: rustpy-xlsxwriter (rust_xlsxwriter bindings).
 
 Used only when the package is importable (``pip install rustpy-xlsxwriter``) and the sheets
 fit what it can write; otherwise pbm writes with XlsxWriter through the shared writer.  The
@@ -53,7 +53,7 @@ def write_xlsx_fast(path: Path, sheets) -> Path:
     from pbm.workbook.writer import FILLS, _width, write_xlsx
 
     if not can_write(sheets):
-        return write_xlsx(path, sheets)
+        return write_xlsx(path, sheets, engine="xlsxwriter")
     import rustpy_xlsxwriter as rx
 
     path = Path(path)
