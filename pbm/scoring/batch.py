@@ -35,7 +35,7 @@ from pbm.scoring.selfeval import (
     aggregate_units,
     self_eval_input,
 )
-from pbm.workbook.reader import FORM, iter_workbook_files, read_workbook
+from pbm.workbook.reader import iter_workbook_files, read_workbook
 from pbm.workbook.source import Limits
 
 KIND_SELF = "self-eval"
@@ -291,9 +291,7 @@ def _score_paths(paths, rules, limits, weights, framework, aggregate, year,
         read = FileRead(display, path, workbook.sha256)
         reads.append(read)
         file_findings.extend(workbook.all_findings)
-        raw_sheets = None
-        if any(p.layout == FORM and not is_evaluation_record(p) for p in workbook.projects):
-            raw_sheets = _raw_sheets(path, limits, display)
+        raw_sheets = {sheet.name: sheet.grid for sheet in workbook.sheets}
         for record in workbook.projects:
             if is_evaluation_record(record):
                 sheets.append(evaluation_sheet(record, weights))
@@ -321,11 +319,3 @@ def _score_paths(paths, rules, limits, weights, framework, aggregate, year,
                     aggregates=aggregates, findings=findings, rules=rules,
                     group_weights={k: Decimal(str(v)) for k, v in weights.items()},
                     framework=framework)
-
-
-def _raw_sheets(path: Path, limits: Limits, display: str) -> dict[str, list[list[Any]]]:
-    """The raw grids of a form-layout file (money block and 总分 row, see selfeval)."""
-    from pbm.workbook.source import open_workbook
-
-    raw = open_workbook(path, limits, display)
-    return {sheet.name: sheet.rows for sheet in raw.sheets}

@@ -121,6 +121,9 @@ class SheetRead:
     findings: list[Finding]
     header_row: int | None = None
     headers: dict[int, str] = field(default_factory=dict)  # 1-based column → header text (list)
+    # The sheet's raw grid (0-based rows of raw values), for the few callers that read a block
+    # the generic passes do not model (the 自评表 money table); never a second read of the file.
+    grid: list[list[Any]] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -155,7 +158,9 @@ def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None 
         raw = open_workbook(Path(path), limits, name)
         sheets: list[SheetRead] = []
         for raw_sheet in raw.sheets:
-            sheets.append(_read_sheet(raw_sheet, name, limits))
+            sheet_read = _read_sheet(raw_sheet, name, limits)
+            sheet_read.grid = raw_sheet.rows
+            sheets.append(sheet_read)
     return WorkbookRead(file=name, path=Path(path), sha256=raw.sha256, sheets=sheets, findings=[])
 
 
