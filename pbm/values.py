@@ -191,6 +191,42 @@ def normalise_text(raw: object) -> str:
         return ""
 
 
+_STR_TEXT: dict[str, str] = {}
+_FLOAT_TEXT: dict[float, str] = {}
+_TEXT_CACHE_LIMIT = 1 << 18
+
+
+def cell_text(raw: object) -> str:
+    """``normalise_text`` for the hot paths (one call per cell of a 100,000-row sheet).
+
+    Text and float cells repeat a lot in real workbooks (指标 levels, units, 是/否, 95), so
+    their results are kept in bounded dicts.
+    """
+    kind = raw.__class__
+    if kind is str:
+        text = _STR_TEXT.get(raw)
+        if text is None:
+            if raw.isascii():
+                text = " ".join(raw.split())
+            else:
+                text = _normalise_str(raw)
+            if len(_STR_TEXT) >= _TEXT_CACHE_LIMIT:
+                _STR_TEXT.clear()
+            _STR_TEXT[raw] = text
+        return text
+    if raw is None:
+        return ""
+    if kind is float:
+        text = _FLOAT_TEXT.get(raw)
+        if text is None:
+            text = _float_text(raw)
+            if len(_FLOAT_TEXT) >= _TEXT_CACHE_LIMIT:
+                _FLOAT_TEXT.clear()
+            _FLOAT_TEXT[raw] = text
+        return text
+    return normalise_text(raw)
+
+
 def _normalise_str(text: str) -> str:
     if not text.isascii():  # ASCII is NFKC-invariant and has no zero-width characters
         if _INVISIBLE_RE.search(text):
@@ -654,7 +690,7 @@ def parse_value(raw: object, *, role: str = "target", unit: str | None = None,
         if unit is not None:
             unit = _normalise_unit_cached(unit)
         if kind_of_raw is float or kind_of_raw is int:
-            return _parse_number_cell(raw, role, unit)
+            return _parse_number_cached(raw, kind_of_raw, role, unit)
         if not isinstance(year, int) or isinstance(year, bool):
             year = None
         return _parse_other(raw, role, unit, year)
@@ -805,6 +841,13 @@ def _parse_other(raw: object, role: str, unit: str | None, year: int | None) -> 
     if role in ("number", "date"):
         return _unparseable(raw, text, role)
     return _value(raw, text, "text")
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_number_cached(raw: int | float, kind: type, role: str,
+                         unit: str | None) -> ParsedValue:
+    # ``kind`` keeps 1 and 1.0 apart (they hash alike); results are read-only.
+    return _parse_number_cell(raw, role, unit)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from pbm.findings import Finding, catalogue
@@ -44,9 +45,11 @@ _INPUTS = re.compile(r"(资金|经费|预算)(投入|拨付|到位|总额|支出
                      r"投入.{0,4}(人员|人力|人数|设备)|(人员|人力)投入|资金使用|支出金额|采购金额")
 _TARGET_IN_NAME = re.compile(r"(≥|≤|>=|<=|不低于|不少于|不超过|不高于|达到)\s*\d|\d+(\.\d+)?\s*%")
 _DONE = re.compile(r"^(已开展|已完成|是|已评估|开展|已做|有|完成|已)")
+_PLACEHOLDER_MARKS = re.compile(r"[*＊_]|XX|xx|ＸＸ")
+_SPACES = re.compile(r"\s+")
 
 
-@dataclass
+@dataclass(slots=True)
 class GoalIndicator:
     record: IndicatorRecord
     level1: str
@@ -111,6 +114,7 @@ class ReviewSettings:
 
 # --------------------------------------------------------------------------- typing
 
+@lru_cache(maxsize=4096)
 def normalise_nature(text: str) -> str | None:
     compact = text.replace(" ", "")
     if not compact:
@@ -118,8 +122,9 @@ def normalise_nature(text: str) -> str | None:
     return _NATURE_OPS.get(compact, compact)
 
 
+@lru_cache(maxsize=4096)
 def normalise_level(text: str) -> str:
-    compact = re.sub(r"\s+", "", text or "")
+    compact = _SPACES.sub("", text or "")
     compact = SYNONYMS.get(compact, compact)
     if compact and not compact.endswith("指标"):
         compact = SYNONYMS.get(compact + "指标", compact + "指标")
@@ -298,7 +303,7 @@ def _target_rules(project: GoalProject, ind: GoalIndicator):
     target = ind.target
     cell = ind.cell("target")
     raw_text = ind.record.text("target")
-    if target.placeholder or (raw_text and re.search(r"[*＊_]|XX|xx|ＸＸ", raw_text)):
+    if target.placeholder or (raw_text and _PLACEHOLDER_MARKS.search(raw_text)):
         yield make_finding("G4", project, cell, raw_text)
         return
     if target.kind == "missing" and any(n.code == "R-FORMULA-NO-VALUE" for n in target.notes):

@@ -18,6 +18,7 @@ from typing import Any, Iterable
 from pbm.errors import PbmError
 from pbm.findings import Finding
 from pbm.perf import collector_paused
+from pbm.values import cell_text
 from pbm.workbook.fields import INDICATOR, PROJECT, alias_table, match_label, normalise_label
 from pbm.workbook.source import Limits, RawSheet, open_workbook
 
@@ -55,9 +56,8 @@ class Cell:
 
     @property
     def text(self) -> str:
-        if self.value is None:
-            return ""
-        return unicodedata.normalize("NFKC", str(self.value)).strip()
+        """The value as text: NFKC, trimmed, inner whitespace collapsed; ``95.0`` → ``"95"``."""
+        return cell_text(self.value)
 
     @property
     def empty(self) -> bool:
@@ -267,7 +267,7 @@ class _Grid:
 
     def text(self, r: int, c: int) -> str:
         value = self.value(r, c)
-        return "" if value is None else unicodedata.normalize("NFKC", str(value)).strip()
+        return cell_text(value)
 
     def anchor(self, r: int, c: int) -> tuple[int, int]:
         return self.merged_into.get((r, c), (r, c))
@@ -609,11 +609,15 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
     current_key: tuple | None = None
     cell_at = grid.cell
     indicator_items = list(indicator_columns.items())
-    content_fields = [f for f in _INDICATOR_CONTENT if f in indicator_columns.values()]
+    content_fields = {f for f in _INDICATOR_CONTENT if f in indicator_columns.values()}
     key_columns = [(name, _col_of(project_columns, name)) for name in _PROJECT_KEY]
     merged_project_columns = {c for c in project_columns
                               if any(grid.anchor(r, c) != (r, c) for r in range(grid.height))} \
         if grid.merged_into else set()
+    formulas = grid.formulas
+    pending: dict[tuple, set[str]] = {}  # project key → project fields not yet found
+    last_raw: tuple | None = None  # raw key values of the previous data row (all filled)
+    last_key_cells: dict[str, Cell] = {}
     for r in range(header_rows[-1] + 1, grid.height):
         row_values = grid.rows[r]
         if row_values.count("") == len(row_values) or not _nonempty(row_values):
@@ -622,36 +626,48 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
         if kind is not None:
             accounts[r] = kind
             continue
-        key_cells: dict[str, Cell] = {}
-        for name, c in key_columns:
-            if c < 0:
-                continue
-            cell = cell_at(r, c)
-            if cell.empty and name in previous and (has_indicators or c in merged_project_columns):
-                # Blank project cells (merged down in exports) repeat the row above.
-                cell = previous[name]
-            key_cells[name] = cell
-        key = tuple(key_cells[k].text if k in key_cells else "" for k in _PROJECT_KEY)
-        if not any(key):
-            if has_indicators and current_key is not None:
-                key = current_key
-            else:
-                accounts[r] = "outside"
-                continue
+        width = len(row_values)
+        raw = tuple(row_values[c] if 0 <= c < width else None for _, c in key_columns)
+        if raw == last_raw and not formulas:
+            # The project columns repeat the previous row (one row per indicator): same key.
+            key_cells = last_key_cells
+            key = current_key
+        else:
+            key_cells = {}
+            for name, c in key_columns:
+                if c < 0:
+                    continue
+                cell = cell_at(r, c)
+                if cell.empty and name in previous and \
+                        (has_indicators or c in merged_project_columns):
+                    # Blank project cells (merged down in exports) repeat the row above.
+                    cell = previous[name]
+                key_cells[name] = cell
+            key = tuple(key_cells[k].text if k in key_cells else "" for k in _PROJECT_KEY)
+            if not any(key):
+                if has_indicators and current_key is not None:
+                    key = current_key
+                else:
+                    accounts[r] = "outside"
+                    continue
+            previous.update({k: v for k, v in key_cells.items() if not v.empty})
+            filled = all(not (v is None or v == "" or (v.__class__ is str and not v.strip()))
+                         for (_, c), v in zip(key_columns, raw) if c >= 0)
+            last_raw, last_key_cells = (raw, key_cells) if filled else (None, {})
         project = projects.get(key)
         if project is None:
             project = ProjectRecord(file=file, sheet=sheet, layout=LIST, fields={},
                                     indicators=[], units=dict(units), first_row=r + 1)
             projects[key] = project
-            fields_missing = set(project_columns.values())
-        else:
-            fields_missing = {f for f in project_columns.values() if f not in project.fields}
-        if fields_missing:
+            pending[key] = set(project_columns.values())
+        missing = pending[key]
+        if missing:
             for c, name in project_columns.items():
-                if name in fields_missing:
+                if name in missing:
                     cell = key_cells.get(name) or cell_at(r, c)
                     if not cell.empty:
                         project.fields[name] = cell
+                        missing.discard(name)
         if len(project.extra) < len(extra_columns):
             for c, header_text in extra_columns.items():
                 if header_text not in project.extra:
@@ -661,22 +677,20 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
         if key != current_key:
             carry = {}
         current_key = key
-        previous.update({k: v for k, v in key_cells.items() if not v.empty})
         if has_indicators:
-            values = grid.rows[r]
-            width = len(values)
-            formulas = grid.formulas
             cells = {}
+            content = False
             for c, f in indicator_items:
-                value = values[c] if c < width else None
+                value = row_values[c] if c < width else None
                 if value == "" or (formulas and (r, c) in formulas):
                     value = None
+                elif not content and f in content_fields and value is not None and \
+                        not (value.__class__ is str and not value.strip()):
+                    content = True
                 cells[f] = Cell(value, r + 1, c + 1)
             record = IndicatorRecord(row=r + 1, cells=cells)
             _fill_levels(record, carry)
-            if not any(cells[f].value is not None and not (
-                    isinstance(cells[f].value, str) and not cells[f].value.strip())
-                    for f in content_fields):
+            if not content:
                 accounts[r] = ROW_PROJECT
                 continue
             project.indicators.append(record)

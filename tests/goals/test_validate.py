@@ -149,6 +149,8 @@ def test_list_layout_with_total_row_and_goal_list_output(tmp_path, run_pbm):
     indicators = list(workbook["指标"].iter_rows(values_only=True))
     assert len(indicators) == 13
     assert indicators[1][2] == "M3"  # provenance of the 三级指标 cell
+    # A number cell 266 reads back as Excel shows it, never as Python's "266.0".
+    assert (indicators[1][8], indicators[1][10]) == ("日常养护里程", "266")
 
 
 def test_strict_fails_on_warnings(tmp_path, run_pbm):
