@@ -97,6 +97,7 @@ def _annotate(result, out_dir: Path) -> list[Path]:
     return written
 
 
+TERMINAL_LINES = 100  # projects (and file-level findings) listed one by one per file
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 GRADE_STYLE = {"优": "bold green", "良": "green", "中": "yellow", "差": "bold red"}
 
@@ -109,18 +110,37 @@ def _render(result, outputs: list[Path], show: int) -> None:
     lang = common.STATE.lang
     sev = {"error": common.t("错误", "error"), "warning": common.t("警告", "warning"),
            "info": common.t("提示", "info")}
+    file_level: dict[str, list] = {}
+    for finding in result.findings:
+        if finding.project is None:
+            file_level.setdefault(finding.file, []).append(finding)
+    reviews_by_file: dict[str, list] = {}
+    for review in result.reviews:
+        reviews_by_file.setdefault(review.record.file, []).append(review)
     for read in result.files:
         if read.error is not None:
             continue  # already said on stderr
-        file_findings = [f for f in result.findings if f.file == read.file and f.project is None]
-        reviews = [r for r in result.reviews if r.record.file == read.file]
+        file_findings = file_level.get(read.file, [])
+        reviews = reviews_by_file.get(read.file, [])
         console.print(Text(f"\n■ {read.file}", style="bold"))
-        for finding in file_findings:
-            if finding.severity != "info" or not common.STATE.quiet:
-                console.print(Text(f"  {sev[finding.severity]} {finding.sheet or ''} "
-                                   f"{finding.cell or ''} [{finding.code}] {finding.message(lang)}",
-                                   style=SEVERITY_STYLE[finding.severity]))
-        for review in reviews:
+        file_findings = [f for f in file_findings
+                         if f.severity != "info" or not common.STATE.quiet]
+        for finding in file_findings[:TERMINAL_LINES]:
+            console.print(Text(f"  {sev[finding.severity]} {finding.sheet or ''} "
+                               f"{finding.cell or ''} [{finding.code}] {finding.message(lang)}",
+                               style=SEVERITY_STYLE[finding.severity]))
+        if len(file_findings) > TERMINAL_LINES:
+            more = len(file_findings) - TERMINAL_LINES
+            console.print(common.t(f"  … 另有 {more} 条，见输出工作簿“问题”表",
+                                   f"  … {more} more in the output workbook"))
+        listed = reviews
+        if len(reviews) > TERMINAL_LINES:
+            # A province's workbook has thousands of projects: the terminal lists the ones
+            # that need work, worst first; every project is in the workbook's 项目 sheet.
+            order = {"差": 0, "中": 1, "良": 2}
+            listed = sorted((r for r in reviews if r.grade in order),
+                            key=lambda r: order[r.grade])[:TERMINAL_LINES]
+        for review in listed:
             counts = {s: sum(1 for f in review.findings if f.severity == s)
                       for s in ("error", "warning")}
             head = Text(f"  ▸ {review.record.sheet} · {review.record.name or '（未填项目名称）'}  ")
@@ -139,6 +159,13 @@ def _render(result, outputs: list[Path], show: int) -> None:
             if hidden > 0:
                 console.print(common.t(f"     … 另有 {hidden} 个问题，见输出工作簿“问题”表",
                                        f"     … {hidden} more in the output workbook"))
+        if len(listed) < len(reviews):
+            more = len(reviews) - len(listed)
+            console.print(common.t(
+                f"  … 另有 {more} 个项目未逐个列出（共 {len(reviews)} 个，只列出最需修改的），"
+                f"见输出工作簿“项目”表",
+                f"  … {more} more projects not listed ({len(reviews)} in all; the ones needing "
+                f"most work are listed), see the output workbook's 项目 sheet"))
     summary = result.summary()
     table = Table(title=common.t("审核汇总", "review summary"))
     for column in (common.t("文件", "files"), common.t("项目", "projects"),

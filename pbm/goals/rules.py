@@ -266,7 +266,7 @@ def _prior_assessment(project: GoalProject, settings: ReviewSettings):
 
 def _indicator_rows(project: GoalProject, settings: ReviewSettings):
     allowed = LEVEL1_ALLOWED.get(settings.indicator_schema, LEVEL1_ALLOWED["2020"])
-    seen: dict[str, str] = {}
+    seen: dict[str, GoalIndicator] = {}
     for ind in project.indicators:
         # G1 name
         if not ind.name:
@@ -279,9 +279,9 @@ def _indicator_rows(project: GoalProject, settings: ReviewSettings):
         if ind.name:
             if ind.name in seen:
                 yield make_finding("G-DUPLICATE", project, ind.cell("name"), ind.name,
-                                   first=seen[ind.name])
+                                   first=seen[ind.name].cell("name") or "")
             else:
-                seen[ind.name] = ind.cell("name") or ""
+                seen[ind.name] = ind
             if _TARGET_IN_NAME.search(ind.name):
                 yield make_finding("G-NAME-HAS-TARGET", project, ind.cell("name"), ind.name)
             if _INPUTS.search(ind.name):
@@ -301,40 +301,40 @@ def _indicator_rows(project: GoalProject, settings: ReviewSettings):
 
 def _target_rules(project: GoalProject, ind: GoalIndicator):
     target = ind.target
-    cell = ind.cell("target")
     raw_text = ind.record.text("target")
     if target.placeholder or (raw_text and _PLACEHOLDER_MARKS.search(raw_text)):
-        yield make_finding("G4", project, cell, raw_text)
+        yield make_finding("G4", project, ind.cell("target"), raw_text)
         return
     if target.kind == "missing" and any(n.code == "R-FORMULA-NO-VALUE" for n in target.notes):
         return  # the reader already reported the formula cell
     if not raw_text:
-        yield make_finding("G3", project, cell, None, detail="指标值为空")
+        yield make_finding("G3", project, ind.cell("target"), None, detail="指标值为空")
         return
     if ind.nature == "定量(其他)" and not ind.record.text("note"):
-        yield make_finding("G5", project, ind.cell("note") or cell, None)
+        yield make_finding("G5", project, ind.cell("note") or ind.cell("target"), None)
     if ind.is_quantitative:
         if target.kind in ("date", "month"):
             return  # a 时效 target such as ≤2026年12月 is a deadline, not a number
         if target.number is None:
-            yield make_finding("G3", project, cell, raw_text, detail="定量指标的指标值应为数值")
+            yield make_finding("G3", project, ind.cell("target"), raw_text,
+                               detail="定量指标的指标值应为数值")
             return
         if not ind.unit and not target.unit:
-            yield make_finding("G2", project, ind.cell("unit") or cell, None)
+            yield make_finding("G2", project, ind.cell("unit") or ind.cell("target"), None)
         for note in target.notes:
             if note.code == "V-OP-IMPLIED" and not ind.nature:
-                yield make_finding("V-OP-IMPLIED", project, cell, raw_text, severity="info",
-                                   **_note_params(note))
+                yield make_finding("V-OP-IMPLIED", project, ind.cell("target"), raw_text,
+                                   severity="info", **_note_params(note))
         if ind.nature in QUANTITATIVE_OPS and target.op and not target.op_implied and \
                 target.op != ind.nature and not (ind.nature, target.op) in {("≥", ">"), ("≤", "<")}:
-            yield make_finding("G-NATURE-MISMATCH", project, cell, raw_text, nature=ind.nature,
-                               op=target.op)
+            yield make_finding("G-NATURE-MISMATCH", project, ind.cell("target"), raw_text,
+                               nature=ind.nature, op=target.op)
     else:
         if target.kind in ("text", "qualitative") and target.tier is None and \
                 _EMPTY_WORDS.search(raw_text) and not _MEASURABLE.search(raw_text):
-            yield make_finding("G13", project, cell, raw_text)
+            yield make_finding("G13", project, ind.cell("target"), raw_text)
         elif target.kind == "text" and not _MEASURABLE.search(raw_text) and len(raw_text) <= 4:
-            yield make_finding("G13", project, cell, raw_text)
+            yield make_finding("G13", project, ind.cell("target"), raw_text)
 
 
 def _weights(project: GoalProject, settings: ReviewSettings):

@@ -31,14 +31,19 @@ def available() -> bool:
 
 
 def _value(value: Any) -> Any:
-    if value is None or value == "":
+    kind = value.__class__
+    if kind is str:
+        return value if value else None
+    if kind is float or kind is int:
+        return value
+    if value is None:
         return None
-    if isinstance(value, bool):
+    if kind is bool:
         return "是" if value else "否"
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, (int, float, str)):
-        return value
+        return value if value != "" else None
     return str(value)
 
 

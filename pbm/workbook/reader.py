@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -143,6 +144,7 @@ class WorkbookRead:
         return self.findings + [f for sheet in self.sheets for f in sheet.findings]
 
 
+@lru_cache(maxsize=None)
 def column_letter(col: int) -> str:
     letters = ""
     while col > 0:

@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import re
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,8 +81,17 @@ def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = N
     if suffix == ".csv":
         sheets = [_read_csv(path, name)]
     elif head.startswith(_ZIP_MAGIC):
-        formula_cells = _check_zip(path, name, limits)
-        sheets = _read_calamine(path, name, formula_cells)
+        scan = _check_zip(path, name, limits)
+        # The formula scan (unzip + search of the sheet XML) runs while calamine parses:
+        # both release the GIL for most of their time.
+        scan.start()
+        try:
+            sheets = _read_calamine(path, name, {})
+        finally:
+            scan.join()
+        scan.raise_error()
+        for sheet in sheets:
+            sheet.formula_cells = scan.formula_cells.get(sheet.name, set())
     elif head == _OLE_MAGIC:
         if _is_encrypted_ole(path):
             raise PbmError("R-UNREADABLE", file=name,
@@ -102,8 +112,31 @@ def _has_value(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def _check_zip(path: Path, name: str, limits: Limits) -> dict[str, set[tuple[int, int]]]:
-    """Refuse zip bombs and truncated archives; find formulas stored without a value."""
+class _FormulaScan(threading.Thread):
+    """``_formulas_without_value`` in a thread, started before calamine parses."""
+
+    def __init__(self, path: Path, name: str):
+        super().__init__(name="pbm-formula-scan", daemon=True)
+        self.path, self.file = path, name
+        self.formula_cells: dict[str, set[tuple[int, int]]] = {}
+        self.error: PbmError | None = None
+
+    def run(self) -> None:
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                self.formula_cells = _formulas_without_value(archive)
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            self.error = PbmError("R-UNREADABLE", file=self.file,
+                                  reason=f"文件已损坏或不完整 / truncated or damaged file ({exc})")
+
+    def raise_error(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
+def _check_zip(path: Path, name: str, limits: Limits) -> _FormulaScan:
+    """Refuse zip bombs, archives that are no workbook and truncated archives before anything
+    is unpacked; the returned scan finds formulas stored without a value."""
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -124,11 +157,7 @@ def _check_zip(path: Path, name: str, limits: Limits) -> dict[str, set[tuple[int
         if "xl/workbook.xml" not in names:
             raise PbmError("R-UNREADABLE", file=name,
                            reason="压缩包里没有 Excel 工作簿内容 / a zip file, but not an Excel workbook")
-        try:
-            return _formulas_without_value(archive)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-            raise PbmError("R-UNREADABLE", file=name,
-                           reason=f"文件已损坏或不完整 / truncated or damaged file ({exc})") from None
+    return _FormulaScan(path, name)
 
 
 _SHEET_REL = re.compile(rb'<sheet [^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"')

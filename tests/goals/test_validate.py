@@ -209,3 +209,18 @@ def test_output_is_byte_comparable_between_runs_apart_from_time(tmp_path, run_pb
     drop_time = lambda rows: [r for r in rows if r[0] != "生成时间"]  # noqa: E731
     rows_first["说明"], rows_second["说明"] = drop_time(rows_first["说明"]), drop_time(rows_second["说明"])
     assert rows_first == rows_second
+
+
+def test_terminal_lists_the_projects_needing_work_when_a_workbook_has_hundreds(tmp_path, run_pbm):
+    specs = [good_project(f"项目{i:03d}", code=f"P{i:03d}") for i in range(130)]
+    specs[7].annual_goal = None          # G-REQUIRED 年度目标: grade 差
+    specs[120].indicators[0].target = "≥**人"  # G4: grade 中
+    path = write_list_workbook(tmp_path / "many.xlsx", specs)
+    code, out, _ = run_pbm("validate", path, "--quiet", cwd=tmp_path)
+    assert code == 1
+    listed = [line for line in out.splitlines() if line.strip().startswith("▸")]
+    assert [line.split("·")[1].split()[0] for line in listed] == ["项目007", "项目120"]
+    assert "另有 128 个项目未逐个列出（共 130 个" in out
+    # every project is still in the workbook
+    workbook = openpyxl.load_workbook(tmp_path / "pbm-out" / "goals-2026.xlsx", read_only=True)
+    assert workbook["项目"].max_row == 131
