@@ -108,6 +108,19 @@ def handle_errors(func: Callable) -> Callable:
     return wrapper
 
 
+def bulk_data(func: Callable) -> Callable:
+    """For the commands that hold a whole province's rows at once (validate, monitor, score):
+    the cyclic garbage collector stays paused for the run (see ``pbm.perf``); without it,
+    every pass over millions of live cells costs more than building the output."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from pbm.perf import collector_paused
+
+        with collector_paused():
+            return func(*args, **kwargs)
+    return wrapper
+
+
 def command_line() -> str:
     """The command as typed (for the 说明 sheets), with paths as given."""
     import shlex

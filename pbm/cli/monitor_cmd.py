@@ -42,6 +42,7 @@ def register(app: typer.Typer) -> None:
 
 
 @common.handle_errors
+@common.bulk_data
 def monitor(
     folder: Path = typer.Argument(..., help="本期各部门监控表所在文件夹（含子文件夹）"),
     period: Optional[str] = typer.Option(None, "--period", help="监控期间：2026-09、Q3、9（默认取文件夹名，再取 pbm.toml）"),

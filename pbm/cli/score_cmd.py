@@ -50,6 +50,7 @@ def register(app: typer.Typer) -> None:
 
 
 @common.handle_errors
+@common.bulk_data
 def score(
     paths: Optional[List[Path]] = typer.Argument(
         None, help="自评表、评分表或文件夹（默认：工作区的 self-eval/）"),

@@ -26,6 +26,7 @@ def register(app: typer.Typer) -> None:
 
 
 @common.handle_errors
+@common.bulk_data
 def validate(
     paths: List[Path] = typer.Argument(..., help="目标申报工作簿或文件夹"),
     fmt: str = typer.Option("table", "--format", help="table | json"),

@@ -169,14 +169,18 @@ def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
             review.grade, overall_opinion(review.grade),
             *(review.opinions[d] for d in ("完整性", "相关性", "适当性", "可行性"))])
         fills.append({"优": "green", "良": None, "中": "yellow", "差": "red"}[review.grade])
+        project_code, name, department = (record.text("project_code"), record.name,
+                                           record.department)
         for ind in review.project.indicators:
-            cell = ind.record.cells.get("name") or ind.record.cells.get("target")
+            cells = ind.record.cells
+            cell = cells.get("name") or cells.get("target")
             weight = ind.weight.number if ind.weight is not None else None
+            target, note = cells.get("target"), cells.get("note")
             indicator_rows.append([
                 record.file, record.sheet, cell.a1 if cell else None,
-                record.text("project_code"), record.name, record.department, ind.level1,
-                ind.level2, ind.name, ind.nature or "", ind.record.text("target"), ind.unit,
-                weight, ind.record.text("note"), review.grade])
+                project_code, name, department, ind.level1, ind.level2, ind.name,
+                ind.nature or "", target.text if target else "", ind.unit, weight,
+                note.text if note else "", review.grade])
     finding_rows = [[f.code, SEVERITY_ZH[f.severity], f.file, f.sheet, f.cell, f.project,
                      f.dimension, f.message(lang), _cell_value(f.value), f.hint(lang)]
                     for f in result.findings]
