@@ -274,17 +274,18 @@ def _indicator_rows(project: GoalProject, settings: ReviewSettings):
         elif len(ind.name) > settings.name_max_length:
             yield make_finding("G1", project, ind.cell("name"), ind.name[:30] + "…",
                                detail=f"名称 {len(ind.name)} 字，超过 {settings.name_max_length} 字")
-        elif parse_value(ind.name, role="text").placeholder:
+        elif _name_flags(ind.name)[0]:
             yield make_finding("R-PLACEHOLDER", project, ind.cell("name"), ind.name)
         if ind.name:
+            _, target_in_name, input_name = _name_flags(ind.name)
             if ind.name in seen:
                 yield make_finding("G-DUPLICATE", project, ind.cell("name"), ind.name,
                                    first=seen[ind.name].cell("name") or "")
             else:
                 seen[ind.name] = ind
-            if _TARGET_IN_NAME.search(ind.name):
+            if target_in_name:
                 yield make_finding("G-NAME-HAS-TARGET", project, ind.cell("name"), ind.name)
-            if _INPUTS.search(ind.name):
+            if input_name:
                 yield make_finding("G11", project, ind.cell("name"), ind.name)
         # levels
         if ind.level1 and ind.level1 not in allowed:
@@ -299,10 +300,24 @@ def _indicator_rows(project: GoalProject, settings: ReviewSettings):
         yield from _target_rules(project, ind)
 
 
+@lru_cache(maxsize=1 << 16)
+def _name_flags(name: str) -> tuple[bool, bool, bool]:
+    """(a placeholder, a target written into the name, an input used as a goal) of a 三级指标."""
+    return (parse_value(name, role="text").placeholder, bool(_TARGET_IN_NAME.search(name)),
+            bool(_INPUTS.search(name)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _target_text_flags(text: str) -> tuple[bool, bool]:
+    """(placeholder marks such as ** or XX, empty words without anything measurable)."""
+    return (bool(_PLACEHOLDER_MARKS.search(text)),
+            bool(_EMPTY_WORDS.search(text)) and not _MEASURABLE.search(text))
+
+
 def _target_rules(project: GoalProject, ind: GoalIndicator):
     target = ind.target
     raw_text = ind.record.text("target")
-    if target.placeholder or (raw_text and _PLACEHOLDER_MARKS.search(raw_text)):
+    if target.placeholder or (raw_text and _target_text_flags(raw_text)[0]):
         yield make_finding("G4", project, ind.cell("target"), raw_text)
         return
     if target.kind == "missing" and any(n.code == "R-FORMULA-NO-VALUE" for n in target.notes):
@@ -331,7 +346,7 @@ def _target_rules(project: GoalProject, ind: GoalIndicator):
                                nature=ind.nature, op=target.op)
     else:
         if target.kind in ("text", "qualitative") and target.tier is None and \
-                _EMPTY_WORDS.search(raw_text) and not _MEASURABLE.search(raw_text):
+                _target_text_flags(raw_text)[1]:
             yield make_finding("G13", project, ind.cell("target"), raw_text)
         elif target.kind == "text" and not _MEASURABLE.search(raw_text) and len(raw_text) <= 4:
             yield make_finding("G13", project, ind.cell("target"), raw_text)
