@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from typing import Iterator
+import os
+import sys
+from typing import Any, Iterator
 
 
 @contextlib.contextmanager
@@ -23,3 +25,17 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def fork_context() -> Any | None:
+    """A ``fork`` multiprocessing context where forking is safe, else None: POSIX, polars not
+    imported (forking after polars has run can deadlock, PERF.md) and no other thread alive
+    (a lock another thread holds stays held in the child).  Fork costs milliseconds; spawn
+    re-imports everything in each worker (about 1 s), which loses at pbm's sizes."""
+    import multiprocessing
+    import threading
+
+    if os.name == "posix" and "fork" in multiprocessing.get_all_start_methods() \
+            and "polars" not in sys.modules and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return None

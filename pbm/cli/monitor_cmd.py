@@ -53,7 +53,7 @@ def monitor(
     out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹（默认工作区 out/，否则 ./pbm-out/）"),
     detail: str = typer.Option("auto", "--detail", help="指标/台账明细：auto | xlsx | parquet（auto：超过 20 万行另存 Parquet）"),
     engine: str = typer.Option("auto", "--engine", help="工作簿写出：auto | xlsxwriter | rust（rust 需安装 rustpy-xlsxwriter）"),
-    jobs: int = typer.Option(2, "--jobs", min=1, max=16, help="读取线程数"),
+    jobs: int = typer.Option(2, "--jobs", min=1, max=16, help="并行读取数（文件多时为进程，否则为线程）"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
 ) -> None:
     common.STATE.quiet = common.STATE.quiet or quiet
@@ -140,11 +140,19 @@ def run_monitor(config, folder: Path, *, period: str | None = None, goals: Path 
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                TimeElapsedColumn)
 
+    # No refresh thread (auto_refresh=False): the bar redraws as files finish, and a process
+    # with no other thread can fork its readers safely.
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=common.stderr_console(), transient=True) as bar:
+                  TimeElapsedColumn(), console=common.stderr_console(), transient=True,
+                  auto_refresh=False) as bar:
         task = bar.add_task(common.t("读取监控表", "reading submissions"), total=len(files))
+
+        def advance(_path: Path) -> None:
+            bar.advance(task)
+            bar.refresh()
+
         return monitor_files(files, context, folder=display_path(folder), goals_note=goals_note,
-                             workers=jobs, progress=lambda _path: bar.advance(task))
+                             workers=jobs, progress=advance)
 
 
 LIGHT_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}

@@ -17,7 +17,6 @@ import io
 import os
 import re
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -334,13 +333,13 @@ def _pool_context():
     PERF.md) and no other thread alive (a lock held by another thread stays held in the child).
     Otherwise forkserver with the renderer preloaded, or spawn where neither exists (Windows)."""
     import multiprocessing
-    import threading
 
-    methods = multiprocessing.get_all_start_methods()
-    if os.name == "posix" and "fork" in methods and "polars" not in sys.modules \
-            and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    if "forkserver" in methods:
+    from pbm.perf import fork_context
+
+    forked = fork_context()
+    if forked is not None:
+        return forked
+    if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["pbm.reports.render", "docxtpl"])
         return context
