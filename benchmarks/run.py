@@ -8,14 +8,25 @@ busy second core shows up as noise, so read the ratio as much as the seconds.
 
 from __future__ import annotations
 
-import importlib
+import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+
+_CHILD = """
+import importlib, json, sys
+from pathlib import Path
+sys.path.insert(0, ".")
+module = importlib.import_module("benchmarks." + sys.argv[1])
+rows = module.bench(Path(sys.argv[2]))
+sys.stdout.flush()
+print(json.dumps(rows, ensure_ascii=False, default=str))
+"""
 
 
 def main() -> int:
@@ -30,13 +41,15 @@ def main() -> int:
             continue
         print(f"… {name}", file=sys.stderr, flush=True)
         started = time.perf_counter()
-        try:
-            module = importlib.import_module(f"benchmarks.{name}")
-            new_rows = module.bench(workdir)
-        except Exception as exc:  # one broken step must not hide the others' numbers
+        # Each module in a fresh process: one step's memory and imports never slow the next.
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, name, str(workdir)], cwd=HERE.parent,
+            stdout=subprocess.PIPE, text=True)
+        if done.returncode != 0:  # one broken step must not hide the others' numbers
             failed += 1
-            print(f"  FAILED: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            print(f"  FAILED: exit {done.returncode}", file=sys.stderr, flush=True)
             continue
+        new_rows = json.loads(done.stdout.strip().splitlines()[-1])
         rows.extend(new_rows)
         for row in new_rows:
             print(f"  {row['step']}: {row['pbm_s']:.2f} s", file=sys.stderr, flush=True)
