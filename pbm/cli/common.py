@@ -108,6 +108,10 @@ def handle_errors(func: Callable) -> Callable:
     return wrapper
 
 
+# Rows a terminal report lists one by one (projects, departments); the workbooks hold all.
+TERMINAL_LINES = 100
+
+
 def bulk_data(func: Callable) -> Callable:
     """For the commands that hold a whole province's rows at once (validate, monitor, score):
     the cyclic garbage collector stays paused for the run (see ``pbm.perf``); without it,

@@ -193,7 +193,14 @@ def _render(result, outputs: list[Path]) -> None:
                             (common.t("执行率", "rate"), "right"), ("红", "right"), ("黄", "right"),
                             ("绿", "right"), (common.t("错误", "errors"), "right")):
         table.add_column(column, justify=justify)
-    for d in result.departments:
+    departments = result.departments
+    if len(departments) > common.TERMINAL_LINES:
+        # A province has thousands of departments: list the ones to act on first (not
+        # submitted, then most red projects, then lowest execution rate).
+        departments = sorted(departments, key=lambda d: (
+            d.status != "未报送", -d.lights["red"], -d.lights["yellow"],
+            d.execution_rate if d.execution_rate is not None else 2))[:common.TERMINAL_LINES]
+    for d in departments:
         rate = d.execution_rate
         status_style = "bold red" if d.status == "未报送" else "yellow" if d.status == "名册外" else ""
         table.add_row(d.code, d.name, Text(d.status + (common.t("（有重报）", " (dup)") if d.superseded else ""),
@@ -205,6 +212,13 @@ def _render(result, outputs: list[Path]) -> None:
                       Text(str(d.lights["green"]), style="green" if d.lights["green"] else ""),
                       str(d.errors))
     console.print(table)
+    if len(departments) < len(result.departments):
+        more = len(result.departments) - len(departments)
+        console.print(common.t(
+            f"  … 另有 {more} 个部门未逐个列出（共 {len(result.departments)} 个，先列未报送和红灯多的），"
+            f"见输出工作簿“汇总”表",
+            f"  … {more} more departments not listed ({len(result.departments)} in all; missing "
+            f"and most-red first), see the output workbook's 汇总 sheet"))
     lights = summary["lights"]
     line = Text(common.t("项目灯色：", "project lights: "))
     line.append(f"红 {lights['red']}", style=LIGHT_STYLE["red"])

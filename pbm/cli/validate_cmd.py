@@ -98,7 +98,6 @@ def _annotate(result, out_dir: Path) -> list[Path]:
     return written
 
 
-TERMINAL_LINES = 100  # projects (and file-level findings) listed one by one per file
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 GRADE_STYLE = {"优": "bold green", "良": "green", "中": "yellow", "差": "bold red"}
 
@@ -126,21 +125,21 @@ def _render(result, outputs: list[Path], show: int) -> None:
         console.print(Text(f"\n■ {read.file}", style="bold"))
         file_findings = [f for f in file_findings
                          if f.severity != "info" or not common.STATE.quiet]
-        for finding in file_findings[:TERMINAL_LINES]:
+        for finding in file_findings[:common.TERMINAL_LINES]:
             console.print(Text(f"  {sev[finding.severity]} {finding.sheet or ''} "
                                f"{finding.cell or ''} [{finding.code}] {finding.message(lang)}",
                                style=SEVERITY_STYLE[finding.severity]))
-        if len(file_findings) > TERMINAL_LINES:
-            more = len(file_findings) - TERMINAL_LINES
+        if len(file_findings) > common.TERMINAL_LINES:
+            more = len(file_findings) - common.TERMINAL_LINES
             console.print(common.t(f"  … 另有 {more} 条，见输出工作簿“问题”表",
                                    f"  … {more} more in the output workbook"))
         listed = reviews
-        if len(reviews) > TERMINAL_LINES:
+        if len(reviews) > common.TERMINAL_LINES:
             # A province's workbook has thousands of projects: the terminal lists the ones
             # that need work, worst first; every project is in the workbook's 项目 sheet.
             order = {"差": 0, "中": 1, "良": 2}
             listed = sorted((r for r in reviews if r.grade in order),
-                            key=lambda r: order[r.grade])[:TERMINAL_LINES]
+                            key=lambda r: order[r.grade])[:common.TERMINAL_LINES]
         for review in listed:
             counts = {s: sum(1 for f in review.findings if f.severity == s)
                       for s in ("error", "warning")}

@@ -26,6 +26,7 @@ from pbm.monitoring.goals import ApprovedGoals, ApprovedProject, effective_op, k
 from pbm.monitoring.lights import (LIGHTS, LightRule, combined_light, execution_light,
                                    indicator_light, worst)
 from pbm.monitoring.period import Period
+from pbm.values import cell_text
 
 if TYPE_CHECKING:
     from pbm.workbook.reader import ProjectRecord
@@ -555,24 +556,10 @@ def _raw_text(record, name: str) -> str:
 
 def _shown(cell) -> str:
     """A cell as Excel shows it: 95.0 → "95", full-width digits folded (the value parser's
-    own :func:`pbm.values.normalise_text`, cached for the texts that repeat down a column)."""
+    own normalisation, cached for the texts and numbers that repeat down a column)."""
     if cell is None:
         return ""
-    value = cell.value
-    if value is None:
-        return ""
-    if type(value) is str:
-        return _normalised_str(value)
-    from pbm.values import normalise_text
-
-    return normalise_text(value)
-
-
-@lru_cache(maxsize=1 << 16)
-def _normalised_str(value: str) -> str:
-    from pbm.values import normalise_text
-
-    return normalise_text(value)
+    return cell_text(cell.value)
 
 
 @lru_cache(maxsize=256)

@@ -76,3 +76,22 @@ def test_process_pool_reads_every_file_in_input_order(workspace):
             for s in pooled] == \
         [(s.status, len(s.projects), [p.light for p in s.projects], len(s.findings))
          for s in sequential]
+
+
+def test_terminal_lists_missing_and_red_departments_first_past_the_limit(workspace, run_pbm,
+                                                                          monkeypatch):
+    from pbm.cli import common
+
+    _many_submissions(workspace)
+    monkeypatch.setattr(common, "TERMINAL_LINES", 5)
+    code, out, err = run_pbm("monitor", "q3/", "--quiet", cwd=workspace)
+    assert code in (0, 1), err
+    total = 2 * merge.PROCESS_POOL_FILES + 2 + 1  # + the roster's 文化和旅游局, not submitted
+    assert f"另有 {total - 5} 个部门未逐个列出（共 {total} 个" in out
+    table = out.split("部门汇总")[1].split("另有")[0]
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in table.splitlines()
+            if line.startswith("│")]
+    assert len(rows) == 5
+    assert rows[0][2] == "未报送"  # 文化和旅游局 first
+    reds = [int(row[7]) for row in rows[1:]]
+    assert reds == sorted(reds, reverse=True) and reds[0] == 2
