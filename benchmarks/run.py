@@ -63,6 +63,16 @@ def main() -> int:
         print(f"{row['step']:<44} {row['data']:<34} {row['pbm_s']:>7.2f}s "
               f"{(f'{base:.2f}s' if base else '–'):>9} {ratio:>7} "
               f"{(f'{target:.1f}s' if target else '–'):>7}{mark}")
+    for row in rows:
+        extra = []
+        if row.get("peak_rss_mib"):
+            limit = row.get("target_rss_mib")
+            extra.append(f"peak memory {row['peak_rss_mib']} MiB"
+                         + (f" (target ≤ {limit} MiB)" if limit else ""))
+        if row.get("notes"):
+            extra.append(str(row["notes"]))
+        if extra:
+            print(f"  {row['step']}: " + "; ".join(extra))
     print(f"\nratio = baseline ÷ pbm (higher is better); machine: {os.cpu_count()} cores")
     return 1 if failed else 0
 
