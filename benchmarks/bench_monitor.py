@@ -218,7 +218,7 @@ def bench(workdir: Path) -> list[dict]:
     rows.append({"step": "monitor read+merge+lights", "data": data, "pbm_s": round(merge_s, 2),
                  "baseline_s": round(baseline_merge, 2), "target_s": 1.5,
                  "ratio": round(baseline_merge / merge_s, 1),
-                 "notes": f"2 reader threads; 1 thread: {single_s:.2f} s"})
+                 "notes": f"2 reader processes; 1 reader: {single_s:.2f} s"})
     workspace = _workspace(workdir / "ws")
     baseline_whole = time_baseline_whole(paths, workdir / "baseline")
     for engine in ("xlsxwriter", "rust"):
