@@ -206,10 +206,7 @@ def cell_text(raw: object) -> str:
     if kind is str:
         text = _STR_TEXT.get(raw)
         if text is None:
-            if raw.isascii():
-                text = " ".join(raw.split())
-            else:
-                text = _normalise_str(raw)
+            text = _normalise_str(raw)
             if len(_STR_TEXT) >= _TEXT_CACHE_LIMIT:
                 _STR_TEXT.clear()
             _STR_TEXT[raw] = text

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pbm.workbook.forms import FormWriter, write_list_table
+from pbm.workbook.forms import write_instructions as _write_instructions
 
 POSSIBILITIES = ["确定能", "有可能", "不可能"]
 ACHIEVEMENTS = ["达成", "部分达成", "未达成"]
@@ -218,15 +219,4 @@ INSTRUCTIONS = [
 
 
 def write_instructions(workbook, sheet_name: str = "填报说明"):
-    sheet = workbook.add_worksheet(sheet_name)
-    bold = workbook.add_format({"bold": True, "font_size": 14})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    sheet.set_column(0, 0, 6)
-    sheet.set_column(1, 1, 90)
-    for row, (number, text) in enumerate(INSTRUCTIONS):
-        if row == 0:
-            sheet.write_string(0, 0, number, bold)
-        else:
-            sheet.write_string(row, 0, number)
-            sheet.write_string(row, 1, text, wrap)
-    return sheet
+    return _write_instructions(workbook, sheet_name, INSTRUCTIONS)

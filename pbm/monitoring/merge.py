@@ -13,7 +13,6 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
@@ -562,15 +561,8 @@ def _shown(cell) -> str:
     return cell_text(cell.value)
 
 
-@lru_cache(maxsize=256)
-def _column_letters(col: int) -> str:
-    from pbm.workbook.reader import column_letter
-
-    return column_letter(col)
-
-
 def _cell_a1(cell) -> str:
-    return f"{_column_letters(cell.col)}{cell.row}" if cell is not None else ""
+    return cell.a1 if cell is not None else ""
 
 
 def _a1(record, name: str) -> str | None:
@@ -583,22 +575,9 @@ def _cell_text(record, name: str) -> str:
     return cell.text if cell is not None else ""
 
 
-@lru_cache(maxsize=4096)
-def _level(text: str) -> str:
-    from pbm.goals.rules import normalise_level
-
-    return normalise_level(text)
-
-
-@lru_cache(maxsize=1024)
-def _nature(text: str) -> str:
-    from pbm.goals.rules import normalise_nature
-
-    return normalise_nature(text) or ""
-
-
 def _indicators(record: ProjectRecord, context: MonitorContext, approved: ApprovedProject | None,
                 findings: list[Finding]):
+    from pbm.goals.rules import normalise_level, normalise_nature
     from pbm.values import parse_value
 
     period, rule = context.period, context.rule
@@ -615,7 +594,7 @@ def _indicators(record: ProjectRecord, context: MonitorContext, approved: Approv
         name = _shown(cells.get("name"))
         unit = _shown(cells.get("unit"))
         nature_text = _shown(cells.get("nature"))
-        nature = _nature(nature_text)
+        nature = normalise_nature(nature_text) or ""
         target_cell, actual_cell = cells.get("target"), cells.get("actual")
         target = parse_value(target_cell.value if target_cell else None, role="target",
                              unit=unit or None)
@@ -654,8 +633,8 @@ def _indicators(record: ProjectRecord, context: MonitorContext, approved: Approv
                                          number=note.params.get("number")))
         target_shown = _shown(target_cell)
         indicator = MonitorIndicator(
-            sheet=sheet, cell=a1, level1=_level(_shown(cells.get("level1"))),
-            level2=_level(_shown(cells.get("level2"))), name=name, nature=nature_text,
+            sheet=sheet, cell=a1, level1=normalise_level(_shown(cells.get("level1"))),
+            level2=normalise_level(_shown(cells.get("level2"))), name=name, nature=nature_text,
             target=target_shown, unit=unit, actual=_shown(actual_cell),
             expected=_shown(cells.get("expected_actual")), light=lit.light, ratio=lit.ratio,
             basis=lit.basis)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pbm.workbook.forms import (FormWriter, write_instructions, write_level_columns,
-                                write_list_table)
+                                write_list_table, write_value)
 from pbm.workbook.writer import build_xlsx
 
 SELF_EVAL_LIST_COLUMNS = [
@@ -279,16 +279,16 @@ def write_evaluation_sheet(workbook, sheet, framework, spec: EvaluationSheetSpec
     sheet.set_row(0, 28)
     sheet.write_string(1, 0, "项目名称", label)
     sheet.merge_range(1, 1, 1, 3, None, value)
-    _write_value(sheet, 1, 1, spec.project, value)
+    write_value(sheet, 1, 1, spec.project, value)
     sheet.write_string(1, 4, "评价组", label)
     sheet.merge_range(1, 5, 1, 6, None, value)
-    _write_value(sheet, 1, 5, spec.group, value)
+    write_value(sheet, 1, 5, spec.group, value)
     sheet.write_string(2, 0, "主管部门", label)
     sheet.merge_range(2, 1, 2, 3, None, value)
-    _write_value(sheet, 2, 1, spec.department, value)
+    write_value(sheet, 2, 1, spec.department, value)
     sheet.write_string(2, 4, "评价人", label)
     sheet.merge_range(2, 5, 2, 6, None, value)
-    _write_value(sheet, 2, 5, spec.evaluator, value)
+    write_value(sheet, 2, 5, spec.evaluator, value)
     if validation:
         sheet.data_validation(1, 5, 1, 5, {"validate": "list",
                                            "source": groups or EVALUATOR_GROUPS})
@@ -308,9 +308,9 @@ def write_evaluation_sheet(workbook, sheet, framework, spec: EvaluationSheetSpec
         sheet.write_number(row, 3, float(item.weight), value)
         sheet.write_string(row, 4, item.scoring_note, wrap)
         score = spec.scores[offset] if spec.scores and offset < len(spec.scores) else None
-        _write_value(sheet, row, 5, score, value)
+        write_value(sheet, row, 5, score, value)
         reason = spec.reasons[offset] if spec.reasons and offset < len(spec.reasons) else None
-        _write_value(sheet, row, 6, reason, wrap)
+        write_value(sheet, row, 6, reason, wrap)
     if validation and items:
         sheet.data_validation(first, 5, first + len(items) - 1, 5, {
             "validate": "decimal", "criteria": ">=", "value": 0,
@@ -330,15 +330,6 @@ def evaluation_formats(workbook) -> dict:
         "wrap": workbook.add_format({"border": 1, "valign": "top", "text_wrap": True}),
         "note": workbook.add_format({"italic": True, "font_color": "#595959"}),
     }
-
-
-def _write_value(sheet, row: int, col: int, value: Any, fmt) -> None:
-    if value is None:
-        sheet.write_blank(row, col, None, fmt)
-    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        sheet.write_number(row, col, float(value), fmt)
-    else:
-        sheet.write_string(row, col, str(value), fmt)
 
 
 EVALUATION_INSTRUCTIONS = [
@@ -365,14 +356,6 @@ def write_evaluation_workbook(path: Path, framework, sheets: list[EvaluationShee
             write_evaluation_sheet(workbook, workbook.add_worksheet(name[:31]), framework, spec,
                                    formats=formats, validation=validation, groups=groups)
         if instructions:
-            sheet = workbook.add_worksheet("评分说明")
-            bold = workbook.add_format({"bold": True, "font_size": 14})
-            wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-            sheet.set_column(0, 0, 6)
-            sheet.set_column(1, 1, 90)
-            for row, (number, text) in enumerate(EVALUATION_INSTRUCTIONS):
-                sheet.write_string(row, 0, number, bold if row == 0 else None)
-                if text:
-                    sheet.write_string(row, 1, text, wrap)
+            write_instructions(workbook, "评分说明", EVALUATION_INSTRUCTIONS)
 
     return _atomic_workbook(path, build)

@@ -79,9 +79,6 @@ def _a1(row0: int, col0: int) -> str:
     return f"{column_letter(col0 + 1)}{row0 + 1}"
 
 
-_NUMBER_CACHE: dict[Any, Decimal | None] = {}
-
-
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -234,23 +231,11 @@ class _Typed(NamedTuple):
 
 
 _TYPED_CACHES: dict[tuple, dict[tuple, _Typed]] = {}
-_TEXT_CACHE: dict[str, str] = {}
 _CACHE_LIMIT = 1 << 16
 
 
 def _text(cell: Cell | None) -> str:
-    """Cell.text with a cache: names and levels repeat on every line of a project."""
-    if cell is None:
-        return ""
-    raw = cell.value
-    if type(raw) is not str:
-        return cell.text
-    text = _TEXT_CACHE.get(raw)
-    if text is None:
-        text = cell.text
-        if len(_TEXT_CACHE) < _CACHE_LIMIT:
-            _TEXT_CACHE[raw] = text
-    return text
+    return cell.text if cell is not None else ""
 
 
 class _Typing:
@@ -278,16 +263,8 @@ class _Typing:
                                      params=params))
 
     def number(self, cell: Cell, field_zh: str) -> Decimal | None:
-        """A weight or score cell as a Decimal; numbers stored as numbers skip the parser."""
-        raw = cell.value
-        if type(raw) is float or type(raw) is int:
-            cached = _NUMBER_CACHE.get(raw)
-            if cached is None:
-                cached = parse_value(raw, role="number").number
-                if len(_NUMBER_CACHE) < 4096:
-                    _NUMBER_CACHE[raw] = cached
-            return cached
-        parsed = parse_value(raw, role="number")
+        """A weight or score cell as a Decimal (the parser caches repeated values)."""
+        parsed = parse_value(cell.value, role="number")
         if parsed.number is None and not parsed.placeholder:
             self.finding("R-UNPARSEABLE", cell, parsed.text, field=field_zh, detail="")
         return parsed.number

@@ -60,6 +60,20 @@ class ProjectSpec:
     money_header_unit: str = "万元"
 
 
+def write_value(sheet, row: int, col: int, value: Any, fmt=None, number_fmt=None) -> None:
+    """One cell of a pbm-made workbook: blank stays blank, 是/否 for a logical, numbers as
+    numbers, everything else with ``write_string`` — text such as "=1+1" never becomes a
+    formula."""
+    if value is None or value == "":
+        sheet.write_blank(row, col, None, fmt)  # without a format XlsxWriter writes nothing
+    elif isinstance(value, bool):
+        sheet.write_string(row, col, "是" if value else "否", fmt)
+    elif isinstance(value, (int, float, Decimal)):
+        sheet.write_number(row, col, float(value), number_fmt or fmt)
+    else:
+        sheet.write_string(row, col, str(value), fmt)
+
+
 class FormWriter:
     """Shared cell writing for the form-layout writers (goal, monitoring, self-evaluation).
 
@@ -81,15 +95,8 @@ class FormWriter:
 
     def _write(self, sheet, row: int, col: int, value: Any, fmt=None) -> None:
         fmt = fmt or self.value
-        if value is None or value == "":
-            sheet.write_blank(row, col, None, fmt)
-        elif isinstance(value, bool):
-            sheet.write_string(row, col, "是" if value else "否", fmt)
-        elif isinstance(value, (int, float, Decimal)):
-            sheet.write_number(row, col, float(value), self.number_format if fmt is self.value
-                               else fmt)
-        else:
-            sheet.write_string(row, col, str(value), fmt)
+        write_value(sheet, row, col, value, fmt,
+                    number_fmt=self.number_format if fmt is self.value else fmt)
 
     def _pair(self, sheet, row: int, label: str, value: Any, col: int = 0, span: int = 3,
               fmt=None) -> None:
@@ -199,12 +206,7 @@ def write_list_table(workbook, sheet_name: str, columns: list[str], rows, *,
     row += 1
     for values in rows:
         for col, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-                sheet.write_number(row, col, float(value))
-            else:
-                sheet.write_string(row, col, str(value))
+            write_value(sheet, row, col, value)
         row += 1
     return sheet, row
 
@@ -235,7 +237,7 @@ INSTRUCTIONS = [
 
 
 def write_instructions(workbook, sheet_name: str = "填报说明", lines=None):
-    """A 填报说明 sheet: a title line, then numbered instructions."""
+    """A 填报说明 (or 评分说明) sheet: a title line, then numbered instructions."""
     lines = INSTRUCTIONS if lines is None else lines
     sheet = workbook.add_worksheet(sheet_name)
     bold = workbook.add_format({"bold": True, "font_size": 14})
@@ -243,9 +245,7 @@ def write_instructions(workbook, sheet_name: str = "填报说明", lines=None):
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 90)
     for row, (number, text) in enumerate(lines):
-        if row == 0:
-            sheet.write_string(0, 0, number, bold)
-        else:
-            sheet.write_string(row, 0, number)
+        sheet.write_string(row, 0, number, bold if row == 0 else None)
+        if text:
             sheet.write_string(row, 1, text, wrap)
     return sheet
