@@ -71,10 +71,10 @@ def _run(paths, settings, limits, fmt):
 
     from pbm.workbook.reader import iter_workbook_files
 
-    total = len(iter_workbook_files(paths))
+    files = iter_workbook_files(paths)  # listed once: the count for the bar, then the files
     with Progress(console=common.stderr_console(), transient=True) as progress:
-        task = progress.add_task(common.t("读取工作簿", "reading workbooks"), total=total)
-        return validate_paths(paths, settings, limits,
+        task = progress.add_task(common.t("读取工作簿", "reading workbooks"), total=len(files))
+        return validate_paths(files, settings, limits,
                               progress=lambda _path: progress.advance(task))
 
 
