@@ -10,7 +10,6 @@ import copy
 import re
 import tomllib
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +35,6 @@ class Config:
                 return default
             node = node[part]
         return node
-
-    def decimal(self, dotted: str) -> Decimal:
-        """A number setting as an exact Decimal (from its TOML text, not a binary float)."""
-        return Decimal(str(self.get(dotted)))
 
     def section(self, name: str) -> dict[str, Any]:
         return copy.deepcopy(self.values.get(name, {}))

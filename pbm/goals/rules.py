@@ -78,7 +78,6 @@ class GoalProject:
     record: ProjectRecord
     indicators: list[GoalIndicator]
     money: dict[str, ParsedValue] = field(default_factory=dict)
-    money_unit_note: str | None = None
     yuan_suspect: Decimal | None = None  # the amount as written, when it was read as 元
 
 
@@ -154,7 +153,7 @@ def type_project(record: ProjectRecord, settings: ReviewSettings) -> GoalProject
             continue
         header_unit = record.units.get(name) or sheet_unit
         money[name] = parse_money(cell.value, to_unit=settings.money_unit, header_unit=header_unit)
-    project = GoalProject(record, indicators, money, sheet_unit)
+    project = GoalProject(record, indicators, money)
     total = money.get("total_funds")
     if settings.money_unit == "万元" and total is not None and total.number is not None and \
             total.number >= YUAN_SUSPECT_WAN and not any(

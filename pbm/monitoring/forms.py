@@ -16,7 +16,6 @@ from pbm.workbook.forms import FormWriter, write_list_table
 from pbm.workbook.forms import write_instructions as _write_instructions
 
 POSSIBILITIES = ["确定能", "有可能", "不可能"]
-ACHIEVEMENTS = ["达成", "部分达成", "未达成"]
 
 
 def list_columns(month: int) -> list[str]:

@@ -176,7 +176,6 @@ class Submission:
     error: PbmError | None = None
     rows_in: int = 0  # non-empty rows the reader saw, counted apart from the ledger
     status: str = "used"  # used | superseded | blank | unreadable
-    superseded_by: str = ""
 
 
 @dataclass
@@ -234,7 +233,6 @@ class MonitorResult:
     findings: list[Finding]
     ledger_counts: dict[str, int]
     folder: str
-    goals_source: str | None
     started: dt.datetime = field(default_factory=dt.datetime.now)
 
     @property
@@ -801,7 +799,6 @@ def merge_submissions(submissions: list[Submission], context: MonitorContext,
             if submission is kept:
                 continue
             submission.status = "superseded"
-            submission.superseded_by = kept.file
             reason = f"重复报送，已采用较新的“{kept.file}”（{basis}）"
             submission.ledger = [row._replace(status=REJECTED, reason=reason)
                                  if row.status == MERGED else row for row in submission.ledger]
@@ -849,8 +846,7 @@ def merge_submissions(submissions: list[Submission], context: MonitorContext,
                                              name=approved.name))
                     reported.add(approved.ident)
     counts = ledger_balance(submissions)
-    return MonitorResult(context, submissions, projects, departments, findings, counts, folder,
-                         context.goals.source if context.goals is not None else None)
+    return MonitorResult(context, submissions, projects, departments, findings, counts, folder)
 
 
 def ledger_balance(submissions: list[Submission]) -> dict[str, int]:

@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from pbm.scoring.frameworks import SCORING_SHEET_HEADER
 from pbm.workbook.forms import (FormWriter, write_instructions, write_level_columns,
                                 write_list_table, write_value)
 from pbm.workbook.writer import build_xlsx
@@ -34,7 +35,6 @@ SELF_EVAL_LIST_COLUMNS = [
 SELF_EVAL_INDICATOR_HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值",
                               "得分", "偏差原因分析及改进措施"]
 MONEY_HEADER = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
-EVALUATION_HEADER = ["一级指标", "二级指标", "三级指标", "分值", "评分要点", "得分", "扣分原因"]
 EVALUATOR_GROUPS = ["财政", "主管部门", "项目单位", "第三方", "群众代表"]
 
 
@@ -296,7 +296,7 @@ def write_evaluation_sheet(workbook, sheet, framework, spec: EvaluationSheetSpec
     # from being taken for the first row of a two-row header.
     sheet.merge_range(3, 0, 3, 6, "请逐项打分：得分不超过该行分值，扣分的请在“扣分原因”栏写明依据。",
                       formats["note"])
-    for col, text in enumerate(EVALUATION_HEADER):
+    for col, text in enumerate(SCORING_SHEET_HEADER):
         sheet.write_string(4, col, text, label)
     first = 5
     items = framework.indicators

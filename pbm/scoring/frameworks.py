@@ -332,16 +332,3 @@ def validate_framework(fw: Framework, rules: ScoreRules) -> list[Finding]:
             params={"levels": "、".join(levels) or "无", "actual": _plain(output_benefit),
                     "minimum": _plain(rules.min_output_benefit_weight * fw.total / HUNDRED)}))
     return findings
-
-
-def framework_rows(fw: Framework) -> list[list[Any]]:
-    """Rows of the scoring-sheet template: the header, then one row per 三级 indicator.
-
-    Columns: 一级指标, 二级指标, 三级指标, 分值 (Decimal), 评分要点, 得分 (blank),
-    扣分原因 (blank).  一级/二级 repeat on every row; the writer merges equal runs.
-    """
-    rows: list[list[Any]] = [list(SCORING_SHEET_HEADER)]
-    for item in fw.indicators:
-        rows.append([item.level1, item.level2, item.level3, item.weight, item.scoring_note,
-                     None, None])
-    return rows

@@ -151,11 +151,6 @@ class ScoreRules:
         """The most the execution line can score (the weight unless a cap is configured)."""
         return self.execution_weight if self.execution_cap is None else self.execution_cap
 
-    @property
-    def full_scale(self) -> Decimal:
-        """Indicator weights plus execution weight (100 in both shipped presets)."""
-        return self.indicator_weight_total + self.execution_weight
-
     @classmethod
     def from_config(cls, section: Mapping[str, Any]) -> ScoreRules:
         """Build from the ``[score]`` table of pbm.toml; keys unknown here are ignored.

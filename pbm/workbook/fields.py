@@ -75,12 +75,6 @@ def field_titles(kind: str) -> dict[str, str]:
     return {name: spec.get("title", name) for name, spec in load_schema(kind)["properties"].items()}
 
 
-@cache
-def money_fields() -> frozenset[str]:
-    props = load_schema(PROJECT)["properties"]
-    return frozenset(name for name, spec in props.items() if spec.get("x-unit"))
-
-
 def match_label(text: object) -> tuple[str, str, str | None] | None:
     if isinstance(text, str):
         return _match_label_text(text)

@@ -11,7 +11,6 @@ from pbm.scoring.frameworks import (
     SCORING_SHEET_HEADER,
     available_frameworks,
     framework_from_rows,
-    framework_rows,
     load_framework,
     validate_framework,
 )
@@ -154,10 +153,15 @@ def test_framework_rows_reject_a_line_without_weight():
         framework_from_rows([{"一级指标": "决策", "三级指标": "依据", "分值": "XX"}])
 
 
-def test_scoring_sheet_rows():
+def test_scoring_sheet_rows(tmp_path):
+    import openpyxl
+
+    from pbm.scoring.forms import EvaluationSheetSpec, write_evaluation_workbook
+
     fw = load_framework("national")
-    rows = framework_rows(fw)
-    assert rows[0] == SCORING_SHEET_HEADER
-    assert len(rows) == len(fw.indicators) + 1
-    assert rows[1][:4] == ["决策", "项目立项", "立项依据充分性", D(3)]
-    assert rows[1][5:] == [None, None]
+    path = write_evaluation_workbook(tmp_path / "评分表.xlsx", fw, [EvaluationSheetSpec()])
+    rows = list(openpyxl.load_workbook(path)["评分表"].iter_rows(min_row=5, values_only=True))
+    assert list(rows[0]) == SCORING_SHEET_HEADER
+    assert rows[len(fw.indicators) + 1][0] == "合计"  # one row per indicator, then the total
+    assert list(rows[1][:4]) == ["决策", "项目立项", "立项依据充分性", 3]
+    assert list(rows[1][5:]) == [None, None]
