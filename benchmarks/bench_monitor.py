@@ -41,6 +41,7 @@ def generate(folder: Path, files: int, rows: int, seed: int = 11) -> list[Path]:
     import xlsxwriter
 
     from pbm.monitoring.forms import list_columns
+    from pbm.workbook.forms import write_value
 
     folder.mkdir(parents=True, exist_ok=True)
     existing = sorted(folder.glob("*.xlsx"))
@@ -93,12 +94,7 @@ def generate(folder: Path, files: int, rows: int, seed: int = 11) -> list[Path]:
                       "产出指标", "数量指标", f"指标{kind}", nature, target, unit, actual, None,
                       "2026-10-08"]
             for col, value in enumerate(values):
-                if value is None:
-                    continue
-                if isinstance(value, (int, float)):
-                    sheet.write_number(row, col, value, money if col in (5, 6, 7, 8) else None)
-                else:
-                    sheet.write_string(row, col, value)
+                write_value(sheet, row, col, value, number_fmt=money if 5 <= col <= 8 else None)
             row += 1
         workbook.close()
         paths.append(path)

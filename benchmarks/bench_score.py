@@ -56,6 +56,7 @@ def self_eval_workbook(path: Path, rows: int = ROWS, seed: int = 11) -> Path:
     import xlsxwriter
 
     from pbm.scoring.forms import SELF_EVAL_LIST_COLUMNS
+    from pbm.workbook.forms import write_value
     from pbm.scoring.rules import IndicatorInput, ScoreRules, score_execution, score_indicator
 
     rules = ScoreRules()
@@ -118,12 +119,7 @@ def self_eval_workbook(path: Path, rows: int = ROWS, seed: int = 11) -> Path:
                       level1, level2, name, nature, target_text, actual_value, unit, weight,
                       float(claimed), None]
             for col, value in enumerate(values):
-                if value is None:
-                    continue
-                if isinstance(value, (int, float)):
-                    sheet.write_number(r, col, value)
-                else:
-                    sheet.write_string(r, col, value)
+                write_value(sheet, r, col, value)
             r += 1
     workbook.close()
     temp.replace(path)

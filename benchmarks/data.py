@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from pbm.workbook.forms import GOAL_LIST_COLUMNS
+from pbm.workbook.forms import GOAL_LIST_COLUMNS, write_value
 
 LEVELS = [("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "时效指标"), ("产出指标", "成本指标"),
           ("效益指标", "社会效益指标"), ("效益指标", "可持续影响指标"), ("满意度指标", "服务对象满意度指标")]
@@ -45,12 +45,7 @@ def goal_list_workbook(path: Path, rows: int, seed: int = 7) -> Path:
                       amount, amount, 0, "不适用", "完成年度任务", level1, level2, f"指标{k + 1}",
                       natures[k], targets[k](), units[k], weights[k], None]
             for col, value in enumerate(values):
-                if value is None:
-                    continue
-                if isinstance(value, (int, float)):
-                    sheet.write_number(r, col, value)
-                else:
-                    sheet.write_string(r, col, value)
+                write_value(sheet, r, col, value)
             r += 1
     workbook.close()
     return path

@@ -21,7 +21,7 @@ import xlsxwriter  # noqa: E402
 
 from pbm.cli.init_cmd import PBM_TOML  # noqa: E402
 from pbm.workbook.forms import (GOAL_LIST_COLUMNS, GoalFormWriter, IndicatorSpec,  # noqa: E402
-                                ProjectSpec, list_rows, write_instructions)
+                                ProjectSpec, list_rows, write_instructions, write_value)
 
 WORKSPACE = HERE / "2026-示例区"
 YEAR = 2026
@@ -209,12 +209,7 @@ def write_list_workbook(path: Path, specs: list[ProjectSpec], *, title: str, tot
     for spec in specs:
         for values in list_rows(spec):
             for col, value in enumerate(values):
-                if value is None:
-                    continue
-                if isinstance(value, (int, float)):
-                    sheet.write_number(row, col, value)
-                else:
-                    sheet.write_string(row, col, str(value))
+                write_value(sheet, row, col, value)
             row += 1
     if total_row:
         sheet.write_string(row, 0, "合计")
