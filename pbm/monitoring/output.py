@@ -264,8 +264,7 @@ def _plain(value: Any) -> Any:
 
 def write_table(stem: Path, columns: list[str], rows, table_format: str) -> Path:
     """One table as CSV (UTF-8 with BOM, for Excel/WPS) or Parquet (pyarrow, imported here)."""
-    import os
-    import tempfile
+    from pbm.workbook.writer import atomic_path
 
     if table_format == "parquet":
         try:
@@ -273,10 +272,7 @@ def write_table(stem: Path, columns: list[str], rows, table_format: str) -> Path
         except ImportError:
             table_format = "csv"  # pyarrow is the optional "fast" extra
     path = stem.with_suffix(f".{table_format}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".~pbm-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
+    with atomic_path(path) as temp:
         if table_format == "csv":
             import csv
 
@@ -286,12 +282,7 @@ def write_table(stem: Path, columns: list[str], rows, table_format: str) -> Path
                 for row in rows:
                     writer.writerow(["" if v is None else _plain(v) for v in row])
         else:
-            _write_parquet(temp, columns, rows)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+            _write_parquet(str(temp), columns, rows)
     return path
 
 

@@ -4,9 +4,7 @@ values to fill — so drift and typing mistakes never start (issue 3)."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -96,29 +94,14 @@ def write_monitor_templates(goals: ApprovedGoals, out_dir: Path, period: Period,
 
 def _write_workbook(path: Path, specs: list[MonitorProjectSpec],
                     projects: list[ApprovedProject]) -> None:
-    import xlsxwriter
+    from pbm.workbook.writer import build_xlsx
 
-    from pbm.workbook.writer import FIXED_CREATED
-
-    handle, temp = tempfile.mkstemp(prefix=".~pbm-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        workbook = xlsxwriter.Workbook(temp, {"strings_to_formulas": False,
-                                              "strings_to_urls": False})
-        workbook.set_properties({"created": FIXED_CREATED, "author": "pbm"})
+    def build(workbook) -> None:
         writer = MonitorFormWriter(workbook)
         write_instructions(workbook)
         used: set[str] = set()
         for index, (spec, project) in enumerate(zip(specs, projects), 1):
             writer.write(workbook.add_worksheet(_sheet_name(project, index, used)), spec,
                          template=True)
-        workbook.close()
-        os.replace(temp, path)
-    except OSError as exc:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise PbmError("CLI-WRITE-FAILED", file=str(path), reason=str(exc)) from None
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+
+    build_xlsx(path, build)

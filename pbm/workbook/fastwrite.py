@@ -10,14 +10,11 @@ document's creation time is the time of writing.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pbm.errors import PbmError
 
 
 def available() -> bool:
@@ -55,17 +52,14 @@ def can_write(sheets) -> bool:
 def write_xlsx_fast(path: Path, sheets) -> Path:
     """Write ``sheets`` (:class:`pbm.workbook.writer.Sheet`) atomically with the Rust writer;
     falls back to the shared XlsxWriter writer when a sheet cannot be expressed."""
-    from pbm.workbook.writer import FILLS, _width, write_xlsx
+    from pbm.workbook.writer import FILLS, _width, atomic_path, write_xlsx
 
     if not can_write(sheets):
         return write_xlsx(path, sheets, engine="xlsxwriter")
     import rustpy_xlsxwriter as rx
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".~pbm-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
+    with atomic_path(path) as temp:
         header = rx.Format()
         header.set_bold()
         header.set_background_color("#D9E1F2")
@@ -76,7 +70,7 @@ def write_xlsx_fast(path: Path, sheets) -> Path:
             fmt.set_background_color(colour)
             fills[name] = fmt
         number_formats: dict[str, Any] = {}
-        book = rx.FastExcel(temp).freeze(row=1)
+        book = rx.FastExcel(str(temp)).freeze(row=1)
         for sheet in sheets:
             columns = [str(c) for c in sheet.columns]
             records = [{column: _value(value) for column, value in zip(columns, row)}
@@ -97,14 +91,5 @@ def write_xlsx_fast(path: Path, sheets) -> Path:
                        column_formats=column_formats or None, header_format=header,
                        row_formats=row_formats or None, autofilter=sheet.autofilter)
         book.save()
-        os.replace(temp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise PbmError("CLI-WRITE-FAILED", file=str(path), reason=str(exc)) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
     return path
 

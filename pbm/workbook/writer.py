@@ -35,11 +35,16 @@ class Sheet:
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary file beside ``target``, renamed into place only if the block succeeds —
-    a crash or an error never leaves a half-written output."""
+    a crash or an error never leaves a half-written output.  A failing disk or folder is one
+    clear error (CLI-WRITE-FAILED) naming the output."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=".~pbm-", suffix=target.suffix, dir=target.parent)
-    os.close(handle)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=".~pbm-", suffix=target.suffix,
+                                             dir=target.parent)
+        os.close(handle)
+    except OSError as exc:
+        raise PbmError("CLI-WRITE-FAILED", file=str(target), reason=str(exc)) from None
     try:
         yield Path(temp_name)
         # mkstemp makes the file private (0600); outputs are shared like any file the user saves.
@@ -48,6 +53,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             os.chmod(temp_name, 0o666 & ~umask)
         os.replace(temp_name, target)
+    except OSError as exc:
+        _unlink(temp_name)
+        raise PbmError("CLI-WRITE-FAILED", file=str(target), reason=str(exc)) from None
     except BaseException:
         _unlink(temp_name)
         raise
@@ -82,11 +90,8 @@ def write_xlsx(path: Path, sheets: list[Sheet], engine: str = "auto") -> Path:
     import xlsxwriter
 
     path = Path(path)
-    try:
-        with atomic_path(path) as temp, collector_paused():
-            _write_sheets(xlsxwriter, temp, sheets)
-    except OSError as exc:
-        raise PbmError("CLI-WRITE-FAILED", file=str(path), reason=str(exc)) from None
+    with atomic_path(path) as temp, collector_paused():
+        _write_sheets(xlsxwriter, temp, sheets)
     return path
 
 

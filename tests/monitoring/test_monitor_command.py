@@ -468,3 +468,18 @@ def test_duplicate_project_sheet_and_nameless_project_are_rejected_with_reasons(
     assert ("项目2", "同一项目重复填报，已采用工作表“项目1”第 1 行起") in rejected
     assert ("项目3", "缺少项目名称和项目编码") in rejected
     assert sum(r["行数"] for r in ledger if r["工作表"] == "项目3" and r["处理结果"] == "拒收") == 16
+
+
+def test_every_output_has_the_permissions_of_a_file_the_user_saves(ws, run_pbm):
+    """Atomic writes start from a private temporary file; what lands must not stay 0600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    code, _, err = run_pbm("monitor", "q3/", "--format", "csv", "--quiet", cwd=ws)
+    assert code in (0, 1), err
+    code, _, err = run_pbm("template", "monitor", "--goals", "goals/", "-o", "blank/", cwd=ws)
+    assert code == 0, err
+    outputs = [p for p in (ws / "out").rglob("*") if p.is_file()] + \
+        [p for p in (ws / "blank").iterdir()]
+    assert {p.suffix for p in outputs} >= {".xlsx", ".csv"}
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in outputs} == \
+        {p.name: oct(0o666 & ~umask) for p in outputs}
