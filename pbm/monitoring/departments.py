@@ -27,6 +27,9 @@ class Roster:
     _by_name: dict[str, Department] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        # Longest name first, so 教育局 never wins over 市教育局 in a file name.
+        self._names_longest_first = sorted(
+            ((key(d.name), d) for d in self.departments if d.name), key=lambda kd: -len(kd[1].name))
         for department in self.departments:
             if department.code:
                 self._by_code.setdefault(key(department.code), department)
@@ -47,8 +50,8 @@ class Roster:
     def in_file_name(self, stem: str) -> Department | None:
         """The department a file name names (``101-教育局-监控表``), longest name first."""
         text = key(stem)
-        for department in sorted(self.departments, key=lambda d: -len(d.name)):
-            if department.name and key(department.name) in text:
+        for name, department in self._names_longest_first:
+            if name in text:
                 return department
         return None
 

@@ -109,9 +109,15 @@ class ApprovedGoals:
     _by_code: dict[str, ApprovedProject] = field(default_factory=dict, repr=False)
     _by_dept_name: dict[tuple[str, str], ApprovedProject] = field(default_factory=dict, repr=False)
     _by_name: dict[str, list[ApprovedProject]] = field(default_factory=dict, repr=False)
+    _by_department: dict[str, list[ApprovedProject]] = field(default_factory=dict, repr=False)
+    _by_department_code: dict[str, list[ApprovedProject]] = field(default_factory=dict,
+                                                                  repr=False)
 
     def __post_init__(self) -> None:
         for project in self.projects:
+            self._by_department.setdefault(key(project.department), []).append(project)
+            if project.department_code:
+                self._by_department_code.setdefault(project.department_code, []).append(project)
             if project.code:
                 self._by_code.setdefault(key(project.code), project)
             self._by_dept_name.setdefault((key(project.department), key(project.name)), project)
@@ -131,8 +137,8 @@ class ApprovedGoals:
         """Approved projects of a department, by name (by code only when it has no name)."""
         wanted = key(department)
         if wanted:
-            return [p for p in self.projects if key(p.department) == wanted]
-        return [p for p in self.projects if code and p.department_code == code]
+            return self._by_department.get(wanted, [])
+        return self._by_department_code.get(code, []) if code else []
 
 
 def load_approved_goals(path: Path, config) -> ApprovedGoals:

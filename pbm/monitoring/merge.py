@@ -23,7 +23,7 @@ from pbm.findings import Finding, catalogue, count_by_severity
 from pbm.monitoring.departments import Department, Roster, newer_submission, stated_date
 from pbm.monitoring.goals import ApprovedGoals, ApprovedProject, effective_op, key, same_target
 from pbm.monitoring.lights import (LIGHTS, LightRule, combined_light, execution_light,
-                                   indicator_light, worst)
+                                   execution_rate, indicator_light, worst)
 from pbm.monitoring.period import Period
 from pbm.values import cell_text
 
@@ -201,7 +201,7 @@ class DepartmentSummary:
         that state an executed amount — a missing amount is not a zero."""
         if self.budget_reported <= 0:
             return None
-        return (self.executed / self.budget_reported).quantize(Decimal("0.0001"))
+        return execution_rate(self.executed, self.budget_reported)
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code or None, "name": self.name, "contact": self.contact or None,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from pbm import __version__
-from pbm.monitoring.lights import LIGHT_ZH
+from pbm.monitoring.lights import LIGHT_ZH, execution_rate
 from pbm.monitoring.merge import KIND_ZH, STATUS_ZH, MonitorResult
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -69,7 +69,7 @@ def summary_rows(result: MonitorResult) -> tuple[list[list[Any]], list[str | Non
         totals["errors"] += d.errors
         totals["warnings"] += d.warnings
     reported = sum((d.budget_reported for d in result.departments), Decimal(0))
-    rate = (total_executed / reported).quantize(Decimal("0.0001")) if reported > 0 else None
+    rate = execution_rate(total_executed, reported) if reported > 0 else None
     submitted = sum(1 for d in result.departments if d.status != "未报送")
     rows.append(["", "合计", "", f"已报送 {submitted} 个，未报送 {len(result.missing_departments)} 个", "",
                  totals["projects"], total_budget, total_executed, rate, totals["red"],

@@ -162,3 +162,14 @@ def test_period_from_option_folder_then_config(tmp_path):
     with pytest.raises(PbmError) as error:
         resolve_period("第五季度", Path(folder), 9, 2026)
     assert error.value.code == "M-BAD-PERIOD"
+
+
+def test_department_rate_rounds_half_up_like_a_project_rate():
+    """2.5 万元 of 10,000: 0.00025 is 0.0003 for a project, so it is for its department too."""
+    from pbm.monitoring.lights import execution_rate
+    from pbm.monitoring.merge import DepartmentSummary
+
+    department = DepartmentSummary("101", "教育局", "", "已报送", "x.xlsx",
+                                   executed=Decimal("2.5"), budget_reported=Decimal("10000"))
+    assert execution_rate(Decimal("2.5"), Decimal("10000")) == Decimal("0.0003")
+    assert department.execution_rate == Decimal("0.0003")
