@@ -242,6 +242,9 @@ def _render(result, outputs: list[Path]) -> None:
         console.print(Text(common.t("未报送：", "missing: ") + "、".join(summary["missing_department_names"]),
                            style="bold red"))
     codes = Counter((f.code, f.severity) for f in result.findings)
+    examples: dict[tuple[str, str], object] = {}
+    for finding in result.findings:
+        examples.setdefault((finding.code, finding.severity), finding)
     if codes:
         findings_table = Table(title=common.t("问题", "findings"))
         findings_table.add_column(common.t("代码", "code"))
@@ -254,7 +257,7 @@ def _render(result, outputs: list[Path]) -> None:
         for (code, severity), count in sorted(codes.items(), key=lambda item: (order[item[0][1]], item[0][0])):
             if severity == "info" and common.STATE.quiet:
                 continue
-            example = next(f for f in result.findings if f.code == code)
+            example = examples[(code, severity)]
             where = " ".join(p for p in (Path(example.file).name if example.file else "",
                                          example.sheet, example.cell) if p)
             text = f"{example.message(lang)}（{where}）" if where else example.message(lang)

@@ -132,10 +132,10 @@ def _run(inputs, rules, limits, group_weights, reference, aggregate, year, fmt):
 
     from pbm.workbook.reader import iter_workbook_files
 
-    total = len(iter_workbook_files(inputs))
+    files = iter_workbook_files(inputs)  # listed once: the count for the bar, then the files
     with Progress(console=common.stderr_console(), transient=True) as progress:
-        task = progress.add_task(common.t("读取并评分", "reading and scoring"), total=total)
-        return score_paths(inputs, rules, limits, progress=lambda _path: progress.advance(task),
+        task = progress.add_task(common.t("读取并评分", "reading and scoring"), total=len(files))
+        return score_paths(files, rules, limits, progress=lambda _path: progress.advance(task),
                            **options)
 
 

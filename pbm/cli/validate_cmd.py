@@ -82,6 +82,9 @@ def _annotate(result, out_dir: Path) -> list[Path]:
     from pbm.goals.annotate import annotate_workbook
     from pbm.workbook.writer import safe_filename
 
+    by_file: dict[str, list] = {}
+    for finding in result.findings:
+        by_file.setdefault(finding.file, []).append(finding)
     written = []
     for read in result.files:
         if read.error is not None or read.read is None:
@@ -89,7 +92,7 @@ def _annotate(result, out_dir: Path) -> list[Path]:
         source = read.read.path
         if source.suffix.lower() not in (".xlsx", ".xlsm"):
             continue  # openpyxl cannot copy .xls/.csv faithfully; findings are in goals-<year>.xlsx
-        findings = [f for f in result.findings if f.file == read.file]
+        findings = by_file.get(read.file, [])
         if not any(f.severity in ("error", "warning") for f in findings):
             continue  # nothing to send back for this file
         name = safe_filename(source.stem) + "-审核意见" + source.suffix.lower()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pbm.workbook.forms import FormWriter, write_list_table
+from pbm.workbook.forms import FormWriter, write_level_columns, write_list_table
 from pbm.workbook.forms import write_instructions as _write_instructions
 
 POSSIBILITIES = ["确定能", "有可能", "不可能"]
@@ -151,22 +151,8 @@ class MonitorFormWriter(FormWriter):
 
     def _write_indicators(self, sheet, first: int, indicators: list[MonitorIndicatorSpec],
                           fixed, entry) -> None:
-        # 一级/二级 cells are merged vertically over their run, as in published forms.
-        for level_index, attr in ((0, "level1"), (1, "level2")):
-            start = 0
-            while start < len(indicators):
-                value = getattr(indicators[start], attr)
-                end = start
-                while end + 1 < len(indicators) and value is not None \
-                        and getattr(indicators[end + 1], attr) in (None, value) \
-                        and (level_index == 0 or indicators[end + 1].level1
-                             in (None, indicators[start].level1)):
-                    end += 1
-                if end > start:
-                    sheet.merge_range(first + start, level_index, first + end, level_index, None,
-                                      fixed)
-                self._write(sheet, first + start, level_index, value, fixed)
-                start = end + 1
+        write_level_columns(sheet, first, indicators, fixed,
+                            lambda row, col, value: self._write(sheet, row, col, value, fixed))
         for offset, indicator in enumerate(indicators):
             row = first + offset
             for col, attr in enumerate(("name", "nature", "target", "unit"), 2):
