@@ -340,6 +340,15 @@ def _money_unit(unit: str | None) -> str | None:
     return unit if unit in _MONEY_FACTORS else None
 
 
+# Every money unit pbm converts, longest first (so 千元 is never read as 元).
+MONEY_UNITS = tuple(sorted(_MONEY_FACTORS, key=len, reverse=True))
+
+
+def money_unit(text: str | None) -> str | None:
+    """The money unit a label or note writes (``(千元)``, ``万``, ``亿元``), else None."""
+    return _money_unit(_normalise_unit(text))
+
+
 def _convert_money(number: Decimal, from_unit: str, to_unit: str) -> Decimal:
     # Exact Decimal arithmetic: 3309840.00 元 → 330.984 万元, 1.2 亿元 → 12000 万元.
     return number * _MONEY_FACTORS[from_unit] / _MONEY_FACTORS[to_unit]

@@ -8,6 +8,7 @@ import unicodedata
 from functools import cache, lru_cache
 
 from pbm.resources import load_schema
+from pbm.values import money_unit
 
 PROJECT = "project"
 INDICATOR = "indicator"
@@ -15,7 +16,6 @@ INDICATOR = "indicator"
 _UNIT_SUFFIX = re.compile(r"[(\[（【]([^()\[\]（）【】]*)[)\]）】]$")
 _PERIOD = re.compile(r"(\d{1,2}|[一二三四五六七八九十]+)\s*[-—–~至到]\s*(\d{1,2}|[一二三四五六七八九十]+)\s*月")
 _SPACES = re.compile(r"\s+")
-MONEY_UNITS = {"元", "万元", "亿元"}
 
 
 def normalise_label(text: object) -> tuple[str, str | None]:
@@ -48,8 +48,9 @@ def _normalise_label_uncached(text: object) -> tuple[str, str | None]:
         if not match:
             break
         inner = match.group(1)
-        if inner in MONEY_UNITS or inner in {"%", "分", "个", "人"} or not unit:
-            unit = unit or (inner if inner in MONEY_UNITS or inner == "%" else None)
+        money = money_unit(inner)
+        if money or inner in {"%", "分", "个", "人"} or not unit:
+            unit = unit or money or ("%" if inner == "%" else None)
         value = value[: match.start()]
     value = _PERIOD.sub("1-N月", value)
     value = value.rstrip(":：")

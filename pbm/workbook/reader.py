@@ -19,7 +19,7 @@ from typing import Any, Iterable
 from pbm.errors import PbmError
 from pbm.findings import Finding
 from pbm.perf import collector_paused
-from pbm.values import cell_text
+from pbm.values import MONEY_UNITS, cell_text
 from pbm.workbook.fields import INDICATOR, PROJECT, alias_table, match_label, normalise_label
 from pbm.workbook.source import Limits, RawSheet, open_workbook
 
@@ -502,7 +502,7 @@ def _read_form(grid: _Grid, file: str, header_rows, header, nonempty_rows, findi
     money_note = fields.pop("money_unit", None)
     if money_note is not None:
         note = money_note.text.replace(" ", "")
-        for unit in ("亿元", "万元", "元"):
+        for unit in MONEY_UNITS:
             if note.startswith(unit) or note.endswith(unit):
                 field_units["money"] = unit
                 break

@@ -116,6 +116,16 @@ def test_amounts_in_yuan_header_are_converted_and_said(tmp_path, run_pbm):
     assert data["projects"][0]["amount"] == 150
 
 
+def test_amounts_in_thousand_yuan_are_not_read_as_yuan(tmp_path, run_pbm):
+    spec = good_project(total=1500, fiscal=1200, other=300)
+    spec.money_header_unit = "千元"  # 金额单位：千元 — ends with 元, means 1000 元
+    path = write_form_workbook(tmp_path / "qian.xlsx", [spec])
+    code, data, _ = _validate_json(run_pbm, path, cwd=tmp_path)
+    assert code == 0
+    assert data["projects"][0]["amount"] == 150
+    assert any(f["code"] == "R-UNIT-CONVERTED" for f in data["findings"])
+
+
 def test_amount_that_only_makes_sense_in_yuan_is_flagged(tmp_path, run_pbm):
     spec = good_project(total=6800000, fiscal=6800000, other=0)
     path = write_list_workbook(tmp_path / "l.xlsx", [spec])
