@@ -383,7 +383,7 @@ def _classify_text_row(grid: _Grid, r: int) -> str | None:
             break
     if not texts or not _ROW_TRIGGER.search("\x00".join(texts)):
         return None  # the common case: an ordinary data row
-    texts = [unicodedata.normalize("NFKC", text).strip() for text in texts]
+    texts = [cell_text(text) for text in texts]
     for text in texts:
         compact = text.replace(" ", "").rstrip(":：")
         if len(compact) <= 5 and _TOTAL.match(compact):
@@ -613,9 +613,10 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
     indicator_items = list(indicator_columns.items())
     content_fields = {f for f in _INDICATOR_CONTENT if f in indicator_columns.values()}
     key_columns = [(name, _col_of(project_columns, name)) for name in _PROJECT_KEY]
-    merged_project_columns = {c for c in project_columns
-                              if any(grid.anchor(r, c) != (r, c) for r in range(grid.height))} \
-        if grid.merged_into else set()
+    # Project columns merged down over data rows (a title merged across the top is not one).
+    merged_project_columns = {c for (r0, c0), (r1, c1) in grid.sheet.merged
+                              if r1 > r0 and r1 > header_rows[-1]
+                              for c in range(c0, c1 + 1) if c in project_columns}
     formulas = grid.formulas
     pending: dict[tuple, set[str]] = {}  # project key → project fields not yet found
     last_raw: tuple | None = None  # raw key values of the previous data row (all filled)

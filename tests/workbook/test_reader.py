@@ -164,3 +164,38 @@ def test_key_value_row_right_above_the_grid_stays_a_project_field(tmp_path):
     assert project.fields["evaluator"].value == "张三"
     assert project.indicators[0].text("name") == "立项依据充分性"
     assert "evaluator" not in project.indicators[0].cells
+
+
+def test_a_title_merged_across_the_top_does_not_make_project_columns_fill_down(tmp_path):
+    """A project list whose second project leaves 主管部门 blank: blank stays blank (only a
+    cell merged down over data rows repeats the value above)."""
+    import xlsxwriter
+
+    from pbm.workbook.forms import write_list_table
+    from pbm.workbook.reader import read_workbook
+
+    path = tmp_path / "projects.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    write_list_table(workbook, "项目", ["项目编码", "项目名称", "主管部门", "资金总额(万元)"],
+                     [["P1", "校舍维修", "教育局", 120], ["P2", "道路养护", None, 80]],
+                     title="2026年项目清单")
+    workbook.close()
+    projects = {p.text("project_code"): p for p in read_workbook(path).projects}
+    assert projects["P1"].department == "教育局"
+    assert projects["P2"].department == ""
+
+
+def test_a_total_row_with_a_zero_width_space_is_still_a_total_row(tmp_path):
+    import xlsxwriter
+
+    from pbm.workbook.forms import write_list_table
+    from pbm.workbook.reader import read_workbook
+
+    path = tmp_path / "projects.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    write_list_table(workbook, "项目", ["项目编码", "项目名称", "主管部门", "资金总额(万元)"],
+                     [["P1", "校舍维修", "教育局", 120], ["合\u200b计", None, None, 120]])
+    workbook.close()
+    sheet = read_workbook(path).sheets[0]
+    assert [p.text("project_code") for p in sheet.projects] == ["P1"]
+    assert [r.kind for r in sheet.rows if r.row == 3] == ["total"]
