@@ -45,7 +45,6 @@ _INPUTS = re.compile(r"(资金|经费|预算)(投入|拨付|到位|总额|支出
                      r"投入.{0,4}(人员|人力|人数|设备)|(人员|人力)投入|资金使用|支出金额|采购金额")
 _TARGET_IN_NAME = re.compile(r"(≥|≤|>=|<=|不低于|不少于|不超过|不高于|达到)\s*\d|\d+(\.\d+)?\s*%")
 _DONE = re.compile(r"^(已开展|已完成|是|已评估|开展|已做|有|完成|已)")
-_PLACEHOLDER_MARKS = re.compile(r"[*＊_]|XX|xx|ＸＸ")
 _SPACES = re.compile(r"\s+")
 
 
@@ -307,16 +306,15 @@ def _name_flags(name: str) -> tuple[bool, bool, bool]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _target_text_flags(text: str) -> tuple[bool, bool]:
-    """(placeholder marks such as ** or XX, empty words without anything measurable)."""
-    return (bool(_PLACEHOLDER_MARKS.search(text)),
-            bool(_EMPTY_WORDS.search(text)) and not _MEASURABLE.search(text))
+def _empty_words_only(text: str) -> bool:
+    """G13: only empty words (加强/做好/推进…) and nothing measurable."""
+    return bool(_EMPTY_WORDS.search(text)) and not _MEASURABLE.search(text)
 
 
 def _target_rules(project: GoalProject, ind: GoalIndicator):
     target = ind.target
     raw_text = ind.record.text("target")
-    if target.placeholder or (raw_text and _target_text_flags(raw_text)[0]):
+    if target.placeholder:
         yield make_finding("G4", project, ind.cell("target"), raw_text)
         return
     if target.kind == "missing" and any(n.code == "R-FORMULA-NO-VALUE" for n in target.notes):
@@ -345,7 +343,7 @@ def _target_rules(project: GoalProject, ind: GoalIndicator):
                                nature=ind.nature, op=target.op)
     else:
         if target.kind in ("text", "qualitative") and target.tier is None and \
-                _target_text_flags(raw_text)[1]:
+                _empty_words_only(raw_text):
             yield make_finding("G13", project, ind.cell("target"), raw_text)
         elif target.kind == "text" and not _MEASURABLE.search(raw_text) and len(raw_text) <= 4:
             yield make_finding("G13", project, ind.cell("target"), raw_text)

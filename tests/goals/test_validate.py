@@ -116,6 +116,15 @@ def test_amounts_in_yuan_header_are_converted_and_said(tmp_path, run_pbm):
     assert data["projects"][0]["amount"] == 150
 
 
+def test_a_star_inside_a_real_target_is_no_placeholder(tmp_path, run_pbm):
+    spec = good_project()
+    spec.indicators[4].target = "实现7*24小时应急响应"  # 定性; the value parser keeps it as text
+    path = write_form_workbook(tmp_path / "star.xlsx", [spec])
+    code, data, _ = _validate_json(run_pbm, path, cwd=tmp_path)
+    assert code == 0
+    assert not {c for c, _ in _codes(data)} & {"G4", "R-PLACEHOLDER"}
+
+
 def test_amounts_in_thousand_yuan_are_not_read_as_yuan(tmp_path, run_pbm):
     spec = good_project(total=1500, fiscal=1200, other=300)
     spec.money_header_unit = "千元"  # 金额单位：千元 — ends with 元, means 1000 元
