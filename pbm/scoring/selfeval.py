@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from pbm.findings import Finding, catalogue
+from pbm.goals.rules import normalise_nature
 from pbm.scoring.rules import (
     HUNDRED,
     ONE,
@@ -59,15 +60,8 @@ TOTAL_ROW_LABELS = frozenset({"总分", "自评总分", "合计", "总计", "得
 #: Texts that mark an indicator as not applicable (不适用) in 指标性质, 实际完成值 or 得分.
 INAPPLICABLE_TEXTS = frozenset({"不适用", "不涉及", "无此项", "本年不适用", "n/a", "na"})
 
-_NATURE_OPS = {
-    "≥": "≥", ">=": "≥", "≧": "≥", "大于等于": "≥", "正向": "≥", "正向指标": "≥",
-    ">": ">", "大于": ">",
-    "≤": "≤", "<=": "≤", "≦": "≤", "小于等于": "≤", "反向": "≤", "反向指标": "≤",
-    "<": "<", "小于": "<",
-    "=": "=", "等于": "=",
-    "定性": QUALITATIVE, "定性指标": QUALITATIVE,
-    "定量(其他)": "定量(其他)", "定量": None, "定量指标": None,
-}
+# 指标性质 values that fix the scoring operator; 定量 leaves it to the target (≥95% → ≥).
+_NATURE_FIXES_OP = frozenset({"≥", ">", "≤", "<", "=", QUALITATIVE, "定量(其他)"})
 _DATE_KINDS = ("date", "month")
 
 
@@ -337,8 +331,11 @@ class _Typing:
         inapplicable = (nature_text in INAPPLICABLE_TEXTS
                         or actual.text.lower() in INAPPLICABLE_TEXTS
                         or target.text.lower() in INAPPLICABLE_TEXTS)
-        if nature_text in _NATURE_OPS:
-            op = _NATURE_OPS[nature_text]
+        nature = normalise_nature(nature_text) if nature_text else None
+        if nature == "定量":
+            op = None
+        elif nature in _NATURE_FIXES_OP:
+            op = nature
         else:
             op = normalise_op(nature_text) if nature_text else None
         if op is None:

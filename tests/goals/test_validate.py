@@ -243,3 +243,12 @@ def test_terminal_lists_the_projects_needing_work_when_a_workbook_has_hundreds(t
     # every project is still in the workbook
     workbook = openpyxl.load_workbook(tmp_path / "pbm-out" / "goals-2026.xlsx", read_only=True)
     assert workbook["项目"].max_row == 131
+
+
+def test_one_nature_table_knows_the_zhibiao_spellings():
+    """正向指标/反向指标/定性指标/定量指标 as vendor templates write them, for validate and
+    monitor as for score."""
+    from pbm.goals.rules import normalise_nature
+
+    assert [normalise_nature(t) for t in ("正向指标", "反向指标", "定性指标", "定量指标", "≧")] == \
+        ["≥", "≤", "定性", "定量", "≥"]
