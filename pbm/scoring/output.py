@@ -16,13 +16,13 @@ from pbm import __version__
 from pbm.findings import Finding
 from pbm.scoring.batch import KIND_AGGREGATE, ScoredProject, ScoreRun
 from pbm.scoring.grades import adjustment_for, application_for, grade_for
-from pbm.scoring.recheck import CLAIM_RULE_LABELS_ZH, explain_claim
+from pbm.scoring.recheck import (CLAIM_RULE_LABELS_ZH, NO_RULE_ZH, claim_rules_zh,
+                                  execution_claim_rules, explain_claim, total_claim_candidates)
 from pbm.scoring.rules import CENT, RULE_LABELS_ZH, ZERO, IndicatorScore
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 GRADE_FILLS = {"优": "green", "良": None, "中": "yellow", "差": "red"}
 KIND_ZH = {"self-eval": "单位自评", "aggregate": "多单位汇总", "evaluation": "多方评价"}
-NO_RULE_ZH = "无（常见计分方法均得不出该分数）"
 TIMELINESS_RULE_ZH = "时效（按期完成满分，逾期 0 分）"
 SUGGESTION_NOTE = "本表为依据评价等级给出的结果应用建议，供预算安排参考，不构成预算决定"
 
@@ -72,12 +72,6 @@ def _rule_zh(score: IndicatorScore) -> str:
     if score.indicator.location.get("timeliness"):
         return TIMELINESS_RULE_ZH
     return RULE_LABELS_ZH.get(score.rule, score.rule)
-
-
-def _claim_rules_zh(labels: list[str]) -> str:
-    if not labels:
-        return NO_RULE_ZH
-    return "、".join(CLAIM_RULE_LABELS_ZH.get(label, label) for label in labels)
 
 
 def _counts(findings: list[Finding]) -> tuple[int, int]:
@@ -153,20 +147,9 @@ def indicator_sheet(run: ScoreRun):
 
 def _execution_rules(project: ScoredProject, run: ScoreRun) -> str:
     ps = project.score
-    claimed = ps.claimed_execution
-    if claimed is None or ps.execution_score is None:
+    if ps.claimed_execution is None or ps.execution_score is None:
         return ""
-    labels = []
-    if abs(claimed - ps.execution_score) <= CENT:
-        labels.append("execution-rate")
-    if ps.budget and ps.executed is not None:
-        uncapped = (max(ps.executed / ps.budget, ZERO) * run.rules.execution_weight) \
-            .quantize(CENT, ROUND_HALF_UP)
-        if uncapped != ps.execution_score and abs(claimed - uncapped) <= CENT:
-            labels.append("execution-rate-uncapped")
-    if abs(claimed - run.rules.execution_weight) <= CENT:
-        labels.append("full-weight")
-    return _claim_rules_zh(labels)
+    return claim_rules_zh(execution_claim_rules(ps, run.rules))
 
 
 def _finding_columns(findings: list[Finding], lang: str) -> list[Any]:
@@ -208,7 +191,7 @@ def recheck_sheet(run: ScoreRun, lang: str = "zh"):
                        and ind.claimed != score.recomputed)
             if not found and not differs:
                 continue
-            explained = (_claim_rules_zh(explain_claim(ind, rules))
+            explained = (claim_rules_zh(explain_claim(ind, rules))
                          if ind.claimed is not None and ind.applicable else "")
             add([inp.file, inp.sheet, loc.get("cell_score"), inp.code, inp.name, inp.department,
                  ind.name, ind.weight, ind.target_text, ind.actual_text, ind.claimed,
@@ -255,13 +238,9 @@ def _total_rules(project: ScoredProject) -> str:
     ps = project.score
     if ps.claimed_total is None:
         return ""
-    parts = [s.indicator.claimed for s in ps.indicators
-             if s.indicator.applicable and s.indicator.claimed is not None]
-    if ps.claimed_execution is not None:
-        parts.append(ps.claimed_execution)
-    if parts and abs(sum(parts, ZERO) - ps.claimed_total) <= CENT:
-        return "各项自评得分之和"
-    return NO_RULE_ZH
+    explained = [label for label, total in total_claim_candidates(ps)
+                 if abs(total - ps.claimed_total) <= CENT]
+    return "、".join(explained) or NO_RULE_ZH
 
 
 # --------------------------------------------------------------------------- 等级分布

@@ -52,7 +52,7 @@ CLAIM_RULE_LABELS_ZH = {
     "execution-rate": "执行率×分值",
     "execution-rate-uncapped": "执行率×分值（未封顶）",
 }
-_NO_RULE_ZH = "无（常见计分方法均得不出该分数）"
+NO_RULE_ZH = "无（常见计分方法均得不出该分数）"
 _NO_RULE_EN = "none (no usual scoring method gives this score)"
 
 _UNSCORABLE_REASONS = {
@@ -166,12 +166,53 @@ def explain_claim(ind: IndicatorInput, rules: ScoreRules) -> list[str]:
 
 def _rules_params(labels: list[str]) -> dict[str, str]:
     if not labels:
-        return {"rules": "", "rules_zh": _NO_RULE_ZH, "rules_en": _NO_RULE_EN}
-    return {
-        "rules": ", ".join(labels),
-        "rules_zh": "、".join(CLAIM_RULE_LABELS_ZH.get(label, label) for label in labels),
-        "rules_en": ", ".join(labels),
-    }
+        return {"rules": "", "rules_zh": NO_RULE_ZH, "rules_en": _NO_RULE_EN}
+    return {"rules": ", ".join(labels), "rules_zh": claim_rules_zh(labels),
+            "rules_en": ", ".join(labels)}
+
+
+def claim_rules_zh(labels: list[str]) -> str:
+    """The scoring methods that reproduce a claimed score, in Chinese (or 无 …)."""
+    if not labels:
+        return NO_RULE_ZH
+    return "、".join(CLAIM_RULE_LABELS_ZH.get(label, label) for label in labels)
+
+
+def execution_claim_rules(ps: ProjectScore, rules: ScoreRules) -> list[str]:
+    """The usual methods that reproduce the unit's claimed 预算执行率 score (the recheck's
+    finding and the 复核差异 sheet both say these)."""
+    claimed = ps.claimed_execution
+    if claimed is None or ps.execution_score is None:
+        return []
+    labels = []
+    if abs(claimed - ps.execution_score) <= CENT:
+        labels.append("execution-rate")
+    if ps.budget and ps.executed is not None:
+        uncapped = (max(ps.executed / ps.budget, ZERO) * rules.execution_weight) \
+            .quantize(CENT, ROUND_HALF_UP)
+        if uncapped != ps.execution_score and abs(claimed - uncapped) <= CENT:
+            labels.append("execution-rate-uncapped")
+    if abs(claimed - rules.execution_weight) <= CENT:
+        labels.append("full-weight")
+    return labels
+
+
+def total_claim_candidates(ps: ProjectScore) -> list[tuple[str, Decimal]]:
+    """Totals a unit could have written from its own line scores: their sum, and — when
+    不适用 lines were dropped — that sum rescaled to 100, each with its description."""
+    parts = [s.indicator.claimed for s in ps.indicators
+             if s.indicator.applicable and s.indicator.claimed is not None]
+    if ps.claimed_execution is not None:
+        parts.append(ps.claimed_execution)
+    if not parts:
+        return []
+    parts_total = sum(parts, ZERO)
+    candidates = [("各项自评得分之和", parts_total)]
+    if ps.rescaled and ps.applicable_weight > ZERO:
+        candidates.append(("各项自评得分之和按适用指标折算为百分制",
+                           (parts_total * HUNDRED / ps.applicable_weight)
+                           .quantize(CENT, ROUND_HALF_UP)))
+    return candidates
 
 
 def _repeats_target(ind: IndicatorInput) -> bool:
@@ -361,16 +402,7 @@ def _recheck_execution(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter,
     difference = claimed - ps.execution_score
     if abs(difference) <= tolerance:
         return
-    labels = []
-    if ps.execution_rate is not None:
-        exact = ps.executed / ps.budget  # type: ignore[operator]
-        uncapped = (max(exact, ZERO) * rules.execution_weight).quantize(CENT, ROUND_HALF_UP)
-        if abs(claimed - ps.execution_score) <= CENT:
-            labels.append("execution-rate")
-        if uncapped != ps.execution_score and abs(claimed - uncapped) <= CENT:
-            labels.append("execution-rate-uncapped")
-    if abs(claimed - rules.execution_weight) <= CENT:
-        labels.append("full-weight")
+    labels = execution_claim_rules(ps, rules)
     params = {
         "name": "预算执行率",
         "claimed": _fmt(claimed),
@@ -391,18 +423,10 @@ def _recheck_total(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter,
     claimed_total = ps.claimed_total
     if claimed_total is None:
         return
-    parts = [s.indicator.claimed for s in ps.indicators
-             if s.indicator.applicable and s.indicator.claimed is not None]
-    if ps.claimed_execution is not None:
-        parts.append(ps.claimed_execution)
-    if parts:
-        parts_total = sum(parts, ZERO)
-        candidates = [parts_total]
-        if ps.rescaled and ps.applicable_weight > ZERO:
-            # a unit that dropped 不适用 lines may have rescaled its own sum as well
-            candidates.append((parts_total * HUNDRED / ps.applicable_weight)
-                              .quantize(CENT, ROUND_HALF_UP))
-        if all(abs(claimed_total - candidate) > CENT for candidate in candidates):
+    candidates = total_claim_candidates(ps)
+    if candidates:
+        parts_total = candidates[0][1]
+        if all(abs(claimed_total - candidate) > CENT for _, candidate in candidates):
             emitter.emit("S-TOTAL-MISMATCH", cell=ps.total_cell, value=_fmt(claimed_total),
                          claimed_total=_fmt(claimed_total), parts_total=_fmt(parts_total),
                          difference=_fmt(abs(claimed_total - parts_total)))

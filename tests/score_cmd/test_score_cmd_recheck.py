@@ -167,3 +167,21 @@ def test_percent_cell_holding_a_fraction_is_read_as_percent(tmp_path, run_pbm):
     assert lines_of(data, "小数百分比")["免疫密度"]["recomputed"] == 14.53  # 15 × 92/95
     assert ("S-ACTUAL-AS-FRACTION", "N3") in {(f["code"], f["cell"]) for f in data["findings"]}
     assert code == 0
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_recheck_sheet_and_recheck_agree_on_a_rescaled_own_total(tmp_path, run_pbm, layout):
+    """The unit claims 45 where pbm gives 41 and rescales its own sum over the 90 applicable
+    points: (45 + 30 + 10) × 100 / 90 = 94.44.  The recheck accepts that arithmetic (no
+    S-TOTAL-MISMATCH), and the 复核差异 sheet names it instead of saying no method fits."""
+    spec = project("不适用折算项目", [
+        line("产出数量", "≥100", 82, 50, 45),
+        qual("社会效益", "达成", 30, 30),
+        line("生态效益", "≥100", "不适用", 10, "不适用", level1="效益指标", level2="生态效益指标"),
+    ], budget=100, executed=100, execution_score=10, total=94.44)
+    path = write(tmp_path, "rescaled", [spec], layout)
+    code, data, err = score_json(run_pbm, path, cwd=tmp_path)
+    assert code in (0, 1), err
+    assert "S-TOTAL-MISMATCH" not in [f["code"] for f in data["findings"]]
+    rows = {row["指标"]: row for row in _sheet_rows(tmp_path / "out" / "scores-2026.xlsx", "复核差异")}
+    assert rows["总分"]["能得出自评分的计分方法"] == "各项自评得分之和按适用指标折算为百分制"
