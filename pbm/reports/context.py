@@ -284,12 +284,26 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
     for row in (projects_table.rows if projects_table else []):
         department = text(_get(row, col["department"])) or "（未填主管部门）"
         departments.setdefault(department, []).append(row)
-    problems = problems_table.rows if problems_table else []
+    # The 问题 lines indexed once by file and by project (a province has thousands of
+    # departments; scanning every line for each letter grew with their product).
+    problems: list[tuple[str, str, dict[str, Any]]] = []
+    by_file: dict[str, list[int]] = {}
+    by_project: dict[str, list[int]] = {}
+    for problem in (problems_table.rows if problems_table else []):
+        if SEVERITY_ORDER.get(text(_get(problem, pcol["severity"])), 2) > 1:
+            continue  # 提示 (info) lines are for the reviewer, not for the letter
+        file, project = text(_get(problem, pcol["file"])), text(_get(problem, pcol["project"]))
+        by_file.setdefault(file, []).append(len(problems))
+        by_project.setdefault(project, []).append(len(problems))
+        problems.append((file, project, problem))
+    opinion_columns = {d: projects_table.column(d) for d in dimension_columns}
 
     documents = []
     for sequence, (department, rows) in enumerate(departments.items(), start=1):
         files = {text(_get(r, col["file"])) for r in rows} - {""}
         names = {text(_get(r, col["name"])) for r in rows} - {""}
+        candidates = sorted({i for f in files for i in by_file.get(f, ())}
+                            | {i for n in names for i in by_project.get(n, ())})
         grade_counts = {g: 0 for g in GRADES}
         project_rows = []
         for row in rows:
@@ -306,12 +320,10 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
                 "opinion": text(_get(row, col["opinion"])) or DASH,
             })
         issue_rows = []
-        for problem in problems:
+        for index in candidates:
+            file, project, problem = problems[index]
             severity = text(_get(problem, pcol["severity"]))
-            if SEVERITY_ORDER.get(severity, 2) > 1:
-                continue  # 提示 (info) lines are for the reviewer, not for the letter
-            project = text(_get(problem, pcol["project"]))
-            in_files = text(_get(problem, pcol["file"])) in files
+            in_files = file in files
             # A file may hold several departments' projects: a project-level line belongs to
             # the department that owns the project, a file-level line to every one in the file.
             if files and not (in_files and (not project or project in names)):
@@ -330,12 +342,11 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
         dimension_rows = []
         for dimension in ("完整性", "相关性", "适当性", "可行性"):
             count = sum(1 for issue in issue_rows if issue["dimension"] == dimension)
-            needing = [r for r in rows if dimension in dimension_columns
-                       and text(r.get(projects_table.column(dimension))).startswith("需修改")]
+            column = opinion_columns.get(dimension)
+            needing = [r for r in rows if column and text(r.get(column)).startswith("需修改")]
             dimension_rows.append({
                 "dimension": dimension, "count": str(count),
-                "opinion": ("；".join(text(_get(r, col["name"]))
-                                     + _after_colon(r, projects_table, dimension)
+                "opinion": ("；".join(text(_get(r, col["name"])) + _after_colon(text(r.get(column)))
                                      for r in needing) if needing else "符合要求")})
         context = base_context(kind, settings, sequence)
         actions = []
@@ -367,8 +378,7 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
     return documents
 
 
-def _after_colon(row: dict[str, Any], table: Table, dimension: str) -> str:
-    value = text(row.get(table.column(dimension)))
+def _after_colon(value: str) -> str:
     return f"（{value.split('：', 1)[1]}）" if "：" in value else ""
 
 
@@ -393,6 +403,33 @@ class _MonitorData:
     projects: list[dict[str, Any]]
     departments: "OrderedDict[str, dict[str, Any]]"   # name → status, files, contact
     problems: list[dict[str, str]]
+    # Indexed once (a province has thousands of departments; no scan per letter).
+    _by_department: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+    _problem_index: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for row in self.projects:
+            self._by_department.setdefault(row["department"], []).append(row)
+        for position, problem in enumerate(self.problems):
+            if problem["department"]:
+                where = ("department", problem["department"])
+            elif problem["file"]:
+                where = ("file", problem["file"])
+            else:
+                where = ("nobody", "")
+            self._problem_index.setdefault(where, []).append(position)
+
+    def projects_of(self, department: str) -> list[dict[str, Any]]:
+        return self._by_department.get(department, [])
+
+    def problems_for(self, department: str, files) -> list[dict[str, str]]:
+        """Problems that can belong to ``department`` (its name, its files, or no owner at
+        all), in workbook order."""
+        index = self._problem_index
+        found = set(index.get(("department", department), ())) | set(index.get(("nobody", ""), ()))
+        for file in files:
+            found.update(index.get(("file", file), ()))
+        return [self.problems[position] for position in sorted(found)]
 
 
 def _monitor_data(workbook: OutputWorkbook) -> _MonitorData:
@@ -473,7 +510,7 @@ def _department_problems(data: _MonitorData, department: str) -> list[dict[str, 
     without a file (未报送) name the department in their text."""
     files = data.departments.get(department, {}).get("files", set())
     chosen = []
-    for problem in data.problems:
+    for problem in data.problems_for(department, files):
         if problem["department"]:
             owner = problem["department"] == department
         elif problem["file"]:
@@ -528,7 +565,7 @@ def build_monitor_feedback(workbook: OutputWorkbook, kind: Kind, settings: Repor
     data = _monitor_data(workbook)
     documents = []
     for sequence, (department, info) in enumerate(data.departments.items(), start=1):
-        rows = [r for r in data.projects if r["department"] == department]
+        rows = data.projects_of(department)
         counts = _light_counts(rows)
         budget = sum((r["budget_value"] for r in rows), Decimal(0))
         executed = sum((r["executed_value"] for r in rows), Decimal(0))
@@ -567,7 +604,7 @@ def build_monitor_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportS
     data = _monitor_data(workbook)
     department_rows, chart_data = [], []
     for department, info in data.departments.items():
-        rows = [r for r in data.projects if r["department"] == department]
+        rows = data.projects_of(department)
         counts = _light_counts(rows)
         budget = sum((r["budget_value"] for r in rows), Decimal(0))
         executed = sum((r["executed_value"] for r in rows), Decimal(0))
@@ -706,6 +743,25 @@ def _same_project(key: tuple[str, str, str], file: str, code: str, name: str) ->
     return not file or not own_file or file == own_file
 
 
+class _Lines:
+    """The rows of one sheet found by project code or name, in sheet order — the candidates
+    :func:`_same_project` then checks (no scan of every row for every project)."""
+
+    def __init__(self, table, col: dict[str, str | None], code: str = "code",
+                 name: str = "project"):
+        self.rows = table.rows if table else []
+        self._by: dict[str, list[int]] = {}
+        for index, line in enumerate(self.rows):
+            for value in {text(_get(line, col.get(code))), text(_get(line, col.get(name)))}:
+                if value:
+                    self._by.setdefault(value, []).append(index)
+
+    def of(self, code: str, name: str) -> list[dict[str, Any]]:
+        found = set(self._by.get(code, ())) | set(self._by.get(name, ())) if code else \
+            set(self._by.get(name, ()))
+        return [self.rows[index] for index in sorted(found)]
+
+
 def _scored_projects(workbook: OutputWorkbook, settings: ReportSettings) -> list[_ScoredProject]:
     """One entry per row of 项目得分 (a project evaluated twice — self-evaluation and a
     multi-group evaluation — has two), with its indicator lines, problems and suggestion."""
@@ -745,6 +801,9 @@ def _scored_projects(workbook: OutputWorkbook, settings: ReportSettings) -> list
         "type": ("类型",), "code": ("项目编码",), "project": ("项目名称", "项目"),
         "department": ("主管部门",), "suggestion": ("结果应用建议", "建议")}, warn=False)
 
+    difference_lines, issue_lines = _Lines(differences, dcol), _Lines(issues, qcol)
+    indicator_lines, group_line_index = _Lines(indicators, icol), _Lines(group_lines, gcol)
+    application_lines = _Lines(applications, acol)
     results = []
     for row in (projects.rows if projects else []):
         name = text(_get(row, pcol["name"])) or "（未填项目名称）"
@@ -763,9 +822,8 @@ def _scored_projects(workbook: OutputWorkbook, settings: ReportSettings) -> list
             grade = grade_for(recomputed.quantize(CENT, rounding=ROUND_HALF_UP))
 
         problems, seen = [], set()
-        sources = [(differences, dcol), (issues, qcol)]
-        for table, col in sources:
-            for line in (table.rows if table else []):
+        for lines, col in ((difference_lines, dcol), (issue_lines, qcol)):
+            for line in lines.of(key[1], name):
                 if SEVERITY_ORDER.get(text(_get(line, col["severity"])), 1) > 1:
                     continue
                 if not _same_project(key, text(_get(line, col["file"])),
@@ -780,19 +838,19 @@ def _scored_projects(workbook: OutputWorkbook, settings: ReportSettings) -> list
 
         indicator_rows = []
         if evaluation_type == SELF_EVALUATION:
-            for line in (indicators.rows if indicators else []):
+            for line in indicator_lines.of(key[1], name):
                 if not _same_project(key, text(_get(line, icol["file"])),
                                      text(_get(line, icol["code"])),
                                      text(_get(line, icol["project"]))):
                     continue
                 indicator_rows.append(_indicator_row(line, icol))
         else:
-            for line in (group_lines.rows if group_lines else []):
+            for line in group_line_index.of("", name):
                 if text(_get(line, gcol["project"])) == name:
                     indicator_rows.append(_indicator_row(line, gcol))
 
         suggestion = ""
-        for line in (applications.rows if applications else []):
+        for line in application_lines.of(key[1], name):
             if text(_get(line, acol["type"])) not in ("", evaluation_type):
                 continue
             if text(_get(line, acol["department"])) not in ("", department):
