@@ -13,6 +13,7 @@ compiled once per process (see ``_CompiledDocxTemplate``), letters go to two pro
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -397,12 +398,17 @@ def _render_error(exc: Exception, template: TemplateSource) -> PbmError:
 
 def render_text(template: TemplateSource, context: dict[str, Any]) -> str:
     """A Markdown document from the kind's .md.j2 template (sandboxed, values escaped)."""
-    env = sandbox("md")
-    source = template.path.read_text(encoding="utf-8-sig")
     try:
-        return env.from_string(source).render(context)
+        compiled = _text_template(str(template.path), template.path.stat().st_mtime_ns)
+        return compiled.render(context)
     except Exception as exc:
         raise _render_error(exc, template) from None
+
+
+@functools.lru_cache(maxsize=16)
+def _text_template(path: str, mtime_ns: int):
+    """Read and compile a .md.j2 template once per run, not once per letter."""
+    return sandbox("md").from_string(Path(path).read_text(encoding="utf-8-sig"))
 
 
 # --------------------------------------------------------------------------- publishing
