@@ -29,7 +29,7 @@ import numbers
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -222,6 +222,18 @@ def cell_text(raw: object) -> str:
             _FLOAT_TEXT[raw] = text
         return text
     return normalise_text(raw)
+
+
+def decimal_text(value: object, places: int = 2, *, thousands: bool = False,
+                 sign: bool = False, dash: str = "—") -> str:
+    """A number shown with ``places`` decimals, rounded half-up as pbm rounds scores, rates
+    and amounts — so the terminal, the workbooks and the letters show the same digits
+    (Python's own ``f"{Decimal('8.125'):.2f}"`` rounds half-even: 8.12)."""
+    if value is None:
+        return dash
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    rounded = number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return format(rounded, ("+" if sign else "") + ("," if thousands else "") + f".{places}f")
 
 
 def _normalise_str(text: str) -> str:

@@ -541,3 +541,15 @@ def test_numpy_scalars_from_dataframe_readers():
     assert (value.kind, value.number, value.raw) == ("number", Decimal("5"), numpy.int64(5))
     assert parse_value(numpy.float64(0.95), role="actual").number == Decimal("0.95")
     assert parse_money(numpy.int64(50000), header_unit="元").number == Decimal("5")
+
+
+def test_decimal_text_rounds_half_up_everywhere_pbm_shows_a_number():
+    """Terminal, workbooks and letters show the same digits: 8.125 is 8.13, never 8.12."""
+    from pbm.values import decimal_text
+
+    assert decimal_text(Decimal("8.125")) == "8.13"
+    assert decimal_text(Decimal("-0.005"), sign=True) == "-0.01"
+    assert decimal_text(Decimal("1.005"), sign=True) == "+1.01"
+    assert decimal_text(Decimal("1234567.125"), thousands=True) == "1,234,567.13"
+    assert decimal_text(0.125) == "0.13"  # a float is taken as written, not as its binary
+    assert decimal_text(None) == "—" and decimal_text(None, dash="") == ""

@@ -171,6 +171,8 @@ def _render_unreadable(result) -> None:
 
 
 def _render(result, outputs: list[Path]) -> None:
+    from pbm.values import decimal_text
+
     from collections import Counter
 
     from rich.table import Table
@@ -205,8 +207,9 @@ def _render(result, outputs: list[Path]) -> None:
         status_style = "bold red" if d.status == "未报送" else "yellow" if d.status == "名册外" else ""
         table.add_row(d.code, d.name, Text(d.status + (common.t("（有重报）", " (dup)") if d.superseded else ""),
                                            style=status_style),
-                      str(d.projects), f"{d.budget:,.2f}", f"{d.executed:,.2f}",
-                      "" if rate is None else f"{rate * 100:.2f}%",
+                      str(d.projects), decimal_text(d.budget, thousands=True),
+                      decimal_text(d.executed, thousands=True),
+                      "" if rate is None else decimal_text(rate * 100) + "%",
                       Text(str(d.lights["red"]), style="red" if d.lights["red"] else ""),
                       Text(str(d.lights["yellow"]), style="yellow" if d.lights["yellow"] else ""),
                       Text(str(d.lights["green"]), style="green" if d.lights["green"] else ""),

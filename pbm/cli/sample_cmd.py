@@ -70,6 +70,8 @@ def sample(
 
 
 def _render(outcome) -> None:
+    from pbm.values import decimal_text
+
     from rich.table import Table
 
     result = outcome.result
@@ -82,7 +84,7 @@ def _render(outcome) -> None:
         table.add_column(column, justify="right")
     for s in result.allocation:
         table.add_row(s.stratum, str(s.population), str(s.eligible_random), str(s.mandatory),
-                      f"{s.quota_exact:.2f}", str(s.allocated), str(s.drawn + s.topped_up))
+                      decimal_text(s.quota_exact), str(s.allocated), str(s.drawn + s.topped_up))
     console.print(table)
     summary = result.to_dict()["summary"]
     console.print(common.t(
@@ -99,7 +101,7 @@ def _render(outcome) -> None:
             listing.add_column(column)
         for index, item in enumerate(result.sample, 1):
             listing.add_row(str(index), item.code, item.name, item.department,
-                            "" if item.amount is None else f"{item.amount:,.2f}", item.stratum,
+                            decimal_text(item.amount, thousands=True, dash=""), item.stratum,
                             item.reason)
         console.print(listing)
     for finding in outcome.findings:

@@ -143,10 +143,14 @@ GRADE_STYLE = {"优": "bold green", "良": "green", "中": "yellow", "差": "bol
 
 
 def _d(value) -> str:
-    return "—" if value is None else f"{value:.2f}"
+    from pbm.values import decimal_text
+
+    return decimal_text(value)
 
 
 def _render(run, outputs: list[Path], show: int) -> None:
+    from pbm.values import decimal_text
+
     from rich.table import Table
     from rich.text import Text
 
@@ -188,7 +192,7 @@ def _render(run, outputs: list[Path], show: int) -> None:
             ps = project.score
             codes = sorted({f.code for f in project.findings if f.severity != "info"})
             diff.add_row(project.input.name or project.input.sheet, project.input.department,
-                         _d(ps.claimed_total), _d(ps.total), f"{ps.difference:+.2f}",
+                         _d(ps.claimed_total), _d(ps.total), decimal_text(ps.difference, sign=True),
                          Text(ps.grade, style=GRADE_STYLE.get(ps.grade, "")), " ".join(codes))
         console.print(diff)
     lines = sorted(((p, s) for p in run.projects for s in p.score.indicators
@@ -204,7 +208,7 @@ def _render(run, outputs: list[Path], show: int) -> None:
             ind = line.indicator
             table.add_row(project.input.name or project.input.sheet, ind.name,
                           ind.location.get("cell_score") or "", _d(ind.claimed),
-                          _d(line.recomputed), f"{line.difference:+.2f}")
+                          _d(line.recomputed), decimal_text(line.difference, sign=True))
         console.print(table)
     if run.evaluations:
         groups = list(run.group_weights)

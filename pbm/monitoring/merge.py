@@ -25,7 +25,7 @@ from pbm.monitoring.goals import ApprovedGoals, ApprovedProject, effective_op, k
 from pbm.monitoring.lights import (LIGHTS, LightRule, combined_light, execution_light,
                                    execution_rate, indicator_light, worst)
 from pbm.monitoring.period import Period
-from pbm.values import cell_text
+from pbm.values import cell_text, decimal_text
 
 if TYPE_CHECKING:
     from pbm.workbook.reader import ProjectRecord
@@ -312,10 +312,7 @@ def _finding(code: str, file: str | None, /, sheet: str | None = None, cell: str
 
 
 def _fmt(number: Decimal | None) -> str:
-    if number is None:
-        return ""
-    text = format(number.quantize(Decimal("0.01")), "f")
-    return text
+    return decimal_text(number, dash="")
 
 
 # --------------------------------------------------------------------------- one file

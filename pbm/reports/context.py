@@ -21,6 +21,7 @@ from typing import Any, Callable
 from pbm.errors import PbmError
 from pbm.findings import Finding
 from pbm.reports.inputs import OutputWorkbook, Table, integer, number, text
+from pbm.values import decimal_text
 
 CENT = Decimal("0.01")
 NONE_TEXT = "无"
@@ -195,23 +196,15 @@ def base_context(kind: Kind, settings: ReportSettings, sequence: int) -> dict[st
 
 def money(value: Any) -> str:
     """万元 with two decimals (ROUND_HALF_UP), — when absent."""
-    parsed = number(value)
-    if parsed is None:
-        return DASH
-    return f"{parsed.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+    return decimal_text(number(value), thousands=True, dash=DASH)
 
 
 def score(value: Any) -> str:
-    parsed = number(value)
-    if parsed is None:
-        return DASH
-    return f"{parsed.quantize(CENT, rounding=ROUND_HALF_UP):.2f}"
+    return decimal_text(number(value), dash=DASH)
 
 
 def percent(fraction: Decimal | None) -> str:
-    if fraction is None:
-        return DASH
-    return f"{(fraction * 100).quantize(CENT, rounding=ROUND_HALF_UP):.2f}%"
+    return DASH if fraction is None else decimal_text(fraction * 100) + "%"
 
 
 def rate_fraction(value: Any) -> Decimal | None:

@@ -33,6 +33,7 @@ from pbm.scoring.rules import (
     in_tier,
     normalise_op,
 )
+from pbm.values import decimal_text
 
 if TYPE_CHECKING:
     from pbm.scoring.rules import ProjectScore
@@ -76,9 +77,7 @@ def _severity(code: str) -> str:
 
 
 def _fmt(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return str(value.quantize(CENT, ROUND_HALF_UP))
+    return decimal_text(value)
 
 
 def _plain(value: Decimal | None) -> str:
