@@ -38,7 +38,7 @@ from pbm.scoring.rules import (
     score_project,
 )
 from pbm.values import parse_money, parse_value
-from pbm.workbook.fields import normalise_label
+from pbm.workbook.fields import PROJECT, alias_table, normalise_label
 from pbm.workbook.reader import FORM, Cell, IndicatorRecord, ProjectRecord, column_letter
 
 MONEY_UNIT = "万元"
@@ -55,8 +55,9 @@ MONEY_COLUMNS = {
     "执行率": "rate", "预算执行率": "rate",
     "得分": "score", "自评得分": "score",
 }
-#: First-cell labels of the row holding the claimed total below the indicator grid.
-TOTAL_ROW_LABELS = frozenset({"总分", "自评总分", "合计", "总计", "得分合计", "合计得分", "总得分"})
+#: Besides the 自评总分 labels of schemas/project.schema.json, a plain 合计/总计 row below the
+#: indicator grid holds the claimed total.
+_PLAIN_TOTAL_LABELS = frozenset({"合计", "总计"})
 #: Texts that mark an indicator as not applicable (不适用) in 指标性质, 实际完成值 or 得分.
 INAPPLICABLE_TEXTS = frozenset({"不适用", "不涉及", "无此项", "本年不适用", "n/a", "na"})
 
@@ -163,7 +164,9 @@ def extract_claimed_total(rows: list[list[Any]], *, score_col: int,
         first = next((v for v in row if not _blank(v)), None)
         if not isinstance(first, str):
             continue
-        if normalise_label(first)[0] not in TOTAL_ROW_LABELS:
+        label = normalise_label(first)[0]
+        if label not in _PLAIN_TOTAL_LABELS and \
+                alias_table(PROJECT).get(label) != "claimed_total":
             continue
         value = row[score_col] if score_col < len(row) else None
         return (None if _blank(value) else value), _a1(r, score_col)

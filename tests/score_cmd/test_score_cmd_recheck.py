@@ -185,3 +185,24 @@ def test_recheck_sheet_and_recheck_agree_on_a_rescaled_own_total(tmp_path, run_p
     assert "S-TOTAL-MISMATCH" not in [f["code"] for f in data["findings"]]
     rows = {row["指标"]: row for row in _sheet_rows(tmp_path / "out" / "scores-2026.xlsx", "复核差异")}
     assert rows["总分"]["能得出自评分的计分方法"] == "各项自评得分之和按适用指标折算为百分制"
+
+
+@pytest.mark.parametrize("label", ["总分", "自评得分合计", "总得分"])
+def test_form_total_row_is_read_from_the_score_column_whatever_its_label(tmp_path, run_pbm,
+                                                                         label):
+    """On the national 自评表 the 总分 row carries the weight total (F) beside the claimed
+    total (G); a unit that labels the row 自评得分合计 still gets its G cell read."""
+    spec = project("合计标签项目", [
+        line("产出数量", "≥100", 100, 50, 50),
+        qual("社会效益", "达成", 40, 35),
+    ], budget=100, executed=100, execution_score=10, total=95)
+    path = write(tmp_path, "label", [spec], "form")
+    book = openpyxl.load_workbook(path)
+    sheet = book["项目1"]
+    [cell] = [c for row in sheet.iter_rows() for c in row if c.value == "总分"]
+    cell.value = label
+    book.save(path)
+    code, data, err = score_json(run_pbm, path, cwd=tmp_path)
+    assert code in (0, 1), err
+    assert project_of(data, "合计标签项目")["claimed_total"] == 95
+    assert not {"S-TOTAL-MISMATCH", "S-TOTAL-INFLATED"} & {f["code"] for f in data["findings"]}
