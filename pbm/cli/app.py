@@ -44,17 +44,11 @@ def main_options(
 
 
 def _register() -> None:
-    from pbm.cli import config_cmd, init_cmd, template_cmd, validate_cmd
+    from pbm.cli import (config_cmd, init_cmd, monitor_cmd, report_cmd, sample_cmd, score_cmd,
+                         template_cmd, validate_cmd)
 
-    for module in (init_cmd, config_cmd, template_cmd, validate_cmd):
-        module.register(app)
-    for name in ("monitor_cmd", "sample_cmd", "score_cmd", "report_cmd"):
-        try:
-            module = __import__(f"pbm.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"pbm.cli.{name}":
-                raise
-            continue
+    for module in (init_cmd, config_cmd, template_cmd, validate_cmd, monitor_cmd, sample_cmd,
+                   score_cmd, report_cmd):
         module.register(app)
 
 

@@ -129,8 +129,7 @@ def command_line() -> str:
     """The command as typed (for the 说明 sheets), with paths as given."""
     import shlex
 
-    args = sys.argv[1:] if sys.argv and Path(sys.argv[0]).name.startswith("pbm") else sys.argv[1:]
-    return "pbm " + " ".join(shlex.quote(a) for a in args)
+    return "pbm " + " ".join(shlex.quote(a) for a in sys.argv[1:])
 
 
 def conclude_check(result, outputs, fmt: str, strict: bool, render: Callable[[], None]) -> None:

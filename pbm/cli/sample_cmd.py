@@ -59,8 +59,7 @@ def sample(
     config = common.load_config()
     outcome = run_sample(config, rate=rate, minimum=minimum, must=must, strata=strata,
                          method=method, coverage=coverage, seed=seed, source=source,
-                         exclude=exclude, out=out, command=common.command_line(),
-                         lang=common.STATE.lang)
+                         exclude=exclude, out=out, command=common.command_line())
     if fmt == "json":
         common.print_json(outcome.to_dict(common.STATE.lang))
     else:

@@ -126,7 +126,7 @@ def _validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
             project_findings = check_project(project, settings)
             grade = review_grade(project_findings, settings)
             reviews.append(ProjectReview(project, project_findings, grade,
-                                         review_opinions(project_findings, grade)))
+                                         review_opinions(project_findings)))
             findings.extend(project_findings)
         if progress:
             progress(path)

@@ -431,7 +431,7 @@ def review_grade(findings: list[Finding], settings: ReviewSettings) -> str:
     return "良"
 
 
-def review_opinions(findings: list[Finding], grade: str) -> dict[str, str]:
+def review_opinions(findings: list[Finding]) -> dict[str, str]:
     """A short 审核意见 per dimension (完整性/相关性/适当性/可行性)."""
     opinions = {}
     for dimension in DIMENSIONS:

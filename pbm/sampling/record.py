@@ -66,8 +66,8 @@ def _dec(value: Any) -> Decimal | None:
 
 def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, method=None,
                coverage=None, seed=None, source: Path | None = None,
-               exclude: list[Path] | None = None, out: Path | None = None, command: str = "",
-               lang: str = "zh") -> SampleOutcome:
+               exclude: list[Path] | None = None, out: Path | None = None,
+               command: str = "") -> SampleOutcome:
     from pbm.workbook.writer import Sheet, output_lock, write_xlsx
 
     limits = Limits.from_config(config.section("limits"))

@@ -201,10 +201,6 @@ def self_eval_list_rows(spec: SelfEvalSpec) -> list[list[Any]]:
     return rows
 
 
-def _atomic_workbook(path: Path, build) -> Path:
-    return build_xlsx(path, build)
-
-
 def write_self_eval_workbook(path: Path, specs: list[SelfEvalSpec], *, layout: str = "form",
                              title: str | None = None, sheet_names: list[str] | None = None,
                              instructions: bool = True) -> Path:
@@ -226,7 +222,7 @@ def write_self_eval_workbook(path: Path, specs: list[SelfEvalSpec], *, layout: s
         if instructions:
             write_self_eval_instructions(workbook)
 
-    return _atomic_workbook(path, build)
+    return build_xlsx(path, build)
 
 
 SELF_EVAL_INSTRUCTIONS = [
@@ -358,4 +354,4 @@ def write_evaluation_workbook(path: Path, framework, sheets: list[EvaluationShee
         if instructions:
             write_instructions(workbook, "评分说明", EVALUATION_INSTRUCTIONS)
 
-    return _atomic_workbook(path, build)
+    return build_xlsx(path, build)

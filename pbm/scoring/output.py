@@ -57,10 +57,6 @@ RECHECK_COLUMNS = ["文件", "工作表", "单元格", "项目编码", "项目�
 FINDING_COLUMNS = ["代码", "严重程度", "文件", "工作表", "单元格", "项目", "问题说明", "原值", "修改建议"]
 
 
-def _fmt(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(CENT, ROUND_HALF_UP)
-
-
 def _worst(findings: list[Finding]) -> str | None:
     for severity in ("error", "warning"):
         if any(f.severity == severity for f in findings):

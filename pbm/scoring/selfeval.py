@@ -88,7 +88,6 @@ class MoneyBlock:
     weight: Decimal | None = None  # 分值 written on the form
     claimed_score: Decimal | None = None  # the unit's own execution 得分
     cells: dict[str, str] = field(default_factory=dict)  # role → A1 (filled cells)
-    raw: dict[str, Any] = field(default_factory=dict)  # role → raw cell value
     columns: dict[str, str] = field(default_factory=dict)  # role → A1, filled or blank
 
 
@@ -121,7 +120,6 @@ def extract_money_block(rows: list[list[Any]], *, unit: str | None = None,
                 if _blank(raw):
                     continue
                 block.cells[role] = _a1(r, col)
-                block.raw[role] = raw
                 if role in ("initial_budget", "budget", "executed"):
                     parsed = parse_money(raw, to_unit=MONEY_UNIT, header_unit=money_unit)
                     setattr(block, role, parsed.number)

@@ -86,7 +86,7 @@ def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = N
         # both release the GIL for most of their time.
         scan.start()
         try:
-            sheets = _read_calamine(path, name, {})
+            sheets = _read_calamine(path, name)
         finally:
             scan.join()
         scan.raise_error()
@@ -96,7 +96,7 @@ def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = N
         if _is_encrypted_ole(path):
             raise PbmError("R-UNREADABLE", file=name,
                            reason="工作簿已加密（设置了打开密码） / the workbook is encrypted")
-        sheets = _read_calamine(path, name, {})
+        sheets = _read_calamine(path, name)
     elif suffix in {".xlsx", ".xlsm", ".xls"}:
         raise PbmError("R-UNREADABLE", file=name,
                        reason="不是 Excel 工作簿（文件内容与扩展名不符） / not an Excel workbook")
@@ -215,7 +215,7 @@ def _is_encrypted_ole(path: Path) -> bool:
     return "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data
 
 
-def _read_calamine(path: Path, name: str, formula_cells: dict) -> list[RawSheet]:
+def _read_calamine(path: Path, name: str) -> list[RawSheet]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -227,9 +227,8 @@ def _read_calamine(path: Path, name: str, formula_cells: dict) -> list[RawSheet]
             sheet = workbook.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
             merged = list(sheet.merged_cell_ranges or [])
-            sheets.append(RawSheet(name=meta.name, visible=str(meta.visible).rsplit(".", 1)[-1] == "Visible",
-                                   rows=rows, merged=merged,
-                                   formula_cells=formula_cells.get(meta.name, set())))
+            visible = str(meta.visible).rsplit(".", 1)[-1] == "Visible"
+            sheets.append(RawSheet(name=meta.name, visible=visible, rows=rows, merged=merged))
         return sheets
     except PbmError:
         raise
