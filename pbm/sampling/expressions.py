@@ -28,11 +28,11 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 from pbm.errors import PbmError
+from pbm.values import MONEY_UNITS, parse_money
 
 _MAX_LENGTH = 2000
 _MAX_DEPTH = 60
@@ -124,30 +124,16 @@ def _bad(rule: str, reason: str, reason_en: str) -> PbmError:
 # Values
 
 
-@lru_cache(maxsize=1)
-def _money_parser() -> Callable | None:
-    try:
-        from pbm.values import parse_money  # written in parallel; optional until it lands
-    except ImportError:
-        return None
-    return parse_money
-
-
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-# A number written in a rule: plain, or with a money unit (converted to 万元 like the 金额 column).
-_RULE_NUMBER = re.compile(r"([+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))\s*(元|千元|万元|亿元|万|亿)?")
-_UNIT_IN_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "万": Decimal(1),
-                "亿元": Decimal(10000), "亿": Decimal(10000)}
+# A number written in a rule: plain, or with a money unit (converted to 万元 like the 金额
+# column, by the value parser).
+_RULE_NUMBER = re.compile(r"([+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))\s*(" + "|".join(
+    sorted({*MONEY_UNITS, "万", "亿"}, key=len, reverse=True)) + ")?")
 _OPERATOR_CHARS = set("=<>≥≤≠!")
 
 
 def _as_number(value: Any) -> Decimal | None:
-    """A cell or rule value as a finite Decimal, or None when it is not a number.
-
-    Text goes through ``pbm.values.parse_money`` (units such as 万元/元, thousands separators)
-    when that module is present, else through a plain ``Decimal`` of the comma-free text or
-    a number with a money unit (converted to 万元).
-    """
+    """A cell or rule value as a finite Decimal, or None when it is not a number; text goes
+    through ``pbm.values.parse_money`` (万元/元 units, thousands separators)."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, Decimal):
@@ -159,21 +145,8 @@ def _as_number(value: Any) -> Decimal | None:
     text = _normalise(str(value))
     if not text:
         return None
-    parse_money = _money_parser()
-    if parse_money is not None:
-        try:
-            number = parse_money(text).number
-        except (PbmError, ValueError, ArithmeticError, TypeError, AttributeError):
-            number = None
-        if isinstance(number, Decimal) and number.is_finite():
-            return number
-    if _PLAIN_NUMBER.fullmatch(text):
-        try:
-            number = Decimal(text.replace(",", ""))
-        except InvalidOperation:
-            return None
-        return number if number.is_finite() else None
-    return _rule_number(text)  # "500万元" when pbm.values is not there
+    number = parse_money(text).number
+    return number if number is not None and number.is_finite() else None
 
 
 def _rule_number(text: str) -> Decimal | None:
@@ -181,25 +154,7 @@ def _rule_number(text: str) -> Decimal | None:
 
     Stricter than the cell parser on purpose: ``5 灯色==红`` in a rule is a typo, not 5.
     """
-    match = _RULE_NUMBER.fullmatch(text)
-    if match is None:
-        return None
-    digits, unit = match.groups()
-    try:
-        number = Decimal(digits.replace(",", ""))
-    except InvalidOperation:
-        return None
-    if unit is None:
-        return number
-    parse_money = _money_parser()
-    if parse_money is not None:
-        try:
-            converted = parse_money(text).number
-        except (PbmError, ValueError, ArithmeticError, TypeError, AttributeError):
-            converted = None
-        if isinstance(converted, Decimal) and converted.is_finite():
-            return converted
-    return number * _UNIT_IN_WAN[unit]
+    return _as_number(text) if _RULE_NUMBER.fullmatch(text) else None
 
 
 def _as_text(value: Any) -> str:
