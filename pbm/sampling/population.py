@@ -32,7 +32,8 @@ class Population:
 
 
 def load_population(path: Path, limits: Limits = Limits(), display: str | None = None) -> Population:
-    read = read_workbook(path, limits=limits, display=display)
+    # pbm's own outputs also carry a 指标 sheet of every indicator row: not parsed here.
+    read = read_workbook(path, limits=limits, display=display, only=PREFERRED_SHEETS)
     sheets = [s for s in read.sheets if s.projects]
     if not sheets:
         raise PbmError("SAMPLE-NO-PROJECTS", file=read.file)

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
 from pbm.errors import PbmError
 from pbm.findings import Finding
@@ -153,11 +153,13 @@ def column_letter(col: int) -> str:
     return letters
 
 
-def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None = None) -> WorkbookRead:
-    """Read every project of one workbook.  Raises ``PbmError`` if the file is unreadable."""
+def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None = None,
+                  only: Collection[str] = ()) -> WorkbookRead:
+    """Read every project of one workbook (of the sheets in ``only`` when it has any of
+    them).  Raises ``PbmError`` if the file is unreadable."""
     name = display or str(path)
     with collector_paused():
-        raw = open_workbook(Path(path), limits, name)
+        raw = open_workbook(Path(path), limits, name, only)
         sheets: list[SheetRead] = []
         for raw_sheet in raw.sheets:
             sheet_read = _read_sheet(raw_sheet, name, limits)

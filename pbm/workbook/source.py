@@ -16,7 +16,7 @@ import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 from pbm.errors import PbmError
 
@@ -64,8 +64,10 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = None) -> RawWorkbook:
-    """Read every sheet of ``path``.  Raises ``PbmError`` (R-UNREADABLE, R-TOO-LARGE, R-EMPTY)."""
+def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = None,
+                  only: Collection[str] = ()) -> RawWorkbook:
+    """Read every sheet of ``path`` — or, when ``only`` names sheets the workbook has, just
+    those.  Raises ``PbmError`` (R-UNREADABLE, R-TOO-LARGE, R-EMPTY)."""
     name = display or str(path)
     if not path.is_file():
         raise PbmError("R-NOT-FOUND", file=name)
@@ -86,7 +88,7 @@ def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = N
         # both release the GIL for most of their time.
         scan.start()
         try:
-            sheets = _read_calamine(path, name)
+            sheets = _read_calamine(path, name, only)
         finally:
             scan.join()
         scan.raise_error()
@@ -96,7 +98,7 @@ def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = N
         if _is_encrypted_ole(path):
             raise PbmError("R-UNREADABLE", file=name,
                            reason="工作簿已加密（设置了打开密码） / the workbook is encrypted")
-        sheets = _read_calamine(path, name)
+        sheets = _read_calamine(path, name, only)
     elif suffix in {".xlsx", ".xlsm", ".xls"}:
         raise PbmError("R-UNREADABLE", file=name,
                        reason="不是 Excel 工作簿（文件内容与扩展名不符） / not an Excel workbook")
@@ -215,15 +217,16 @@ def _is_encrypted_ole(path: Path) -> bool:
     return "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data
 
 
-def _read_calamine(path: Path, name: str) -> list[RawSheet]:
+def _read_calamine(path: Path, name: str, only: Collection[str] = ()) -> list[RawSheet]:
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
+        metas = [m for m in workbook.sheets_metadata if "WorkSheet" in str(m.typ)]
+        if any(m.name in only for m in metas):
+            metas = [m for m in metas if m.name in only]
         sheets = []
-        for meta in workbook.sheets_metadata:
-            if "WorkSheet" not in str(meta.typ):
-                continue
+        for meta in metas:
             sheet = workbook.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
             merged = list(sheet.merged_cell_ranges or [])

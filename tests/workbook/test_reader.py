@@ -199,3 +199,20 @@ def test_a_total_row_with_a_zero_width_space_is_still_a_total_row(tmp_path):
     sheet = read_workbook(path).sheets[0]
     assert [p.text("project_code") for p in sheet.projects] == ["P1"]
     assert [r.kind for r in sheet.rows if r.row == 3] == ["total"]
+
+
+def test_only_reads_the_named_sheets_when_the_workbook_has_them(tmp_path):
+    """pbm sample reads 项目 of a goals-<year>.xlsx, not its 100,000-row 指标 sheet."""
+    import xlsxwriter
+
+    from pbm.workbook.forms import write_list_table
+    from pbm.workbook.reader import read_workbook
+
+    path = tmp_path / "goals-2026.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    write_list_table(workbook, "项目", ["项目编码", "项目名称", "主管部门"], [["P1", "校舍维修", "教育局"]])
+    write_list_table(workbook, "指标", ["项目编码", "项目名称", "三级指标", "指标值"],
+                     [["P1", "校舍维修", "维修面积", 1200]])
+    workbook.close()
+    assert [s.name for s in read_workbook(path, only=("项目", "样本")).sheets] == ["项目"]
+    assert [s.name for s in read_workbook(path, only=("样本",)).sheets] == ["项目", "指标"]
