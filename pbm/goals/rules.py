@@ -230,6 +230,8 @@ def _money_block(project: GoalProject, settings: ReviewSettings):
             if note.code == "V-MONEY-CONVERTED":
                 yield make_finding("R-UNIT-CONVERTED", project, cell, parsed.text,
                                    **_note_params(note))
+            elif note.code not in ("R-UNPARSEABLE", "R-PLACEHOLDER"):  # said just above
+                yield make_finding(note.code, project, cell, parsed.text, **_note_params(note))
     total = project.money.get("total_funds")
     if total is None or total.number is None:
         return

@@ -135,6 +135,14 @@ def test_amounts_in_thousand_yuan_are_not_read_as_yuan(tmp_path, run_pbm):
     assert any(f["code"] == "R-UNIT-CONVERTED" for f in data["findings"])
 
 
+def test_a_negative_amount_is_said_as_monitor_says_it(tmp_path, run_pbm):
+    spec = good_project(total=150, fiscal=170, other=-20)
+    path = write_form_workbook(tmp_path / "neg.xlsx", [spec])
+    _, data, _ = _validate_json(run_pbm, path, cwd=tmp_path)
+    negative = [f for f in data["findings"] if f["code"] == "V-NEGATIVE"]
+    assert len(negative) == 1 and negative[0]["severity"] == "warning"
+
+
 def test_amount_that_only_makes_sense_in_yuan_is_flagged(tmp_path, run_pbm):
     spec = good_project(total=6800000, fiscal=6800000, other=0)
     path = write_list_workbook(tmp_path / "l.xlsx", [spec])
