@@ -87,9 +87,9 @@ def _annotate(result, out_dir: Path) -> list[Path]:
         by_file.setdefault(finding.file, []).append(finding)
     written = []
     for read in result.files:
-        if read.error is not None or read.read is None:
+        if read.error is not None:
             continue
-        source = read.read.path
+        source = read.path
         if source.suffix.lower() not in (".xlsx", ".xlsm"):
             continue  # openpyxl cannot copy .xls/.csv faithfully; findings are in goals-<year>.xlsx
         findings = by_file.get(read.file, [])

@@ -14,7 +14,7 @@ from pbm.findings import Finding, count_by_severity
 from pbm.perf import collector_paused
 from pbm.goals.rules import (GoalProject, ReviewSettings, check_project, overall_opinion,
                              review_grade, review_opinions, type_project, _fmt)
-from pbm.workbook.reader import ProjectRecord, WorkbookRead, iter_workbook_files, read_workbook
+from pbm.workbook.reader import ProjectRecord, iter_workbook_files, read_workbook
 from pbm.workbook.source import Limits
 
 GRADES = ("优", "良", "中", "差")
@@ -59,7 +59,7 @@ class ProjectReview:
 class FileRead:
     file: str
     sha256: str | None
-    read: WorkbookRead | None
+    path: Path  # the source, for --annotate (the read itself is not kept: it holds every cell)
     error: PbmError | None = None
 
 
@@ -113,13 +113,13 @@ def _validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
         try:
             workbook = read_workbook(path, limits=limits, display=display)
         except PbmError as error:
-            reads.append(FileRead(display, None, None, error))
+            reads.append(FileRead(display, None, path, error))
             findings.append(Finding(error.code if error.code.startswith("R-") else "R-UNREADABLE",
                                     "error", file=display, params=error.params))
             if progress:
                 progress(path)
             continue
-        reads.append(FileRead(display, workbook.sha256, workbook))
+        reads.append(FileRead(display, workbook.sha256, path))
         findings.extend(workbook.all_findings)
         for record in workbook.projects:
             project = type_project(record, settings)
