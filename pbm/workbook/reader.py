@@ -668,14 +668,14 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
         missing = pending[key]
         if missing:
             for c, name in project_columns.items():
-                if name in missing:
+                if name in missing and (name in key_cells or _filled(row_values, c)):
                     cell = key_cells.get(name) or cell_at(r, c)
                     if not cell.empty:
                         project.fields[name] = cell
                         missing.discard(name)
         if len(project.extra) < len(extra_columns):
             for c, header_text in extra_columns.items():
-                if header_text not in project.extra:
+                if header_text not in project.extra and _filled(row_values, c):
                     cell = cell_at(r, c)
                     if not cell.empty:
                         project.extra[header_text] = cell
@@ -714,6 +714,12 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
     return SheetRead(sheet, LIST, list(projects.values()), rows, findings,
                      header_row=header_rows[-1] + 1,
                      headers={c + 1: t for c, t in all_headers.items() if t})
+
+
+def _filled(row: list[Any], c: int) -> bool:
+    """The raw cell holds something (checked before a Cell is made for it)."""
+    value = row[c] if c < len(row) else None
+    return not (value is None or value == "" or (value.__class__ is str and not value.strip()))
 
 
 def _col_of(columns: dict[int, str], name: str) -> int:
