@@ -104,6 +104,14 @@ def render_message(code: str, lang: str, params: dict[str, Any], value: Any = No
     return _fill(template, params, value)
 
 
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def severity_of(code: str) -> str:
+    """A code's severity: the catalogue is the one source of truth."""
+    return catalogue()[code]["severity"]
+
+
 def count_by_severity(findings: list[Finding]) -> dict[str, int]:
     counts = {s.value: 0 for s in Severity}
     for finding in findings:

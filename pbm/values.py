@@ -236,6 +236,16 @@ def decimal_text(value: object, places: int = 2, *, thousands: bool = False,
     return format(rounded, ("+" if sign else "") + ("," if thousands else "") + f".{places}f")
 
 
+def plain_decimal(value: Decimal | None, dash: str = "—") -> str:
+    """A weight, target or amount as people write it: 10, 0.5, 266 (no trailing zeros,
+    never an exponent)."""
+    if value is None:
+        return dash
+    if value == value.to_integral_value():
+        return format(value.quantize(Decimal(1)), "f")
+    return format(value.normalize(), "f")
+
+
 def _normalise_str(text: str) -> str:
     if not text.isascii():  # ASCII is NFKC-invariant and has no zero-width characters
         if _INVISIBLE_RE.search(text):

@@ -105,7 +105,8 @@ def run_monitor(config, folder: Path, *, period: str | None = None, goals: Path 
     from pbm.monitoring.departments import load_roster
     from pbm.monitoring.goals import find_default_goals, load_approved_goals
     from pbm.monitoring.lights import LightRule
-    from pbm.monitoring.merge import MonitorContext, display_path, monitor_files
+    from pbm.monitoring.merge import MonitorContext, monitor_files
+    from pbm.workbook.reader import display_path
     from pbm.monitoring.period import resolve_period
     from pbm.workbook.reader import iter_workbook_files
     from pbm.workbook.source import Limits

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from pbm.findings import Finding
 from pbm.workbook.writer import atomic_path
+from pbm.findings import SEVERITY_ZH
 
 FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 RANK = {"error": 0, "warning": 1, "info": 2}
 
 

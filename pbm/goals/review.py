@@ -13,9 +13,11 @@ from pbm.errors import PbmError
 from pbm.findings import Finding, count_by_severity
 from pbm.perf import collector_paused
 from pbm.goals.rules import (GoalProject, ReviewSettings, check_project, overall_opinion,
-                             review_grade, review_opinions, type_project, _fmt)
-from pbm.workbook.reader import ProjectRecord, iter_workbook_files, read_workbook
+                             review_grade, review_opinions, type_project)
+from pbm.values import plain_decimal
+from pbm.workbook.reader import ProjectRecord, display_path, iter_workbook_files, read_workbook
 from pbm.workbook.source import Limits
+from pbm.findings import SEVERITY_ZH
 
 GRADES = ("优", "良", "中", "差")
 
@@ -109,7 +111,7 @@ def _validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
     reviews: list[ProjectReview] = []
     findings: list[Finding] = []
     for path in files:
-        display = _display(path)
+        display = display_path(path)
         try:
             workbook = read_workbook(path, limits=limits, display=display)
         except PbmError as error:
@@ -133,13 +135,6 @@ def _validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
     return ValidationResult(reads, reviews, findings, settings)
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 # --------------------------------------------------------------------------- outputs
 
 PROJECT_COLUMNS = ["文件", "工作表", "项目编码", "项目名称", "主管部门", "实施单位", "项目属性",
@@ -149,7 +144,6 @@ INDICATOR_COLUMNS = ["文件", "工作表", "单元格", "项目编码", "项目
                      "三级指标", "指标性质", "指标值", "计量单位", "权重", "指标值说明", "审核等级"]
 FINDING_COLUMNS = ["代码", "严重程度", "文件", "工作表", "单元格", "项目", "审核维度", "问题说明", "原值",
                    "修改建议"]
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
@@ -213,9 +207,9 @@ def about_rows(result: ValidationResult, command: str) -> list[list[Any]]:
         ["指标数", summary["indicators"]], ["错误", summary["errors"]],
         ["警告", summary["warnings"]],
         ["审核等级分布", "，".join(f"{k} {v}" for k, v in summary["grades"].items())],
-        ["指标权重合计（规定）", f"{_fmt(settings.indicator_weight_total)} 分 + 预算执行率 "
-                          f"{_fmt(settings.execution_weight)} 分"],
-        ["事前评估金额标准", f"{_fmt(settings.prior_assessment_amount)} 万元（新增项目）"],
+        ["指标权重合计（规定）", f"{plain_decimal(settings.indicator_weight_total)} 分 + 预算执行率 "
+                          f"{plain_decimal(settings.execution_weight)} 分"],
+        ["事前评估金额标准", f"{plain_decimal(settings.prior_assessment_amount)} 万元（新增项目）"],
         ["等级规则", f"优：无错误且警告不超过 {settings.excellent_max_warnings} 个；良：无错误；"
                  f"中：错误 1–{settings.fair_max_errors} 个；差：错误更多或存在阻断性问题"],
     ]

@@ -16,6 +16,7 @@ from typing import Any
 from pbm.findings import Finding, catalogue
 from pbm.values import ParsedValue, parse_money, parse_value
 from pbm.workbook.reader import IndicatorRecord, ProjectRecord
+from pbm.values import plain_decimal
 
 YUAN_SUSPECT_WAN = Decimal(100000)  # 10亿元 expressed in 万元
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
@@ -237,8 +238,8 @@ def _money_block(project: GoalProject, settings: ReviewSettings):
         return
     if project.yuan_suspect is not None:
         yield make_finding("G-MONEY-IN-YUAN", project, _cell_of(record, "total_funds"),
-                           total.text, amount=_fmt(project.yuan_suspect),
-                           converted=_fmt(total.number))
+                           total.text, amount=plain_decimal(project.yuan_suspect),
+                           converted=plain_decimal(total.number))
     if total.number <= 0:
         yield make_finding("G12", project, _cell_of(record, "total_funds"), total.text,
                            detail="资金总额应大于 0")
@@ -249,7 +250,8 @@ def _money_block(project: GoalProject, settings: ReviewSettings):
         parts_sum = sum(parts, Decimal(0))
         if abs(parts_sum - total.number) > Decimal("0.005"):
             yield make_finding("G12", project, _cell_of(record, "total_funds"), total.text,
-                               detail=f"分项合计 {_fmt(parts_sum)} ≠ 资金总额 {_fmt(total.number)}")
+                               detail=f"分项合计 {plain_decimal(parts_sum)} ≠ "
+                                      f"资金总额 {plain_decimal(total.number)}")
 
 
 def _prior_assessment(project: GoalProject, settings: ReviewSettings):
@@ -264,8 +266,8 @@ def _prior_assessment(project: GoalProject, settings: ReviewSettings):
     if not stated or not _DONE.match(stated):
         yield make_finding("G-PRIOR-ASSESSMENT", project,
                            _cell_of(record, "prior_assessment") or _cell_of(record, "attribute"),
-                           stated or None, amount=_fmt(total.number),
-                           threshold=_fmt(settings.prior_assessment_amount))
+                           stated or None, amount=plain_decimal(total.number),
+                           threshold=plain_decimal(settings.prior_assessment_amount))
 
 
 def _indicator_rows(project: GoalProject, settings: ReviewSettings):
@@ -364,7 +366,7 @@ def _weights(project: GoalProject, settings: ReviewSettings):
     if not present:
         if settings.require_weights:
             yield make_finding("G6", project, None, None, severity="warning", total="无",
-                               expected=_fmt(settings.indicator_weight_total),
+                               expected=plain_decimal(settings.indicator_weight_total),
                                detail="未填写权重（分值）")
         return
     total = Decimal(0)
@@ -386,9 +388,10 @@ def _weights(project: GoalProject, settings: ReviewSettings):
         with_execution = expected + settings.execution_weight
         detail = ""
         if total == with_execution:
-            detail = f"（含预算执行率 {_fmt(settings.execution_weight)} 分？）"
-        yield make_finding("G6", project, None, _fmt(total), severity="warning",
-                           total=_fmt(total), expected=_fmt(expected), detail=detail)
+            detail = f"（含预算执行率 {plain_decimal(settings.execution_weight)} 分？）"
+        yield make_finding("G6", project, None, plain_decimal(total), severity="warning",
+                           total=plain_decimal(total), expected=plain_decimal(expected),
+                           detail=detail)
 
 
 def _coverage(project: GoalProject, settings: ReviewSettings):
@@ -455,10 +458,3 @@ def overall_opinion(grade: str) -> str:
             "良": "基本符合要求，经与部门协商修改后进入预算安排流程",
             "中": "请按审核意见修改完善后重新报送审核",
             "差": "绩效目标不符合要求，退回调整，暂不进入预算安排流程"}[grade]
-
-
-def _fmt(number: Decimal) -> str:
-    text = f"{number:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable
 
+from pbm.values import plain_decimal
+
 RED, YELLOW, GREEN = "red", "yellow", "green"
 LIGHTS = (RED, YELLOW, GREEN)
 LIGHT_ZH = {RED: "红", YELLOW: "黄", GREEN: "绿", None: ""}
@@ -63,28 +65,24 @@ class LightRule:
 
     def describe(self) -> str:
         if self.rule == POINTS_RULE:
-            return (f"偏差点数法：落后序时进度（序时进度 − 执行率）≤ {_plain(self.points_green_max)} 个百分点绿灯，"
-                    f"≤ {_plain(self.points_yellow_max)} 黄灯，超过 {_plain(self.points_yellow_max)} 红灯")
-        return (f"比值法：执行率 ÷ 序时进度 × 100，< {_plain(self.ratio_red_below)} 红灯，"
-                f"{_plain(self.ratio_red_below)}–{_plain(self.ratio_yellow_below)} 黄灯，"
-                f"≥ {_plain(self.ratio_yellow_below)} 绿灯")
+            green, yellow = plain_decimal(self.points_green_max), plain_decimal(self.points_yellow_max)
+            return (f"偏差点数法：落后序时进度（序时进度 − 执行率）≤ {green} 个百分点绿灯，"
+                    f"≤ {yellow} 黄灯，超过 {yellow} 红灯")
+        return (f"比值法：执行率 ÷ 序时进度 × 100，< {plain_decimal(self.ratio_red_below)} 红灯，"
+                f"{plain_decimal(self.ratio_red_below)}–{plain_decimal(self.ratio_yellow_below)} 黄灯，"
+                f"≥ {plain_decimal(self.ratio_yellow_below)} 绿灯")
 
     def describe_indicators(self) -> str:
         return (f"定性指标：达成绿、部分达成黄、未达成红；“=0”指标：完成值为 0 绿，否则红；"
                 f"其他定量指标：累计量按 完成值 ÷ 指标值 ÷ 序时进度 × 100，比率类（%）按 完成值 ÷ 指标值 × 100，"
-                f"反向指标（≤）按 指标值 ÷ 完成值 × 100，< {_plain(self.ratio_red_below)} 红，"
-                f"< {_plain(self.ratio_yellow_below)} 黄，否则绿；时效指标未到期为绿")
+                f"反向指标（≤）按 指标值 ÷ 完成值 × 100，< {plain_decimal(self.ratio_red_below)} 红，"
+                f"< {plain_decimal(self.ratio_yellow_below)} 黄，否则绿；时效指标未到期为绿")
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "ratio_red_below": float(self.ratio_red_below),
                 "ratio_yellow_below": float(self.ratio_yellow_below),
                 "points_green_max": float(self.points_green_max),
                 "points_yellow_max": float(self.points_yellow_max)}
-
-
-def _plain(number: Decimal) -> str:
-    text = format(number.normalize(), "f")
-    return text
 
 
 def _quotient(numerator: Decimal, denominator: Decimal) -> Decimal:

@@ -26,6 +26,7 @@ from pbm.monitoring.lights import (LIGHTS, LightRule, combined_light, execution_
                                    execution_rate, indicator_light, worst)
 from pbm.monitoring.period import Period
 from pbm.values import cell_text, decimal_text
+from pbm.workbook.reader import display_path
 
 if TYPE_CHECKING:
     from pbm.workbook.reader import ProjectRecord
@@ -917,14 +918,6 @@ def _departments(submissions, projects, roster: Roster, findings: list[Finding])
                                      department=summary.name, code=summary.code or "—",
                                      contact=summary.contact or "联系人"))
     return order
-
-
-def display_path(path: Path) -> str:
-    """A path as the user would write it: relative to the current folder when inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def monitor_files(files: list[Path], context: MonitorContext, *, folder: str = "",

@@ -16,8 +16,8 @@ from typing import Any, Iterator
 from pbm import __version__
 from pbm.monitoring.lights import LIGHT_ZH, execution_rate
 from pbm.monitoring.merge import KIND_ZH, STATUS_ZH, MonitorResult
+from pbm.findings import SEVERITY_ZH
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 MONEY = "#,##0.00"
 PERCENT = "0.00%"
 # Above this many rows a sheet goes to Parquet (auto): XlsxWriter writes ~4,000 coloured rows

@@ -19,6 +19,7 @@ from pbm.sampling.population import (history_records, load_population, newest_pr
                                      sampled_codes)
 from pbm.sampling.selection import SampleOptions, SampleResult, draw_sample
 from pbm.workbook.source import Limits
+from pbm.workbook.reader import display_path
 
 
 @dataclass
@@ -76,7 +77,7 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
         source = newest_project_list(out_dir, config.year)
         if source is None:
             raise PbmError("SAMPLE-NO-POPULATION", file=str(out_dir))
-    population = load_population(Path(source), limits, display=_display(Path(source)))
+    population = load_population(Path(source), limits, display=display_path(Path(source)))
     if exclude:
         excluded_from = [Path(p) for p in exclude]
     else:
@@ -103,7 +104,7 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
             rows = [[k, reproduce if k == "复现命令" else v] for k, v in rows]
             rows += [["总体文件", f"{population.file}（工作表 {population.sheet}）"],
                      ["总体文件 SHA-256", population.sha256],
-                     ["轮换排除依据", "；".join(_display(p) for p in excluded_from) or "无"],
+                     ["轮换排除依据", "；".join(display_path(p) for p in excluded_from) or "无"],
                      ["执行命令", command], ["生成工具", f"pbm {__version__}"],
                      ["生成时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")]]
             sheets.append(Sheet(name, header, rows, widths={0: 22, 1: 100}, autofilter=False))
@@ -119,7 +120,7 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
         (history / f".~{target.name}").replace(history / target.name)
         _append_log(history / "samples.csv", config.year, result, population, reproduce)
     return SampleOutcome(result, population.file, population.sha256, target, reproduce,
-                         [_display(p) for p in excluded_from], findings)
+                         [display_path(p) for p in excluded_from], findings)
 
 
 def reproduce_command(source: str, options: SampleOptions, seed: int, exclude: list[str]) -> str:
@@ -147,10 +148,3 @@ def _append_log(path: Path, year: int, result: SampleResult, population, reprodu
         writer.writerow([dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"), year, result.seed,
                          result.sample_size, result.population, result.population_sha256,
                          reproduce])
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

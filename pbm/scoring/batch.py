@@ -37,6 +37,7 @@ from pbm.scoring.selfeval import (
 )
 from pbm.workbook.reader import iter_workbook_files, read_workbook
 from pbm.workbook.source import Limits
+from pbm.workbook.reader import display_path
 
 KIND_SELF = "self-eval"
 KIND_AGGREGATE = "aggregate"
@@ -234,14 +235,6 @@ def settings_dict(rules: ScoreRules, group_weights: Mapping[str, Decimal]) -> di
         "min_output_benefit_weight": float(rules.min_output_benefit_weight),
         "group_weights": {k: float(v) for k, v in group_weights.items()},
     }
-
-
-def display_path(path: Path) -> str:
-    """The path as the user would recognise it: relative to the current folder when inside."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def score_paths(paths: list[Path], rules: ScoreRules, limits: Limits = Limits(), *,

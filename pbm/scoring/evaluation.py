@@ -19,13 +19,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pbm.errors import PbmError
-from pbm.findings import Finding, catalogue
+from pbm.findings import Finding
 from pbm.scoring.frameworks import Framework, framework_from_rows, validate_framework
 from pbm.scoring.grades import grade_for
 from pbm.scoring.groups import GroupResult, combine_groups
 from pbm.scoring.rules import CENT, ZERO, ScoreRules
 from pbm.values import parse_value
 from pbm.workbook.reader import ProjectRecord
+from pbm.findings import severity_of
+from pbm.values import plain_decimal
 
 UNNAMED_GROUP = "未注明评价组"
 
@@ -41,20 +43,8 @@ GROUP_ALIASES = {
 }
 
 
-def _severity(code: str) -> str:
-    return catalogue()[code]["severity"]
-
-
 def _round(value: Decimal) -> Decimal:
     return value.quantize(CENT, ROUND_HALF_UP)
-
-
-def _plain(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    return str(value.normalize())
 
 
 def normalise_group(text: str, configured: Mapping[str, Any] | None = None) -> str:
@@ -234,7 +224,7 @@ def _num(value: Decimal | None) -> float | None:
 def _finding(code: str, *, file: str | None = None, sheet: str | None = None,
              cell: str | None = None, project: str | None = None, value: Any = None,
              **params: Any) -> Finding:
-    return Finding(code, _severity(code), file=file, sheet=sheet, cell=cell, project=project,
+    return Finding(code, severity_of(code), file=file, sheet=sheet, cell=cell, project=project,
                    value=value, params=params)
 
 
@@ -257,7 +247,7 @@ def _differences(lines: list[EvaluationLine], reference: list[tuple[tuple[str, s
         if key not in own:
             found.append(f"缺少“{key[2]}”")
         elif own[key] != weight:
-            found.append(f"“{key[2]}”分值 {_plain(own[key])}（应为 {_plain(weight)}）")
+            found.append(f"“{key[2]}”分值 {plain_decimal(own[key])}（应为 {plain_decimal(weight)}）")
     for key in own:
         if key not in other:
             found.append(f"多出“{key[2]}”")
@@ -327,9 +317,9 @@ def evaluate_project(sheets: list[EvaluationSheet], rules: ScoreRules,
             if used < ZERO or (weight is not None and used > weight):
                 used = max(ZERO, min(used, weight)) if weight is not None else ZERO
                 findings.append(_finding(
-                    "S-EVAL-SCORE-OUT-OF-RANGE", cell=line.score_cell, value=_plain(line.score),
+                    "S-EVAL-SCORE-OUT-OF-RANGE", cell=line.score_cell, value=plain_decimal(line.score),
                     **where, group=sheet.group, evaluator=sheet.evaluator, name=line.name,
-                    score=_plain(line.score), weight=_plain(weight), used=_plain(used)))
+                    score=plain_decimal(line.score), weight=plain_decimal(weight), used=plain_decimal(used)))
             scored += 1
             total += used
             line_scores.setdefault(line.key, {}).setdefault(sheet.group, []).append(used)

@@ -20,6 +20,7 @@ from pbm.errors import PbmError
 from pbm.findings import Finding, catalogue
 from pbm.resources import resource_dir
 from pbm.scoring.rules import HUNDRED, ZERO, ScoreRules, to_decimal
+from pbm.values import plain_decimal
 
 PRESET_PREFIX = "framework-"
 
@@ -285,11 +286,6 @@ def _finding(code: str, fw: Framework, **params: Any) -> Finding:
                    params=params)
 
 
-def _plain(value: Decimal) -> str:
-    return str(value.quantize(Decimal(1))) if value == value.to_integral_value() \
-        else str(value.normalize())
-
-
 def validate_framework(fw: Framework, rules: ScoreRules) -> list[Finding]:
     """Weight checks of a framework (DOMAIN.md §4.6; §2.4 G6 for the add-up rule).
 
@@ -304,7 +300,7 @@ def validate_framework(fw: Framework, rules: ScoreRules) -> list[Finding]:
 
     def weight_mismatch(scope: str, actual: Decimal, expected: Decimal) -> None:
         findings.append(_finding("S-WEIGHT-TOTAL", fw, scope=scope, scope_en=scope,
-                                 actual=_plain(actual), expected=_plain(expected)))
+                                 actual=plain_decimal(actual), expected=plain_decimal(expected)))
 
     for l1 in fw.level1_names():
         level2_sum = ZERO
@@ -328,7 +324,7 @@ def validate_framework(fw: Framework, rules: ScoreRules) -> list[Finding]:
     if share < rules.min_output_benefit_weight:
         findings.append(Finding(
             "S-OUTPUT-BENEFIT-WEIGHT", catalogue()["S-OUTPUT-BENEFIT-WEIGHT"]["severity"],
-            file=fw.path, value=_plain(output_benefit),
-            params={"levels": "、".join(levels) or "无", "actual": _plain(output_benefit),
-                    "minimum": _plain(rules.min_output_benefit_weight * fw.total / HUNDRED)}))
+            file=fw.path, value=plain_decimal(output_benefit),
+            params={"levels": "、".join(levels) or "无", "actual": plain_decimal(output_benefit),
+                    "minimum": plain_decimal(rules.min_output_benefit_weight * fw.total / HUNDRED)}))
     return findings

@@ -19,8 +19,9 @@ from pbm.scoring.grades import adjustment_for, application_for, grade_for
 from pbm.scoring.recheck import (CLAIM_RULE_LABELS_ZH, NO_RULE_ZH, claim_rules_zh,
                                   execution_claim_rules, explain_claim, total_claim_candidates)
 from pbm.scoring.rules import CENT, RULE_LABELS_ZH, ZERO, IndicatorScore
+from pbm.findings import SEVERITY_ZH
+from pbm.values import plain_decimal
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 GRADE_FILLS = {"优": "green", "良": None, "中": "yellow", "差": "red"}
 KIND_ZH = {"self-eval": "单位自评", "aggregate": "多单位汇总", "evaluation": "多方评价"}
 TIMELINESS_RULE_ZH = "时效（按期完成满分，逾期 0 分）"
@@ -391,22 +392,22 @@ def about_rows(run: ScoreRun, command: str, preset: str,
     band_texts = []
     for index, (name, low) in enumerate(bands):
         if index == 0:
-            band_texts.append(f"{name} ≥ {_plain(low)}")
+            band_texts.append(f"{name} ≥ {plain_decimal(low)}")
         else:
-            band_texts.append(f"{name} [{_plain(low)}, {_plain(bands[index - 1][1])})")
-    tiers = "；".join(f"{name} [{_plain(low * 100)}%, {_plain(high * 100)}%"
+            band_texts.append(f"{name} [{plain_decimal(low)}, {plain_decimal(bands[index - 1][1])})")
+    tiers = "；".join(f"{name} [{plain_decimal(low * 100)}%, {plain_decimal(high * 100)}%"
                      f"{']' if high >= 1 else ')'}" for name, low, high in rules.qualitative_tiers)
-    defaults = "；".join(f"{name} {_plain(share * 100)}%"
+    defaults = "；".join(f"{name} {plain_decimal(share * 100)}%"
                         for name, share in rules.qualitative_defaults.items()) or "未配置（空白得分不补）"
     rows: list[list[Any]] = [
         ["生成工具", f"pbm {__version__}"],
         ["命令", command],
         ["生成时间", run.started.strftime("%Y-%m-%d %H:%M:%S")],
         ["规则预设", preset],
-        ["预算执行率", f"分值 {_plain(rules.execution_weight)} 分，得分 = min(执行率, 1) × 分值，"
-                  f"最高 {_plain(rules.effective_execution_cap)} 分（DOMAIN.md §4.3）"],
-        ["指标分值合计（规定）", f"{_plain(rules.indicator_weight_total)} 分 + 预算执行率 "
-                         f"{_plain(rules.execution_weight)} 分"],
+        ["预算执行率", f"分值 {plain_decimal(rules.execution_weight)} 分，得分 = min(执行率, 1) × 分值，"
+                  f"最高 {plain_decimal(rules.effective_execution_cap)} 分（DOMAIN.md §4.3）"],
+        ["指标分值合计（规定）", f"{plain_decimal(rules.indicator_weight_total)} 分 + 预算执行率 "
+                         f"{plain_decimal(rules.execution_weight)} 分"],
         ["定量指标计分", "正向：达到指标值得满分，否则 分值 × 实际值 / 指标值；等于（=）同正向，"
                    "指标值为 0 时为 0 满分、否则 0 分；实际值为负按 0；得分不超过分值（DOMAIN.md §4.4）"],
         ["反向指标计分", "R1 比值法：分值 × 指标值 / 实际值" if rules.reverse_rule == "R1"
@@ -417,11 +418,11 @@ def about_rows(run: ScoreRun, command: str, preset: str,
         ["不适用指标", "剔除后按适用分值折算为百分制：总分 × 100 / 适用分值（DOMAIN.md §4.4）"],
         ["舍入", "每项得分四舍五入保留 2 位小数（ROUND_HALF_UP），总分为各项之和再保留 2 位"],
         ["等级区间", "；".join(band_texts) + "（半开区间，按两位小数的 Decimal 判定）"],
-        ["自评虚高容差", f"自评得分高于复核得分超过 {_plain(rules.tolerance)} 分时报告"],
-        ["评价组权重", "；".join(f"{k} {_plain(v)}" for k, v in run.group_weights.items())
+        ["自评虚高容差", f"自评得分高于复核得分超过 {plain_decimal(rules.tolerance)} 分时报告"],
+        ["评价组权重", "；".join(f"{k} {plain_decimal(v)}" for k, v in run.group_weights.items())
          + "（缺少的组按其余各组权重重新归一）"],
         ["异常评分人", "与同组其他评价人平均分之差超过 max(10 分, 2 × 其他人标准差)"],
-        ["产出+效益最低权重", f"{_plain(rules.min_output_benefit_weight)}（每 100 分）"],
+        ["产出+效益最低权重", f"{plain_decimal(rules.min_output_benefit_weight)}（每 100 分）"],
         ["结果应用", "“结果应用建议”表中的内容均为建议，不构成预算决定；文字取自 pbm.toml 的 "
                  "[score.application]" if application else "“结果应用建议”表中的内容均为建议，"
                                                             "不构成预算决定"],
@@ -441,12 +442,6 @@ def about_rows(run: ScoreRun, command: str, preset: str,
         rows.append([f"输入文件 {read.file}", f"SHA-256 {read.sha256}" if read.sha256
                      else f"无法读取：{read.error.message() if read.error else ''}"])
     return rows
-
-
-def _plain(value: Decimal) -> str:
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    return str(value.normalize())
 
 
 def score_sheets(run: ScoreRun, command: str, *, preset: str = "national-2020",

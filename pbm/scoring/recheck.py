@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from pbm.findings import Finding, catalogue
+from pbm.findings import Finding
 from pbm.scoring.grades import grade_for
 from pbm.scoring.rules import (
     CENT,
@@ -34,6 +34,8 @@ from pbm.scoring.rules import (
     normalise_op,
 )
 from pbm.values import decimal_text
+from pbm.findings import severity_of
+from pbm.values import plain_decimal
 
 if TYPE_CHECKING:
     from pbm.scoring.rules import ProjectScore
@@ -71,22 +73,8 @@ _UNSCORABLE_REASONS = {
 _OPERATOR_CHARS = frozenset("≥≤><=＞＜＝≧≦")
 
 
-def _severity(code: str) -> str:
-    # The catalogue is the one source of truth for a code's severity.
-    return catalogue()[code]["severity"]
-
-
 def _fmt(value: Decimal | None) -> str:
     return decimal_text(value)
-
-
-def _plain(value: Decimal | None) -> str:
-    """A weight or target as people write it: 10, 0.5, 266."""
-    if value is None:
-        return "—"
-    if value == value.to_integral_value():
-        return str(value.quantize(ONE))
-    return str(value.normalize())
 
 
 def _percent(ratio: Decimal) -> str:
@@ -241,7 +229,7 @@ def _over_achievement(score: IndicatorScore, rules: ScoreRules) -> tuple[str, st
         return (f"为指标值的 {ratio}，达到 {line} 的说明线",
                 f"{ratio} of the target, at or above the {line} line")
     if score.rule == "positive" and actual >= rules.over_achievement_zero_target:
-        limit = _plain(rules.over_achievement_zero_target)
+        limit = plain_decimal(rules.over_achievement_zero_target)
         return (f"指标值为 0，实际值达到 {limit} 的说明线",
                 f"the target is 0 and the actual reaches the {limit} line")
     return None
@@ -258,7 +246,7 @@ class _Emitter:
              location: dict | None = None, **params: Any) -> None:
         location = location or {}
         self.out.append(Finding(
-            code, _severity(code),
+            code, severity_of(code),
             file=location.get("file") or self.ps.file,
             sheet=location.get("sheet") or self.ps.sheet,
             cell=cell,
@@ -289,9 +277,9 @@ def _line_params(score: IndicatorScore, claimed: Decimal | None) -> dict[str, An
     ind = score.indicator
     return {
         "name": ind.name,
-        "weight": _plain(ind.weight),
-        "target": ind.target_text or _plain(ind.target),
-        "actual": ind.actual_text or _plain(ind.actual),
+        "weight": plain_decimal(ind.weight),
+        "target": ind.target_text or plain_decimal(ind.target),
+        "actual": ind.actual_text or plain_decimal(ind.actual),
         "claimed": _fmt(claimed),
         "recomputed": _fmt(score.recomputed),
         "rule_zh": RULE_LABELS_ZH.get(score.rule, score.rule),
@@ -322,8 +310,8 @@ def _recheck_line(score: IndicatorScore, rules: ScoreRules, emitter: _Emitter,
     if over is not None:
         emitter.emit("S-OVER-ACHIEVED", cell=actual_cell, value=ind.actual_text or ind.actual,
                      location=location, name=ind.name,
-                     target=ind.target_text or _plain(ind.target),
-                     actual=ind.actual_text or _plain(ind.actual),
+                     target=ind.target_text or plain_decimal(ind.target),
+                     actual=ind.actual_text or plain_decimal(ind.actual),
                      comparison_zh=over[0], comparison_en=over[1])
 
     if claimed is None:
@@ -365,7 +353,7 @@ def _recheck_line(score: IndicatorScore, rules: ScoreRules, emitter: _Emitter,
     # Parameters are built only for a finding: most lines of a real workbook have none.
     params = _line_params(score, claimed)
     params["difference"] = _fmt(abs(difference))
-    params["tolerance"] = _plain(tolerance)
+    params["tolerance"] = plain_decimal(tolerance)
     params.update(_rules_params(explain_claim(ind, rules)))
     emitter.emit(code, cell=score_cell, value=claimed, location=location, **params)
 
@@ -376,17 +364,17 @@ def _recheck_weights(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter) -> 
         return
     weight_total = sum(weights, ZERO)
     if weight_total != rules.indicator_weight_total:
-        emitter.emit("S-WEIGHT-TOTAL", value=_plain(weight_total),
+        emitter.emit("S-WEIGHT-TOTAL", value=plain_decimal(weight_total),
                      scope=ps.project or "项目", scope_en=ps.project or "the project",
-                     actual=_plain(weight_total), expected=_plain(rules.indicator_weight_total))
+                     actual=plain_decimal(weight_total), expected=plain_decimal(rules.indicator_weight_total))
 
 
 def _recheck_execution(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter,
                        tolerance: Decimal) -> None:
     cell = ps.execution_cell
     if ps.budget is not None and ps.executed is not None and ps.executed > ps.budget:
-        emitter.emit("S-EXEC-OVER-100", cell=cell, value=_plain(ps.executed),
-                     budget=_plain(ps.budget), executed=_plain(ps.executed),
+        emitter.emit("S-EXEC-OVER-100", cell=cell, value=plain_decimal(ps.executed),
+                     budget=plain_decimal(ps.budget), executed=plain_decimal(ps.executed),
                      rate=_percent(ps.execution_rate) if ps.execution_rate is not None else "—")
     if ps.execution_score is None and (ps.budget is not None or ps.executed is not None):
         if ps.executed is None:
@@ -407,8 +395,8 @@ def _recheck_execution(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter,
         "claimed": _fmt(claimed),
         "recomputed": _fmt(ps.execution_score),
         "difference": _fmt(abs(difference)),
-        "tolerance": _plain(tolerance),
-        "weight": _plain(rules.execution_weight),
+        "tolerance": plain_decimal(tolerance),
+        "weight": plain_decimal(rules.execution_weight),
         "rule_zh": CLAIM_RULE_LABELS_ZH["execution-rate"],
         "rule_en": "execution-rate",
         **_rules_params(labels),
@@ -433,6 +421,6 @@ def _recheck_total(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter,
     if difference > tolerance:
         emitter.emit("S-TOTAL-INFLATED", cell=ps.total_cell, value=_fmt(claimed_total),
                      claimed=_fmt(claimed_total), recomputed=_fmt(ps.total),
-                     difference=_fmt(difference), tolerance=_plain(tolerance),
+                     difference=_fmt(difference), tolerance=plain_decimal(tolerance),
                      claimed_grade=grade_for(claimed_total, rules.grade_bands),
                      grade=ps.grade)

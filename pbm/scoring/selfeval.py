@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from pbm.findings import Finding, catalogue
+from pbm.findings import Finding
 from pbm.goals.rules import normalise_nature
 from pbm.scoring.rules import (
     HUNDRED,
@@ -40,6 +40,8 @@ from pbm.scoring.rules import (
 from pbm.values import parse_money, parse_value
 from pbm.workbook.fields import PROJECT, alias_table, normalise_label
 from pbm.workbook.reader import FORM, Cell, IndicatorRecord, ProjectRecord, column_letter
+from pbm.findings import severity_of
+from pbm.values import plain_decimal
 
 MONEY_UNIT = "万元"
 
@@ -64,10 +66,6 @@ INAPPLICABLE_TEXTS = frozenset({"不适用", "不涉及", "无此项", "本年�
 # 指标性质 values that fix the scoring operator; 定量 leaves it to the target (≥95% → ≥).
 _NATURE_FIXES_OP = frozenset({"≥", ">", "≤", "<", "=", QUALITATIVE, "定量(其他)"})
 _DATE_KINDS = ("date", "month")
-
-
-def _severity(code: str) -> str:
-    return catalogue()[code]["severity"]
 
 
 def _a1(row0: int, col0: int) -> str:
@@ -252,7 +250,7 @@ class _Typing:
     def finding(self, code: str, cell: Cell | str | None, value: Any = None,
                 **params: Any) -> None:
         where = cell.a1 if isinstance(cell, Cell) else cell
-        self.findings.append(Finding(code, _severity(code), file=self.record.file,
+        self.findings.append(Finding(code, severity_of(code), file=self.record.file,
                                      sheet=self.record.sheet, cell=where,
                                      project=self.record.name or None, value=value,
                                      params=params))
@@ -428,9 +426,9 @@ def self_eval_input(record: ProjectRecord, rules: ScoreRules, *,
         _from_form_grid(result, record, raw_rows)
     if (result.written_execution_weight is not None
             and result.written_execution_weight != rules.execution_weight):
-        typing.finding("S-EXEC-WEIGHT-DIFFERS", None, _plain(result.written_execution_weight),
-                       written=_plain(result.written_execution_weight),
-                       configured=_plain(rules.execution_weight))
+        typing.finding("S-EXEC-WEIGHT-DIFFERS", None, plain_decimal(result.written_execution_weight),
+                       written=plain_decimal(result.written_execution_weight),
+                       configured=plain_decimal(rules.execution_weight))
     return result
 
 
@@ -464,10 +462,6 @@ def _from_form_grid(result: SelfEvalInput, record: ProjectRecord,
         raw, cell = found
         result.claimed_total = None if raw is None else parse_value(raw, role="number").number
         result.total_cell = cell
-
-
-def _plain(value: Decimal) -> str:
-    return str(value.quantize(ONE)) if value == value.to_integral_value() else str(value.normalize())
 
 
 # --------------------------------------------------------------------------- aggregation
@@ -517,8 +511,8 @@ def aggregate_units(inputs: list[SelfEvalInput]) -> SelfEvalInput:
         else:
             merged.target = _sum_or_none(ind.target for ind, _ in applicable)
             merged.actual = _sum_or_none(ind.actual for ind, _ in applicable)
-            merged.target_text = _plain(merged.target) if merged.target is not None else ""
-            merged.actual_text = _plain(merged.actual) if merged.actual is not None else ""
+            merged.target_text = plain_decimal(merged.target) if merged.target is not None else ""
+            merged.actual_text = plain_decimal(merged.actual) if merged.actual is not None else ""
         indicators.append(merged)
     budgets = [unit.budget for unit in inputs if unit.budget is not None]
     executed = [unit.executed for unit in inputs if unit.executed is not None]
@@ -544,7 +538,7 @@ def _percent_text(head: IndicatorInput, value: Decimal | None, *, actual: bool =
         return ""
     shown = value.quantize(Decimal("0.01"))
     prefix = "" if actual else (head.op or "")
-    return f"{prefix}{_plain(shown)}%"
+    return f"{prefix}{plain_decimal(shown)}%"
 
 
 def aggregation_key(inp: SelfEvalInput) -> tuple[str, str]:

@@ -168,6 +168,14 @@ def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None 
     return WorkbookRead(file=name, path=Path(path), sha256=raw.sha256, sheets=sheets, findings=[])
 
 
+def display_path(path: Path) -> str:
+    """A path as the user would write it: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def iter_workbook_files(paths: Iterable[Path]) -> list[Path]:
     """Expand files and folders (recursively), skipping ``~$`` lock files and hidden files."""
     from pbm.workbook.source import WORKBOOK_SUFFIXES
