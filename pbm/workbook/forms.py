@@ -8,8 +8,9 @@ one a department could have filled in from pbm's own template.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
+
+from pbm.workbook.writer import write_value
 
 LEVEL1 = ["产出指标", "效益指标", "满意度指标"]
 LEVEL2 = {
@@ -58,20 +59,6 @@ class ProjectSpec:
     indicators: list[IndicatorSpec] = field(default_factory=list)
     year: int = 2026
     money_header_unit: str = "万元"
-
-
-def write_value(sheet, row: int, col: int, value: Any, fmt=None, number_fmt=None) -> None:
-    """One cell of a pbm-made workbook: blank stays blank, 是/否 for a logical, numbers as
-    numbers, everything else with ``write_string`` — text such as "=1+1" never becomes a
-    formula."""
-    if value is None or value == "":
-        sheet.write_blank(row, col, None, fmt)  # without a format XlsxWriter writes nothing
-    elif isinstance(value, bool):
-        sheet.write_string(row, col, "是" if value else "否", fmt)
-    elif isinstance(value, (int, float, Decimal)):
-        sheet.write_number(row, col, float(value), number_fmt or fmt)
-    else:
-        sheet.write_string(row, col, str(value), fmt)
 
 
 class FormWriter:

@@ -139,23 +139,26 @@ def _width(title: Any) -> float:
 
 
 def _write_cell(ws, row: int, col: int, value: Any, cell_format, date_format) -> None:
+    write_value(ws, row, col, value, cell_format, date_fmt=cell_format or date_format)
+
+
+def write_value(sheet, row: int, col: int, value: Any, fmt=None, number_fmt=None,
+                date_fmt=None) -> None:
+    """One cell of any pbm-made workbook: blank stays blank, 是/否 for a logical, numbers as
+    numbers, dates as dates, everything else with ``write_string`` — text such as "=1+1",
+    "+86" or "@x" never becomes a formula."""
     if value is None or value == "":
-        if cell_format is not None:
-            ws.write_blank(row, col, None, cell_format)
-        return
-    if isinstance(value, bool):
-        ws.write_string(row, col, "是" if value else "否", cell_format)
-    elif isinstance(value, Decimal):
-        ws.write_number(row, col, float(value), cell_format)
-    elif isinstance(value, (int, float)):
-        ws.write_number(row, col, value, cell_format)
+        sheet.write_blank(row, col, None, fmt)  # without a format XlsxWriter writes nothing
+    elif isinstance(value, bool):
+        sheet.write_string(row, col, "是" if value else "否", fmt)
+    elif isinstance(value, (int, float, Decimal)):
+        sheet.write_number(row, col, float(value), number_fmt or fmt)
     elif isinstance(value, (dt.date, dt.datetime)):
-        ws.write_datetime(row, col, value if isinstance(value, dt.datetime)
-                          else dt.datetime(value.year, value.month, value.day),
-                          cell_format or date_format)
+        sheet.write_datetime(row, col, value if isinstance(value, dt.datetime)
+                             else dt.datetime(value.year, value.month, value.day),
+                             date_fmt or fmt)
     else:
-        # write_string never creates a formula: "=1+1", "+86", "@x" stay text.
-        ws.write_string(row, col, str(value), cell_format)
+        sheet.write_string(row, col, str(value), fmt)
 
 
 def _unlink(name: str) -> None:
