@@ -86,7 +86,7 @@ def init(
 ) -> None:
     """Create a workspace."""
     from pbm.errors import PbmError
-    from pbm.workbook.writer import Sheet, write_xlsx
+    from pbm.workbook.writer import Sheet, atomic_path, write_xlsx
 
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / "pbm.toml"
@@ -97,7 +97,8 @@ def init(
     for sub in ("goals", "q1", "q2", "q3", "q4", "self-eval", "out", "out/reports",
                 "out/history"):
         (directory / sub).mkdir(parents=True, exist_ok=True)
-    config.write_text(PBM_TOML.format(year=year, locality=locality), encoding="utf-8")
+    with atomic_path(config) as temp:
+        temp.write_text(PBM_TOML.format(year=year, locality=locality), encoding="utf-8")
     roster = directory / "roster.xlsx"
     if not roster.exists():
         write_xlsx(roster, [Sheet("名册", ROSTER_HEADER, [])])

@@ -69,7 +69,7 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
                coverage=None, seed=None, source: Path | None = None,
                exclude: list[Path] | None = None, out: Path | None = None,
                command: str = "") -> SampleOutcome:
-    from pbm.workbook.writer import Sheet, output_lock, write_xlsx
+    from pbm.workbook.writer import Sheet, atomic_path, output_lock, write_xlsx
 
     limits = Limits.from_config(config.section("limits"))
     out_dir = config.out_dir(out)
@@ -116,8 +116,8 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
         write_xlsx(target, sheets)
         history = out_dir / "history"
         history.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(target, history / f".~{target.name}")
-        (history / f".~{target.name}").replace(history / target.name)
+        with atomic_path(history / target.name) as copy:
+            shutil.copyfile(target, copy)
         _append_log(history / "samples.csv", config.year, result, population, reproduce)
     return SampleOutcome(result, population.file, population.sha256, target, reproduce,
                          [display_path(p) for p in excluded_from], findings)
