@@ -191,8 +191,6 @@ def normalise_text(raw: object) -> str:
         return ""
 
 
-_STR_TEXT: dict[str, str] = {}
-_FLOAT_TEXT: dict[float, str] = {}
 _TEXT_CACHE_LIMIT = 1 << 18
 
 
@@ -202,26 +200,16 @@ def cell_text(raw: object) -> str:
     Text and float cells repeat a lot in real workbooks (指标 levels, units, 是/否, 95), so
     their results are kept in bounded dicts.
     """
-    kind = raw.__class__
-    if kind is str:
-        text = _STR_TEXT.get(raw)
-        if text is None:
-            text = _normalise_str(raw)
-            if len(_STR_TEXT) >= _TEXT_CACHE_LIMIT:
-                _STR_TEXT.clear()
-            _STR_TEXT[raw] = text
-        return text
-    if raw is None:
-        return ""
-    if kind is float:
-        text = _FLOAT_TEXT.get(raw)
-        if text is None:
-            text = _float_text(raw)
-            if len(_FLOAT_TEXT) >= _TEXT_CACHE_LIMIT:
-                _FLOAT_TEXT.clear()
-            _FLOAT_TEXT[raw] = text
-        return text
-    return normalise_text(raw)
+    entry = _TEXT_CACHES.get(raw.__class__)
+    if entry is None:
+        return normalise_text(raw)
+    cache, compute = entry
+    text = cache.get(raw)
+    if text is None:
+        if len(cache) >= _TEXT_CACHE_LIMIT:
+            cache.clear()
+        text = cache[raw] = compute(raw)
+    return text
 
 
 def decimal_text(value: object, places: int = 2, *, thousands: bool = False,
@@ -260,6 +248,10 @@ def _float_text(value: float) -> str:
     if value == 0:
         return "0"
     return _decimal_text(Decimal("%.15g" % value))
+
+
+# cell_text's bounded caches: exact type → (results, how to compute one).
+_TEXT_CACHES: dict[type, tuple[dict, Any]] = {str: ({}, _normalise_str), float: ({}, _float_text)}
 
 
 def _decimal_text(value: Decimal) -> str:
