@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from functools import lru_cache
 
 GradeBands = tuple[tuple[str, Decimal], ...]
 
@@ -53,6 +54,12 @@ _FALLBACK_APPLICATION = "建议：结合评价发现的问题研究确定下年�
 
 def sorted_bands(bands: Iterable[tuple[str, Decimal]]) -> GradeBands:
     """Bands ordered from the highest lower bound down (the order grades are tried in)."""
+    return _sorted_bands(tuple((name, low) for name, low in bands))
+
+
+@lru_cache(maxsize=64)
+def _sorted_bands(bands: tuple) -> GradeBands:
+    # Cached: grade_for runs once per project and the configured bands never change.
     return tuple(sorted(((name, _as_decimal(low)) for name, low in bands),
                         key=lambda band: band[1], reverse=True))
 
