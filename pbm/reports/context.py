@@ -426,6 +426,12 @@ class _MonitorData:
 
 
 def _monitor_data(workbook: OutputWorkbook) -> _MonitorData:
+    if "monitor" not in workbook.derived:
+        workbook.derived["monitor"] = _build_monitor_data(workbook)
+    return workbook.derived["monitor"]
+
+
+def _build_monitor_data(workbook: OutputWorkbook) -> _MonitorData:
 
     period, month = monitor_period(workbook)
     projects = workbook.table("项目")
@@ -756,6 +762,14 @@ class _Lines:
 
 
 def _scored_projects(workbook: OutputWorkbook, settings: ReportSettings) -> list[_ScoredProject]:
+    key = ("scored", id(settings))
+    if key not in workbook.derived:
+        workbook.derived[key] = _build_scored_projects(workbook, settings)
+    return workbook.derived[key]
+
+
+def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
+                           ) -> list[_ScoredProject]:
     """One entry per row of 项目得分 (a project evaluated twice — self-evaluation and a
     multi-group evaluation — has two), with its indicator lines, problems and suggestion."""
     projects = workbook.table("项目得分")

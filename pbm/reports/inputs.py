@@ -45,6 +45,9 @@ class OutputWorkbook:
     path: Path
     sheets: dict[str, Table]
     findings: list[Finding] = field(default_factory=list)
+    # What the document kinds derive from the sheets, built once per run (not once per kind,
+    # which also repeated the missing-sheet findings).
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def table(self, name: str, *, required: bool = True) -> Table | None:
         table = self.sheets.get(name)

@@ -422,3 +422,17 @@ def test_evaluation_reports_for_sampled_projects_from_the_evaluation(outputs):
         "一、基本情况", "二、绩效评价工作开展情况", "三、综合评价情况及评价结论"]
     without_sample, _ = _documents("evaluation-report", {"scores": outputs["scores"]})
     assert len(without_sample) == 3  # every scored project, one report each
+
+
+def test_kinds_of_one_workbook_share_what_is_derived_from_it(tmp_path):
+    """Feedback letters and the notice read the same scores workbook: what they derive is
+    built once, so a missing sheet is said once, not once per kind."""
+    from pbm.workbook.writer import Sheet, write_xlsx
+
+    path = write_xlsx(tmp_path / "scores-2026.xlsx", [Sheet("说明", ["项目", "内容"], [["年度", 2026]])])
+    workbooks = {"scores": read_output_workbook(path)}
+    for kind in ("score-feedback", "score-notice", "score-feedback"):
+        build_documents(KINDS[kind], workbooks, SETTINGS)
+    missing = [f for f in workbooks["scores"].findings
+               if (f.code, f.sheet) == ("REPORT-SHEET-MISSING", "项目得分")]
+    assert len(missing) == 1
