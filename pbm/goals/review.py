@@ -166,15 +166,13 @@ def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
         project_code, name, department = (record.text("project_code"), record.name,
                                            record.department)
         for ind in review.project.indicators:
-            cells = ind.record.cells
-            cell = cells.get("name") or cells.get("target")
+            row = ind.record
             weight = ind.weight.number if ind.weight is not None else None
-            target, note = cells.get("target"), cells.get("note")
             indicator_rows.append([
-                record.file, record.sheet, cell.a1 if cell else None,
+                record.file, record.sheet, row.a1("name") or row.a1("target"),
                 project_code, name, department, ind.level1, ind.level2, ind.name,
-                ind.nature or "", target.text if target else "", ind.unit, weight,
-                note.text if note else "", review.grade])
+                ind.nature or "", row.text("target"), ind.unit, weight,
+                row.text("note"), review.grade])
     finding_rows = [[f.code, SEVERITY_ZH[f.severity], f.file, f.sheet, f.cell, f.project,
                      f.dimension, f.message(lang), _cell_value(f.value), f.hint(lang)]
                     for f in result.findings]

@@ -73,8 +73,7 @@ class GoalIndicator:
         return self.target.kind == "number"
 
     def cell(self, name: str) -> str | None:
-        cell = self.record.cells.get(name)
-        return cell.a1 if cell is not None else None
+        return self.record.a1(name)
 
 
 @dataclass
@@ -140,12 +139,10 @@ def type_project(record: ProjectRecord, settings: ReviewSettings) -> GoalProject
     for row in record.indicators:
         unit_text = row.text("unit")
         nature = normalise_nature(row.text("nature"))
-        target_cell = row.get("target")
-        target = parse_value(target_cell.value if target_cell else None, role="target",
-                             unit=unit_text or None)
-        weight_cell = row.get("weight")
-        weight = parse_value(weight_cell.value, role="number") if weight_cell is not None \
-            and not weight_cell.empty else None
+        target = parse_value(row.value("target"), role="target", unit=unit_text or None)
+        weight_raw = row.value("weight")
+        weight = parse_value(weight_raw, role="number") if weight_raw is not None and not (
+            weight_raw.__class__ is str and not weight_raw.strip()) else None
         indicators.append(GoalIndicator(row, normalise_level(row.text("level1")),
                                         normalise_level(row.text("level2")), row.text("name"),
                                         nature, target, unit_text, weight))

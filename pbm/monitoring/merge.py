@@ -25,7 +25,7 @@ from pbm.monitoring.goals import ApprovedGoals, ApprovedProject, effective_op, k
 from pbm.monitoring.lights import (LIGHTS, LightRule, combined_light, execution_light,
                                    execution_rate, indicator_light, worst)
 from pbm.monitoring.period import Period
-from pbm.values import cell_text, decimal_text
+from pbm.values import decimal_text
 from pbm.workbook.reader import display_path
 
 if TYPE_CHECKING:
@@ -549,18 +549,6 @@ def _raw_text(record, name: str) -> str:
     return str(cell.value).strip()
 
 
-def _shown(cell) -> str:
-    """A cell as Excel shows it: 95.0 → "95", full-width digits folded (the value parser's
-    own normalisation, cached for the texts and numbers that repeat down a column)."""
-    if cell is None:
-        return ""
-    return cell_text(cell.value)
-
-
-def _cell_a1(cell) -> str:
-    return cell.a1 if cell is not None else ""
-
-
 def _a1(record, name: str) -> str | None:
     cell = record.fields.get(name)
     return cell.a1 if cell is not None else None
@@ -586,22 +574,20 @@ def _indicators(record: ProjectRecord, context: MonitorContext, approved: Approv
     indicators: list[MonitorIndicator] = []
     counts = Counter()
     for row in record.indicators:
-        cells = row.cells
-        name = _shown(cells.get("name"))
-        unit = _shown(cells.get("unit"))
-        nature_text = _shown(cells.get("nature"))
+        name = row.text("name")
+        unit = row.text("unit")
+        nature_text = row.text("nature")
         nature = normalise_nature(nature_text) or ""
-        target_cell, actual_cell = cells.get("target"), cells.get("actual")
-        target = parse_value(target_cell.value if target_cell else None, role="target",
-                             unit=unit or None)
-        actual = parse_value(actual_cell.value if actual_cell else None, role="actual",
-                             unit=unit or None)
-        name_cell = cells.get("name") or target_cell
-        a1 = _cell_a1(name_cell)
-        actual_a1 = _cell_a1(actual_cell) or a1
+        actual_raw = row.value("actual")
+        target_shown = row.text("target")
+        target = parse_value(row.value("target"), role="target", unit=unit or None)
+        actual = parse_value(actual_raw, role="actual", unit=unit or None)
+        target_a1 = row.a1("target")
+        a1 = row.a1("name") or target_a1 or ""
+        actual_a1 = row.a1("actual") or a1
         # A cell formatted as a percentage holds 0.9 for 90 %: read it as 90 % when the
         # target is a percentage above 1 (an actual of 0.9 % against ≥ 85 % is not meant).
-        if actual.kind == "number" and isinstance(actual_cell.value, float) and \
+        if actual.kind == "number" and isinstance(actual_raw, float) and \
                 target.kind == "number" and (target.unit or unit) in PERCENT_UNITS and \
                 target.number is not None and target.number > 1 and 0 < actual.number <= 1:
             percent = (actual.number * 100).normalize()
@@ -621,18 +607,17 @@ def _indicators(record: ProjectRecord, context: MonitorContext, approved: Approv
         elif lit.light is None:
             findings.append(_finding("M-ACTUAL-NOT-COMPARABLE", file, sheet, actual_a1,
                                      project_name, actual.text, name=name,
-                                     target=_shown(target_cell), basis=lit.basis))
+                                     target=target_shown, basis=lit.basis))
         for note in actual.notes:
             if note.code == "V-ACTUAL-HAS-OP":
                 findings.append(_finding(note.code, file, sheet, actual_a1, project_name,
                                          actual.text, op=note.params.get("op"),
                                          number=note.params.get("number")))
-        target_shown = _shown(target_cell)
         indicator = MonitorIndicator(
-            sheet=sheet, cell=a1, level1=normalise_level(_shown(cells.get("level1"))),
-            level2=normalise_level(_shown(cells.get("level2"))), name=name, nature=nature_text,
-            target=target_shown, unit=unit, actual=_shown(actual_cell),
-            expected=_shown(cells.get("expected_actual")), light=lit.light, ratio=lit.ratio,
+            sheet=sheet, cell=a1, level1=normalise_level(row.text("level1")),
+            level2=normalise_level(row.text("level2")), name=name, nature=nature_text,
+            target=target_shown, unit=unit, actual=row.text("actual"),
+            expected=row.text("expected_actual"), light=lit.light, ratio=lit.ratio,
             basis=lit.basis)
         if approved is not None:
             candidates = [a for a in approved_by_name.get(key(name), []) if id(a) not in matched]
@@ -651,9 +636,8 @@ def _indicators(record: ProjectRecord, context: MonitorContext, approved: Approv
                 if not same_target(match.target, match.nature, target, nature or None):
                     indicator.drift = "指标值变更"
                     counts["changed"] += 1
-                    target_a1 = target_cell.a1 if target_cell is not None else a1
                     findings.append(_finding(
-                        "M3", file, sheet, target_a1, project_name, target_shown,
+                        "M3", file, sheet, target_a1 or a1, project_name, target_shown,
                         detail=f"“{name}”的指标值由“{match.target_text}”改为“{target_shown}”",
                         detail_en=f"the target of \"{name}\" changed from \"{match.target_text}\" "
                                   f"to \"{target_shown}\""))

@@ -109,7 +109,7 @@ def evaluation_sheet(record: ProjectRecord,
     """Type one scoring sheet read by the workbook reader."""
     lines = []
     for rec in record.indicators:
-        weight_cell, score_cell = rec.cells.get("weight"), rec.cells.get("score")
+        weight_cell, score_cell = rec.get("weight"), rec.get("score")
         weight = None
         weight_text = ""
         if weight_cell is not None and not weight_cell.empty:

@@ -37,11 +37,10 @@ from pbm.scoring.rules import (
     normalise_op,
     score_project,
 )
-from pbm.values import parse_money, parse_value
+from pbm.values import cell_text, parse_money, parse_value, plain_decimal
 from pbm.workbook.fields import PROJECT, alias_table, normalise_label
 from pbm.workbook.reader import FORM, Cell, IndicatorRecord, ProjectRecord, column_letter
 from pbm.findings import severity_of
-from pbm.values import plain_decimal
 
 MONEY_UNIT = "万元"
 
@@ -227,10 +226,6 @@ _TYPED_CACHES: dict[tuple, dict[tuple, _Typed]] = {}
 _CACHE_LIMIT = 1 << 16
 
 
-def _text(cell: Cell | None) -> str:
-    return cell.text if cell is not None else ""
-
-
 class _Typing:
     """Turns one project's cells into IndicatorInputs and collects the findings on the way."""
 
@@ -244,8 +239,8 @@ class _Typing:
         # Column letters per field: every line of one project has the same columns.
         self.letters: dict[str, str] = {}
         if record.indicators:
-            for name, cell in record.indicators[0].cells.items():
-                self.letters[name] = column_letter(cell.col)
+            for name, col in record.indicators[0].columns.items():
+                self.letters[name] = column_letter(col + 1)
 
     def finding(self, code: str, cell: Cell | str | None, value: Any = None,
                 **params: Any) -> None:
@@ -255,51 +250,45 @@ class _Typing:
                                      project=self.record.name or None, value=value,
                                      params=params))
 
-    def number(self, cell: Cell, field_zh: str) -> Decimal | None:
+    def number(self, raw: Any, a1: str | None, field_zh: str) -> Decimal | None:
         """A weight or score cell as a Decimal (the parser caches repeated values)."""
-        parsed = parse_value(cell.value, role="number")
+        parsed = parse_value(raw, role="number")
         if parsed.number is None and not parsed.placeholder:
-            self.finding("R-UNPARSEABLE", cell, parsed.text, field=field_zh, detail="")
+            self.finding("R-UNPARSEABLE", a1, parsed.text, field=field_zh, detail="")
         return parsed.number
 
     def indicator(self, rec: IndicatorRecord) -> IndicatorInput:
-        get = rec.cells.get
+        value = rec.value
         row = rec.row
         letters = self.letters
-        nature_cell, unit_cell = get("nature"), get("unit")
-        target_cell, actual_cell = get("target"), get("actual")
-        weight_cell, score_cell = get("weight"), get("score")
-        nature_raw = nature_cell.value if nature_cell is not None else None
-        unit_raw = unit_cell.value if unit_cell is not None else None
-        target_raw = target_cell.value if target_cell is not None else None
-        actual_raw = actual_cell.value if actual_cell is not None else None
+        nature_raw, unit_raw = value("nature"), value("unit")
+        target_raw, actual_raw = value("target"), value("actual")
+        weight_raw, score_raw = value("weight"), value("score")
         key = (type(nature_raw), nature_raw, type(unit_raw), unit_raw, type(target_raw),
                target_raw, type(actual_raw), actual_raw)
         typed = self.typed_cache.get(key)
         if typed is None:
-            typed = self._type_values(nature_cell, unit_cell, target_raw, actual_raw)
+            typed = self._type_values(nature_raw, unit_raw, target_raw, actual_raw)
             if len(self.typed_cache) < _CACHE_LIMIT:
                 self.typed_cache[key] = typed
-        name = _text(get("name")) or "（未填指标名称）"
+        name = rec.text("name") or "（未填指标名称）"
+        cells = {role: f"{letters[role]}{row}" if role in letters else None
+                 for role in ("target", "actual", "weight", "score")}
         location = {
             "file": self.record.file, "sheet": self.record.sheet, "row": row,
-            "cell_target": f"{letters['target']}{row}" if target_cell is not None else None,
-            "cell_actual": f"{letters['actual']}{row}" if actual_cell is not None else None,
-            "cell_weight": f"{letters['weight']}{row}" if weight_cell is not None else None,
-            "cell_score": f"{letters['score']}{row}" if score_cell is not None else None,
-            "unit": typed.unit,
+            "cell_target": cells["target"], "cell_actual": cells["actual"],
+            "cell_weight": cells["weight"], "cell_score": cells["score"], "unit": typed.unit,
         }
         weight = None
-        if weight_cell is not None and not weight_cell.empty:
-            weight = self.number(weight_cell, "分值")
+        if not _blank(weight_raw):
+            weight = self.number(weight_raw, cells["weight"], "分值")
         applicable = not typed.inapplicable and not (
-            type(score_cell.value if score_cell is not None else None) is str
-            and score_cell.text.lower() in INAPPLICABLE_TEXTS)
+            type(score_raw) is str and cell_text(score_raw).lower() in INAPPLICABLE_TEXTS)
         claimed = None
-        if applicable and score_cell is not None and not score_cell.empty:
-            claimed = self.number(score_cell, "得分")
+        if applicable and not _blank(score_raw):
+            claimed = self.number(score_raw, cells["score"], "得分")
         ind = IndicatorInput(
-            name=name, level1=_text(get("level1")) or None, level2=_text(get("level2")) or None,
+            name=name, level1=rec.text("level1") or None, level2=rec.text("level2") or None,
             op=typed.op, target=typed.target, target_text=typed.target_text,
             actual=typed.actual, actual_text=typed.actual_text, actual_tier=typed.actual_tier,
             weight=weight, claimed=claimed, applicable=applicable,
@@ -319,10 +308,10 @@ class _Typing:
                          name=name, raw=typed.fraction_of, percent=typed.actual_text)
         return ind
 
-    def _type_values(self, nature_cell: Cell | None, unit_cell: Cell | None, target_raw: Any,
+    def _type_values(self, nature_raw: Any, unit_raw: Any, target_raw: Any,
                      actual_raw: Any) -> _Typed:
-        nature_text = "".join(nature_cell.text.split()) if nature_cell is not None else ""
-        unit_text = (unit_cell.text or None) if unit_cell is not None else None
+        nature_text = "".join(cell_text(nature_raw).split())
+        unit_text = cell_text(unit_raw) or None
         target = parse_value(target_raw, role="target", unit=unit_text, year=self.year)
         actual = parse_value(actual_raw, role="actual", unit=unit_text or target.unit,
                              year=self.year)

@@ -66,18 +66,68 @@ class Cell:
         return value is None or (value.__class__ is str and not value.strip())
 
 
-@dataclass
 class IndicatorRecord:
-    row: int
-    cells: dict[str, Cell]
-    filled: set[str] = field(default_factory=set)  # fields filled down from a row above
+    """One indicator row.  Its cells are made only when asked for: a 100,000-row export
+    holds millions of values, and most are only ever read as text.
 
-    def get(self, name: str) -> Cell | None:
-        return self.cells.get(name)
+    ``values`` is the sheet row (0-based columns, ``""``/formula cells already None where it
+    matters), ``columns`` maps field → 0-based column and is shared by every row of a table.
+    Fields filled down from a row above (merged or blank 一级/二级) are ``carried``: the cell
+    they repeat, with its own provenance.
+    """
+
+    __slots__ = ("row", "values", "columns", "carried", "_cells")
+
+    def __init__(self, row: int, values: list[Any], columns: dict[str, int]):
+        self.row = row
+        self.values = values
+        self.columns = columns
+        self.carried: dict[str, Cell] | None = None
+        self._cells: dict[str, Cell] | None = None
+
+    def value(self, name: str) -> Any:
+        """The raw value of a field (None for a blank, a formula without value or no column)."""
+        carried = self.carried
+        if carried is not None and name in carried:
+            return carried[name].value
+        c = self.columns.get(name)
+        if c is None or c >= len(self.values):
+            return None
+        value = self.values[c]
+        return None if value == "" else value
 
     def text(self, name: str) -> str:
-        cell = self.cells.get(name)
-        return cell.text if cell else ""
+        return cell_text(self.value(name))
+
+    def get(self, name: str) -> Cell | None:
+        """The field's cell with its provenance; None where the table has no such column."""
+        carried = self.carried
+        if carried is not None and name in carried:
+            return carried[name]
+        c = self.columns.get(name)
+        if c is None:
+            return None
+        value = self.values[c] if c < len(self.values) else None
+        return Cell(None if value == "" else value, self.row, c + 1)
+
+    def a1(self, name: str) -> str | None:
+        carried = self.carried
+        if carried is not None and name in carried:
+            return carried[name].a1
+        c = self.columns.get(name)
+        return None if c is None else f"{column_letter(c + 1)}{self.row}"
+
+    @property
+    def cells(self) -> dict[str, Cell]:
+        """Every field's cell (made once, on first use)."""
+        if self._cells is None:
+            self._cells = {name: self.get(name) for name in self.columns}  # type: ignore[misc]
+        return self._cells
+
+    @property
+    def filled(self) -> set[str]:
+        """Fields filled down from a row above."""
+        return set(self.carried) if self.carried else set()
 
 
 @dataclass
@@ -546,7 +596,8 @@ def _read_indicator_rows(grid: _Grid, start: int, columns: dict[int, str], accou
                          stop_at_project_label: bool) -> tuple[list[IndicatorRecord], int]:
     """Indicator rows of a form's grid, with 一级/二级 filled down (merged or blank cells)."""
     records: list[IndicatorRecord] = []
-    carry: dict[str, Cell] = {}
+    carry: dict[str, Any] = {}
+    fields = {f: c for c, f in columns.items()}
     project_aliases = alias_table(PROJECT)
     r = start
     while r < grid.height:
@@ -565,10 +616,10 @@ def _read_indicator_rows(grid: _Grid, start: int, columns: dict[int, str], accou
             accounts[r] = kind
             r += 1
             continue
-        cells = {f: grid.cell(r, c) for c, f in columns.items()}
-        record = IndicatorRecord(row=r + 1, cells=dict(cells))
+        values = _row_values(grid, r)
+        record = IndicatorRecord(r + 1, values, fields)
         _fill_levels(record, carry)
-        if not any(f in cells and not cells[f].empty for f in _INDICATOR_CONTENT):
+        if not any(_filled(values, fields[f]) for f in _INDICATOR_CONTENT if f in fields):
             accounts[r] = "label-only"
             r += 1
             continue
@@ -578,18 +629,33 @@ def _read_indicator_rows(grid: _Grid, start: int, columns: dict[int, str], accou
     return records, r
 
 
-def _fill_levels(record: IndicatorRecord, carry: dict[str, Cell]) -> None:
+def _row_values(grid: _Grid, r: int) -> list[Any]:
+    """Row ``r`` as records hold it: the sheet's own list, or a copy with its formula cells
+    that carry no value blanked (only on sheets that have such cells)."""
+    values = grid.rows[r]
+    formulas = grid.formulas
+    if formulas and any((r, c) in formulas for c in range(len(values))):
+        values = [None if (r, c) in formulas else v for c, v in enumerate(values)]
+    return values
+
+
+def _fill_levels(record: IndicatorRecord, carry: dict[str, Any]) -> None:
     """Vertically merged or blank 一级/二级 cells repeat the last one given (within a project);
-    a new 一级 starts a new run of 二级."""
+    a new 一级 starts a new run of 二级.  ``carry`` holds the record a level was last given in
+    (made a Cell the first time it is repeated)."""
     for level in ("level1", "level2"):
-        cell = record.cells.get(level)
-        if cell is not None and not cell.empty:
-            carry[level] = cell
+        value = record.value(level)
+        if not (value is None or (value.__class__ is str and not value.strip())):
+            carry[level] = record
             if level == "level1":
                 carry.pop("level2", None)
         elif level in carry:
-            record.cells[level] = carry[level]
-            record.filled.add(level)
+            source = carry[level]
+            if source.__class__ is IndicatorRecord:
+                source = carry[level] = source.get(level)
+            if record.carried is None:
+                record.carried = {}
+            record.carried[level] = source
 
 
 # --------------------------------------------------------------------------- list layout
@@ -617,11 +683,11 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
 
     projects: dict[tuple, ProjectRecord] = {}
     previous: dict[str, Cell] = {}
-    carry: dict[str, Cell] = {}
+    carry: dict[str, Any] = {}
     current_key: tuple | None = None
     cell_at = grid.cell
-    indicator_items = list(indicator_columns.items())
-    content_fields = {f for f in _INDICATOR_CONTENT if f in indicator_columns.values()}
+    indicator_fields = {f: c for c, f in indicator_columns.items()}
+    content_columns = [c for f, c in indicator_fields.items() if f in _INDICATOR_CONTENT]
     key_columns = [(name, _col_of(project_columns, name)) for name in _PROJECT_KEY]
     # Project columns merged down over data rows (a title merged across the top is not one).
     merged_project_columns = {c for (r0, c0), (r1, c1) in grid.sheet.merged
@@ -691,17 +757,15 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
             carry = {}
         current_key = key
         if has_indicators:
-            cells = {}
+            values = _row_values(grid, r) if formulas else row_values
             content = False
-            for c, f in indicator_items:
-                value = row_values[c] if c < width else None
-                if value == "" or (formulas and (r, c) in formulas):
-                    value = None
-                elif not content and f in content_fields and value is not None and \
-                        not (value.__class__ is str and not value.strip()):
+            for c in content_columns:
+                value = values[c] if c < width else None
+                if not (value is None or value == "" or
+                        (value.__class__ is str and not value.strip())):
                     content = True
-                cells[f] = Cell(value, r + 1, c + 1)
-            record = IndicatorRecord(row=r + 1, cells=cells)
+                    break
+            record = IndicatorRecord(r + 1, values, indicator_fields)
             _fill_levels(record, carry)
             if not content:
                 accounts[r] = ROW_PROJECT
