@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from pbm.errors import PbmError
+from pbm.goals.rules import QUANTITATIVE_OPS
 from pbm.values import ParsedValue, parse_value
 
-_QUANTITATIVE_OPS = {"≥", "≤", "=", ">", "<"}
 _PUNCT = re.compile(r"[\s，,。.；;：:、“”\"'（）()]+")
 
 
@@ -39,7 +39,7 @@ def effective_op(target: ParsedValue, nature: str | None) -> str | None:
     """The operator a target means: written in the cell, else 指标性质, else ≥ (DOMAIN §2.3)."""
     if target.op and not target.op_implied:
         return target.op
-    if nature in _QUANTITATIVE_OPS:
+    if nature in QUANTITATIVE_OPS:
         return nature
     return target.op
 
