@@ -21,6 +21,7 @@ demo: $(STAMP)
 	$(BIN)/python sample_data/demo.py
 
 test: $(STAMP)
+	$(BIN)/ruff check pbm tests benchmarks sample_data
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -30,8 +31,7 @@ sample-data: $(STAMP)
 	$(BIN)/python sample_data/generate.py
 
 lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff
-	$(BIN)/ruff check pbm tests
+	$(BIN)/ruff check pbm tests benchmarks sample_data
 
 clean:
 	rm -rf $(VENV) pbm-out $(WS)/out .pytest_cache

@@ -196,7 +196,7 @@ def time_pbm_command(folder: Path, workspace: Path, *extra: str, env: dict | Non
                str(workspace / "out"), *extra]
     run_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     done = subprocess.run(command, cwd=workspace, capture_output=True, text=True, env=run_env)
-    line = [l for l in done.stderr.splitlines() if l.startswith("PBM_BENCH")]
+    line = [text for text in done.stderr.splitlines() if text.startswith("PBM_BENCH")]
     if not line:
         raise RuntimeError(f"pbm monitor failed: {done.stderr[-2000:]}")
     _, seconds, rss = line[-1].split()

@@ -56,8 +56,8 @@ def self_eval_workbook(path: Path, rows: int = ROWS, seed: int = 11) -> Path:
     import xlsxwriter
 
     from pbm.scoring.forms import SELF_EVAL_LIST_COLUMNS
-    from pbm.workbook.forms import write_value
     from pbm.scoring.rules import IndicatorInput, ScoreRules, score_execution, score_indicator
+    from pbm.workbook.forms import write_value
 
     rules = ScoreRules()
     rng = random.Random(seed)

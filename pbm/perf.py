@@ -6,7 +6,8 @@ import contextlib
 import gc
 import os
 import sys
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 
 @contextlib.contextmanager

@@ -247,7 +247,7 @@ def _float_text(value: float) -> str:
         return str(value)
     if value == 0:
         return "0"
-    return _decimal_text(Decimal("%.15g" % value))
+    return _decimal_text(Decimal(format(value, ".15g")))
 
 
 # cell_text's bounded caches: exact type → (results, how to compute one).
@@ -797,7 +797,7 @@ def _number_cell_text(raw: int | float | Decimal) -> tuple[str, Decimal] | None:
             return None
         if raw == 0:
             return "0", _ZERO
-        text = "%.15g" % raw  # Excel's 15 significant digits: no binary noise, no "95.0"
+        text = format(raw, ".15g")  # Excel's 15 significant digits: no binary noise, no "95.0"
         number = Decimal(text)
         if "e" in text:
             text = _decimal_text(number)

@@ -20,8 +20,15 @@ sys.path.insert(0, str(HERE.parent))
 import xlsxwriter  # noqa: E402
 
 from pbm.cli.init_cmd import PBM_TOML  # noqa: E402
-from pbm.workbook.forms import (GOAL_LIST_COLUMNS, GoalFormWriter, IndicatorSpec,  # noqa: E402
-                                ProjectSpec, list_rows, write_instructions, write_value)
+from pbm.workbook.forms import (  # noqa: E402
+    GOAL_LIST_COLUMNS,
+    GoalFormWriter,
+    IndicatorSpec,
+    ProjectSpec,
+    list_rows,
+    write_instructions,
+    write_value,
+)
 
 WORKSPACE = HERE / "2026-示例区"
 YEAR = 2026

@@ -32,12 +32,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+import generate  # noqa: E402  (sample_data/generate.py: DEPARTMENTS, PROJECTS, build_specs)
 import xlsxwriter  # noqa: E402
 
-from pbm.monitoring.forms import (MonitorFormWriter, MonitorIndicatorSpec,  # noqa: E402
-                                  MonitorProjectSpec, write_instructions, write_list_sheet)
-
-import generate  # noqa: E402  (sample_data/generate.py: DEPARTMENTS, PROJECTS, build_specs)
+from pbm.monitoring.forms import (  # noqa: E402
+    MonitorFormWriter,
+    MonitorIndicatorSpec,
+    MonitorProjectSpec,
+    write_instructions,
+    write_list_sheet,
+)
 
 WORKSPACE = generate.WORKSPACE
 Q3 = WORKSPACE / "q3"

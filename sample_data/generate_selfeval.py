@@ -288,7 +288,7 @@ def agriculture(projects, rng) -> list[SelfEvalSpec]:
     code = "104"
     specs = []
     for index, entry in enumerate(projects, 1):
-        spec, lines = spec_for("农业农村局", code, index, entry, rng, list_layout=True)
+        spec, _ = spec_for("农业农村局", code, index, entry, rng, list_layout=True)
         if index == 3:
             # 免疫密度 typed as 0.92 into a %-formatted cell (read as 92 %).
             spec.indicators[1] = SelfEvalIndicator(
@@ -306,7 +306,7 @@ def evaluation_sheets(rng: random.Random, framework) -> tuple[list[EvaluationShe
                   ("第三方", "王强", 1), ("第三方", "赵六", -22), ("群众代表", "刘大爷", 2),
                   ("群众代表", "孙阿姨", 1)]
     base = []
-    for item in framework.indicators:
+    for _ in framework.indicators:
         share = Decimal(rng.choice(["0.8", "0.85", "0.9", "0.95", "1"]))
         base.append(share)
     specs, names = [], []
@@ -336,7 +336,7 @@ def main(workspace: Path | None = None) -> Path:
     import shutil
 
     sys.path.insert(0, str(HERE))
-    from generate import PROJECTS  # noqa: E402  (same folder; shared project names)
+    from generate import PROJECTS
 
     workspace = Path(workspace) if workspace is not None else WORKSPACE
     folder = workspace / "self-eval"

@@ -10,8 +10,14 @@ from typing import Any
 
 import xlsxwriter
 
-from pbm.workbook.forms import (GOAL_LIST_COLUMNS, GoalFormWriter, IndicatorSpec, ProjectSpec,
-                                list_rows, write_instructions)
+from pbm.workbook.forms import (
+    GOAL_LIST_COLUMNS,
+    GoalFormWriter,
+    IndicatorSpec,
+    ProjectSpec,
+    list_rows,
+    write_instructions,
+)
 
 
 def good_project(name: str = "乡村道路养护项目", **overrides: Any) -> ProjectSpec:

@@ -40,7 +40,7 @@ def test_truncated_workbook(tmp_path, run_pbm):
     path = tmp_path / "截断.xlsx"
     path.write_bytes(data[: len(data) // 2])
     code, out, err = _run(run_pbm, tmp_path, path, extra=("--format", "json"))
-    assert code == 2
+    assert code == 2 and "Traceback" not in err
     finding = json.loads(out)["findings"][0]
     assert finding["code"] == "R-UNREADABLE" and finding["file"] == "截断.xlsx"
     assert "损坏" in finding["message"] or "不完整" in finding["message"]
@@ -94,6 +94,7 @@ def test_formula_without_cached_value(tmp_path, run_pbm):
                   "≥", "=B5*2", "公里", 90])
     workbook.save(path)
     code, out, _ = _run(run_pbm, tmp_path, path, extra=("--format", "json"))
+    assert code == 1  # read and checked (one indicator, no target: errors), not refused
     data = json.loads(out)
     formula = [f for f in data["findings"] if f["code"] == "R-FORMULA-NO-VALUE"]
     assert [(f["sheet"], f["cell"]) for f in formula] == [("目标", "J2")]
@@ -155,10 +156,8 @@ def test_two_runs_writing_the_same_output_folder(tmp_path, run_pbm):
     (out / ".pbm.lock").write_text("999999999")
     with output_lock(out):
         assert (out / ".pbm.lock").read_text() == str(os.getpid())
-    with pytest.raises(PbmError):
-        with output_lock(out):
-            with output_lock(out):
-                pass
+    with pytest.raises(PbmError), output_lock(out), output_lock(out):
+        pass
 
 
 def test_formula_like_text_is_written_inert(tmp_path):

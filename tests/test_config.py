@@ -102,6 +102,6 @@ def test_config_error_exits_2_without_traceback(workspace, run_pbm):
     path = workspace / "pbm.toml"
     path.write_text(path.read_text(encoding="utf-8").replace("rate = 0.10", "rate = 2"),
                     encoding="utf-8")
-    code, out, err = run_pbm("config", cwd=workspace)
+    code, _, err = run_pbm("config", cwd=workspace)
     assert code == 2
     assert "Traceback" not in err and "sample.rate" in err and "line" in err

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -30,8 +29,8 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    lang: Optional[str] = typer.Option(None, "--lang", help="消息语言 zh|en（默认取 PBM_LANG）"),
-    workspace: Optional[Path] = typer.Option(None, "--workspace", "-w",
+    lang: str | None = typer.Option(None, "--lang", help="消息语言 zh|en（默认取 PBM_LANG）"),
+    workspace: Path | None = typer.Option(None, "--workspace", "-w",
                                              help="工作区文件夹（默认向上查找 pbm.toml）"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="只输出结果，不显示进度"),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
@@ -44,8 +43,16 @@ def main_options(
 
 
 def _register() -> None:
-    from pbm.cli import (config_cmd, init_cmd, monitor_cmd, report_cmd, sample_cmd, score_cmd,
-                         template_cmd, validate_cmd)
+    from pbm.cli import (
+        config_cmd,
+        init_cmd,
+        monitor_cmd,
+        report_cmd,
+        sample_cmd,
+        score_cmd,
+        template_cmd,
+        validate_cmd,
+    )
 
     for module in (init_cmd, config_cmd, template_cmd, validate_cmd, monitor_cmd, sample_cmd,
                    score_cmd, report_cmd):

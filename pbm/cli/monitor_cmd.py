@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -45,12 +44,12 @@ def register(app: typer.Typer) -> None:
 @common.bulk_data
 def monitor(
     folder: Path = typer.Argument(..., help="本期各部门监控表所在文件夹（含子文件夹）"),
-    period: Optional[str] = typer.Option(None, "--period", help="监控期间：2026-09、Q3、9（默认取文件夹名，再取 pbm.toml）"),
-    goals: Optional[Path] = typer.Option(None, "--goals", help="批复目标：out/goals-<年度>.xlsx 或目标申报表文件夹（默认工作区的）"),
-    roster: Optional[Path] = typer.Option(None, "--roster", help="部门名册 roster.xlsx（默认工作区的）"),
-    rule: Optional[str] = typer.Option(None, "--rule", help="执行灯规则 ratio | points（默认 pbm.toml）"),
+    period: str | None = typer.Option(None, "--period", help="监控期间：2026-09、Q3、9（默认取文件夹名，再取 pbm.toml）"),
+    goals: Path | None = typer.Option(None, "--goals", help="批复目标：out/goals-<年度>.xlsx 或目标申报表文件夹（默认工作区的）"),
+    roster: Path | None = typer.Option(None, "--roster", help="部门名册 roster.xlsx（默认工作区的）"),
+    rule: str | None = typer.Option(None, "--rule", help="执行灯规则 ratio | points（默认 pbm.toml）"),
     fmt: str = typer.Option("table", "--format", help="table | json | csv | parquet"),
-    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹（默认工作区 out/，否则 ./pbm-out/）"),
+    out: Path | None = typer.Option(None, "--out", help="输出文件夹（默认工作区 out/，否则 ./pbm-out/）"),
     detail: str = typer.Option("auto", "--detail", help="指标/台账明细：auto | xlsx | parquet（auto：超过 20 万行另存 Parquet）"),
     engine: str = typer.Option("auto", "--engine", help="工作簿写出：auto | xlsxwriter | rust（rust 需安装 rustpy-xlsxwriter）"),
     jobs: int = typer.Option(2, "--jobs", min=1, max=16, help="并行读取数（文件多时为进程，否则为线程）"),
@@ -74,8 +73,8 @@ def monitor(
     if not result.readable:
         _render_unreadable(result)
         raise typer.Exit(int(ExitStatus.BAD_INPUT))
-    from pbm.workbook.fastwrite import available
     from pbm.monitoring.output import write_outputs
+    from pbm.workbook.fastwrite import available
 
     if engine == "rust" and not available():
         raise PbmError("CLI-USAGE", reason=common.t("--engine rust 需要安装 rustpy-xlsxwriter",
@@ -106,9 +105,8 @@ def run_monitor(config, folder: Path, *, period: str | None = None, goals: Path 
     from pbm.monitoring.goals import find_default_goals, load_approved_goals
     from pbm.monitoring.lights import LightRule
     from pbm.monitoring.merge import MonitorContext, monitor_files
-    from pbm.workbook.reader import display_path
     from pbm.monitoring.period import resolve_period
-    from pbm.workbook.reader import iter_workbook_files
+    from pbm.workbook.reader import display_path, iter_workbook_files
     from pbm.workbook.source import Limits
 
     folder = Path(folder)
@@ -138,8 +136,7 @@ def run_monitor(config, folder: Path, *, period: str | None = None, goals: Path 
     if not show_progress:
         return monitor_files(files, context, folder=display_path(folder), goals_note=goals_note,
                              workers=jobs)
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeElapsedColumn)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     # No refresh thread (auto_refresh=False): the bar redraws as files finish, and a process
     # with no other thread can fork its readers safely.
@@ -172,12 +169,12 @@ def _render_unreadable(result) -> None:
 
 
 def _render(result, outputs: list[Path]) -> None:
-    from pbm.values import decimal_text
-
     from collections import Counter
 
     from rich.table import Table
     from rich.text import Text
+
+    from pbm.values import decimal_text
 
     console = common.stdout_console()
     lang = common.STATE.lang
@@ -275,9 +272,9 @@ def _render(result, outputs: list[Path]) -> None:
 
 @common.handle_errors
 def template_monitor(
-    goals: Optional[Path] = typer.Option(None, "--goals", help="批复目标：out/goals-<年度>.xlsx 或目标申报表文件夹（默认工作区的）"),
+    goals: Path | None = typer.Option(None, "--goals", help="批复目标：out/goals-<年度>.xlsx 或目标申报表文件夹（默认工作区的）"),
     output: Path = typer.Option(Path("monitor-blank"), "-o", "--output", help="输出文件夹"),
-    period: Optional[str] = typer.Option(None, "--period", help="监控期间：2026-09、Q3、9（默认取输出文件夹名，再取 pbm.toml）"),
+    period: str | None = typer.Option(None, "--period", help="监控期间：2026-09、Q3、9（默认取输出文件夹名，再取 pbm.toml）"),
 ) -> None:
     """Write one pre-filled monitoring workbook per department."""
     from pbm.errors import PbmError

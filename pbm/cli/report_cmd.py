@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -42,13 +41,13 @@ def register(app: typer.Typer) -> None:
 
 @common.handle_errors
 def report(
-    kinds: Optional[List[str]] = typer.Argument(None, help="文书类型（见上），可多个；默认全部"),
+    kinds: list[str] | None = typer.Argument(None, help="文书类型（见上），可多个；默认全部"),
     fmt: str = typer.Option("docx", "--format", help="docx | md | html | json（json：生成 docx 并输出 JSON 汇总）"),
     json_summary: bool = typer.Option(False, "--json", help="同时在标准输出打印 JSON 汇总（用于 md/html）"),
-    template: Optional[Path] = typer.Option(None, "--template", help="自定义模板（.docx，或 md/html 用的文本模板）；需指定一个 KIND"),
-    inputs: Optional[List[Path]] = typer.Option(None, "--input", help="指定输出工作簿（可多次），如 out/monitor-2026-06.xlsx"),
-    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹（文书写入其中的 reports/；默认工作区 out/）"),
-    date: Optional[str] = typer.Option(None, "--date", help="发文日期，如 2026-03-05（默认取 pbm.toml 或今天）"),
+    template: Path | None = typer.Option(None, "--template", help="自定义模板（.docx，或 md/html 用的文本模板）；需指定一个 KIND"),
+    inputs: list[Path] | None = typer.Option(None, "--input", help="指定输出工作簿（可多次），如 out/monitor-2026-06.xlsx"),
+    out: Path | None = typer.Option(None, "--out", help="输出文件夹（文书写入其中的 reports/；默认工作区 out/）"),
+    date: str | None = typer.Option(None, "--date", help="发文日期，如 2026-03-05（默认取 pbm.toml 或今天）"),
     number_start: int = typer.Option(1, "--number-start", min=1, help="文号起始序号（接续发文登记簿）"),
     check: bool = typer.Option(False, "--check", help="只检查模板和数据，不生成文件"),
     processes: int = typer.Option(2, "--processes", min=1, max=16, help="并行进程数"),
@@ -144,7 +143,7 @@ def _render(result) -> None:
                      else common.t("模板", "template"))
     for key, count in result.kinds.items():
         where = result.templates.get(key, "") if result.checked_only else \
-            str((result.out_dir / key)) if result.out_dir else ""
+            str(result.out_dir / key) if result.out_dir else ""
         table.add_row(key, KINDS[key].title, str(count), where)
     console.print(table)
     if result.checked_only:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -34,18 +33,18 @@ def register(app: typer.Typer) -> None:
 @common.handle_errors
 def sample(
     ctx: typer.Context,
-    rate: Optional[float] = typer.Option(None, "--rate", help="抽取比例 (0,1]，默认取 pbm.toml（0.10）"),
-    minimum: Optional[int] = typer.Option(None, "--min", help="最少抽取项目数"),
-    must: Optional[List[str]] = typer.Option(None, "--must", help="必选规则，可多次：\"金额>=500\"、\"灯色==红\""),
-    strata: Optional[List[str]] = typer.Option(None, "--strata", help="分层列（可多次）；“类别”表示 A/B/C 金额类别"),
-    method: Optional[str] = typer.Option(None, "--method", help="random | systematic | pps"),
-    coverage: Optional[float] = typer.Option(None, "--coverage", help="按金额补足到该覆盖率，如 0.3"),
-    seed: Optional[int] = typer.Option(None, "--seed", help="随机种子（不指定则随机生成并记录）"),
-    source: Optional[Path] = typer.Option(None, "--from", help="项目清单工作簿（默认工作区最新清单）"),
-    exclude: Optional[List[Path]] = typer.Option(None, "--exclude",
+    rate: float | None = typer.Option(None, "--rate", help="抽取比例 (0,1]，默认取 pbm.toml（0.10）"),
+    minimum: int | None = typer.Option(None, "--min", help="最少抽取项目数"),
+    must: list[str] | None = typer.Option(None, "--must", help="必选规则，可多次：\"金额>=500\"、\"灯色==红\""),
+    strata: list[str] | None = typer.Option(None, "--strata", help="分层列（可多次）；“类别”表示 A/B/C 金额类别"),
+    method: str | None = typer.Option(None, "--method", help="random | systematic | pps"),
+    coverage: float | None = typer.Option(None, "--coverage", help="按金额补足到该覆盖率，如 0.3"),
+    seed: int | None = typer.Option(None, "--seed", help="随机种子（不指定则随机生成并记录）"),
+    source: Path | None = typer.Option(None, "--from", help="项目清单工作簿（默认工作区最新清单）"),
+    exclude: list[Path] | None = typer.Option(None, "--exclude",
                                                  help="上年抽样记录（默认 out/history/ 中上一年度的记录）"),
     fmt: str = typer.Option("table", "--format", help="table | json"),
-    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹"),
+    out: Path | None = typer.Option(None, "--out", help="输出文件夹"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
 ) -> None:
     if ctx.invoked_subcommand is not None:
@@ -69,9 +68,9 @@ def sample(
 
 
 def _render(outcome) -> None:
-    from pbm.values import decimal_text
-
     from rich.table import Table
+
+    from pbm.values import decimal_text
 
     result = outcome.result
     console = common.stdout_console()
@@ -116,7 +115,7 @@ def plan(
     confidence: str = typer.Option("0.95", "--confidence", help="置信水平，如 0.95"),
     tolerable: str = typer.Option(..., "--tolerable", help="可容忍偏差率，如 0.05"),
     expected: str = typer.Option("0", "--expected", help="预计偏差率，如 0.01"),
-    population: Optional[int] = typer.Option(None, "--population", help="总体数量（超几何法必填）"),
+    population: int | None = typer.Option(None, "--population", help="总体数量（超几何法必填）"),
     method: str = typer.Option("binomial", "--method", help="binomial | poisson | hypergeometric"),
     fmt: str = typer.Option("table", "--format", help="table | json"),
 ) -> None:
@@ -142,7 +141,7 @@ def evaluate(
     n: int = typer.Option(..., "--n", help="样本量"),
     deviations: int = typer.Option(..., "--deviations", help="发现的偏差数"),
     confidence: str = typer.Option("0.95", "--confidence", help="置信水平"),
-    population: Optional[int] = typer.Option(None, "--population", help="总体数量（超几何法必填）"),
+    population: int | None = typer.Option(None, "--population", help="总体数量（超几何法必填）"),
     method: str = typer.Option("binomial", "--method", help="binomial | poisson | hypergeometric"),
     fmt: str = typer.Option("table", "--format", help="table | json"),
 ) -> None:

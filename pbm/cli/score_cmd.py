@@ -8,7 +8,6 @@ options, shows progress on stderr, renders the result and sets the exit status.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -52,17 +51,17 @@ def register(app: typer.Typer) -> None:
 @common.handle_errors
 @common.bulk_data
 def score(
-    paths: Optional[List[Path]] = typer.Argument(
+    paths: list[Path] | None = typer.Argument(
         None, help="自评表、评分表或文件夹（默认：工作区的 self-eval/）"),
     fmt: str = typer.Option("table", "--format", help="table | json"),
-    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹（默认工作区 out/，否则 ./pbm-out/）"),
-    framework: Optional[str] = typer.Option(
+    out: Path | None = typer.Option(None, "--out", help="输出文件夹（默认工作区 out/，否则 ./pbm-out/）"),
+    framework: str | None = typer.Option(
         None, "--framework", help="核对评分表所用的指标体系框架：national | four-dimension | 框架 .toml"),
-    evaluation: Optional[List[Path]] = typer.Option(
+    evaluation: list[Path] | None = typer.Option(
         None, "--evaluation", help="多方评价评分表工作簿（可重复；放在 PATH 中也会自动识别）"),
-    reverse_rule: Optional[str] = typer.Option(
+    reverse_rule: str | None = typer.Option(
         None, "--reverse-rule", help="反向指标计分：R1 比值法 | R2 线性扣减法（默认取 pbm.toml）"),
-    tolerance: Optional[float] = typer.Option(
+    tolerance: float | None = typer.Option(
         None, "--tolerance", min=0, help="自评分高于复核分超过该分值视为虚高（默认取 pbm.toml）"),
     aggregate: bool = typer.Option(
         False, "--aggregate", help="同一项目由多个单位分别填报时，按资金加权汇总后另行计分"),
@@ -149,10 +148,10 @@ def _d(value) -> str:
 
 
 def _render(run, outputs: list[Path], show: int) -> None:
-    from pbm.values import decimal_text
-
     from rich.table import Table
     from rich.text import Text
+
+    from pbm.values import decimal_text
 
     console = common.stdout_console()
     t = common.t
@@ -239,8 +238,8 @@ def evaluation_template(
     framework: str = typer.Option("national", "--framework",
                                   help="national | four-dimension | 框架 .toml 文件"),
     output: Path = typer.Option(Path("绩效评价评分表.xlsx"), "-o", "--output", help="输出文件"),
-    project: Optional[str] = typer.Option(None, "--project", help="预填项目名称"),
-    evaluator: Optional[List[str]] = typer.Option(
+    project: str | None = typer.Option(None, "--project", help="预填项目名称"),
+    evaluator: list[str] | None = typer.Option(
         None, "--evaluator", help="预填评价组/评价人，如 财政/张三（可重复，每人一张评分表）"),
 ) -> None:
     """Write the scoring sheet of a framework (one sheet per evaluator)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -28,11 +27,11 @@ def register(app: typer.Typer) -> None:
 @common.handle_errors
 @common.bulk_data
 def validate(
-    paths: List[Path] = typer.Argument(..., help="目标申报工作簿或文件夹"),
+    paths: list[Path] = typer.Argument(..., help="目标申报工作簿或文件夹"),
     fmt: str = typer.Option("table", "--format", help="table | json"),
     annotate: bool = typer.Option(False, "--annotate", help="写出带颜色和批注的工作簿副本及问题清单"),
     strict: bool = typer.Option(False, "--strict", help="有警告也以退出码 1 结束"),
-    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹（默认工作区 out/，否则 ./pbm-out/）"),
+    out: Path | None = typer.Option(None, "--out", help="输出文件夹（默认工作区 out/，否则 ./pbm-out/）"),
     show: int = typer.Option(20, "--show", help="终端中每个项目最多显示的问题数"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
 ) -> None:

@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from pbm.findings import Finding
+from pbm.findings import SEVERITY_ZH, Finding
 from pbm.workbook.writer import atomic_path
-from pbm.findings import SEVERITY_ZH
 
 FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 RANK = {"error": 0, "warning": 1, "info": 2}

@@ -10,14 +10,20 @@ from typing import Any
 
 from pbm import __version__
 from pbm.errors import PbmError
-from pbm.findings import Finding, count_by_severity
+from pbm.findings import SEVERITY_ZH, Finding, count_by_severity
+from pbm.goals.rules import (
+    GoalProject,
+    ReviewSettings,
+    check_project,
+    overall_opinion,
+    review_grade,
+    review_opinions,
+    type_project,
+)
 from pbm.perf import collector_paused
-from pbm.goals.rules import (GoalProject, ReviewSettings, check_project, overall_opinion,
-                             review_grade, review_opinions, type_project)
 from pbm.values import plain_decimal
 from pbm.workbook.reader import ProjectRecord, display_path, iter_workbook_files, read_workbook
 from pbm.workbook.source import Limits
-from pbm.findings import SEVERITY_ZH
 
 GRADES = ("优", "良", "中", "差")
 

@@ -14,9 +14,8 @@ from functools import lru_cache
 from typing import Any
 
 from pbm.findings import Finding, catalogue
-from pbm.values import ParsedValue, parse_money, parse_value
+from pbm.values import ParsedValue, parse_money, parse_value, plain_decimal
 from pbm.workbook.reader import IndicatorRecord, ProjectRecord
-from pbm.values import plain_decimal
 
 YUAN_SUSPECT_WAN = Decimal(100000)  # 10亿元 expressed in 万元
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
@@ -100,7 +99,7 @@ class ReviewSettings:
     fair_max_errors: int = 3
 
     @classmethod
-    def from_config(cls, config) -> "ReviewSettings":
+    def from_config(cls, config) -> ReviewSettings:
         goals = config.section("goals")
         review = goals.pop("review", {})
         values: dict[str, Any] = {}
@@ -343,14 +342,12 @@ def _target_rules(project: GoalProject, ind: GoalIndicator):
                 yield make_finding("V-OP-IMPLIED", project, ind.cell("target"), raw_text,
                                    severity="info", **_note_params(note))
         if ind.nature in QUANTITATIVE_OPS and target.op and not target.op_implied and \
-                target.op != ind.nature and not (ind.nature, target.op) in {("≥", ">"), ("≤", "<")}:
+                target.op != ind.nature and (ind.nature, target.op) not in {("≥", ">"), ("≤", "<")}:
             yield make_finding("G-NATURE-MISMATCH", project, ind.cell("target"), raw_text,
                                nature=ind.nature, op=target.op)
     else:
-        if target.kind in ("text", "qualitative") and target.tier is None and \
-                _empty_words_only(raw_text):
-            yield make_finding("G13", project, ind.cell("target"), raw_text)
-        elif target.kind == "text" and not _MEASURABLE.search(raw_text) and len(raw_text) <= 4:
+        if (target.kind in ("text", "qualitative") and target.tier is None and \
+                _empty_words_only(raw_text)) or (target.kind == "text" and not _MEASURABLE.search(raw_text) and len(raw_text) <= 4):
             yield make_finding("G13", project, ind.cell("target"), raw_text)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pbm.monitoring.goals import key
 from pbm.workbook.fields import match_label
@@ -83,18 +84,21 @@ def load_roster(path: Path | None, limits) -> Roster:
         if header_row is None:
             continue
         for row in sheet.rows[header_row + 1:]:
-            def cell(name: str) -> str:
-                c = columns.get(name)
-                if c is None or c >= len(row) or row[c] is None:
-                    return ""
-                value = row[c]
-                if isinstance(value, float) and value.is_integer():
-                    value = int(value)  # a code typed as a number: 101.0 → "101"
-                return str(value).strip()
-            name = cell("department")
+            name = _roster_cell(row, columns, "department")
             if name:
-                departments.append(Department(cell("department_code"), name, cell("contact")))
+                departments.append(Department(_roster_cell(row, columns, "department_code"), name,
+                                              _roster_cell(row, columns, "contact")))
     return Roster(departments, str(path), raw.sha256)
+
+
+def _roster_cell(row: list[Any], columns: dict[str, int], name: str) -> str:
+    c = columns.get(name)
+    if c is None or c >= len(row) or row[c] is None:
+        return ""
+    value = row[c]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a code typed as a number: 101.0 → "101"
+    return str(value).strip()
 
 
 def stated_date(texts: list[str]) -> dt.date | None:

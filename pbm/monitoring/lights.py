@@ -21,9 +21,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from pbm.values import plain_decimal
 
@@ -54,7 +55,7 @@ class LightRule:
     points_yellow_max: Decimal = Decimal(20)
 
     @classmethod
-    def from_config(cls, config, rule: str | None = None) -> "LightRule":
+    def from_config(cls, config, rule: str | None = None) -> LightRule:
         section = config.section("monitor")
         values: dict[str, Any] = {}
         for name in ("ratio_red_below", "ratio_yellow_below", "points_green_max",

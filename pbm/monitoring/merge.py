@@ -11,20 +11,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pbm import __version__
-from pbm.perf import collector_paused
 from pbm.errors import PbmError
 from pbm.findings import Finding, catalogue, count_by_severity
 from pbm.monitoring.departments import Department, Roster, newer_submission, stated_date
 from pbm.monitoring.goals import ApprovedGoals, ApprovedProject, effective_op, key, same_target
-from pbm.monitoring.lights import (LIGHTS, LightRule, combined_light, execution_light,
-                                   execution_rate, indicator_light, worst)
+from pbm.monitoring.lights import (
+    LIGHTS,
+    LightRule,
+    combined_light,
+    execution_light,
+    execution_rate,
+    indicator_light,
+    worst,
+)
 from pbm.monitoring.period import Period
+from pbm.perf import collector_paused
 from pbm.values import decimal_text
 from pbm.workbook.reader import display_path
 
@@ -918,7 +926,22 @@ def monitor_files(files: list[Path], context: MonitorContext, *, folder: str = "
         return merge_submissions(submissions, context, folder, goals_note)
 
 
-__all__ = ["LedgerRun", "MonitorIndicator", "MonitorProject", "Submission", "MonitorContext",
-           "MonitorResult", "DepartmentSummary", "read_submission", "merge_submissions",
-           "monitor_files", "ledger_balance", "type_project", "MERGED", "REJECTED", "NON_DATA",
-           "STATUS_ZH", "KIND_ZH"]
+__all__ = [
+    "KIND_ZH",
+    "MERGED",
+    "NON_DATA",
+    "REJECTED",
+    "STATUS_ZH",
+    "DepartmentSummary",
+    "LedgerRun",
+    "MonitorContext",
+    "MonitorIndicator",
+    "MonitorProject",
+    "MonitorResult",
+    "Submission",
+    "ledger_balance",
+    "merge_submissions",
+    "monitor_files",
+    "read_submission",
+    "type_project",
+]

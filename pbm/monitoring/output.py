@@ -8,15 +8,16 @@ ledger go to Parquet beside the workbook, which keeps 汇总/项目 (SPEC §11).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pbm import __version__
+from pbm.findings import SEVERITY_ZH
 from pbm.monitoring.lights import LIGHT_ZH, execution_rate
 from pbm.monitoring.merge import KIND_ZH, STATUS_ZH, MonitorResult
-from pbm.findings import SEVERITY_ZH
 
 MONEY = "#,##0.00"
 PERCENT = "0.00%"
@@ -330,7 +331,7 @@ def _arrow_table(columns: list[str], rows: list[list[Any]], schema):
     arrays = []
     for index, field in enumerate(schema):
         if pa.types.is_floating(field.type):
-            values = [None if row[index] is None or isinstance(row[index], str) and not row[index]
+            values = [None if row[index] is None or (isinstance(row[index], str) and not row[index])
                       else float(row[index]) for row in rows]
         else:
             values = [None if row[index] is None else str(row[index]) for row in rows]

@@ -10,11 +10,14 @@ from pathlib import Path
 
 from pbm.errors import PbmError
 from pbm.monitoring.departments import Roster
-from pbm.monitoring.forms import (MonitorFormWriter, MonitorIndicatorSpec, MonitorProjectSpec,
-                                  write_instructions)
+from pbm.monitoring.forms import (
+    MonitorFormWriter,
+    MonitorIndicatorSpec,
+    MonitorProjectSpec,
+    write_instructions,
+)
 from pbm.monitoring.goals import ApprovedGoals, ApprovedProject, key
 from pbm.monitoring.period import Period
-
 
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 

@@ -16,7 +16,6 @@ import os
 import re
 import warnings
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -127,7 +126,7 @@ def _short(name: str, limit: int = 14) -> str:
 def _number(value: Any) -> float:
     if value is None:
         return 0.0
-    return float(value if not isinstance(value, Decimal) else value)
+    return float(value)
 
 
 def _lights(plt, request: ChartRequest, chinese: bool):

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable
+from typing import Any
 
 from pbm.errors import PbmError
 from pbm.findings import Finding
@@ -43,7 +44,7 @@ class Kind:
     charts: tuple[str, ...] = ()
 
 
-KINDS: "OrderedDict[str, Kind]" = OrderedDict((k.key, k) for k in (
+KINDS: OrderedDict[str, Kind] = OrderedDict((k.key, k) for k in (
     Kind("goal-review", "绩效目标审核意见书", "goals", "department"),
     Kind("monitor-feedback", "绩效监控情况反馈书", "monitor", "department"),
     Kind("monitor-notice", "监控情况通报", "monitor", "overall", ("lights_chart",)),
@@ -97,7 +98,7 @@ class ReportSettings:
 
     @classmethod
     def from_config(cls, config, date: str | None = None, number_start: int = 1
-                    ) -> "ReportSettings":
+                    ) -> ReportSettings:
         section = config.section("report")
         raw_date = date or section.get("date")
         return cls(
@@ -273,7 +274,7 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
     dimension_columns = [d for d in ("完整性", "相关性", "适当性", "可行性")
                          if projects_table is not None and projects_table.column(d)]
 
-    departments: "OrderedDict[str, list[dict[str, Any]]]" = OrderedDict()
+    departments: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
     for row in (projects_table.rows if projects_table else []):
         department = text(_get(row, col["department"])) or "（未填主管部门）"
         departments.setdefault(department, []).append(row)
@@ -394,7 +395,7 @@ class _MonitorData:
     period: str
     month: int | None
     projects: list[dict[str, Any]]
-    departments: "OrderedDict[str, dict[str, Any]]"   # name → status, files, contact
+    departments: OrderedDict[str, dict[str, Any]]   # name → status, files, contact
     problems: list[dict[str, str]]
     # Indexed once (a province has thousands of departments; no scan per letter).
     _by_department: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
@@ -456,7 +457,7 @@ def _build_monitor_data(workbook: OutputWorkbook) -> _MonitorData:
         "department": ("主管部门", "部门"), "message": ("问题说明", "说明"), "hint": ("修改建议",)},
         warn=False)
 
-    departments: "OrderedDict[str, dict[str, Any]]" = OrderedDict()
+    departments: OrderedDict[str, dict[str, Any]] = OrderedDict()
     for row in (summary.rows if summary else []):
         name = text(_get(row, scol["department"]))
         if not name or name == "合计":
@@ -620,7 +621,7 @@ def build_monitor_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportS
     executed = sum((r["executed_value"] for r in data.projects), Decimal(0))
     red_rows = [_public(r) for r in data.projects if r["light"] == "红"]
     missing = [d for d, info in data.departments.items() if info["status"] == "未报送"]
-    problem_counts: "OrderedDict[str, int]" = OrderedDict()
+    problem_counts: OrderedDict[str, int] = OrderedDict()
     for problem in data.problems:
         if problem["code"]:
             problem_counts[problem["code"]] = problem_counts.get(problem["code"], 0) + 1
@@ -684,7 +685,7 @@ def build_sample_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportSe
             "reason": text(_get(row, col["reason"])) or DASH,
             "detail": text(_get(row, col["detail"])) or DASH,
         })
-    by_department: "OrderedDict[str, list[dict[str, Any]]]" = OrderedDict()
+    by_department: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
     for row in rows:
         by_department.setdefault(row["department"], []).append(row)
     department_rows = [{"department": d, "count": str(len(items)),
@@ -1016,7 +1017,7 @@ def build_evaluation_report(workbook: OutputWorkbook, kind: Kind, settings: Repo
     the unit's self-evaluation.
     """
     scored = _scored_projects(workbook, settings)
-    by_project: "OrderedDict[tuple[str, str], _ScoredProject]" = OrderedDict()
+    by_project: OrderedDict[tuple[str, str], _ScoredProject] = OrderedDict()
     for project in scored:
         ident = (project.context["department"], project.context["project"])
         if ident not in by_project or by_project[ident].evaluation_type == SELF_EVALUATION:

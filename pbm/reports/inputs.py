@@ -8,10 +8,11 @@ is not an error here: the document says 无/— and the caller gets a warning fi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pbm.findings import Finding
 

@@ -19,9 +19,10 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, ClassVar
 
 from pbm.errors import PbmError
 from pbm.reports.context import DocumentSpec, Kind
@@ -250,8 +251,8 @@ def _compiled_template_class():
         template XML is patched and compiled once, document properties without a tag are not
         recompiled, and the Listing pass runs only when a value carries a tab or line break."""
 
-        _patched: dict[str, str] = {}
-        _compiled: dict[str, Any] = {}
+        _patched: ClassVar[dict[str, str]] = {}
+        _compiled: ClassVar[dict[str, Any]] = {}
 
         def patch_xml(self, src_xml):
             patched = self._patched.get(src_xml)

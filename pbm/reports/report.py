@@ -9,19 +9,37 @@ rendered, move the files into ``out/reports/<kind>/`` and drop that format's sta
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from pbm import __version__
 from pbm.errors import PbmError
 from pbm.findings import Finding
-from pbm.reports.context import (DocumentSpec, Kind, ReportSettings, build_documents,
-                                 context_keys, warnings_of)
+from pbm.reports.context import (
+    DocumentSpec,
+    Kind,
+    ReportSettings,
+    build_documents,
+    context_keys,
+    warnings_of,
+)
 from pbm.reports.inputs import OutputWorkbook, read_output_workbook
-from pbm.reports.render import (FORMATS, TemplateSource, discard, job_for, preflight, publish,
-                                render_docx_batch, render_text, shipped_template, staging_folder,
-                                unique_stems, user_template)
+from pbm.reports.render import (
+    FORMATS,
+    TemplateSource,
+    discard,
+    job_for,
+    preflight,
+    publish,
+    render_docx_batch,
+    render_text,
+    shipped_template,
+    staging_folder,
+    unique_stems,
+    user_template,
+)
 
 SOURCE_COMMANDS = {"goals": "pbm validate goals/", "monitor": "pbm monitor q3/",
                    "sample": "pbm sample", "scores": "pbm score self-eval/"}

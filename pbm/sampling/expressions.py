@@ -27,9 +27,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from pbm.errors import PbmError
 from pbm.values import MONEY_UNITS, parse_money
@@ -76,7 +77,7 @@ class Rule:
     def __post_init__(self) -> None:
         self._same_keys = all(column == key for column, key in self._keys.items())
 
-    def bind(self, available: Iterable[str]) -> "Rule":
+    def bind(self, available: Iterable[str]) -> Rule:
         """This rule with its columns mapped to the population's own keys.
 
         Names match after NFKC normalisation and trimming (``金额（万元）`` = ``金额(万元)``).

@@ -25,11 +25,11 @@ of n that share the same x (within such a run sufficiency is monotone in n).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from functools import lru_cache
-from typing import Callable
 
 from pbm.errors import PbmError
 

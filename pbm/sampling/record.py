@@ -15,11 +15,15 @@ from typing import Any
 from pbm import __version__
 from pbm.errors import PbmError
 from pbm.findings import Finding
-from pbm.sampling.population import (history_records, load_population, newest_project_list,
-                                     sampled_codes)
+from pbm.sampling.population import (
+    history_records,
+    load_population,
+    newest_project_list,
+    sampled_codes,
+)
 from pbm.sampling.selection import SampleOptions, SampleResult, draw_sample
-from pbm.workbook.source import Limits
 from pbm.workbook.reader import display_path
+from pbm.workbook.source import Limits
 
 
 @dataclass

@@ -29,10 +29,11 @@ import math
 import random
 import secrets
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
-from typing import Any, Iterable
+from typing import Any
 
 from pbm.errors import PbmError
 from pbm.sampling.expressions import _as_number, compile_rule
@@ -277,8 +278,17 @@ def _escape(text: str) -> str:
 
 
 class _Record:
-    __slots__ = ("row", "code", "name", "department", "amount", "key", "stratum",
-                 "mandatory_rules", "u")
+    __slots__ = (
+        "amount",
+        "code",
+        "department",
+        "key",
+        "mandatory_rules",
+        "name",
+        "row",
+        "stratum",
+        "u",
+    )
 
     def __init__(self, row: dict):
         self.row = row

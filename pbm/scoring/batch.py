@@ -35,9 +35,8 @@ from pbm.scoring.selfeval import (
     aggregate_units,
     self_eval_input,
 )
-from pbm.workbook.reader import iter_workbook_files, read_workbook
+from pbm.workbook.reader import display_path, iter_workbook_files, read_workbook
 from pbm.workbook.source import Limits
-from pbm.workbook.reader import display_path
 
 KIND_SELF = "self-eval"
 KIND_AGGREGATE = "aggregate"

@@ -19,15 +19,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pbm.errors import PbmError
-from pbm.findings import Finding
+from pbm.findings import Finding, severity_of
 from pbm.scoring.frameworks import Framework, framework_from_rows, validate_framework
 from pbm.scoring.grades import grade_for
 from pbm.scoring.groups import GroupResult, combine_groups
 from pbm.scoring.rules import CENT, ZERO, ScoreRules
-from pbm.values import parse_value
+from pbm.values import parse_value, plain_decimal
 from pbm.workbook.reader import ProjectRecord
-from pbm.findings import severity_of
-from pbm.values import plain_decimal
 
 UNNAMED_GROUP = "未注明评价组"
 

@@ -23,8 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from pbm.scoring.frameworks import SCORING_SHEET_HEADER
-from pbm.workbook.forms import (FormWriter, write_instructions, write_level_columns,
-                                write_list_table, write_value)
+from pbm.workbook.forms import (
+    FormWriter,
+    write_instructions,
+    write_level_columns,
+    write_list_table,
+    write_value,
+)
 from pbm.workbook.writer import build_xlsx
 
 SELF_EVAL_LIST_COLUMNS = [

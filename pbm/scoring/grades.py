@@ -127,7 +127,7 @@ def adjustment_for(grade: str, table: Mapping[str, Decimal] | None = None) -> De
 def _as_decimal(value: object) -> Decimal:
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError(f"grades are decided on Decimal values, got {type(value).__name__}")
     if isinstance(value, int):
         return Decimal(value)

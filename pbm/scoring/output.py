@@ -13,13 +13,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pbm import __version__
-from pbm.findings import Finding
+from pbm.findings import SEVERITY_ZH, Finding
 from pbm.scoring.batch import KIND_AGGREGATE, ScoredProject, ScoreRun
 from pbm.scoring.grades import adjustment_for, application_for, grade_for
-from pbm.scoring.recheck import (CLAIM_RULE_LABELS_ZH, NO_RULE_ZH, claim_rules_zh,
-                                  execution_claim_rules, explain_claim, total_claim_candidates)
+from pbm.scoring.recheck import (
+    CLAIM_RULE_LABELS_ZH,
+    NO_RULE_ZH,
+    claim_rules_zh,
+    execution_claim_rules,
+    explain_claim,
+    total_claim_candidates,
+)
 from pbm.scoring.rules import CENT, RULE_LABELS_ZH, ZERO, IndicatorScore
-from pbm.findings import SEVERITY_ZH
 from pbm.values import plain_decimal
 
 GRADE_FILLS = {"优": "green", "良": None, "中": "yellow", "差": "red"}
@@ -172,9 +177,10 @@ def recheck_sheet(run: ScoreRun, lang: str = "zh"):
         inp, ps = project.input, project.score
         pending = list(project.findings)
 
-        def take(*cells: str | None) -> list[Finding]:
+        def take(*cells: str | None, pending=pending, sheet=inp.sheet) -> list[Finding]:
+            """This project's findings at these cells, taken off its pending list."""
             wanted = {c for c in cells if c}
-            found = [f for f in pending if f.cell in wanted and f.sheet == inp.sheet]
+            found = [f for f in pending if f.cell in wanted and f.sheet == sheet]
             for finding in found:
                 pending.remove(finding)
             return found

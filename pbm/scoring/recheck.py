@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from pbm.findings import Finding
+from pbm.findings import Finding, severity_of
 from pbm.scoring.grades import grade_for
 from pbm.scoring.rules import (
     CENT,
@@ -33,9 +33,7 @@ from pbm.scoring.rules import (
     in_tier,
     normalise_op,
 )
-from pbm.values import decimal_text
-from pbm.findings import severity_of
-from pbm.values import plain_decimal
+from pbm.values import decimal_text, plain_decimal
 
 if TYPE_CHECKING:
     from pbm.scoring.rules import ProjectScore
@@ -143,9 +141,9 @@ def explain_claim(ind: IndicatorInput, rules: ScoreRules) -> list[str]:
                     labels.append("proportional-truncated")
         if close(weight if met else ZERO):
             labels.append("all-or-nothing")
-        if "%" in ind.actual_text or "%" in ind.target_text or "％" in ind.actual_text:
-            if close((weight * actual / HUNDRED).quantize(CENT, ROUND_HALF_UP)):
-                labels.append("weight×actual%")
+        percent = "%" in ind.actual_text or "%" in ind.target_text or "％" in ind.actual_text
+        if percent and close((weight * actual / HUNDRED).quantize(CENT, ROUND_HALF_UP)):
+            labels.append("weight×actual%")
     if close(weight):
         labels.append("full-weight")
     return labels

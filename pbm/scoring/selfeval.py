@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from pbm.findings import Finding
+from pbm.findings import Finding, severity_of
 from pbm.goals.rules import normalise_nature
 from pbm.scoring.rules import (
     HUNDRED,
@@ -40,7 +40,6 @@ from pbm.scoring.rules import (
 from pbm.values import cell_text, parse_money, parse_value, plain_decimal
 from pbm.workbook.fields import PROJECT, alias_table, normalise_label
 from pbm.workbook.reader import FORM, Cell, IndicatorRecord, ProjectRecord, column_letter
-from pbm.findings import severity_of
 
 MONEY_UNIT = "万元"
 
@@ -398,9 +397,9 @@ def self_eval_input(record: ProjectRecord, rules: ScoreRules, *,
         layout=record.layout, indicators=indicators, claimed_grade=record.text("grade"),
         findings=typing.findings)
 
-    budget, budget_cell = _money(record, "adjusted_budget")
+    budget, _ = _money(record, "adjusted_budget")
     if budget is None:
-        budget, budget_cell = _money(record, "total_funds")
+        budget, _ = _money(record, "total_funds")
     executed, executed_cell = _money(record, "executed")
     initial, _ = _money(record, "initial_budget")
     claimed_execution, score_cell = _number(record, "execution_score")

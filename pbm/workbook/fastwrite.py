@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 
-
 def available() -> bool:
     if os.environ.get("PBM_XLSX_ENGINE", "").lower() == "xlsxwriter":
         return False

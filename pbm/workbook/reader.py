@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Collection, Iterable
+from typing import Any
 
 from pbm.errors import PbmError
 from pbm.findings import Finding
@@ -76,7 +77,7 @@ class IndicatorRecord:
     they repeat, with its own provenance.
     """
 
-    __slots__ = ("row", "values", "columns", "carried", "_cells")
+    __slots__ = ("_cells", "carried", "columns", "row", "values")
 
     def __init__(self, row: int, values: list[Any], columns: dict[str, int]):
         self.row = row
@@ -194,7 +195,7 @@ class WorkbookRead:
         return self.findings + [f for sheet in self.sheets for f in sheet.findings]
 
 
-@lru_cache(maxsize=None)
+@cache
 def column_letter(col: int) -> str:
     letters = ""
     while col > 0:

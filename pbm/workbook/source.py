@@ -14,9 +14,10 @@ import io
 import re
 import threading
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Collection
+from typing import Any
 
 from pbm.errors import PbmError
 
@@ -33,7 +34,7 @@ class Limits:
     header_search_rows: int = 15
 
     @classmethod
-    def from_config(cls, section: dict[str, Any] | None) -> "Limits":
+    def from_config(cls, section: dict[str, Any] | None) -> Limits:
         section = section or {}
         return cls(**{k: section[k] for k in cls.__dataclass_fields__ if k in section})
 

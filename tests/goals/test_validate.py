@@ -218,6 +218,7 @@ def test_json_output_matches_the_findings_schema(tmp_path, run_pbm):
 def test_english_messages(tmp_path, run_pbm):
     path = write_form_workbook(tmp_path / "bad.xlsx", [_spoiled()])
     code, out, _ = run_pbm("--lang", "en", "validate", path, "--format", "json", cwd=tmp_path)
+    assert code == 1  # the spoiled project has errors
     data = json.loads(out)
     g4 = next(f for f in data["findings"] if f["code"] == "G4")
     assert "placeholder" in g4["message"]

@@ -10,8 +10,13 @@ from typing import Any
 
 import xlsxwriter
 
-from pbm.monitoring.forms import (MonitorFormWriter, MonitorIndicatorSpec, MonitorProjectSpec,
-                                  write_instructions, write_list_sheet)
+from pbm.monitoring.forms import (
+    MonitorFormWriter,
+    MonitorIndicatorSpec,
+    MonitorProjectSpec,
+    write_instructions,
+    write_list_sheet,
+)
 from tests.builders import good_project, write_form_workbook
 
 # 1-9月完成值 per indicator of tests.builders.good_project that are all green in September.

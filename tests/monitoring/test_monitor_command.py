@@ -12,8 +12,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.monitoring.monitor_builders import (build_workspace, goal_projects, monitoring,
-                                               write_monitor_form, write_monitor_list)
+from tests.monitoring.monitor_builders import (
+    build_workspace,
+    goal_projects,
+    monitoring,
+    write_monitor_form,
+    write_monitor_list,
+)
 
 SUMMARY_KEYS = {"files", "departments", "projects", "indicators", "rows_in", "rows_merged",
                 "rows_rejected", "rows_non_data", "lights", "missing_departments"}
@@ -49,7 +54,7 @@ def test_json_contract_lights_and_outputs(ws, run_pbm):
     assert code == 0, codes(data)
     assert data["command"] == "monitor" and data["pbm_version"]
     summary = data["summary"]
-    assert SUMMARY_KEYS <= set(summary)
+    assert set(summary) >= SUMMARY_KEYS
     assert summary["lights"] == {"red": 1, "yellow": 1, "green": 1}
     assert (summary["files"], summary["departments"], summary["projects"]) == (2, 2, 3)
     assert summary["indicators"] == 18
@@ -61,7 +66,7 @@ def test_json_contract_lights_and_outputs(ws, run_pbm):
         assert {"code", "severity", "file", "sheet", "cell", "project", "message", "value"} <= set(finding)
     projects = {p["name"]: p for p in data["projects"]}
     for project in projects.values():
-        assert PROJECT_KEYS <= set(project)
+        assert set(project) >= PROJECT_KEYS
     road = projects["乡村道路养护项目"]
     assert (road["department"], road["budget"], road["executed"]) == ("交通运输局", 150.0, 112.5)
     assert (road["execution_rate"], road["time_progress"], road["light"]) == (0.75, 0.75, "green")
@@ -170,7 +175,7 @@ def test_unknown_department_and_missing_ones(ws, run_pbm):
 
 
 def test_drift_added_removed_changed_and_unreported(ws, run_pbm):
-    road, bridge, _ = goal_projects()
+    road, _, _ = goal_projects()
     changed = monitoring(road, executed=112.5)
     changed.indicators[0].target = 250  # approved ≥266 公里
     changed.indicators.append(type(changed.indicators[0])(
@@ -342,7 +347,7 @@ def test_percent_cell_holding_a_fraction_is_read_as_percent(ws, run_pbm):
 def test_parquet_and_csv_tables(ws, run_pbm):
     import pyarrow.parquet as pq
 
-    code, out, err = run_pbm("monitor", "q3/", "--format", "parquet", cwd=ws)
+    code, _, err = run_pbm("monitor", "q3/", "--format", "parquet", cwd=ws)
     assert code == 0, err
     projects = pq.read_table(ws / "out" / "monitor-2026-09-项目.parquet")
     indicators = pq.read_table(ws / "out" / "monitor-2026-09-指标.parquet")
@@ -381,7 +386,7 @@ def test_lock_files_and_hidden_files_are_ignored(ws, run_pbm):
 def test_bad_inputs_exit_2_with_one_line(ws, run_pbm, tmp_path):
     empty = ws / "q4"
     empty.mkdir(exist_ok=True)
-    code, out, err = run_pbm("monitor", "q4/", cwd=ws)
+    code, _, err = run_pbm("monitor", "q4/", cwd=ws)
     assert code == 2 and "没有可读取的监控表" in err and "Traceback" not in err
     code, _, err = run_pbm("monitor", "nowhere/", cwd=ws)
     assert code == 2 and "找不到" in err
@@ -393,7 +398,7 @@ def test_bad_inputs_exit_2_with_one_line(ws, run_pbm, tmp_path):
     junk.mkdir()
     (junk / "a.xlsx").write_bytes(b"this is not a workbook")
     (junk / "b.xlsx").write_bytes(b"PK\x03\x04 truncated")
-    code, out, err = run_pbm("monitor", str(junk), cwd=ws)
+    code, _, err = run_pbm("monitor", str(junk), cwd=ws)
     assert code == 2 and "无法读取" in err and "Traceback" not in err
     assert not (ws / "out" / "monitor-2026-09.xlsx").exists()
     # One unreadable file among good ones: reported, the rest merged, exit 1.

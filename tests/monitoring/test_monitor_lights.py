@@ -8,8 +8,14 @@ from pathlib import Path
 import pytest
 
 from pbm.errors import PbmError
-from pbm.monitoring.lights import (LightRule, combined_light, execution_light, execution_rate,
-                                   indicator_light, worst)
+from pbm.monitoring.lights import (
+    LightRule,
+    combined_light,
+    execution_light,
+    execution_rate,
+    indicator_light,
+    worst,
+)
 from pbm.monitoring.period import parse_period, resolve_period
 from pbm.values import parse_value
 

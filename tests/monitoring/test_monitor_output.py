@@ -34,8 +34,8 @@ def _values_calamine(path: Path) -> dict[str, list[list]]:
 
 
 def test_rust_fast_path_reads_back_identically(result, tmp_path, monkeypatch):
-    from pbm.workbook import fastwrite
     from pbm.monitoring.output import write_outputs
+    from pbm.workbook import fastwrite
 
     result.started = dt.datetime(2026, 10, 10, 9, 0)
     monkeypatch.setenv("PBM_XLSX_ENGINE", "xlsxwriter")

@@ -6,14 +6,19 @@ import json
 
 from pbm.monitoring import merge
 from pbm.perf import fork_context
-from tests.monitoring.monitor_builders import (build_workspace, goal_projects, monitoring,
-                                               write_monitor_form, write_monitor_list)
+from tests.monitoring.monitor_builders import (
+    build_workspace,
+    goal_projects,
+    monitoring,
+    write_monitor_form,
+    write_monitor_list,
+)
 
 
 def _many_submissions(ws, count: int = 2 * merge.PROCESS_POOL_FILES):
     """The workspace's q3/ plus ``count`` more department files in both layouts, with red,
     yellow and green projects, text in number cells, and one file that is no workbook."""
-    road, bridge, care = goal_projects()
+    road, bridge, _ = goal_projects()
     q3 = build_workspace(ws)["q3"]
     for index in range(count):
         department = f"第{index:02d}局"

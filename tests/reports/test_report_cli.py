@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-
 from test_report_context import write_all, write_goals
 from test_report_render import body_lines, image_parts
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from test_report_context import SETTINGS, UNSAFE_DEPARTMENT, write_all
 
 from pbm.errors import PbmError
 from pbm.reports import charts, render
 from pbm.reports.context import KINDS
 from pbm.reports.report import render_reports
-from test_report_context import SETTINGS, UNSAFE_DEPARTMENT, write_all
 
 
 def body_lines(path: Path) -> list[str]:

@@ -136,7 +136,7 @@ def test_exact_arithmetic_alone_reproduces_a_cross_section(monkeypatch):
         if row["kind"] == "sample_size" and int(row["exact_decimal_sample_size"]) <= 160:
             by_method.setdefault(row["method"], []).append(row)
     mismatches = []
-    for method, rows in sorted(by_method.items()):
+    for _, rows in sorted(by_method.items()):
         sample = rows[:: max(1, len(rows) // 8)][:8]
         for row in sample:
             size = _plan(row).sample_size

@@ -165,7 +165,7 @@ def test_incomplete_gamma_in_decimal():
     integer = planning._gamma_q_decimal(Decimal(5), Decimal("3.7"))
     nearby = planning._gamma_q_decimal(Decimal(5) + Decimal("1E-40"), Decimal("3.7"))
     assert abs(integer - nearby) < Decimal("1E-35")
-    poisson_cdf = sum(Decimal(math.exp(-3.7)) * Decimal(3.7) ** k / math.factorial(k) for k in range(5))
+    poisson_cdf = sum(Decimal(math.exp(-3.7)) * Decimal("3.7") ** k / math.factorial(k) for k in range(5))
     assert abs(integer - poisson_cdf) < Decimal("1E-14")
 
 

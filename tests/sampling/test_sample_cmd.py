@@ -119,7 +119,7 @@ def test_workspace_default_population_and_rotation(workspace, run_pbm):
 
 def test_bad_inputs_exit_2_with_a_clear_message(tmp_path, run_pbm):
     source = _project_list(tmp_path / "list.xlsx")
-    code, out, err = run_pbm("sample", "--from", source, "--rate", "1.5", cwd=tmp_path)
+    code, _, err = run_pbm("sample", "--from", source, "--rate", "1.5", cwd=tmp_path)
     assert code == 2 and "1.5" in err
     code, _, err = run_pbm("sample", "--from", source, "--must", "预算等级==A", cwd=tmp_path)
     assert code == 2 and "预算等级" in err and "灯色" in err  # names the column and what exists

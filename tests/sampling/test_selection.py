@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -235,7 +236,7 @@ def test_systematic_picks_are_one_interval_apart():
         result = draw_sample(rows, SampleOptions(rate=Decimal("0.2"), method="systematic", seed=seed))
         positions = sorted(int(code[1:]) for code in codes(result, "系统抽样"))
         assert len(positions) == 4
-        assert [b - a for a, b in zip(positions, positions[1:])] == [5, 5, 5]
+        assert [b - a for a, b in itertools.pairwise(positions)] == [5, 5, 5]
 
 
 def test_pps_takes_items_above_the_interval_with_certainty():
