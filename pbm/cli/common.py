@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,35 @@ def handle_errors(func: Callable) -> Callable:
                     "(set PBM_DEBUG=1 for details; please report it)"), markup=True)
             raise typer.Exit(int(ExitStatus.BAD_INPUT)) from None
     return wrapper
+
+
+def check_choice(option: str, value: str | None, choices: tuple[str, ...]) -> None:
+    """A usage error (exit 2) naming the option and what it accepts."""
+    if value is not None and value not in choices:
+        raise PbmError("CLI-USAGE", reason=f"{option} {value}: " + " | ".join(choices))
+
+
+@contextlib.contextmanager
+def file_progress(label_zh: str, label_en: str, total: int,
+                  show: bool = True) -> Iterator[Callable[[Any], None] | None]:
+    """A transient bar on stderr, advanced once per finished file; yields None when hidden
+    (--quiet, --format json).  No refresh thread (auto_refresh=False): it redraws as files
+    finish, and a process with no other thread can fork its readers safely."""
+    if not show:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=stderr_console(), transient=True,
+                  auto_refresh=False) as bar:
+        task = bar.add_task(t(label_zh, label_en), total=total)
+
+        def advance(_file: Any = None) -> None:
+            bar.advance(task)
+            bar.refresh()
+
+        yield advance
 
 
 # Rows a terminal report lists one by one (projects, departments); the workbooks hold all.

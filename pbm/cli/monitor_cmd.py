@@ -59,14 +59,10 @@ def monitor(
     from pbm.errors import ExitStatus, PbmError
     from pbm.workbook.writer import output_lock
 
-    if fmt not in FORMATS:
-        raise PbmError("CLI-USAGE", reason=f"--format {fmt}: " + " | ".join(FORMATS))
-    if detail not in ("auto", "xlsx", "parquet"):
-        raise PbmError("CLI-USAGE", reason=f"--detail {detail}: auto | xlsx | parquet")
-    if engine not in ("auto", "xlsxwriter", "rust"):
-        raise PbmError("CLI-USAGE", reason=f"--engine {engine}: auto | xlsxwriter | rust")
-    if rule is not None and rule not in ("ratio", "points"):
-        raise PbmError("CLI-USAGE", reason=f"--rule {rule}: ratio | points")
+    common.check_choice("--format", fmt, FORMATS)
+    common.check_choice("--detail", detail, ("auto", "xlsx", "parquet"))
+    common.check_choice("--engine", engine, ("auto", "xlsxwriter", "rust"))
+    common.check_choice("--rule", rule, ("ratio", "points"))
     config = common.load_config()
     result = run_monitor(config, folder, period=period, goals=goals, roster=roster, rule=rule,
                          jobs=jobs, show_progress=not (common.STATE.quiet or fmt == "json"))
@@ -133,22 +129,8 @@ def run_monitor(config, folder: Path, *, period: str | None = None, goals: Path 
     context = MonitorContext(resolved, LightRule.from_config(config, rule), approved,
                              load_roster(roster_path, limits), limits,
                              config.get("goals.money_unit", "万元"))
-    if not show_progress:
-        return monitor_files(files, context, folder=display_path(folder), goals_note=goals_note,
-                             workers=jobs)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    # No refresh thread (auto_refresh=False): the bar redraws as files finish, and a process
-    # with no other thread can fork its readers safely.
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=common.stderr_console(), transient=True,
-                  auto_refresh=False) as bar:
-        task = bar.add_task(common.t("读取监控表", "reading submissions"), total=len(files))
-
-        def advance(_path: Path) -> None:
-            bar.advance(task)
-            bar.refresh()
-
+    with common.file_progress("读取监控表", "reading submissions", len(files),
+                              show=show_progress) as advance:
         return monitor_files(files, context, folder=display_path(folder), goals_note=goals_note,
                              workers=jobs, progress=advance)
 

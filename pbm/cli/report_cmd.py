@@ -60,8 +60,7 @@ def report(
     from pbm.workbook.writer import output_lock
 
     common.STATE.quiet = common.STATE.quiet or quiet
-    if fmt not in ("docx", "md", "html", "json"):
-        raise PbmError("CLI-USAGE", reason=f"--format {fmt}: docx | md | html | json")
+    common.check_choice("--format", fmt, ("docx", "md", "html", "json"))
     as_json = fmt == "json" or json_summary
     doc_format = "docx" if fmt == "json" else fmt
     for path in inputs or []:

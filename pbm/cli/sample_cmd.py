@@ -49,11 +49,10 @@ def sample(
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from pbm.errors import ExitStatus, PbmError
+    from pbm.errors import ExitStatus
     from pbm.sampling.record import run_sample
 
-    if fmt not in ("table", "json"):
-        raise PbmError("CLI-USAGE", reason=f"--format {fmt}: table | json")
+    common.check_choice("--format", fmt, ("table", "json"))
     common.STATE.quiet = common.STATE.quiet or quiet
     config = common.load_config()
     outcome = run_sample(config, rate=rate, minimum=minimum, must=must, strata=strata,

@@ -76,8 +76,7 @@ def score(
     from pbm.workbook.source import Limits
     from pbm.workbook.writer import output_lock, write_xlsx
 
-    if fmt not in ("table", "json"):
-        raise PbmError("CLI-USAGE", reason=f"--format {fmt}: table | json")
+    common.check_choice("--format", fmt, ("table", "json"))
     if reverse_rule is not None and reverse_rule.strip().upper() not in ("R1", "R2"):
         raise PbmError("CLI-USAGE", reason=f"--reverse-rule {reverse_rule}: R1 | R2")
     config = common.load_config(overrides={
@@ -127,15 +126,11 @@ def _run(inputs, rules, limits, group_weights, reference, aggregate, year, fmt):
                    year=year)
     if common.STATE.quiet or fmt == "json":
         return score_paths(inputs, rules, limits, **options)
-    from rich.progress import Progress
-
     from pbm.workbook.reader import iter_workbook_files
 
     files = iter_workbook_files(inputs)  # listed once: the count for the bar, then the files
-    with Progress(console=common.stderr_console(), transient=True) as progress:
-        task = progress.add_task(common.t("读取并评分", "reading and scoring"), total=len(files))
-        return score_paths(files, rules, limits, progress=lambda _path: progress.advance(task),
-                           **options)
+    with common.file_progress("读取并评分", "reading and scoring", len(files)) as advance:
+        return score_paths(files, rules, limits, progress=advance, **options)
 
 
 GRADE_STYLE = {"优": "bold green", "良": "green", "中": "yellow", "差": "bold red"}
@@ -295,12 +290,10 @@ def self_eval_template(
     layout: str = typer.Option("form", "--layout", help="form 表单式 | list 清单式"),
 ) -> None:
     """Write a blank 项目支出绩效自评表."""
-    from pbm.errors import PbmError
     from pbm.scoring.forms import SelfEvalIndicator, SelfEvalSpec, write_self_eval_workbook
     from pbm.scoring.rules import ScoreRules
 
-    if layout not in ("form", "list"):
-        raise PbmError("CLI-USAGE", reason=f"--layout {layout}: form | list")
+    common.check_choice("--layout", layout, ("form", "list"))
     config = common.load_config()
     rules = ScoreRules.from_config(config.section("score"))
     weight = float(rules.execution_weight)

@@ -36,14 +36,12 @@ def validate(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
 ) -> None:
     common.STATE.quiet = common.STATE.quiet or quiet
-    from pbm.errors import PbmError
     from pbm.goals.review import goal_list_sheets
     from pbm.goals.rules import ReviewSettings
     from pbm.workbook.source import Limits
     from pbm.workbook.writer import output_lock, write_xlsx
 
-    if fmt not in ("table", "json"):
-        raise PbmError("CLI-USAGE", reason=f"--format {fmt}: table | json")
+    common.check_choice("--format", fmt, ("table", "json"))
     config = common.load_config()
     settings = ReviewSettings.from_config(config)
     limits = Limits.from_config(config.section("limits"))
@@ -66,15 +64,11 @@ def _run(paths, settings, limits, fmt):
 
     if common.STATE.quiet or fmt == "json":
         return validate_paths(paths, settings, limits)
-    from rich.progress import Progress
-
     from pbm.workbook.reader import iter_workbook_files
 
     files = iter_workbook_files(paths)  # listed once: the count for the bar, then the files
-    with Progress(console=common.stderr_console(), transient=True) as progress:
-        task = progress.add_task(common.t("读取工作簿", "reading workbooks"), total=len(files))
-        return validate_paths(files, settings, limits,
-                              progress=lambda _path: progress.advance(task))
+    with common.file_progress("读取工作簿", "reading workbooks", len(files)) as advance:
+        return validate_paths(files, settings, limits, progress=advance)
 
 
 def _annotate(result, out_dir: Path) -> list[Path]:
