@@ -330,6 +330,11 @@ _MONEY_ALIASES = {"万": "万元", "亿": "亿元", "千": "千元", "百万": "
 _NUMBER_RE = re.compile(r"(?<![0-9.])[-+]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)")
 # A thousands separator: a comma between a digit and exactly three digits ("3,309,840.00").
 _THOUSANDS_RE = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
+# Digits grouped by spaces (a no-break or thin space is a space after NFKC): "1 200",
+# "3 309 840.00" — read as one number, never as its first group.
+_SPACE_GROUPS_RE = re.compile(r"(?<![0-9.])[0-9]{1,3}(?: [0-9]{3})+(?![0-9])")
+# An accountant's negative amount: "(10)", "（1,200.50）元".
+_PARENS_NEGATIVE_RE = re.compile(r"^\(\s*([0-9][0-9, ]*(?:\.[0-9]+)?)\s*\)")
 _RANGE_TAIL_RE = re.compile(
     r"\s*(%|[^\d\s~\-—–至到,;]{0,4}?)\s*(?:-|~|—|–|至|到)\s*([0-9]+(?:\.[0-9]+)?)"
 )
@@ -651,11 +656,19 @@ def _take_unit(text: str, pos: int) -> tuple[str | None, int]:
     return None, pos
 
 
+def _ungroup(text: str) -> str:
+    """Thousands separators out: "3,309,840.00" and "3 309 840.00" → "3309840.00"."""
+    if "," in text:
+        text = _THOUSANDS_RE.sub("", text)
+    if " " in text:
+        text = _SPACE_GROUPS_RE.sub(lambda m: m.group().replace(" ", ""), text)
+    return text
+
+
 def _parse_number_text(text: str) -> _NumberParts | None:
     """Operator, number and unit from text such as ``≥95%``, ``不超过90万元``, ``95%以上``,
     ``3,309,840.00元``, ``90%-95%`` (DOMAIN.md §2.3)."""
-    if "," in text:
-        text = _THOUSANDS_RE.sub("", text)
+    text = _ungroup(text)
     match = _choose_number(text)
     if match is None:
         return None
@@ -1006,8 +1019,10 @@ def _parse_money_text(raw: str, to_unit: str, header_unit: str | None) -> Parsed
         return _placeholder(raw, text)
     if not _HAS_DIGIT_RE.search(text):
         return _unparseable(raw, text, "money")
+    # An accountant's "(10)" is -10 (and noted V-NEGATIVE like any negative amount).
+    signed = _PARENS_NEGATIVE_RE.sub(r"-\1", text) if text.startswith("(") else text
     # Fast path for the usual "1,234.56", "3,309,840.00元", "150万元".
-    plain = _THOUSANDS_RE.sub("", text) if "," in text else text
+    plain = _ungroup(signed)
     head = _SIMPLE_HEAD_RE.match(plain)
     if head and head.group(1) is None:
         rest = plain[head.end():]
@@ -1015,7 +1030,7 @@ def _parse_money_text(raw: str, to_unit: str, header_unit: str | None) -> Parsed
         if from_unit is not None:
             return _money_result(raw, text, _NumberParts(Decimal(head.group(2)), None, None, None),
                                  from_unit, to_unit)
-    parts = _parse_number_text(_CURRENCY_RE.sub("", text))
+    parts = _parse_number_text(_CURRENCY_RE.sub("", signed))
     if parts is None:
         return _unparseable(raw, text, "money")
     if parts.unit is not None:

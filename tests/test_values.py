@@ -153,6 +153,28 @@ def test_parse_money_to_yuan():
                                      "number": Decimal("1500000")}
 
 
+@pytest.mark.parametrize(("raw", "number"), [
+    ("1 200", Decimal("1200")),
+    ("1 200.50", Decimal("1200.50")),
+    ("1\u00a0200", Decimal("1200")),  # no-break space, as WPS exports it
+    ("1\u202f200", Decimal("1200")),  # narrow no-break space
+    ("3 309 840.00元", Decimal("330.984")),
+])
+def test_parse_money_digits_grouped_by_spaces_are_one_number(raw, number):
+    # "1 200" was read as 1 万元 (its first group) without a word.
+    assert parse_money(raw).number == number
+    assert parse_value(raw, role="number").number == Decimal(number if "元" not in raw
+                                                                else "3309840.00")
+
+
+@pytest.mark.parametrize("raw", ["(5)", "（5）", "(5)万元", "（50,000）元", "( 5 )"])
+def test_parse_money_accountants_parentheses_are_negative(raw):
+    value = parse_money(raw)
+    assert value.number == Decimal("-5")
+    assert codes(value)[-1] == "V-NEGATIVE"
+    assert value.text == raw.replace("（", "(").replace("）", ")")  # shown as written
+
+
 @pytest.mark.parametrize("raw", ["-5万元", -5, "-50000元"])
 def test_parse_money_negative_is_returned_with_warning(raw):
     value = parse_money(raw)
