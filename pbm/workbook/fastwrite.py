@@ -15,6 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pbm.workbook.writer import excel_text
+
 
 def available() -> bool:
     if os.environ.get("PBM_XLSX_ENGINE", "").lower() == "xlsxwriter":
@@ -29,7 +31,7 @@ def available() -> bool:
 def _value(value: Any) -> Any:
     kind = value.__class__
     if kind is str:
-        return value if value else None
+        return excel_text(value) if value else None
     if kind is float or kind is int:
         return value
     if value is None:
@@ -38,9 +40,11 @@ def _value(value: Any) -> Any:
         return "是" if value else "否"
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, (int, float, str)):
-        return value if value != "" else None
-    return str(value)
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        return excel_text(value) if value else None
+    return excel_text(str(value))
 
 
 def can_write(sheets) -> bool:

@@ -19,6 +19,16 @@ from pbm.perf import collector_paused
 FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "error": "#FFC7CE",
          "warning": "#FFEB9C", "info": "#DDEBF7"}
 FIXED_CREATED = dt.datetime(2026, 1, 1)  # document property: keeps repeated runs byte-comparable
+EXCEL_TEXT_LIMIT = 32767  # characters one Excel cell holds
+_CUT_MARK = "……〔超出 Excel 单元格 32767 字符上限，以下已截断，全文见原文件〕"
+
+
+def excel_text(text: str) -> str:
+    """Text as one Excel cell can hold it: past 32,767 characters it is cut, and says so
+    (XlsxWriter would cut it silently, the Rust writer refuses the whole workbook)."""
+    if len(text) <= EXCEL_TEXT_LIMIT:
+        return text
+    return text[:EXCEL_TEXT_LIMIT - len(_CUT_MARK)] + _CUT_MARK
 
 
 @dataclass
@@ -159,7 +169,7 @@ def write_value(sheet, row: int, col: int, value: Any, fmt=None, number_fmt=None
                              else dt.datetime(value.year, value.month, value.day),
                              date_fmt or fmt)
     else:
-        sheet.write_string(row, col, str(value), fmt)
+        sheet.write_string(row, col, excel_text(str(value)), fmt)
 
 
 def _unlink(name: str) -> None:

@@ -1,0 +1,23 @@
+"""The shared xlsx writer: what one Excel cell cannot hold."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from pbm.workbook.writer import EXCEL_TEXT_LIMIT, Sheet, write_xlsx
+
+
+@pytest.mark.parametrize("engine", ["xlsxwriter", "auto"])  # auto: the Rust writer when installed
+def test_text_longer_than_a_cell_is_cut_and_says_so(tmp_path, engine):
+    # A 偏差原因 pasted from a report: 40,000 characters.  The Rust writer refused the whole
+    # workbook ("String exceeds Excel's limit"), XlsxWriter cut it without a word.
+    reason = "受项目招投标程序影响，资金尚未拨付。" * 2200
+    assert len(reason) > EXCEL_TEXT_LIMIT
+    sheet = Sheet("项目", ["项目名称", "偏差原因"], [["道路养护", reason], ["桥梁检测", "按期"]])
+    path = write_xlsx(tmp_path / "out.xlsx", [sheet], engine=engine)
+    rows = list(openpyxl.load_workbook(path)["项目"].iter_rows(min_row=2, values_only=True))
+    cut = rows[0][1]
+    assert len(cut) == EXCEL_TEXT_LIMIT
+    assert cut.startswith(reason[:1000]) and "已截断" in cut[-40:]
+    assert rows[1] == ("桥梁检测", "按期")
