@@ -360,8 +360,10 @@ def _weights(project: GoalProject, settings: ReviewSettings):
     if not present:
         if settings.require_weights:
             yield make_finding("G6", project, None, None, severity="warning", total="无",
+                               total_en="nothing",
                                expected=plain_decimal(settings.indicator_weight_total),
-                               detail="未填写权重（分值）")
+                               detail="（各指标均未填写权重/分值）",
+                               detail_en=" (no indicator has a weight)")
         return
     total = Decimal(0)
     for ind, weight in weights:
@@ -380,12 +382,14 @@ def _weights(project: GoalProject, settings: ReviewSettings):
     expected = settings.indicator_weight_total
     if total != expected:
         with_execution = expected + settings.execution_weight
-        detail = ""
+        detail = detail_en = ""
         if total == with_execution:
-            detail = f"（含预算执行率 {plain_decimal(settings.execution_weight)} 分？）"
+            execution = plain_decimal(settings.execution_weight)
+            detail = f"（含预算执行率 {execution} 分？）"
+            detail_en = f" (the {execution} points of budget execution included?)"
         yield make_finding("G6", project, None, plain_decimal(total), severity="warning",
-                           total=plain_decimal(total), expected=plain_decimal(expected),
-                           detail=detail)
+                           total=plain_decimal(total), total_en=plain_decimal(total),
+                           expected=plain_decimal(expected), detail=detail, detail_en=detail_en)
 
 
 def _coverage(project: GoalProject, settings: ReviewSettings):

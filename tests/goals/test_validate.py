@@ -81,6 +81,19 @@ def test_weights_summing_to_100_is_a_warning_naming_both(tmp_path, run_pbm):
     assert data["projects"][0]["grade"] == "优"  # one warning still 优 by default cut-offs
 
 
+def test_no_weights_at_all_reads_as_a_sentence_in_both_languages(tmp_path, run_pbm):
+    spec = good_project()
+    for indicator in spec.indicators:
+        indicator.weight = None
+    path = write_form_workbook(tmp_path / "w.xlsx", [spec])
+    _, data, _ = _validate_json(run_pbm, path, cwd=tmp_path)
+    [g6] = [f for f in data["findings"] if f["code"] == "G6"]
+    assert g6["message"] == "三级指标权重合计为 无，应为 90（各指标均未填写权重/分值）"
+    _, out, _ = run_pbm("--lang", "en", "validate", path, "--format", "json", cwd=tmp_path)
+    [g6] = [f for f in json.loads(out)["findings"] if f["code"] == "G6"]
+    assert g6["message"] == "indicator weights add up to nothing; expected 90 (no indicator has a weight)"
+
+
 def test_prior_assessment_threshold_is_inclusive_and_configurable(tmp_path, run_pbm):
     at = good_project("新建项目", code="N1", attribute="新增项目", total=200, fiscal=200, other=0,
                       prior_assessment=None)
