@@ -177,3 +177,17 @@ def test_safe_filename_never_escapes():
     assert "/" not in safe_filename("../../etc/passwd") and ".." not in safe_filename("../../etc")
     assert safe_filename("CON") == "_CON"
     assert safe_filename("") == "未命名"
+
+
+@pytest.mark.parametrize("command", ["validate", "monitor", "score"])
+def test_out_naming_an_existing_file_is_a_clear_error(tmp_path, run_pbm, command):
+    # `--out` given a file (a typo, or the report meant to be overwritten) was an
+    # "internal error: FileExistsError … please report it".
+    path = write_form_workbook(tmp_path / "目标.xlsx", [good_project()])
+    taken = tmp_path / "结果.xlsx"
+    taken.write_bytes(b"keep me")
+    code, out, err = run_pbm(command, str(path), "--out", str(taken), cwd=tmp_path)
+    assert code == 2
+    assert "内部错误" not in err and "Traceback" not in err + out
+    assert "结果.xlsx" in err and "不是文件夹" in err
+    assert taken.read_bytes() == b"keep me"

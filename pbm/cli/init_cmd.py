@@ -86,9 +86,9 @@ def init(
 ) -> None:
     """Create a workspace."""
     from pbm.errors import PbmError
-    from pbm.workbook.writer import Sheet, atomic_path, write_xlsx
+    from pbm.workbook.writer import Sheet, atomic_path, make_folder, write_xlsx
 
-    directory.mkdir(parents=True, exist_ok=True)
+    make_folder(directory)
     config = directory / "pbm.toml"
     if config.exists() and not force:
         raise PbmError("CLI-USAGE", file=str(config),
@@ -96,7 +96,7 @@ def init(
                                        "pbm.toml exists; use --force to overwrite"))
     for sub in ("goals", "q1", "q2", "q3", "q4", "self-eval", "out", "out/reports",
                 "out/history"):
-        (directory / sub).mkdir(parents=True, exist_ok=True)
+        make_folder(directory / sub)
     with atomic_path(config) as temp:
         temp.write_text(PBM_TOML.format(year=year, locality=locality), encoding="utf-8")
     roster = directory / "roster.xlsx"

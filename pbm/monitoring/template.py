@@ -67,7 +67,7 @@ def _sheet_name(project: ApprovedProject, index: int, used: set[str]) -> str:
 def write_monitor_templates(goals: ApprovedGoals, out_dir: Path, period: Period,
                             roster: Roster | None = None) -> list[Path]:
     """Write ``<code>-<department>-<year>年1-<month>月绩效监控表.xlsx`` per department."""
-    from pbm.workbook.writer import safe_filename
+    from pbm.workbook.writer import make_folder, safe_filename
 
     if not goals.projects:
         raise PbmError("M-NO-GOAL-PROJECTS", file=goals.source)
@@ -77,8 +77,7 @@ def write_monitor_templates(goals: ApprovedGoals, out_dir: Path, period: Period,
         department_key = key(project.department)
         by_department.setdefault(department_key, []).append(project)
         names.setdefault(department_key, project.department or "未填主管部门")
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = make_folder(out_dir)
     written: list[Path] = []
     for department_key, projects in by_department.items():
         department = names[department_key]

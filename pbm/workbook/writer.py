@@ -43,14 +43,28 @@ class Sheet:
     autofilter: bool = True
 
 
+def make_folder(folder: Path) -> Path:
+    """Create an output folder (and its parents); a name taken by a file, or a folder pbm may
+    not write, is one clear error (CLI-WRITE-FAILED) naming it."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise PbmError("CLI-WRITE-FAILED", file=str(folder),
+                       reason=f"{folder} 已是一个文件，不是文件夹 / exists and is not a folder") from None
+    except OSError as exc:
+        raise PbmError("CLI-WRITE-FAILED", file=str(folder), reason=str(exc)) from None
+    return folder
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary file beside ``target``, renamed into place only if the block succeeds —
     a crash or an error never leaves a half-written output.  A failing disk or folder is one
     clear error (CLI-WRITE-FAILED) naming the output."""
     target = Path(target)
+    make_folder(target.parent)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(prefix=".~pbm-", suffix=target.suffix,
                                              dir=target.parent)
         os.close(handle)
@@ -180,8 +194,7 @@ def _unlink(name: str) -> None:
 @contextlib.contextmanager
 def output_lock(folder: Path) -> Iterator[Path]:
     """Refuse a second pbm run writing the same output folder at the same time."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_folder(folder)
     lock = folder / ".pbm.lock"
     for _ in range(2):
         try:
