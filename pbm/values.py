@@ -731,6 +731,19 @@ def parse_value(raw: object, *, role: str = "target", unit: str | None = None,
         return _unparseable(raw, _safe_text(raw), role, internal=repr(exc))
 
 
+#: 10亿元 in 万元: one project's amount at or above it only makes sense as 元 typed into a
+#: 万元 column (SPEC §3.1: "values that only make sense as 元 … convert and say so").
+YUAN_SUSPECT_WAN = Decimal(100000)
+
+
+def typed_in_yuan(amount: ParsedValue | None, to_unit: str) -> bool:
+    """True when a project's total (or budget), parsed to ``to_unit``, is 10亿元 or more in a
+    万元 column whose cell wrote no unit: the whole project's amounts were typed in 元."""
+    return (to_unit == "万元" and amount is not None and amount.number is not None
+            and amount.number >= YUAN_SUSPECT_WAN
+            and not any(note.code == "V-MONEY-CONVERTED" for note in amount.notes))
+
+
 def parse_money(raw: object, *, to_unit: str = "万元",
                 header_unit: str | None = None) -> ParsedValue:
     """Parse an amount and convert it to ``to_unit`` (SPEC §3.1 money).

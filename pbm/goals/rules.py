@@ -14,10 +14,9 @@ from functools import lru_cache
 from typing import Any
 
 from pbm.findings import Finding, catalogue
-from pbm.values import ParsedValue, parse_money, parse_value, plain_decimal
+from pbm.values import ParsedValue, parse_money, parse_value, plain_decimal, typed_in_yuan
 from pbm.workbook.reader import IndicatorRecord, ProjectRecord
 
-YUAN_SUSPECT_WAN = Decimal(100000)  # 10亿元 expressed in 万元
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
 QUALITATIVE_NATURES = {"定性", "定量(其他)", "定量（其他）", "不适用"}
 QUANTITATIVE_OPS = {"≥", "≤", "=", ">", "<"}
@@ -155,10 +154,7 @@ def type_project(record: ProjectRecord, settings: ReviewSettings) -> GoalProject
         money[name] = parse_money(cell.value, to_unit=settings.money_unit, header_unit=header_unit)
     project = GoalProject(record, indicators, money)
     total = money.get("total_funds")
-    if settings.money_unit == "万元" and total is not None and total.number is not None and \
-            total.number >= YUAN_SUSPECT_WAN and not any(
-                n.code == "V-MONEY-CONVERTED" for n in total.notes):
-        # 10亿元 or more for one project only makes sense as 元 typed into a 万元 column.
+    if typed_in_yuan(total, settings.money_unit):
         project.yuan_suspect = total.number
         project.money = {name: replace(parsed, number=parsed.number / 10000)
                          if parsed.number is not None else parsed

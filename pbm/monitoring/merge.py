@@ -437,12 +437,13 @@ def _ledger(workbook, rejected_rows: dict[tuple[str, int], tuple[str, str]]) -> 
 
 def type_project(record: ProjectRecord, context: MonitorContext) -> MonitorProject:
     """Type one project record: amounts, execution light, M1/M2/M4, indicators, drift."""
-    from pbm.values import parse_money
+    from pbm.values import ParsedValue, parse_money, plain_decimal, typed_in_yuan
 
     period, rule = context.period, context.rule
     file, sheet, name = record.file, record.sheet, record.name
     findings: list[Finding] = []
     money: dict[str, Decimal | None] = {}
+    parsed_money: dict[str, ParsedValue] = {}
     cells: dict[str, str | None] = {}
     sheet_unit = record.units.get("money")
     for field_name in MONEY_FIELDS:
@@ -454,6 +455,7 @@ def type_project(record: ProjectRecord, context: MonitorContext) -> MonitorProje
         parsed = parse_money(cell.value, to_unit=context.money_unit,
                              header_unit=record.units.get(field_name) or sheet_unit)
         money[field_name] = parsed.number
+        parsed_money[field_name] = parsed
         for note in parsed.notes:
             if note.code == "V-MONEY-CONVERTED":
                 findings.append(_finding("R-UNIT-CONVERTED", file, sheet, cell.a1, name,
@@ -467,6 +469,15 @@ def type_project(record: ProjectRecord, context: MonitorContext) -> MonitorProje
                 params = {k: v for k, v in note.params.items() if k != "value"}
                 findings.append(_finding(note.code, file, sheet, cell.a1, name, parsed.text,
                                          **params))
+    stated = parsed_money.get("adjusted_budget") or parsed_money.get("initial_budget")
+    if typed_in_yuan(stated, context.money_unit):
+        # Every amount of the project was typed in 元 into the 万元 columns: convert them all.
+        field_name = "adjusted_budget" if "adjusted_budget" in parsed_money else "initial_budget"
+        money = {f: None if v is None else v / 10000 for f, v in money.items()}
+        findings.append(_finding("M-MONEY-IN-YUAN", file, sheet, cells[field_name], name,
+                                 stated.text, field=MONEY_LABELS[field_name],
+                                 amount=plain_decimal(stated.number),
+                                 converted=plain_decimal(money[field_name])))
     adjusted, initial = money["adjusted_budget"], money["initial_budget"]
     if adjusted is not None:
         budget, basis = adjusted, "全年预算数"

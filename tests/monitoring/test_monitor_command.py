@@ -210,6 +210,26 @@ def test_pbm_goal_list_is_the_default_approved_goals(ws, run_pbm):
     assert about["批复目标"].endswith("goals-2026.xlsx")
 
 
+def test_amounts_typed_in_yuan_into_wan_yuan_columns_are_converted_and_said(ws, run_pbm):
+    # 3,000,000 in a 万元 column would be 300亿元 for one road project: it was typed in 元.
+    road, bridge, _ = goal_projects()
+    write_monitor_list(ws / "q3" / "103-交通运输局-监控表.xlsx", [
+        monitoring(road, executed=1800000, budget=3000000, initial_budget=3000000,
+                   expected_execution=3000000),
+        monitoring(bridge, executed=120)])
+    _, data = monitor_json(run_pbm, ws)
+    [yuan] = [f for f in data["findings"] if f["code"] == "M-MONEY-IN-YUAN"]
+    assert (yuan["project"], yuan["severity"]) == ("乡村道路养护项目", "warning")
+    assert yuan["cell"] is not None and "3000000" in yuan["message"] and "300" in yuan["message"]
+    projects = {p["name"]: p for p in data["projects"]}
+    road_project = projects["乡村道路养护项目"]
+    assert (road_project["budget"], road_project["executed"]) == (300, 180)
+    assert road_project["execution_rate"] == 0.6
+    assert projects["危桥改造工程"]["executed"] == 120  # the other project is left alone
+    assert not any(f["code"] == "M4" and f["project"] == "乡村道路养护项目"
+                   for f in data["findings"])
+
+
 def test_monitoring_rules_m1_m2_m4_zero_spend_and_text_in_numbers(ws, run_pbm):
     road, bridge, care = goal_projects()
     write_monitor_form(ws / "q3" / "103-交通运输局-监控表.xlsx", [
