@@ -8,6 +8,7 @@ ledger go to Parquet beside the workbook, which keeps 汇总/项目 (SPEC §11).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -263,8 +264,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Text Excel/WPS would run as a formula when it opens a CSV ("=HYPERLINK(…)", "+cmd|…",
+# "@SUM(…)"); a plain signed number ("-10", "+5%") is left as it is.
+_FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?%?")
+
+
+def csv_text(value: Any) -> Any:
+    """A cell for the CSV tables: submitted text stays inert in Excel (a leading ')."""
+    if value.__class__ is str and len(value) > 1 and value.startswith(_FORMULA_LEAD) and \
+            not _SIGNED_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def write_table(stem: Path, columns: list[str], rows, table_format: str) -> Path:
-    """One table as CSV (UTF-8 with BOM, for Excel/WPS) or Parquet (pyarrow, imported here)."""
+    """One table as CSV (UTF-8 with BOM, for Excel/WPS; formula-like text made inert) or
+    Parquet (pyarrow, imported here; values as submitted)."""
     from pbm.workbook.writer import atomic_path
 
     if table_format == "parquet":
@@ -281,7 +297,7 @@ def write_table(stem: Path, columns: list[str], rows, table_format: str) -> Path
                 writer = csv.writer(stream)
                 writer.writerow(columns)
                 for row in rows:
-                    writer.writerow(["" if v is None else _plain(v) for v in row])
+                    writer.writerow(["" if v is None else csv_text(_plain(v)) for v in row])
         else:
             _write_parquet(str(temp), columns, rows)
     return path

@@ -296,6 +296,15 @@ def test_submitted_text_stays_inert(ws, run_pbm):
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             assert all(cell.data_type != "f" for cell in row)
+    # The CSV tables are opened by Excel/WPS too: a leading ' keeps formula-like text inert.
+    code, _, err = run_pbm("monitor", "q3/", "--format", "csv", "--quiet", cwd=ws)
+    assert code in (0, 1), err
+    text = (ws / "out" / "monitor-2026-09-项目.csv").read_text(encoding="utf-8-sig")
+    [row] = [r for r in csv.reader(text.splitlines()) if "危桥改造工程" in r]
+    assert "'=1+1" in row and "'+86 0571-88886666" in row
+    indicators = (ws / "out" / "monitor-2026-09-指标.csv").read_text(encoding="utf-8-sig")
+    assert "'=SUM(A1:A3)" in indicators and "'@x" in indicators
+    assert ",=" not in indicators and ",@" not in indicators
 
 
 def test_department_name_cannot_escape_the_output_folder(workspace, run_pbm, tmp_path):
