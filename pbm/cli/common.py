@@ -22,6 +22,7 @@ class State:
     lang: str = "zh"
     workspace: Path | None = None
     quiet: bool = False
+    json_printed: bool = False  # a command's JSON object is on stdout already
 
 
 STATE = State()
@@ -65,6 +66,19 @@ def load_config(overrides: dict[str, Any] | None = None):
 def print_json(data: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
     sys.stdout.flush()
+    STATE.json_printed = True
+
+
+def error_json(command: str, error: PbmError) -> dict[str, Any]:
+    """The one JSON object of a ``--format json`` run that could not do its job (SPEC §13):
+    the error as a finding, so scripts read the same shape as from a run that worked."""
+    from pbm import __version__
+    from pbm.findings import Finding
+
+    finding = Finding(error.code, "error", file=error.file, sheet=error.sheet, cell=error.cell,
+                      params=error.params)
+    return {"command": command, "pbm_version": __version__, "ok": False,
+            "summary": {"errors": 1, "warnings": 0}, "findings": [finding.to_dict(STATE.lang)]}
 
 
 def _json_default(value: Any) -> Any:
@@ -87,12 +101,21 @@ def fail(error: PbmError) -> None:
     raise typer.Exit(int(ExitStatus.BAD_INPUT))
 
 
+# JSON "command" of the functions behind the subcommands, where it differs from their name.
+_COMMAND_NAMES = {"plan": "sample plan", "evaluate": "sample evaluate"}
+
+
 def handle_errors(func: Callable) -> Callable:
+    command = _COMMAND_NAMES.get(func.__name__, func.__name__)
+
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        STATE.json_printed = False
         try:
             return func(*args, **kwargs)
         except PbmError as error:
+            if kwargs.get("fmt") == "json" and not STATE.json_printed:
+                print_json(error_json(command, error))
             fail(error)
         except KeyboardInterrupt:
             stderr_console().print(t("已中断", "interrupted"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -83,3 +84,21 @@ def test_help_starts_fast_without_heavy_imports():
 def test_every_working_command_takes_quiet_and_format(path, run_pbm):
     code, out, _ = run_pbm(*path, "--help")
     assert code == 0 and "--quiet" in out and "--format" in out and "--out" in out
+
+
+@pytest.mark.parametrize(("args", "command"), [
+    (["validate", "没有这个.xlsx"], "validate"),
+    (["monitor", "没有这个文件夹"], "monitor"),
+    (["score", "没有这个.xlsx"], "score"),
+    (["sample", "--from", "没有这个.xlsx"], "sample"),
+])
+def test_json_runs_that_cannot_start_still_print_one_json_object(tmp_path, run_pbm, args,
+                                                                  command):
+    # SPEC §13: with --format json a script always gets one JSON object on stdout, also when
+    # the run fails on its input (exit 2); the human message stays on stderr.
+    code, out, err = run_pbm(*args, "--format", "json", cwd=tmp_path)
+    assert code == 2 and "没有这个" in err
+    data = json.loads(out)
+    assert (data["command"], data["ok"]) == (command, False)
+    [finding] = data["findings"]
+    assert finding["severity"] == "error" and "没有这个" in (finding["file"] or "")
