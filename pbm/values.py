@@ -844,8 +844,9 @@ def _parse_number_cell(raw: int | float | Decimal, role: str, unit: str | None) 
     text, number = converted
     if role == "target":
         if unit is None or _money_unit(unit) is None:
-            return _value(raw, text, "number", "≥", number, unit, op_implied=True,
-                          notes=(_note("V-OP-IMPLIED", {"value": text, "op": "≥"}),))
+            implied, note = _implied_op_note(text, number)
+            return _value(raw, text, "number", implied, number, unit, op_implied=True,
+                          notes=(note,))
         return _number_result(raw, text, role, number, None, None, None, unit)
     if role == "actual" or role == "number":
         return _value(raw, text, "number", None, number, unit)
@@ -908,6 +909,18 @@ def _parse_str_cached(raw: str, role: str, unit: str | None, year: int | None) -
     return _parse_text_cell(raw, _normalise_str(raw), role, unit, year)
 
 
+def _implied_op_note(text: str, number: Decimal) -> tuple[str, Note]:
+    """The operator a target without one means (DOMAIN.md §2.3: higher is better), except a
+    target of 0 (事故 0 起, 投诉 0 件): "≥ 0" would be met by anything, so it means "= 0"
+    (scored as DOMAIN.md §4.4's equal-zero row)."""
+    if number == 0:
+        return "=", _note("V-OP-IMPLIED", {"value": text, "op": "=",
+                                           "meaning": "目标为 0，超过即未达成",
+                                           "meaning_en": "a target of 0: anything above misses it"})
+    return "≥", _note("V-OP-IMPLIED", {"value": text, "op": "≥", "meaning": "正向指标，越高越好",
+                                       "meaning_en": "higher is better"})
+
+
 def _number_result(raw: object, text: str, role: str, number: Decimal, op: str | None,
                    unit: str | None, high: Decimal | None,
                    column_unit: str | None) -> ParsedValue:
@@ -919,8 +932,9 @@ def _number_result(raw: object, text: str, role: str, number: Decimal, op: str |
         unit = unit or column_unit
         if op is None:
             if role == "target":
-                return _value(raw, text, "number", "≥", number, unit, None, None, None, False,
-                              True, (_note("V-OP-IMPLIED", {"value": text, "op": "≥"}),))
+                implied, note = _implied_op_note(text, number)
+                return _value(raw, text, "number", implied, number, unit, None, None, None, False,
+                              True, (note,))
             return _value(raw, text, "number", None, number, unit)
         if role == "actual":
             return _value(raw, text, "number", op, number, unit, None, None, None, False, False,
@@ -949,9 +963,9 @@ def _number_result(raw: object, text: str, role: str, number: Decimal, op: str |
         if op is None and role == "target":
             op = "≥"
     elif op is None and role == "target":
-        op = "≥"
+        op, note = _implied_op_note(text, number)
         op_implied = True
-        notes.append(_note("V-OP-IMPLIED", {"value": text, "op": op}))
+        notes.append(note)
     if role == "actual" and written_op is not None:
         notes.append(_note("V-ACTUAL-HAS-OP", {"value": text, "op": written_op,
                                                "number": number}))

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from pbm.findings import Finding, catalogue
+from pbm.findings import Finding, catalogue, render_message
 from pbm.resources import resource_dir
 from pbm.values import (
     OPS,
@@ -69,8 +69,21 @@ def test_target_without_operator_is_at_least_with_info_note():
     assert (value.op, value.number, value.unit) == ("≥", Decimal("100"), "%")
     assert value.op_implied is True
     assert codes(value) == ["V-OP-IMPLIED"]
-    assert value.notes[0].params == {"value": "100%", "op": "≥"}
+    assert value.notes[0].params["op"] == "≥"
+    assert render_message("V-OP-IMPLIED", "zh", value.notes[0].params) == \
+        "指标值“100%”未写计算符号，按“≥”处理（正向指标，越高越好）"
     assert catalogue()["V-OP-IMPLIED"]["severity"] == "info"
+
+
+@pytest.mark.parametrize("raw", ["0", 0, "0起", 0.0])
+def test_target_of_zero_without_operator_means_equal_zero(raw):
+    # "≥ 0" would be met by anything: 安全事故 0 起 means none at all (DOMAIN.md §4.4 "= 0").
+    value = parse_value(raw, role="target", unit="起")
+    assert (value.op, value.number, value.op_implied) == ("=", Decimal(0), True)
+    assert codes(value) == ["V-OP-IMPLIED"]
+    assert "按“=”处理（目标为 0，超过即未达成）" in \
+        render_message("V-OP-IMPLIED", "zh", value.notes[0].params)
+    assert parse_value("≥0", role="target").op == "≥"  # a written operator is kept
 
 
 def test_actual_without_operator_has_no_operator():

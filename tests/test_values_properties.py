@@ -157,7 +157,8 @@ def test_percent_round_trip_and_implied_operator(number):
     value = parse_value(f"≥{format(number, 'f')}%")
     assert (value.op, value.number, value.unit) == ("≥", number, "%")
     bare = parse_value(f"{format(number, 'f')}%", role="target")
-    assert (bare.op, bare.op_implied, bare.number) == ("≥", True, number)
+    # No operator: ≥ (higher is better), but "= 0" for a target of 0 (≥ 0 says nothing).
+    assert (bare.op, bare.op_implied, bare.number) == ("=" if number == 0 else "≥", True, number)
     actual = parse_value(f"{format(number, 'f')}%", role="actual")
     assert (actual.op, actual.number, actual.notes) == (None, number, ())
 
