@@ -15,7 +15,9 @@ HELP = """抽评抽样：从项目清单中按比例、分层、必选规则抽�
 
 默认总体为工作区最新的项目清单（out/monitor-*.xlsx，其次 out/goals-<年度>.xlsx）。
 写出 out/sample-<年度>.xlsx（样本、分层、说明：种子、选项、总体 SHA-256、复现命令），
-并记入 out/history/（下一年度轮换时排除）。
+并记入 out/history/（下一年度轮换时排除）。--out 只改变写出位置：默认总体和轮换记录仍取工作区 out/。
+金额为空或无法识别的项目按“无金额”保留并警告；重复的项目编码只保留一行并警告（指明两行）；
+金额为 0 的项目不纳入抽样范围（提示）。每条都指明文件、工作表和单元格。
 
 例：
   pbm sample --rate 0.1
@@ -101,8 +103,18 @@ def _render(outcome) -> None:
                             decimal_text(item.amount, thousands=True, dash=""), item.stratum,
                             item.reason)
         console.print(listing)
-    for finding in outcome.findings:
-        console.print(f"[yellow]{finding.message(common.STATE.lang)}[/]")
+    shown = [f for f in outcome.findings if not (common.STATE.quiet and f.severity == "info")]
+    labels = {"error": common.t("错误", "error"), "warning": common.t("警告", "warning"),
+              "info": common.t("提示", "note")}
+    for finding in shown[:common.TERMINAL_LINES]:
+        where = finding.location()
+        console.print(f"{labels.get(finding.severity, finding.severity)}: "
+                      f"{where + ': ' if where else ''}{finding.message(common.STATE.lang)}",
+                      style="yellow" if finding.severity != "info" else None,
+                      markup=False, highlight=False)
+    if len(shown) > common.TERMINAL_LINES:
+        console.print(common.t(f"……另有 {len(shown) - common.TERMINAL_LINES} 条（--format json 列出全部）",
+                               f"… {len(shown) - common.TERMINAL_LINES} more (--format json lists all)"))
     console.print(common.t("已写出 ", "written ") + str(outcome.output))
     console.print(common.t("复现命令：", "reproduce with: ") + outcome.reproduce)
 

@@ -136,7 +136,7 @@ def template_text(template: TemplateSource) -> TemplateText:
                 parts.append(parse_xml(rel.target_part.blob))
     except Exception as exc:  # not a zip, not a Word document, damaged XML …
         raise PbmError("REPORT-TEMPLATE-UNREADABLE", file=str(template.path),
-                       template=template.name, reason=f"{type(exc).__name__}: {exc}") from None
+                       template=template.name, reason=_not_a_docx(template.path, exc)) from None
     source = "".join(tpl.patch_xml(tpl.xml_to_string(part)) for part in parts)
     # As docxtpl does before compiling: one line per paragraph, so a line number is a paragraph.
     source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
@@ -146,6 +146,25 @@ def template_text(template: TemplateSource) -> TemplateText:
         for paragraph in part.iter(f"{w}p"):
             paragraphs.append([t.text or "" for t in paragraph.iter(f"{w}t")])
     return TemplateText(source, paragraphs)
+
+
+def _not_a_docx(path: Path, exc: Exception) -> str:
+    """Why a .docx template cannot be opened, in words a Word user understands."""
+    import zipfile
+
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(8)
+    except OSError as error:
+        return f"无法打开文件 / cannot open the file ({error.strerror or error})"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return ("这不是 .docx 格式的 Word 文档（是旧版 .doc 或加密的文件），请在 Word 中“另存为”.docx"
+                " / not a .docx Word document (an old .doc or an encrypted file): save it as .docx in Word")
+    if not zipfile.is_zipfile(path):
+        return ("这不是 Word 文档（.docx）：文件内容不是 Word 格式，可能是改了扩展名的其他文件或已损坏"
+                " / not a Word document (.docx): the file is something else renamed, or damaged")
+    return ("这不是有效的 Word 文档（.docx）：压缩包中缺少 Word 文档的内容，可能是其他 Office 文件改了扩展名"
+            f" / not a valid Word document (.docx): the package holds no Word document ({type(exc).__name__})")
 
 
 def split_tags(paragraphs: list[list[str]]) -> list[str]:
@@ -191,11 +210,114 @@ def unsafe_names(ast) -> list[str]:
     return sorted(set(found))
 
 
-def preflight(template: TemplateSource, provided: Iterable[str]) -> set[str]:
+def unknown_filters(ast, env) -> list[tuple[str, int]]:
+    """Filters and tests (``|nosuchfilter``, ``is nosuchtest``) the environment does not have."""
+    from jinja2 import nodes
+
+    found = []
+    for node in ast.find_all((nodes.Filter, nodes.Test)):
+        known = env.filters if isinstance(node, nodes.Filter) else env.tests
+        if node.name not in known:
+            prefix = "|" if isinstance(node, nodes.Filter) else "is "
+            found.append((prefix + node.name, node.lineno))
+    return found
+
+
+def unknown_fields(ast, contexts: Iterable[dict[str, Any]]) -> list[tuple[str, int, list[str]]]:
+    """``q.mesage`` where every value ``q`` takes in the data is a dict without that key.
+
+    Follows ``{% for q in problems %}`` through the documents' own data, so the check knows what
+    a loop variable holds; a name set or passed inside the template, ``loop``, filters and calls
+    are not followed (render time still catches those).  Returns (placeholder, line, the keys
+    available at that level) per unknown field, in template order.
+    """
+    from collections.abc import Mapping
+
+    from jinja2 import nodes
+
+    contexts = [c for c in contexts if isinstance(c, Mapping)]
+    if not contexts:
+        return []
+    loop_targets = {id(name) for loop in ast.find_all(nodes.For)
+                    for name in loop.target.find_all(nodes.Name)} | \
+        {id(loop.target) for loop in ast.find_all(nodes.For)}
+    assigned = {n.name for n in ast.find_all(nodes.Name)
+                if n.ctx in ("store", "param") and id(n) not in loop_targets}
+
+    def key_of(node) -> str | None:
+        if isinstance(node, nodes.Getattr):
+            return node.attr
+        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) \
+                and isinstance(node.arg.value, str):
+            return node.arg.value
+        return None
+
+    def text_of(node) -> str:
+        if isinstance(node, nodes.Name):
+            return node.name
+        key = key_of(node)
+        return f"{text_of(node.node)}.{key}" if key is not None else "…"
+
+    def values(node, scope) -> list | None:
+        if isinstance(node, nodes.Name):
+            if node.name in scope:
+                return scope[node.name]
+            if node.name in assigned:
+                return None
+            found = [c[node.name] for c in contexts if node.name in c]
+            return found or None
+        key = key_of(node)
+        if key is None:
+            return None
+        base = values(node.node, scope)
+        if not base or not all(isinstance(v, Mapping) for v in base):
+            return None
+        found = [v[key] for v in base if key in v]
+        return found or None
+
+    problems: list[tuple[str, int, list[str]]] = []
+
+    def visit(node, scope) -> None:
+        if isinstance(node, nodes.For):
+            visit(node.iter, scope)
+            inner = dict(scope)
+            lists = values(node.iter, scope)
+            items = None
+            if lists and all(isinstance(v, (list, tuple)) for v in lists):
+                items = [item for v in lists for item in v] or None
+            for name in node.target.find_all(nodes.Name):
+                inner[name.name] = None
+            if isinstance(node.target, nodes.Name):
+                inner[node.target.name] = items
+            inner["loop"] = None
+            for child in node.body:
+                visit(child, inner)
+            if node.test is not None:
+                visit(node.test, inner)
+            for child in node.else_:
+                visit(child, scope)
+            return
+        key = key_of(node)
+        if key is not None:
+            base = values(node.node, scope)
+            if base and all(isinstance(v, Mapping) for v in base) \
+                    and not any(key in v for v in base) and not hasattr(dict, key):
+                keys = sorted({str(k) for v in base for k in v})
+                problems.append((text_of(node), node.lineno, keys))
+        for child in node.iter_child_nodes():
+            visit(child, scope)
+
+    visit(ast, {})
+    return problems
+
+
+def preflight(template: TemplateSource, provided: Iterable[str],
+              contexts: Iterable[dict[str, Any]] = ()) -> set[str]:
     """Check one template before anything is rendered; raise PbmError naming the template.
 
-    Order: unreadable → split tags → Jinja syntax → unsafe attributes → placeholders the data
-    does not provide.  Returns the variables the template uses.
+    Order: unreadable → split tags → Jinja syntax → unsafe attributes → unknown filters →
+    placeholders the data does not provide → fields the data's items do not have (with
+    ``contexts``, the documents' data).  Returns the variables the template uses.
     """
     from jinja2 import TemplateSyntaxError, meta
 
@@ -217,12 +339,38 @@ def preflight(template: TemplateSource, provided: Iterable[str]) -> set[str]:
     if unsafe:
         raise PbmError("REPORT-TEMPLATE-UNSAFE", file=str(template.path), template=template.name,
                        names=", ".join(unsafe))
-    used = meta.find_undeclared_variables(ast)
+
+    def locate(lineno: int | None) -> str:
+        return _visible_line(text.source, lineno) if template.fmt == "docx" else \
+            f"第 {lineno} 行 / line {lineno}"
+
+    filters = unknown_filters(ast, env)
+    if filters:
+        lineno = filters[0][1]
+        raise PbmError("REPORT-TEMPLATE-UNKNOWN-FILTER", file=str(template.path),
+                       template=template.name, names=", ".join(dict.fromkeys(n for n, _ in filters)),
+                       where=locate(lineno),
+                       available=", ".join(sorted(f for f in env.filters if f != "attr")))
+    try:
+        env.compile(text.source)  # what parsing alone lets through (TemplateAssertionError)
+        used = meta.find_undeclared_variables(ast)
+    except TemplateSyntaxError as exc:
+        raise PbmError("REPORT-TEMPLATE-SYNTAX", file=str(template.path), template=template.name,
+                       reason=exc.message or str(exc), where=locate(exc.lineno)) from None
     missing = sorted(used - set(provided) - set(env.globals))
     if missing:
         raise PbmError("REPORT-TEMPLATE-MISSING-VARS", file=str(template.path),
                        template=template.name, names=", ".join(missing),
                        available=", ".join(sorted(provided)))
+    fields = unknown_fields(ast, contexts)
+    if fields:
+        placeholder, lineno, keys = fields[0]
+        base = placeholder.rsplit(".", 1)[0]
+        others = list(dict.fromkeys(p for p, _, _ in fields[1:]))
+        names = f"{placeholder}（{locate(lineno)}）" + (f"，{', '.join(others)}" if others else "")
+        raise PbmError("REPORT-TEMPLATE-MISSING-VARS", file=str(template.path),
+                       template=template.name, names=names,
+                       available=", ".join(f"{base}.{key}" for key in keys))
     return used
 
 
@@ -389,8 +537,13 @@ def _render_error(exc: Exception, template: TemplateSource) -> PbmError:
         return PbmError("REPORT-TEMPLATE-UNSAFE", file=str(template.path), template=template.name,
                         names=str(exc))
     if isinstance(exc, UndefinedError):
-        return PbmError("REPORT-TEMPLATE-MISSING-VARS", file=str(template.path),
-                        template=template.name, names=str(exc), available="")
+        message = str(exc)
+        attribute = re.search(r"has no attribute '([^']*)'", message)
+        name = re.search(r"'([^']*)' is undefined", message)
+        what = (f"字段“{attribute.group(1)}” / field '{attribute.group(1)}'" if attribute else
+                f"“{name.group(1)}” / '{name.group(1)}'" if name else message)
+        return PbmError("REPORT-TEMPLATE-UNDEFINED", file=str(template.path),
+                        template=template.name, names=what)
     return PbmError("REPORT-RENDER-FAILED", file=str(template.path), template=template.name,
                     reason=f"{type(exc).__name__}: {exc}")
 

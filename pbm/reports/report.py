@@ -139,8 +139,12 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
         provided = set(context_keys(kind))
         for document in documents:
             provided |= set(document.context)
-        preflight(source, provided)
+        preflight(source, provided, [document.context for document in documents])
     templates = {kind.key: str(source.path) for kind, _, source in plan}
+    if plan and not any(documents for _, documents, _ in plan):
+        # Every kind had its workbook but none gave a document (a sheet missing, no rows):
+        # the run cannot do its job (SPEC §12) — exit 2, and the previous set stays in place.
+        raise _nothing_produced(plan, workbooks, findings)
     if check_only:
         return ReportResult(fmt, [], findings, {k.key: len(d) for k, d, _ in plan}, skipped,
                             {g: str(p) for g, p in sources.items() if g in workbooks},
@@ -190,6 +194,23 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
     return ReportResult(fmt, rendered, findings, counts, skipped,
                         {g: str(p) for g, p in sources.items() if g in workbooks},
                         templates, reports_dir)
+
+
+def _nothing_produced(plan, workbooks: dict[str, OutputWorkbook],
+                      findings: list[Finding]) -> PbmError:
+    files = [workbooks[group].path.name for group in sorted({k.source for k, _, _ in plan})
+             if group in workbooks]
+    reasons = []
+    for finding in findings:
+        if finding.code == "REPORT-SHEET-MISSING":
+            reasons.append(f"{finding.file} 缺少工作表“{finding.sheet}” / "
+                           f"{finding.file} has no sheet \"{finding.sheet}\"")
+        elif finding.code == "REPORT-COLUMN-MISSING":
+            reasons.append(f"{finding.file} / {finding.sheet}: {finding.message()}")
+    return PbmError("REPORT-NO-DOCUMENTS", file="、".join(files) or None,
+                    kinds="、".join(kind.key for kind, _, _ in plan),
+                    reason="；".join(dict.fromkeys(reasons)) or
+                    "工作簿中没有可写入文书的部门或项目 / the workbook holds no department or project")
 
 
 def _render_text_document(source: TemplateSource, document: DocumentSpec, stem: str,

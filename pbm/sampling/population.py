@@ -3,24 +3,59 @@ validate/score 项目 sheets) or a user workbook with 项目编码/项目名称/
 
 Rows are dicts keyed by the column names the user sees (so ``--must "灯色==红"`` works) plus
 the four keys the selector relies on: 项目编码, 项目名称, 主管部门, 金额 (Decimal, 万元).
+
+Nothing is taken silently (SPEC §3): an amount that is blank or cannot be read keeps its
+project (金额 None: the 无金额 stratum, no amount rule matches it) with a warning naming the
+cell; a row that repeats a project the reader already holds (same 项目编码, 项目名称 and
+主管部门, merged by the reader) is a SAMPLE-DUPLICATE-CODE warning naming both rows.  Each row's
+provenance (``RowOrigin``) lets the caller name cells for what the selector decides later
+(other duplicate codes, zero amounts).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pbm.errors import PbmError
-from pbm.values import parse_money
-from pbm.workbook.fields import field_titles
-from pbm.workbook.reader import ProjectRecord, SheetRead, read_workbook
+from pbm.findings import Finding
+from pbm.values import cell_text, parse_money
+from pbm.workbook.fields import field_titles, match_label
+from pbm.workbook.reader import (
+    ROW_PROJECT,
+    Cell,
+    ProjectRecord,
+    SheetRead,
+    column_letter,
+    read_workbook,
+)
 from pbm.workbook.source import Limits
 
 AMOUNT_FIELDS = ("total_funds", "adjusted_budget", "initial_budget")
 PREFERRED_SHEETS = ("项目", "项目得分", "样本")
+_KEY_FIELDS = ("project_code", "project_name", "department")  # the reader's project key
+
+
+class RowOrigin(NamedTuple):
+    """Where a population row came from: its sheet, first row, its 项目编码 cell (else its
+    项目名称 cell) and where its amount is — also when blank: (row, column), 1-based; None when
+    the sheet has no amount column.  A1 addresses are made only when asked for."""
+
+    sheet: str
+    row: int
+    code: Cell | None
+    amount: tuple[int, int] | None
+
+    @property
+    def code_cell(self) -> str | None:
+        return self.code.a1 if self.code is not None else None
+
+    @property
+    def amount_cell(self) -> str | None:
+        return None if self.amount is None else f"{column_letter(self.amount[1])}{self.amount[0]}"
 
 
 @dataclass
@@ -29,6 +64,17 @@ class Population:
     sheet: str
     sha256: str
     rows: list[dict[str, Any]]
+    origins: list[RowOrigin] = field(default_factory=list)  # parallel to ``rows``
+    findings: list[Finding] = field(default_factory=list)  # about cells, in row order
+
+    def origin(self, row: dict[str, Any]) -> RowOrigin | None:
+        """The provenance of one of ``rows`` (the same dict object)."""
+        if len(self.origins) != len(self.rows):
+            return None
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = self.__dict__["_index"] = {id(r): o for r, o in zip(self.rows, self.origins)}
+        return index.get(id(row))
 
 
 def load_population(path: Path, limits: Limits = Limits(), display: str | None = None) -> Population:
@@ -38,11 +84,24 @@ def load_population(path: Path, limits: Limits = Limits(), display: str | None =
     if not sheets:
         raise PbmError("SAMPLE-NO-PROJECTS", file=read.file)
     sheet = next((s for name in PREFERRED_SHEETS for s in sheets if s.name == name), sheets[0])
-    rows = [_row(project, sheet) for project in sheet.projects]
-    return Population(read.file, sheet.name, read.sha256, rows)
+    amount_columns = _amount_columns(sheet)
+    blank_amount_col = next((amount_columns[name] for name in AMOUNT_FIELDS
+                             if name in amount_columns), 0)
+    rows, origins, findings = [], [], []
+    for project in sheet.projects:
+        amount, amount_cell = _amount(project)
+        row = _row(project, sheet, amount)
+        origin = _origin(project, amount_cell, blank_amount_col)
+        rows.append(row)
+        origins.append(origin)
+        if amount is None and origin.amount is not None:
+            findings.append(_amount_finding(read.file, project, origin))
+    findings.extend(_merged_rows(read.file, sheet))
+    findings.sort(key=lambda f: (f.params.get("row", 0), f.code))
+    return Population(read.file, sheet.name, read.sha256, rows, origins, findings)
 
 
-def _row(project: ProjectRecord, sheet: SheetRead) -> dict[str, Any]:
+def _row(project: ProjectRecord, sheet: SheetRead, amount: Decimal | None) -> dict[str, Any]:
     titles = field_titles("project")
     row: dict[str, Any] = {}
     for name, cell in project.fields.items():
@@ -53,11 +112,84 @@ def _row(project: ProjectRecord, sheet: SheetRead) -> dict[str, Any]:
     row["项目编码"] = project.text("project_code")
     row["项目名称"] = project.name
     row["主管部门"] = project.department
-    row["金额"] = _amount(project)
+    row["金额"] = amount
     return row
 
 
-def _amount(project: ProjectRecord) -> Decimal | None:
+def _amount_columns(sheet: SheetRead) -> dict[str, int]:
+    """Amount field → 1-based column of a list sheet (to name a blank amount cell)."""
+    columns: dict[str, int] = {}
+    for col, header in sorted(sheet.headers.items()):
+        match = match_label(header)
+        if match is not None and match[0] == "project" and match[1] in AMOUNT_FIELDS:
+            columns.setdefault(match[1], col)
+    return columns
+
+
+def _origin(project: ProjectRecord, amount_cell: Cell | None, blank_amount_col: int) -> RowOrigin:
+    """``blank_amount_col``: where a blank amount is (the first amount column; 0: none)."""
+    fields = project.fields
+    key = fields.get("project_code") or fields.get("project_name")
+    if amount_cell is not None:
+        where = (amount_cell.row, amount_cell.col)
+    else:
+        where = (project.first_row, blank_amount_col) if blank_amount_col else None
+    return RowOrigin(project.sheet, project.first_row, key, where)
+
+
+def _amount_finding(file: str, project: ProjectRecord, origin: RowOrigin) -> Finding:
+    raw = next((cell.value for name in AMOUNT_FIELDS
+                if (cell := project.fields.get(name)) is not None and not cell.empty), None)
+    code = "SAMPLE-AMOUNT-MISSING" if raw is None else "SAMPLE-AMOUNT-UNREADABLE"
+    return Finding(code, "warning", file=file, sheet=origin.sheet, cell=origin.amount_cell,
+                   project=project.name or None, value=raw,
+                   params={"row": origin.row, "code": project.text("project_code") or "—",
+                           "name": project.name})
+
+
+def _merged_rows(file: str, sheet: SheetRead) -> list[Finding]:
+    """Rows the reader folded into a project read above (same 项目编码, 项目名称, 主管部门):
+    in a one-row-per-project list each is a duplicate, named with the row that is kept."""
+    if any(project.indicators for project in sheet.projects):
+        return []  # one row per indicator: repeated project columns are the layout
+    first_rows = {project.first_row for project in sheet.projects}
+    extra = [account.row for account in sheet.rows
+             if account.kind == ROW_PROJECT and account.row not in first_rows]
+    if not extra or not sheet.grid:
+        return []
+    # the reader's key columns may differ between projects (a blank 主管部门): group by them
+    by_columns: dict[tuple[int, ...], dict[tuple[str, ...], ProjectRecord]] = {}
+    for project in sheet.projects:
+        cells = [c for name in _KEY_FIELDS if (c := project.fields.get(name)) is not None]
+        by_columns.setdefault(tuple(c.col for c in cells), {}).setdefault(
+            tuple(c.text for c in cells), project)
+    findings = []
+    for number in extra:
+        values = sheet.grid[number - 1] if number - 1 < len(sheet.grid) else []
+        owner = None
+        for columns, projects in by_columns.items():
+            texts = tuple(cell_text(values[col - 1] if col - 1 < len(values) else None)
+                          for col in columns)
+            owner = projects.get(texts)
+            if owner is not None and owner.first_row < number:
+                break
+            owner = None
+        if owner is None:
+            continue
+        key_cell = owner.fields.get("project_code") or owner.fields.get("project_name")
+        findings.append(Finding(
+            "SAMPLE-DUPLICATE-CODE", "warning", file=file, sheet=sheet.name,
+            cell=f"{column_letter(key_cell.col)}{number}", project=owner.name or None,
+            value=key_cell.text,
+            params={"code": key_cell.text, "row": number, "kept_row": owner.first_row,
+                    "kept_cell": key_cell.a1, "name": owner.name, "kept_name": owner.name}))
+    return findings
+
+
+def _amount(project: ProjectRecord) -> tuple[Decimal | None, Cell | None]:
+    """The amount in 万元 and the cell it came from; (None, the first filled amount cell that
+    could not be read) or (None, None) when every amount cell is blank."""
+    unreadable = None
     for name in AMOUNT_FIELDS:
         cell = project.fields.get(name)
         if cell is None or cell.empty:
@@ -65,8 +197,9 @@ def _amount(project: ProjectRecord) -> Decimal | None:
         unit = project.units.get(name) or project.units.get("money")
         parsed = parse_money(cell.value, to_unit="万元", header_unit=unit)
         if parsed.number is not None:
-            return parsed.number
-    return None
+            return parsed.number, cell
+        unreadable = unreadable or cell
+    return None, unreadable
 
 
 def newest_project_list(out_dir: Path, year: int) -> Path | None:

@@ -16,6 +16,7 @@ from pbm import __version__
 from pbm.errors import PbmError
 from pbm.findings import Finding
 from pbm.sampling.population import (
+    Population,
     history_records,
     load_population,
     newest_project_list,
@@ -77,21 +78,24 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
 
     limits = Limits.from_config(config.section("limits"))
     out_dir = config.out_dir(out)
+    # --out is only where this run writes (SPEC §10): the default population and the rotation
+    # history are what earlier commands wrote to the workspace's own out/ (SPEC §6).
+    workspace_out = config.out_dir(None)
     if source is None:
-        source = newest_project_list(out_dir, config.year)
+        source = newest_project_list(workspace_out, config.year)
         if source is None:
-            raise PbmError("SAMPLE-NO-POPULATION", file=str(out_dir))
+            raise PbmError("SAMPLE-NO-POPULATION", file=display_path(workspace_out))
     population = load_population(Path(source), limits, display=display_path(Path(source)))
     if exclude:
         excluded_from = [Path(p) for p in exclude]
     else:
-        excluded_from = history_records(out_dir / "history", config.year)
+        excluded_from = history_records(workspace_out / "history", config.year)
     options = options_from(config, rate=rate, minimum=minimum, must=must, strata=strata,
                            method=method, coverage=coverage, seed=seed)
     options.exclude_codes = sampled_codes(excluded_from, limits) if excluded_from else set()
     result = draw_sample(population.rows, options)
 
-    findings: list[Finding] = []
+    findings = population_findings(population, result)
     if options.coverage is not None and result.coverage_achieved is not None and \
             Decimal(str(result.coverage_achieved)) < options.coverage:
         findings.append(Finding("SAMPLE-COVERAGE-SHORT", "warning", file=population.file,
@@ -106,7 +110,10 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
     for name, header, rows in result.to_sheets():
         if name == "说明":
             rows = [[k, reproduce if k == "复现命令" else v] for k, v in rows]
-            rows += [["总体文件", f"{population.file}（工作表 {population.sheet}）"],
+            unreadable = sum(f.code in ("SAMPLE-AMOUNT-MISSING", "SAMPLE-AMOUNT-UNREADABLE")
+                             for f in findings)
+            rows += [["金额为空或无法识别（按无金额）", str(unreadable)],
+                     ["总体文件", f"{population.file}（工作表 {population.sheet}）"],
                      ["总体文件 SHA-256", population.sha256],
                      ["轮换排除依据", "；".join(display_path(p) for p in excluded_from) or "无"],
                      ["执行命令", command], ["生成工具", f"pbm {__version__}"],
@@ -125,6 +132,36 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
         _append_log(history / "samples.csv", config.year, result, population, reproduce)
     return SampleOutcome(result, population.file, population.sha256, target, reproduce,
                          [display_path(p) for p in excluded_from], findings)
+
+
+def population_findings(population: Population, result: SampleResult) -> list[Finding]:
+    """What was not taken as it stood, each naming its file, sheet and cell (SPEC §3, §13):
+    amounts blank or unreadable, duplicate codes (both rows), zero-budget projects left out
+    (DOMAIN.md §5 step 1).  In row order."""
+    located: list[tuple[int, int, Finding]] = [
+        (f.params.get("row", 0), 0, f) for f in population.findings]
+    for dropped, kept in result.duplicate_rows:
+        origin, kept_origin = population.origin(dropped), population.origin(kept)
+        code = dropped.get("项目编码") or dropped.get("项目名称") or ""
+        located.append((origin.row if origin else 0, 1, Finding(
+            "SAMPLE-DUPLICATE-CODE", "warning", file=population.file,
+            sheet=origin.sheet if origin else population.sheet,
+            cell=origin.code_cell if origin else None, project=dropped.get("项目名称") or None,
+            value=code, params={
+                "code": code, "row": origin.row if origin else "?",
+                "name": dropped.get("项目名称") or "", "kept_name": kept.get("项目名称") or "",
+                "kept_row": kept_origin.row if kept_origin else "?",
+                "kept_cell": (kept_origin.code_cell or "") if kept_origin else ""})))
+    for row in result.zero_amount_rows:
+        origin = population.origin(row)
+        located.append((origin.row if origin else 0, 2, Finding(
+            "SAMPLE-ZERO-AMOUNT", "info", file=population.file,
+            sheet=origin.sheet if origin else population.sheet,
+            cell=origin.amount_cell if origin else None, project=row.get("项目名称") or None,
+            value=0, params={"code": row.get("项目编码") or "—", "name": row.get("项目名称") or "",
+                             "row": origin.row if origin else "?"})))
+    located.sort(key=lambda item: (item[0], item[1]))
+    return [finding for _, _, finding in located]
 
 
 def reproduce_command(source: str, options: SampleOptions, seed: int, exclude: list[str]) -> str:

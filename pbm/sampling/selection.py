@@ -1,7 +1,9 @@
 """Drawing the 抽评 sample (SPEC §6; algorithm DOMAIN.md §5; reproducibility ANCHORS.md §A).
 
 1. eligible = the population with duplicate 项目编码 dropped (the first in canonical order is
-   kept; rows without a code are duplicates only when name, department and amount all match);
+   kept; rows without a code are duplicates only when name, department and amount all match)
+   and zero-budget projects removed (DOMAIN.md §5 step 1: a project with 金额 0 has nothing
+   to evaluate; a blank or unreadable amount is not zero and stays);
 2. mandatory (必选) = eligible rows matching any ``--must`` rule — rotation never removes them;
 3. n = max(⌈rate × eligible⌉, mandatory, min), capped at eligible (exact: ``Fraction``);
 4. rotation: codes in ``exclude_codes`` leave the random pool only;
@@ -131,11 +133,16 @@ class SampleResult:
     excluded: int  # eligible, non-mandatory rows kept out of the random pool by rotation
     options: SampleOptions
     duplicates: int = 0  # rows dropped as duplicate 项目编码
+    zero_amount: int = 0  # projects left out of the eligible rows for a zero budget (金额 0)
     planned_size: int = 0  # n = max(⌈rate × eligible⌉, mandatory, min), capped at eligible
     random_size: int = 0  # k = n − mandatory
     shortfall: int = 0  # k minus what the random pool could give (rotation/too few rows)
     coverage_achieved: Decimal | None = None  # Σ sampled amount / Σ eligible amount
     columns: list[str] = field(default_factory=list)  # population columns, in order
+    # For findings naming cells: (dropped row, row kept) per duplicate, and the zero-budget
+    # rows, each the caller's own dict (in canonical order).
+    duplicate_rows: list[tuple[dict, dict]] = field(default_factory=list, repr=False)
+    zero_amount_rows: list[dict] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict:
         """SPEC §13 `sample`: summary (contract keys first) and the sample list."""
@@ -149,6 +156,7 @@ class SampleResult:
             "population_sha256": self.population_sha256,
             "seed_was_drawn": self.seed_was_drawn,
             "duplicates": self.duplicates,
+            "zero_amount": self.zero_amount,
             "excluded": self.excluded,
             "planned_size": self.planned_size,
             "random_size": self.random_size,
@@ -205,6 +213,7 @@ class SampleResult:
              "—" if self.coverage_achieved is None else _percent(self.coverage_achieved)],
             ["总体数量", str(self.population)],
             ["重复项目编码（已剔除）", str(self.duplicates)],
+            ["金额为零（已剔除）", str(self.zero_amount)],
             ["符合条件数量", str(self.eligible)],
             ["必选数量", str(self.mandatory)],
             ["计划样本量", str(self.planned_size)],
@@ -374,7 +383,8 @@ def draw_sample(population: list[dict], options: SampleOptions) -> SampleResult:
     ``population`` rows are dicts keyed by the column names the user sees, with at least
     项目编码/项目名称/主管部门/金额 (金额 a Decimal in 万元 or None).  Raises ``PbmError``:
     SAMPLE-EMPTY, SAMPLE-BAD-RATE, SAMPLE-BAD-MIN, SAMPLE-BAD-COVERAGE, SAMPLE-BAD-METHOD,
-    SAMPLE-BAD-RULE, SAMPLE-UNKNOWN-COLUMN — all before anything is drawn.
+    SAMPLE-BAD-RULE, SAMPLE-UNKNOWN-COLUMN, SAMPLE-NONE-ELIGIBLE — all before anything is
+    drawn.
     """
     rate = _rate_option(options.rate, "SAMPLE-BAD-RATE")
     coverage = (None if options.coverage is None
@@ -404,7 +414,14 @@ def draw_sample(population: list[dict], options: SampleOptions) -> SampleResult:
     rng = random.Random(seed)
 
     records = _canonical_order([_Record(row) for row in population])
-    eligible, duplicates = _drop_duplicates(records)
+    eligible, duplicate_rows = _drop_duplicates(records)
+    zero_rows = [record for record in eligible if record.amount is not None and record.amount == 0]
+    if zero_rows:
+        eligible = [record for record in eligible
+                    if not (record.amount is not None and record.amount == 0)]
+    if not eligible:
+        raise PbmError("SAMPLE-NONE-ELIGIBLE", population=len(population),
+                       duplicates=len(duplicate_rows), zero=len(zero_rows))
     classes = _class_bounds(options.classes)
     for record in eligible:
         record.u = rng.random()  # one key per eligible row, canonical order (see module doc)
@@ -489,9 +506,11 @@ def draw_sample(population: list[dict], options: SampleOptions) -> SampleResult:
         mandatory=len(mandatory), sample_size=len(sample), seed=seed, seed_was_drawn=seed_was_drawn,
         population_sha256=_fingerprint(record.key for record in records), excluded=excluded,
         options=options,
-        duplicates=duplicates, planned_size=planned, random_size=random_size,
-        shortfall=max(0, random_size - pool_total),
+        duplicates=len(duplicate_rows), zero_amount=len(zero_rows), planned_size=planned,
+        random_size=random_size, shortfall=max(0, random_size - pool_total),
         coverage_achieved=coverage_achieved, columns=columns,
+        duplicate_rows=[(dropped.row, kept.row) for dropped, kept in duplicate_rows],
+        zero_amount_rows=[record.row for record in zero_rows],
     )
 
 
@@ -617,16 +636,20 @@ def _other_columns(record: _Record) -> tuple:
                         if key not in STANDARD_COLUMNS))
 
 
-def _drop_duplicates(records: list[_Record]) -> tuple[list[_Record], int]:
-    seen: set = set()
-    kept = []
+def _drop_duplicates(records: list[_Record]
+                     ) -> tuple[list[_Record], list[tuple[_Record, _Record]]]:
+    """The first record of each 项目编码 (canonical order), and (dropped, kept) pairs."""
+    seen: dict = {}
+    kept, dropped = [], []
     for record in records:
         identity = record.code if record.code else record.key
-        if identity in seen:
+        first = seen.get(identity)
+        if first is not None:
+            dropped.append((record, first))
             continue
-        seen.add(identity)
+        seen[identity] = record
         kept.append(record)
-    return kept, len(records) - len(kept)
+    return kept, dropped
 
 
 def _stratum(record: _Record, strata_keys: list[str | None],

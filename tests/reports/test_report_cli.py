@@ -77,6 +77,44 @@ def test_template_errors_exit_2_and_write_nothing(workspace, run_pbm, tmp_path):
     assert not (workspace / "out" / "reports" / "goal-review").exists()
 
 
+def test_template_mistakes_are_bad_input_not_internal_errors(workspace, run_pbm, tmp_path):
+    write_all(workspace / "out")
+    cases = {"filter.docx": "{{ project|nosuchfilter }}", "field.docx": "{% for q in problems %}{{ q.mesage }}{% endfor %}"}
+    for name, text in cases.items():
+        document = Document()
+        document.add_paragraph(text)
+        document.save(str(tmp_path / name))
+    code, out, err = run_pbm("report", "score-feedback", "--template", tmp_path / "filter.docx", cwd=workspace)
+    assert code == 2 and "内部错误" not in err + out
+    assert "filter.docx" in err and "nosuchfilter" in err and "第 1 段" in err
+    code, out, err = run_pbm("report", "score-feedback", "--template", tmp_path / "field.docx", cwd=workspace)
+    assert code == 2 and "field.docx" in err and "q.mesage" in err
+    assert "q.message" in err and "q.index" in err  # what a problem does have
+    (tmp_path / "text.docx").write_text("not a docx", encoding="utf-8")
+    code, out, err = run_pbm("report", "score-feedback", "--template", tmp_path / "text.docx", cwd=workspace)
+    assert code == 2 and "text.docx" in err and "不是 Word 文档" in err
+    assert "PackageNotFoundError" not in err
+    assert not (workspace / "out" / "reports" / "score-feedback").exists()
+
+
+def test_an_input_workbook_that_gives_no_document_exits_2(workspace, run_pbm, tmp_path):
+    import openpyxl
+
+    write_all(workspace / "out")
+    broken = tmp_path / "scores-nosheet.xlsx"
+    workbook = openpyxl.load_workbook(workspace / "out" / "scores-2026.xlsx")
+    del workbook["项目得分"]
+    workbook.save(broken)
+    code, out, err = run_pbm("report", "score-feedback", "--input", broken, "--out", tmp_path / "o",
+                             cwd=workspace)
+    assert code == 2, out
+    assert "scores-nosheet.xlsx" in err and "项目得分" in err and "Traceback" not in err
+    assert not list((tmp_path / "o").rglob("*.docx"))
+    code, out, _ = run_pbm("report", "score-feedback", "--input", broken, "--format", "json",
+                           cwd=workspace)
+    assert code == 2 and json.loads(out)["findings"][0]["code"] == "REPORT-NO-DOCUMENTS"
+
+
 def test_check_only_writes_nothing(workspace, run_pbm):
     write_all(workspace / "out")
     code, out, err = run_pbm("report", "--check", cwd=workspace)

@@ -194,6 +194,79 @@ def test_syntax_errors_name_the_paragraph(sources, tmp_path):
     assert _nothing_written(tmp_path)
 
 
+def test_an_unknown_filter_names_the_template_and_the_paragraph(sources, tmp_path):
+    template = _template(tmp_path, ["标题"], ["致{{ department|nosuchfilter }}："])
+    with pytest.raises(PbmError) as error:
+        run(sources, tmp_path, ["goal-review"], template=template)
+    assert error.value.code == "REPORT-TEMPLATE-UNKNOWN-FILTER"
+    assert error.value.params["names"] == "|nosuchfilter"
+    assert "第 2 段" in error.value.params["where"] and "nosuchfilter" in error.value.params["where"]
+    assert "upper" in error.value.params["available"]
+    message = error.value.message("zh")
+    assert "my-template.docx" in message and "Traceback" not in message
+    assert _nothing_written(tmp_path)
+
+
+def test_an_unknown_field_of_a_loop_item_lists_the_fields_at_that_level(sources, tmp_path):
+    template = _template(tmp_path, ["{{ department }}"], ["{% for p in projects %}{{ p.nmae }}"],
+                         ["{% endfor %}"])
+    with pytest.raises(PbmError) as error:
+        run(sources, tmp_path, ["goal-review"], template=template)
+    assert error.value.code == "REPORT-TEMPLATE-MISSING-VARS"
+    assert error.value.params["names"].startswith("p.nmae（第 2 段")
+    available = error.value.params["available"].split(", ")
+    assert "p.name" in available and "p.code" in available and "p.grade" in available
+    assert _nothing_written(tmp_path)
+    # the same with an item of an item is fine when the field exists
+    template = _template(tmp_path, ["{% for p in projects %}{{ p.name }}{{ p['code'] }}{% endfor %}"])
+    run(sources, tmp_path, ["goal-review"], template=template)
+
+
+def test_an_undefined_field_met_while_rendering_is_said_plainly():
+    from jinja2.exceptions import UndefinedError
+
+    template = render.TemplateSource(Path("my-template.docx"), "docx", False)
+    error = render._render_error(UndefinedError("'dict object' has no attribute 'mesage'"), template)
+    assert error.code == "REPORT-TEMPLATE-UNDEFINED"
+    message = error.message("zh")
+    assert "mesage" in message and "my-template.docx" in message
+    assert not message.rstrip().endswith("：")
+
+
+@pytest.mark.parametrize("content", [b"not a docx", b"PK\x03\x04 truncated", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"])
+def test_a_template_that_is_not_a_word_document_says_so(sources, tmp_path, content):
+    template = tmp_path / "my-template.docx"
+    template.write_bytes(content)
+    with pytest.raises(PbmError) as error:
+        run(sources, tmp_path, ["goal-review"], template=template)
+    assert error.value.code == "REPORT-TEMPLATE-UNREADABLE"
+    reason = error.value.params["reason"]
+    assert "Word" in reason and "PackageNotFoundError" not in reason and "Package not found" not in reason
+    assert _nothing_written(tmp_path)
+
+
+def test_a_workbook_without_the_sheet_a_kind_needs_produces_nothing_and_keeps_the_last_set(
+        sources, tmp_path):
+    import openpyxl
+
+    run(sources, tmp_path, ["score-feedback"])
+    folder = tmp_path / "out" / "reports" / "score-feedback"
+    before = sorted(p.name for p in folder.iterdir())
+    assert before
+    broken = tmp_path / "scores-broken.xlsx"
+    workbook = openpyxl.load_workbook(sources["scores"])
+    del workbook["项目得分"]
+    workbook.save(broken)
+    with pytest.raises(PbmError) as error:
+        run(dict(sources, scores=broken), tmp_path, ["score-feedback"])
+    assert error.value.code == "REPORT-NO-DOCUMENTS"
+    assert error.value.file == "scores-broken.xlsx"
+    assert "项目得分" in error.value.params["reason"]
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing deleted, nothing added
+    with pytest.raises(PbmError):  # --check says so too
+        run(dict(sources, scores=broken), tmp_path, ["score-feedback"], check_only=True)
+
+
 def test_a_users_own_template_renders(sources, tmp_path):
     template = _template(tmp_path, ["{{ department }}：共{{ project_count }}个项目，{{ grade_summary }}"])
     run(sources, tmp_path, ["goal-review"], template=template)

@@ -151,3 +151,92 @@ def test_plan_and_evaluate(run_pbm):
     jsonschema.validate(data, load_schema("findings"))
     code, _, err = run_pbm("sample", "plan", "--tolerable", "1.2")
     assert code == 2 and "Traceback" not in err
+
+
+def _messy_list(path):
+    """A user's list as typed: a title row, amounts blank / text / 0, a code given twice (once
+    with another name, once as the very same row)."""
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("项目清单")
+    sheet.write_row(0, 0, ["2026年项目清单"])
+    sheet.write_row(2, 0, ["项目编码", "项目名称", "主管部门", "金额（万元）"])
+    rows = [["P001", "甲", "教育局", "150万"],          # row 4
+            ["P003", "丙", "民政局", None],             # row 5: blank amount
+            ["P004", "丁", "民政局", "abc"],            # row 6: unreadable amount
+            ["P001", "甲重复", "教育局", 20],           # row 7: P001 again, another name
+            ["P008", "辛", "交通局", 0],                # row 8: zero budget
+            ["P009", "壬", "交通局", 300],              # row 9
+            ["P009", "壬", "交通局", 300]]              # row 10: row 9 again
+    rows += [[f"P{i:03d}", f"项目{i}", ["教育局", "民政局"][i % 2], 10 + i] for i in range(10, 40)]
+    for offset, row in enumerate(rows):
+        for col, value in enumerate(row):
+            if value is not None:
+                sheet.write(3 + offset, col, value)
+    workbook.close()
+    return path
+
+
+def test_messy_population_rows_are_findings_naming_their_cells(tmp_path, run_pbm):
+    source = _messy_list(tmp_path / "清单.xlsx")
+    args = ["--from", source, "--rate", "0.2", "--must", "金额>=100", "--strata", "类别",
+            "--seed", "3", "--out", tmp_path / "o"]
+    code, data, err = _json(run_pbm, *args, cwd=tmp_path)
+    assert code == 0, err
+    found = {(f["code"], f["cell"]): f for f in data["findings"]}
+    assert [(f["code"], f["cell"]) for f in data["findings"]] == [
+        ("SAMPLE-AMOUNT-MISSING", "D5"), ("SAMPLE-AMOUNT-UNREADABLE", "D6"),
+        ("SAMPLE-DUPLICATE-CODE", "A7"), ("SAMPLE-ZERO-AMOUNT", "D8"), ("SAMPLE-DUPLICATE-CODE", "A10")]
+    assert all(f["file"] == "清单.xlsx" and f["sheet"] == "项目清单" for f in data["findings"])
+    assert found[("SAMPLE-AMOUNT-MISSING", "D5")]["severity"] == "warning"
+    unreadable = found[("SAMPLE-AMOUNT-UNREADABLE", "D6")]
+    assert unreadable["severity"] == "warning" and unreadable["value"] == "abc"
+    assert unreadable["project"] == "丁" and "abc" in unreadable["message"]
+    duplicate = found[("SAMPLE-DUPLICATE-CODE", "A7")]
+    assert duplicate["severity"] == "warning" and duplicate["value"] == "P001"
+    assert "第 7 行" in duplicate["message"] and "第 4 行" in duplicate["message"]  # both rows
+    same_row = found[("SAMPLE-DUPLICATE-CODE", "A10")]
+    assert "第 10 行" in same_row["message"] and "第 9 行" in same_row["message"]
+    zero = found[("SAMPLE-ZERO-AMOUNT", "D8")]
+    assert zero["severity"] == "info" and zero["project"] == "辛"
+    summary = data["summary"]
+    # 37 rows read as 36 projects (row 10 repeats row 9); P001 twice and P008 (0) not eligible
+    assert (summary["population"], summary["duplicates"], summary["zero_amount"],
+            summary["eligible"]) == (36, 1, 1, 34)
+    sample = {row["code"]: row for row in data["sample"]}
+    assert "P008" not in sample
+    assert {code for code, row in sample.items() if row["reason"] == "必选"} == {"P001", "P009"}
+    assert sample["P001"]["name"] == "甲" and sample["P001"]["amount"] == 150.0  # the first kept
+    # blank and unreadable amounts stay in the population, in the 无金额 class
+    allocation = {s["stratum"]: s for s in data["allocation"]}
+    assert allocation["无金额"]["population"] == 2
+    notes = dict(openpyxl.load_workbook(tmp_path / "o" / "sample-2026.xlsx")["说明"]
+                 .iter_rows(min_row=2, values_only=True))
+    assert notes["金额为零（已剔除）"] == "1" and notes["金额为空或无法识别（按无金额）"] == "2"
+    # reproducible: the same seed gives the same sample and the same findings
+    _, again, _ = _json(run_pbm, *args, cwd=tmp_path)
+    assert again["sample"] == data["sample"] and again["findings"] == data["findings"]
+    # the table names file, sheet and cell too
+    code, out, _ = run_pbm("sample", *args, cwd=tmp_path)
+    assert code == 0
+    assert "清单.xlsx / 项目清单 / D6" in out and "清单.xlsx / 项目清单 / A7" in out
+
+
+def test_out_is_only_where_the_record_goes(workspace, run_pbm):
+    projects = [good_project(f"项目{i}", code=f"C{i:03d}", total=50 + i, fiscal=50 + i, other=0)
+                for i in range(30)]
+    write_list_workbook(workspace / "goals" / "g.xlsx", projects)
+    code, _, _ = run_pbm("validate", "goals/", "--quiet", cwd=workspace)
+    assert code == 0
+    code, first, err = _json(run_pbm, "--rate", "0.2", "--seed", "5", "--out", "试抽", cwd=workspace)
+    assert code == 0, err
+    assert first["summary"]["source"] == "out/goals-2026.xlsx"  # not looked for in 试抽/
+    assert (workspace / "试抽" / "sample-2026.xlsx").is_file()
+    assert not (workspace / "out" / "sample-2026.xlsx").exists()
+    # rotation reads the workspace's history, whatever --out says
+    code, _, _ = _json(run_pbm, "--rate", "0.2", "--seed", "5", cwd=workspace)
+    history = workspace / "out" / "history"
+    (history / "sample-2026.xlsx").rename(history / "sample-2025.xlsx")
+    code, second, err = _json(run_pbm, "--rate", "0.2", "--seed", "5", "--out", "试抽", cwd=workspace)
+    assert code == 0, err
+    assert second["summary"]["excluded_from"] == ["out/history/sample-2025.xlsx"]
+    assert not {r["code"] for r in second["sample"]} & {r["code"] for r in first["sample"]}

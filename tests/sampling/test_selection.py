@@ -256,7 +256,8 @@ def test_pps_takes_items_above_the_interval_with_certainty():
 
 
 def test_pps_with_no_amounts_left_falls_back_to_random_keys():
-    rows = [project(i, 0) for i in range(1, 11)]
+    # missing amounts have no weight (a zero amount is not eligible at all: DOMAIN.md §5 step 1)
+    rows = [project(i, None) for i in range(1, 11)]
     result = draw_sample(rows, SampleOptions(rate=Decimal("0.3"), method="pps", seed=4))
     assert result.sample_size == 3 and {row.reason for row in result.sample} == {"分层随机"}
 
@@ -312,9 +313,13 @@ def test_every_sample_code_is_in_the_catalogue_in_both_languages():
     assert set(entries) == {"SAMPLE-EMPTY", "SAMPLE-BAD-RATE", "SAMPLE-BAD-COVERAGE", "SAMPLE-BAD-MIN",
                             "SAMPLE-BAD-METHOD", "SAMPLE-BAD-RULE", "SAMPLE-UNKNOWN-COLUMN", "SAMPLE-BAD-PLAN",
                             "SAMPLE-PLAN-TOO-LARGE", "SAMPLE-NO-PROJECTS", "SAMPLE-NO-POPULATION",
-                            "SAMPLE-COVERAGE-SHORT", "SAMPLE-SHORTFALL"}
+                            "SAMPLE-COVERAGE-SHORT", "SAMPLE-SHORTFALL", "SAMPLE-AMOUNT-UNREADABLE",
+                            "SAMPLE-AMOUNT-MISSING", "SAMPLE-DUPLICATE-CODE", "SAMPLE-ZERO-AMOUNT",
+                            "SAMPLE-NONE-ELIGIBLE"}
+    warnings = ("SAMPLE-COVERAGE-SHORT", "SAMPLE-SHORTFALL", "SAMPLE-AMOUNT-UNREADABLE",
+                "SAMPLE-AMOUNT-MISSING", "SAMPLE-DUPLICATE-CODE")
     for code, entry in entries.items():
-        expected = "warning" if code in ("SAMPLE-COVERAGE-SHORT", "SAMPLE-SHORTFALL") else "error"
+        expected = "warning" if code in warnings else "info" if code == "SAMPLE-ZERO-AMOUNT" else "error"
         assert entry["severity"] == expected
         assert all(entry[key] for key in ("zh", "en", "hint_zh", "hint_en"))
 
