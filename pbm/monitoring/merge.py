@@ -403,7 +403,12 @@ def _is_blank(project: MonitorProject) -> bool:
 def _project_rows(sheet, record) -> list[int]:
     """The data rows (1-based) that belong to one project, for the ledger."""
     if sheet.layout == "form":
-        return [a.row for a in sheet.rows if a.kind in DATA_KINDS]
+        # A sheet may hold several forms pasted one below the other: this one's block runs
+        # from its first row to the next form's.
+        end = min((p.first_row for p in sheet.projects if p.first_row > record.first_row),
+                  default=None)
+        return [a.row for a in sheet.rows if a.kind in DATA_KINDS
+                and a.row >= record.first_row and (end is None or a.row < end)]
     rows = {ind.row for ind in record.indicators}
     rows.add(record.first_row)
     return sorted(rows)

@@ -236,6 +236,17 @@ def settings_dict(rules: ScoreRules, group_weights: Mapping[str, Decimal]) -> di
     }
 
 
+def _block_rows(grid: list[list[Any]], first_row: int, starts: list[int]) -> list[list[Any]]:
+    """The sheet's raw rows as one form of several pasted one below the other sees them: rows
+    outside its block (from its first row to the next form's) blank, row numbers kept, so its
+    money block and 总分 are never another form's."""
+    end = next((start for start in starts if start > first_row), None)
+    if first_row <= 1 and end is None:
+        return grid
+    low, high = first_row - 1, (end - 1 if end is not None else len(grid))
+    return [row if low <= index < high else [] for index, row in enumerate(grid)]
+
+
 def score_paths(paths: list[Path], rules: ScoreRules, limits: Limits = Limits(), *,
                 group_weights: Mapping[str, Decimal] | None = None,
                 framework: Framework | None = None, aggregate: bool = False,
@@ -284,12 +295,16 @@ def _score_paths(paths, rules, limits, weights, framework, aggregate, year,
         reads.append(read)
         file_findings.extend(workbook.all_findings)
         raw_sheets = {sheet.name: sheet.grid for sheet in workbook.sheets}
+        form_starts = {sheet.name: sorted(p.first_row for p in sheet.projects)
+                       for sheet in workbook.sheets if sheet.layout == "form"}
         for record in workbook.projects:
             if is_evaluation_record(record):
                 sheets.append(evaluation_sheet(record, weights))
                 read.evaluation_sheets += 1
                 continue
             raw_rows = raw_sheets.get(record.sheet) if raw_sheets else None
+            if raw_rows is not None and record.sheet in form_starts:
+                raw_rows = _block_rows(raw_rows, record.first_row, form_starts[record.sheet])
             inp = self_eval_input(record, rules, raw_rows=raw_rows, year=year)
             projects.append(ScoredProject(inp, inp.score(rules)))
             read.projects += 1

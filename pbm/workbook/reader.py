@@ -2,16 +2,21 @@
 provenance on every value, and an account of every non-empty row (the monitor's 台账).
 
 Form layout (表单式): title, key–value cells, money block, then an indicator grid whose
-一级/二级 cells are merged vertically; one project per sheet.  List layout (清单式): one row
-per indicator (or per project) with the project columns repeated; header on rows 1–15,
-possibly two rows high.  Commands never read cells themselves; they get ``ProjectRecord``s.
+一级/二级 cells are merged vertically; one project per form block — usually one per sheet, but
+forms pasted one below the other are read block by block (a new block starts at a 项目名称
+with another value, or at the title just above it; an undecidable one is a warning).  List
+layout (清单式): one row per indicator (or per project) with the project columns repeated;
+header on rows 1–15, possibly two rows high; the header repeated mid-sheet (two exports
+pasted together) is a header row, never a project.  Commands never read cells themselves;
+they get ``ProjectRecord``s.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from bisect import bisect_left
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -347,20 +352,25 @@ def _row_labels(grid: _Grid, r: int) -> dict[int, tuple[str, str, str | None]]:
     return labels
 
 
-def _find_header(grid: _Grid, list_rows: int, deep: int):
-    """The indicator header (or project-list header): (rows, column → field, field → unit)."""
+def _is_indicator_header(labels: dict[int, tuple[str, str, str | None]]) -> bool:
+    indicator_fields = {f for kind, f, _ in labels.values() if kind == INDICATOR}
+    return ("name" in indicator_fields and len(indicator_fields) >= 2) or \
+        {"level1", "target"} <= indicator_fields
+
+
+def _find_header(grid: _Grid, list_rows: int, deep: int, start: int = 0):
+    """The indicator header (or project-list header): (rows, column → field, field → unit).
+    ``start``: where to look from (the next project block of a form sheet)."""
     # An indicator grid anywhere in the first rows wins; a plain project list (no
     # indicator columns) must have its header within the first ``list_rows`` rows.
     candidates = []
-    for r in range(min(grid.height, deep)):
+    for r in range(start, min(grid.height, start + deep)):
         labels = _row_labels(grid, r)
-        indicator_fields = {f for kind, f, _ in labels.values() if kind == INDICATOR}
         project_fields = {f for kind, f, _ in labels.values() if kind == PROJECT}
-        if ("name" in indicator_fields and len(indicator_fields) >= 2) or \
-                {"level1", "target"} <= indicator_fields:
+        if _is_indicator_header(labels):
             candidates = [(r, labels)]
             break
-        if not candidates and r < list_rows and "project_name" in project_fields and \
+        if not candidates and r - start < list_rows and "project_name" in project_fields and \
                 len(project_fields) >= 2 and _looks_like_table_header(grid, r, labels):
             candidates.append((r, labels))
     for r, labels in candidates[:1]:
@@ -461,25 +471,36 @@ def _classify_text_row(grid: _Grid, r: int) -> str | None:
 _REPORTED_NON_DATA = {"total", "sub-item", "instruction"}
 
 
-def _non_data_findings(grid: _Grid, file: str, accounts: dict[int, str]) -> list[Finding]:
-    """Info findings for 合计/其中/instruction rows: recognised, never silently dropped."""
+_REPEATED_KINDS = {"header": "表头行（表格中间重复的表头）", "title": "标题行（重复表头上方）"}
+
+
+def _non_data_findings(grid: _Grid, file: str, accounts: dict[int, str],
+                       repeated: Collection[int] = ()) -> list[Finding]:
+    """Info findings for 合计/其中/instruction rows and for a header repeated mid-sheet (with
+    the title above it): recognised, never silently dropped."""
     findings = []
     for r in sorted(accounts):
         kind = accounts[r]
-        if kind not in _REPORTED_NON_DATA:
+        if r in repeated:
+            label = _REPEATED_KINDS.get(kind, NON_DATA_KINDS[kind])
+        elif kind in _REPORTED_NON_DATA:
+            label = NON_DATA_KINDS[kind]
+        else:
             continue
         row = grid.rows[r]
         col = next((c for c, v in enumerate(row) if v not in ("", None)), 0)
         findings.append(Finding("R-NON-DATA-ROW", "info", file=file, sheet=grid.sheet.name,
                                 cell=f"{column_letter(col + 1)}{r + 1}", value=grid.text(r, col),
-                                params={"row": r + 1, "kind": NON_DATA_KINDS[kind]}))
+                                params={"row": r + 1, "kind": label}))
     return findings
 
 
 # --------------------------------------------------------------------------- form layout
 
-def _form_labels(grid: _Grid, start: int, stop: int) -> dict[str, tuple[Cell, str | None]]:
-    """Key–value pairs: a project label and the value to its right (or below it)."""
+def _form_labels(grid: _Grid, start: int, stop: int,
+                 below_stop: int | None = None) -> dict[str, tuple[Cell, str | None]]:
+    """Key–value pairs: a project label and the value to its right (or below it, above
+    ``below_stop`` when given: the end of a project block)."""
     found: dict[str, tuple[Cell, str | None]] = {}
     project_aliases = alias_table(PROJECT)
     for r in range(start, stop):
@@ -501,7 +522,7 @@ def _form_labels(grid: _Grid, start: int, stop: int) -> dict[str, tuple[Cell, st
                 continue
             if field_name in found and not found[field_name][0].empty:
                 continue
-            found[field_name] = (_value_beside(grid, r, c), unit)
+            found[field_name] = (_value_beside(grid, r, c, below_stop), unit)
     return found
 
 
@@ -512,7 +533,7 @@ def _is_label(value: Any) -> bool:
     return isinstance(value, str) and match_label(value) is not None
 
 
-def _value_beside(grid: _Grid, r: int, c: int) -> Cell:
+def _value_beside(grid: _Grid, r: int, c: int, below_stop: int | None = None) -> Cell:
     end_r, end_c = grid.merge_end.get((r, c), (r, c))
     for cc in range(end_c + 1, grid.width):
         value = grid.value(r, cc)
@@ -523,38 +544,87 @@ def _value_beside(grid: _Grid, r: int, c: int) -> Cell:
             break
         return grid.cell(r, cc)
     # Money blocks often put labels in one row and values in the row below.
-    below = grid.value(end_r + 1, c)
+    below = grid.value(end_r + 1, c) if below_stop is None or end_r + 1 < below_stop else None
     if below is not None and not _is_label(below):
         return grid.cell(end_r + 1, c)
     return Cell(None, r + 1, end_c + 2)
 
 
 def _read_form(grid: _Grid, file: str, header_rows, header, nonempty_rows, findings) -> SheetRead:
+    """One project per form block.  Departments paste forms one below the other in one sheet
+    (title, key–value block, grid; then the next title …): a block ends where the next one
+    starts, and each is read with the same rules, its rows accounted to its own project."""
+    sheet = grid.sheet.name
+    findings = list(findings)
+    projects: list[ProjectRecord] = []
+    rows: list[RowAccount] = []
+    accounts: dict[int, str] = {}
+    first_header_row = header_rows[-1] + 1 if header_rows else None
+    start = 0
+    while True:
+        project, block_accounts, end = _read_form_block(grid, file, start, header_rows, header,
+                                                        nonempty_rows, findings)
+        if projects:
+            label = project.fields.get("project_name")
+            findings.append(Finding(
+                "R-FORM-SPLIT", "info", file=file, sheet=sheet,
+                cell=label.a1 if label is not None else None, project=project.name or None,
+                value=project.name, params={"row": project.first_row}))
+        projects.append(project)
+        name = project.name or None
+        lo = bisect_left(nonempty_rows, start)
+        hi = len(nonempty_rows) if end is None else bisect_left(nonempty_rows, end)
+        rows.extend(RowAccount(sheet, r + 1, block_accounts[r], name) for r in nonempty_rows[lo:hi])
+        accounts.update(block_accounts)
+        if end is None:
+            break
+        start = end
+        found = _find_header(grid, 0, deep=80, start=start)
+        header_rows, header = (found[0], (found[1], found[2])) if found else (None, {})
+    findings.extend(_non_data_findings(grid, file, accounts))
+    return SheetRead(sheet, FORM, projects, rows, findings, header_row=first_header_row)
+
+
+def _read_form_block(grid: _Grid, file: str, start: int, header_rows, header, nonempty_rows,
+                     findings: list[Finding]) -> tuple[ProjectRecord, dict[int, str], int | None]:
+    """The project of the form block starting at row ``start`` (0-based), the account of its
+    rows, and the row where the next block starts (None: the block runs to the end)."""
     sheet = grid.sheet.name
     accounts: dict[int, str] = {}
     first_header = header_rows[0] if header_rows else grid.height
+    own = next(_project_name_rows(grid, start, first_header), None)
+    own_name = own[1].text if own is not None else ""
+    end = None
+    if own is not None:
+        # A second project's key–value block before the grid: the grid is that project's.
+        end = _next_block(grid, own[0] + 1, first_header, own_name, floor=own[0] + 1)
+        if end is not None:
+            header_rows, first_header = None, end
+    lo = bisect_left(nonempty_rows, start)
+    block_first = nonempty_rows[lo] if lo < len(nonempty_rows) else start
     title = ""
-    for r in nonempty_rows:
+    for r in nonempty_rows[lo:]:
         if r >= first_header:
             break
         texts = [grid.text(r, c) for c in range(grid.width) if grid.value(r, c) is not None]
         if len(texts) == 1 and not _is_label(texts[0]) and not title and \
-                (_TITLE.search(texts[0]) or r == nonempty_rows[0]):
+                (_TITLE.search(texts[0]) or r == block_first):
             title = texts[0]
             accounts[r] = "title"
-    labels = _form_labels(grid, 0, first_header)
+    labels = _form_labels(grid, start, first_header, end)
     indicators: list[IndicatorRecord] = []
     grid_end = first_header
+    units: dict[str, str] = {}
     if header_rows:
         columns, units = header
         for r in header_rows:
             accounts[r] = "header"
         indicators, grid_end = _read_indicator_rows(grid, header_rows[-1] + 1, columns, accounts,
                                                     stop_at_project_label=True)
-    else:
-        units = {}
+        end = _next_block(grid, grid_end, grid.height, own_name, floor=grid_end)
+    stop = grid.height if end is None else end
     # Key–value rows after the grid (审核意见 blocks, 填报日期 …) belong to the project too.
-    tail = _form_labels(grid, grid_end, grid.height)
+    tail = _form_labels(grid, grid_end, stop, stop)
     for name, pair in tail.items():
         labels.setdefault(name, pair)
     fields = {name: cell for name, (cell, _) in labels.items()}
@@ -567,8 +637,12 @@ def _read_form(grid: _Grid, file: str, header_rows, header, nonempty_rows, findi
             if note.startswith(unit) or note.endswith(unit):
                 field_units["money"] = unit
                 break
+    after = grid_end if header_rows else (own[0] + 1 if own is not None else stop)
+    findings.extend(_unsplit_findings(grid, file, after, stop, own, own_name))
     label_rows = {cell.row - 1 for cell in fields.values()}
-    for r in nonempty_rows:
+    for r in nonempty_rows[lo:]:
+        if r >= stop:
+            break
         if r in accounts:
             continue
         kind = _classify_text_row(grid, r)
@@ -577,12 +651,105 @@ def _read_form(grid: _Grid, file: str, header_rows, header, nonempty_rows, findi
         accounts[r] = kind
     project = ProjectRecord(file=file, sheet=sheet, layout=FORM, fields=fields,
                             indicators=indicators, units=field_units,
-                            first_row=(nonempty_rows[0] + 1) if nonempty_rows else 1, title=title)
-    name = project.name or None
-    rows = [RowAccount(sheet, r + 1, accounts[r], name) for r in nonempty_rows]
-    findings = findings + _non_data_findings(grid, file, accounts)
-    return SheetRead(sheet, FORM, [project], rows, findings,
-                     header_row=header_rows[-1] + 1 if header_rows else None)
+                            first_row=block_first + 1, title=title)
+    return project, accounts, end
+
+
+def _project_name_rows(grid: _Grid, start: int, stop: int) -> Iterator[tuple[int, Cell]]:
+    """Rows with a 项目名称 label in ``start``–``stop``, each with the label's value."""
+    aliases = alias_table(PROJECT)
+    for r in range(start, min(stop, grid.height)):
+        for value in grid.rows[r]:
+            if value.__class__ is not str:
+                continue
+            key = normalise_label(value)[0]
+            inline = _INLINE.match(unicodedata.normalize("NFKC", value).strip()) \
+                if key not in aliases else None
+            if aliases.get(key) == "project_name" or (
+                    inline and aliases.get(normalise_label(inline.group(1))[0]) == "project_name"):
+                pair = _form_labels(grid, r, r + 1, stop).get("project_name")
+                if pair is not None:
+                    yield r, pair[0]
+                break
+
+
+def _next_block(grid: _Grid, start: int, stop: int, own_name: str, floor: int) -> int | None:
+    """Where the next project block starts: at its 项目名称 label (a value other than this
+    block's, with more project fields or an indicator grid below), or at the title above it."""
+    for r, cell in _project_name_rows(grid, start, stop):
+        text = cell.text
+        if not text or text == own_name:
+            continue
+        grid_below = _indicator_header_below(grid, r + 1, r + 60) is not None
+        if not grid_below and not (own_name and len(_form_labels(grid, r, r + 8)) >= 2):
+            continue
+        return _block_top(grid, r, floor)
+    return None
+
+
+def _indicator_header_below(grid: _Grid, start: int, stop: int) -> int | None:
+    """The first indicator-grid header row in ``start``–``stop`` that comes before another
+    project's 项目名称 (the grid of the block that starts above)."""
+    for r in range(start, min(stop, grid.height)):
+        labels = _row_labels(grid, r)
+        if labels and _is_indicator_header(labels):
+            return r
+        if any(f == "project_name" for _, f, _ in labels.values()):
+            return None
+    return None
+
+
+def _block_top(grid: _Grid, r: int, floor: int) -> int:
+    """The first row of the block whose 项目名称 is on row ``r``: its title when one is just
+    above (a few rows up, after ``floor``), else the 项目名称 row itself."""
+    for above in range(r - 1, max(floor, r - 6) - 1, -1):
+        texts = [v for v in grid.rows[above] if v is not None and v != ""]
+        if len(texts) == 1 and isinstance(texts[0], str) and not _is_label(texts[0]) and \
+                _looks_like_title(texts[0]):
+            return above
+    return r
+
+
+_TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]\s*$")
+
+
+def _looks_like_title(text: str) -> bool:
+    """``2026年项目支出绩效运行监控表（1-9月）``: a form's title."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    while True:
+        stripped = _TRAILING_NOTE.sub("", text).strip()
+        if stripped == text:
+            break
+        text = stripped
+    return bool(_TITLE.search(text))
+
+
+def _unsplit_findings(grid: _Grid, file: str, start: int, stop: int, own, own_name: str):
+    """A second 项目名称 (the same name, or none) or a second indicator grid after a block's
+    grid that could not be told apart as another project: say so, naming the cell."""
+    own_row = own[0] if own is not None else -1
+    for r, cell in _project_name_rows(grid, start, stop):
+        if r == own_row:
+            continue
+        if not cell.text:
+            reason = "又出现“项目名称”，但未填写 / 项目名称 again, left blank"
+        elif cell.text == own_name:
+            reason = "又出现“项目名称”，与本项目名称相同 / 项目名称 again, the same name"
+        else:
+            reason = ("又出现“项目名称”，但其下没有项目要素或指标表 / "
+                      "项目名称 again, without project fields or a grid below")
+        return [Finding("R-FORM-UNSPLIT", "warning", file=file, sheet=grid.sheet.name,
+                        cell=cell.a1, project=own_name or None, value=cell.text,
+                        params={"row": r + 1, "reason": reason})]
+    r = _indicator_header_below(grid, start, stop)
+    if r is not None:
+        col = next(c for c, v in enumerate(grid.rows[r]) if v not in ("", None))
+        reason = ("又出现一张指标表，但其上方没有另一个不同的“项目名称” / "
+                  "another indicator grid, without a different 项目名称 above it")
+        return [Finding("R-FORM-UNSPLIT", "warning", file=file, sheet=grid.sheet.name,
+                        cell=f"{column_letter(col + 1)}{r + 1}", project=own_name or None,
+                        value=grid.text(r, col), params={"row": r + 1, "reason": reason})]
+    return []
 
 
 def _row_has_label(grid: _Grid, r: int) -> bool:
@@ -611,6 +778,11 @@ def _read_indicator_rows(grid: _Grid, start: int, columns: dict[int, str], accou
             if key in project_aliases and not any(
                     f in ("name", "target") and grid.value(r, c) is not None
                     for c, f in columns.items()):
+                break
+            # The title of the next form pasted right below the grid.
+            if _looks_like_title(first_texts[0]) and \
+                    sum(1 for v in grid.rows[r] if v is not None and v != "") == 1 and \
+                    next(_project_name_rows(grid, r + 1, r + 6), None) is not None:
                 break
         kind = _classify_text_row(grid, r)
         if kind is not None:
@@ -698,6 +870,8 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
     pending: dict[tuple, set[str]] = {}  # project key → project fields not yet found
     last_raw: tuple | None = None  # raw key values of the previous data row (all filled)
     last_key_cells: dict[str, Cell] = {}
+    repeat = _HeaderCopy(grid, header_rows, columns)
+    name_col, raw_names, name_hint = repeat.name_col, repeat.raw_names, _NAME_HINT.search
     for r in range(header_rows[-1] + 1, grid.height):
         row_values = grid.rows[r]
         if row_values.count("") == len(row_values) or not _nonempty(row_values):
@@ -713,6 +887,18 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
             key_cells = last_key_cells
             key = current_key
         else:
+            # Only where the project changes, and only for a row whose 项目名称 cell is blank
+            # or reads like its label, or that holds one cell: a header repeated mid-sheet
+            # (two exports pasted together) or the title just above it is no project.
+            name_value = row_values[name_col] if name_col < width else None
+            if r in repeat.rows or (
+                    (name_value is None or name_value == "" or
+                     (name_value.__class__ is str and
+                      (name_value in raw_names or name_hint(name_value))) or
+                     row_values.count("") + row_values.count(None) + 1 >= width)
+                    and repeat.starts_at(r, accounts)):
+                previous, carry, current_key, last_raw, last_key_cells = {}, {}, None, None, {}
+                continue
             key_cells = {}
             for name, c in key_columns:
                 if c < 0:
@@ -783,10 +969,120 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
     for r in nonempty_rows:
         kind = accounts.get(r, "outside")
         rows.append(RowAccount(sheet, r + 1, kind, by_row_project.get(r)))
-    findings = findings + _non_data_findings(grid, file, accounts)
+    findings = findings + _non_data_findings(grid, file, accounts, repeat.rows)
     return SheetRead(sheet, LIST, list(projects.values()), rows, findings,
                      header_row=header_rows[-1] + 1,
                      headers={c + 1: t for c, t in all_headers.items() if t})
+
+
+_NAME_HINT = re.compile(r"名\s*称|^\W*项\s*目\W*$|name|project", re.IGNORECASE)
+
+
+class _HeaderCopy:
+    """The header of a list sheet repeated further down (two exports pasted one below the
+    other), one or two rows high, and the title rows just above it: non-data rows.
+
+    Asked only for rows where the project columns change, and cheaply: the full comparison
+    runs only when the 项目名称 cell of the row (or of the next row) reads like its label."""
+
+    def __init__(self, grid: _Grid, header_rows: list[int], columns: dict[int, str]):
+        self.grid = grid
+        self.columns = columns
+        self.name_col = _col_of(columns, "project_name")
+        self.texts: dict[int, set[str]] = {}
+        for h in header_rows:
+            for c in range(grid.width):
+                text = grid.text(h, c)
+                if text:
+                    self.texts.setdefault(c, set()).add(text)
+        self.raw_names = {grid.value(h, self.name_col) for h in header_rows} - {None}
+        self.rows: set[int] = set()  # rows found to be a repeated header or its title
+
+    def _hint(self, r: int) -> bool:
+        row = self.grid.rows[r]
+        value = row[self.name_col] if 0 <= self.name_col < len(row) else None
+        return value.__class__ is str and (value in self.raw_names or
+                                           _NAME_HINT.search(value) is not None)
+
+    def _matches(self, r: int, upper: bool = False) -> bool:
+        """Every filled cell (all but a few) is the header's label of its column; ``upper``:
+        the top row of a two-row header (group labels such as 绩效指标, one match is enough)."""
+        matched = other = 0
+        for c, value in enumerate(self.grid.rows[r]):
+            if value is None or value == "":
+                continue
+            if value.__class__ is not str:
+                return False  # a number: a data row
+            text = cell_text(value)
+            if not text:
+                continue
+            if text in self.texts.get(c, ()):
+                matched += 1
+                continue
+            label = match_label(value)
+            if label is not None and self.columns.get(c) == label[1]:
+                matched += 1
+            else:
+                other += 1
+        if upper:
+            return matched >= 1 and other == 0
+        return matched >= 2 and other * 2 <= matched
+
+    def _single_text(self, r: int) -> bool:
+        seen = False
+        for value in self.grid.rows[r]:
+            if value is None or value == "" or (value.__class__ is str and not value.strip()):
+                continue
+            if seen or value.__class__ is not str:
+                return False
+            seen = True
+        return seen
+
+    def _header_at(self, r: int, accounts: dict[int, str]) -> bool:
+        """Row ``r`` starts a repeated header: account it (and a second header row)."""
+        if not (self._hint(r) and self._matches(r)):
+            return False
+        self.rows.add(r)
+        accounts[r] = "header"
+        below = r + 1
+        if below < self.grid.height and _nonempty(self.grid.rows[below]) and \
+                self._matches(below):
+            self.rows.add(below)
+            accounts[below] = "header"
+        return True
+
+    def starts_at(self, r: int, accounts: dict[int, str]) -> bool:
+        """Row ``r`` is a repeated header, or a title (or the group row of a two-row header)
+        right above one.  Accounts the rows it recognises."""
+        grid = self.grid
+        if self._header_at(r, accounts):
+            return True
+        row = grid.rows[r]
+        name = row[self.name_col] if 0 <= self.name_col < len(row) else None
+        single = self._single_text(r)
+        if not single and not (name is None or name == ""):
+            return False
+        # Look past blank rows and a second title row for the repeated header.
+        n, seen = r + 1, 0
+        while n < grid.height and seen < 4:
+            if not _nonempty(grid.rows[n]):
+                n += 1
+                continue
+            if self._hint(n) and self._matches(n):
+                break
+            if not self._single_text(n):
+                return False
+            n, seen = n + 1, seen + 1
+        else:
+            return False
+        if single:
+            accounts[r] = "title"
+        elif self._matches(r, upper=True):
+            accounts[r] = "header"
+        else:
+            return False
+        self.rows.add(r)
+        return True
 
 
 def _filled(row: list[Any], c: int) -> bool:
