@@ -191,3 +191,23 @@ def test_out_naming_an_existing_file_is_a_clear_error(tmp_path, run_pbm, command
     assert "内部错误" not in err and "Traceback" not in err + out
     assert "结果.xlsx" in err and "不是文件夹" in err
     assert taken.read_bytes() == b"keep me"
+
+
+def test_a_workbook_whose_only_project_sheet_is_hidden_is_an_error(tmp_path, run_pbm):
+    # A department hid its filled-in sheet and left only the instructions visible: nothing was
+    # checked, which must not pass as a clean submission (exit 0, 0 projects).
+    path = write_form_workbook(tmp_path / "隐藏.xlsx", [good_project()])
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        if sheet.title != "填报说明":
+            sheet.sheet_state = "hidden"
+    book.save(path)
+    code, out, _ = _run(run_pbm, tmp_path, path, extra=("--format", "json"))
+    assert code == 1
+    data = json.loads(out)
+    assert data["summary"]["projects"] == 0
+    [finding] = [f for f in data["findings"] if f["code"] == "R-NO-PROJECTS"]
+    assert finding["severity"] == "error" and finding["file"].endswith("隐藏.xlsx")
+    assert "已跳过工作表" in finding["message"]
+    code, out, _ = run_pbm("monitor", str(path), "--format", "json", cwd=tmp_path)
+    assert "R-NO-PROJECTS" in {f["code"] for f in json.loads(out)["findings"]}

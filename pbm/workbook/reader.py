@@ -221,7 +221,21 @@ def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None 
             sheet_read = _read_sheet(raw_sheet, name, limits)
             sheet_read.grid = raw_sheet.rows
             sheets.append(sheet_read)
-    return WorkbookRead(file=name, path=Path(path), sha256=raw.sha256, sheets=sheets, findings=[])
+    read = WorkbookRead(file=name, path=Path(path), sha256=raw.sha256, sheets=sheets, findings=[])
+    if not read.projects and not any(f.severity == "error" for f in read.all_findings):
+        read.findings.append(_no_projects(name, sheets))
+    return read
+
+
+def _no_projects(file: str, sheets: list[SheetRead]) -> Finding:
+    """A readable workbook in which no project was found (its only project sheet hidden, or
+    every sheet an instructions sheet): an error, never a silent empty submission."""
+    skipped = [f"“{sheet.name}”" for sheet in sheets
+               if any(f.code == "R-SHEET-SKIPPED" for f in sheet.findings)]
+    detail = f"（已跳过工作表 {'、'.join(skipped)}）" if skipped else ""
+    detail_en = f" (skipped sheets: {', '.join(skipped)})" if skipped else ""
+    return Finding("R-NO-PROJECTS", "error", file=file,
+                   params={"detail": detail, "detail_en": detail_en})
 
 
 def display_path(path: Path) -> str:
