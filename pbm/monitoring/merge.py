@@ -10,6 +10,7 @@ read on a thread pool) → :func:`merge_submissions` (departments, duplicates, r
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from pbm.monitoring.lights import (
 from pbm.monitoring.period import Period
 from pbm.perf import collector_paused
 from pbm.values import decimal_text
-from pbm.workbook.reader import display_path
+from pbm.workbook.reader import column_letter, display_path
 
 if TYPE_CHECKING:
     from pbm.workbook.reader import ProjectRecord
@@ -368,6 +369,7 @@ def read_submission(path: Path, display: str, context: MonitorContext) -> Submis
             accepted[ident] = project
             submission.projects.append(project)
     submission.ledger = _ledger(workbook, rejected_rows)
+    submission.findings.extend(_period_mismatches(workbook, context.period))
     if submission.projects and all(_is_blank(p) for p in submission.projects):
         # pbm's own template (or a copy sent back unfilled) is no submission: keep it out
         # of the merge and of the duplicate check, and say so.
@@ -391,6 +393,46 @@ def read_submission(path: Path, display: str, context: MonitorContext) -> Submis
         submission.department_code = submission.department_code or match.code
     submission.stated_date = stated_date([p.version for p in submission.projects if p.version])
     return submission
+
+
+_STATED_MONTHS = re.compile(r"1\s*[-—–~至到]\s*(1[0-2]|[1-9])\s*月")
+
+
+def _period_mismatches(workbook, period: Period) -> list[Finding]:
+    """A 执行数 labelled for another period than the run's ("1-7月执行数" in a run for
+    September): the lights would silently use the wrong 序时进度 — say so, once per file."""
+    for sheet in workbook.sheets:
+        for record in sheet.projects:
+            cell = record.fields.get("executed")
+            if cell is None:
+                continue
+            label, where = _label_of(sheet, cell)
+            stated = _STATED_MONTHS.search(label) if label else None
+            if stated and int(stated.group(1)) != period.month:
+                return [_finding("M-PERIOD-MISMATCH", workbook.file, sheet.name, where, None,
+                                 label, label=label, stated=int(stated.group(1)),
+                                 month=period.month, source=period.source)]
+    return []
+
+
+def _label_of(sheet, cell) -> tuple[str, str | None]:
+    """The label of a value cell as written, with its A1: the list header of its column, else
+    the nearest text to its left in its row, else the text just above it (form layouts)."""
+    if sheet.layout == "list":
+        return sheet.headers.get(cell.col, ""), f"{column_letter(cell.col)}{sheet.header_row}"
+    grid = sheet.grid
+    r = cell.row - 1
+    if 0 <= r < len(grid):
+        row = grid[r]
+        for c in range(min(cell.col - 2, len(row) - 1), -1, -1):
+            if isinstance(row[c], str) and row[c].strip():
+                return row[c], f"{column_letter(c + 1)}{cell.row}"
+    if 1 <= r <= len(grid):
+        above = grid[r - 1]
+        c = cell.col - 1
+        if c < len(above) and isinstance(above[c], str) and above[c].strip():
+            return above[c], f"{column_letter(cell.col)}{cell.row - 1}"
+    return "", None
 
 
 def _is_blank(project: MonitorProject) -> bool:

@@ -68,9 +68,9 @@ def write_monitor_form(path: Path, specs: list[MonitorProjectSpec], *, money_uni
 
 
 def write_monitor_list(path: Path, specs: list[MonitorProjectSpec], *, total_row: bool = False,
-                       title: str | None = "2026年1-9月项目绩效监控表") -> Path:
+                       title: str | None = "2026年1-9月项目绩效监控表", month: int = 9) -> Path:
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
-    write_list_sheet(workbook, "绩效监控", specs, title=title, total_row=total_row, month=9)
+    write_list_sheet(workbook, "绩效监控", specs, title=title, total_row=total_row, month=month)
     workbook.close()
     return path
 

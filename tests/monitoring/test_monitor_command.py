@@ -230,6 +230,30 @@ def test_amounts_typed_in_yuan_into_wan_yuan_columns_are_converted_and_said(ws, 
                    for f in data["findings"])
 
 
+def test_a_form_for_another_period_is_said_not_silently_lit(ws, run_pbm):
+    # q3/ means months 1-9; a department sent its July form ("1-7月执行数"): 序时进度 75 %
+    # instead of 58 % turns yellow into red without a word unless pbm says so.
+    road, bridge, care = goal_projects()
+    write_monitor_form(ws / "q3" / "103-交通运输局-监控表.xlsx",
+                       [monitoring(road, executed=112.5, month=7),
+                        monitoring(bridge, executed=100, month=7)])
+    write_monitor_list(ws / "q3" / "105-民政局-监控表.xlsx",
+                       [monitoring(care, executed=60, month=7)], month=7)
+    _, data = monitor_json(run_pbm, ws)
+    found = [f for f in data["findings"] if f["code"] == "M-PERIOD-MISMATCH"]
+    assert len(found) == 2  # once per file, not once per project
+    by_file = {f["file"].split("/")[-1]: f for f in found}
+    form = by_file["103-交通运输局-监控表.xlsx"]
+    assert form["severity"] == "warning" and form["cell"] is not None
+    assert "1-7 月" in form["message"] and "1-9 月" in form["message"]
+    assert by_file["105-民政局-监控表.xlsx"]["value"].startswith("1-7月")
+    write_monitor_list(ws / "q3" / "105-民政局-监控表.xlsx",
+                       [monitoring(care, executed=60)])
+    (ws / "q3" / "103-交通运输局-监控表.xlsx").unlink()
+    _, data = monitor_json(run_pbm, ws)
+    assert "M-PERIOD-MISMATCH" not in {f["code"] for f in data["findings"]}
+
+
 def test_monitoring_rules_m1_m2_m4_zero_spend_and_text_in_numbers(ws, run_pbm):
     road, bridge, care = goal_projects()
     write_monitor_form(ws / "q3" / "103-交通运输局-监控表.xlsx", [
