@@ -51,12 +51,36 @@ def validate(
     readable = [f for f in result.files if f.error is None]
     if readable:
         with output_lock(out_dir):
-            target = out_dir / f"goals-{config.year}.xlsx"
+            target = _goal_list_target(config, out_dir, result)
             write_xlsx(target, goal_list_sheets(result, common.command_line(), common.STATE.lang))
             outputs.append(target)
             if annotate:
                 outputs.extend(_annotate(result, out_dir))
     common.conclude_check(result, outputs, fmt, strict, lambda: _render(result, outputs, show))
+
+
+def _goal_list_target(config, out_dir: Path, result) -> Path:
+    """``goals-<year>.xlsx`` — the approved goal list monitor and sample read — unless this run
+    checked only part of a workspace's goals/ while a list built from all of it exists: then
+    the list of this run goes beside it (``goals-<year>-单独检查.xlsx``) and the approved list
+    is left as it was (re-checking one resubmitted file must not drop every other department)."""
+    target = out_dir / f"goals-{config.year}.xlsx"
+    if config.workspace is None or not target.exists():
+        return target
+    from pbm.workbook.reader import iter_workbook_files
+
+    goals = config.workspace / "goals"
+    every = {path.resolve() for path in iter_workbook_files([goals])} if goals.is_dir() else set()
+    checked = {Path(read.path).resolve() for read in result.files}
+    if every <= checked:
+        return target  # every file of goals/ was checked (goals/, goals/*.xlsx, the workspace)
+    partial = out_dir / f"goals-{config.year}-单独检查.xlsx"
+    common.stderr_console().print(common.t(
+        f"本次只检查了部分文件：批复目标清单 {target.name} 未改动，本次结果写入 {partial.name}"
+        f"（更新清单请运行 pbm validate goals/）",
+        f"only some files were checked: the approved goal list {target.name} is left as it was; "
+        f"this run's list is {partial.name} (to update the list, run pbm validate goals/)"))
+    return partial
 
 
 def _run(paths, settings, limits, fmt):

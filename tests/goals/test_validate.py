@@ -274,3 +274,28 @@ def test_one_nature_table_knows_the_zhibiao_spellings():
 
     assert [normalise_nature(t) for t in ("正向指标", "反向指标", "定性指标", "定量指标", "≧")] == \
         ["≥", "≤", "定性", "定量", "≥"]
+
+
+def test_checking_one_resubmitted_file_keeps_the_approved_goal_list(workspace, run_pbm):
+    # The list monitor compares against is built from all of goals/; re-checking one file
+    # must not replace it with that one department (every other would become M-DRIFT).
+    write_form_workbook(workspace / "goals" / "101-交通运输局.xlsx", [good_project()])
+    write_form_workbook(workspace / "goals" / "102-民政局.xlsx",
+                        [good_project("养老服务补贴", code="P2", department="民政局")])
+    code, _, _ = run_pbm("validate", "goals/", "--quiet", cwd=workspace)
+    assert code in (0, 1)
+    approved = workspace / "out" / "goals-2026.xlsx"
+    before = approved.read_bytes()
+    code, _, err = run_pbm("validate", "goals/102-民政局.xlsx", "--quiet", cwd=workspace)
+    assert code in (0, 1)
+    assert approved.read_bytes() == before
+    partial = workspace / "out" / "goals-2026-单独检查.xlsx"
+    names = [r[3] for r in openpyxl.load_workbook(partial)["项目"].iter_rows(min_row=2,
+                                                                          values_only=True)]
+    assert names == ["养老服务补贴"] and "未改动" in err
+    # Every file of goals/ named one by one (a shell's goals/*.xlsx) is the whole list again.
+    code, _, _ = run_pbm("validate", "goals/101-交通运输局.xlsx", "goals/102-民政局.xlsx",
+                         "--quiet", cwd=workspace)
+    names = [r[3] for r in openpyxl.load_workbook(approved)["项目"].iter_rows(min_row=2,
+                                                                           values_only=True)]
+    assert sorted(names) == ["乡村道路养护项目", "养老服务补贴"]
