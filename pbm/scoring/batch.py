@@ -95,7 +95,7 @@ class ScoredProject:
                 "file": inp.file, "sheet": inp.sheet, "project": inp.name or None,
                 "cell": ind.location.get("cell_score"),
                 "level1": ind.level1, "level2": ind.level2, "name": ind.name,
-                "op": ind.op, "target": ind.target_text or _num(ind.target),
+                "op": ind.written_op, "target": ind.target_text or _num(ind.target),
                 "actual": ind.actual_text or _num(ind.actual),
                 "weight": _num(ind.weight), "claimed": _num(ind.claimed),
                 "recomputed": _num(score.recomputed), "difference": _num(score.difference),

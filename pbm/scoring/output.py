@@ -37,10 +37,10 @@ NOTE_ZH = {
     "negative-actual-as-zero": "实际值为负数，按 0 计",
     "no-operator-scored-as-positive": "未写计算符号，按正向计分",
     "default-share": "未填得分，按默认档次比例计分",
+    "tier-minimum": "未填得分，按档次最低分计",
     "default-share-clamped-to-tier": "默认比例超出档次，已限定在档次内",
     "claimed-below-tier": "自评得分低于档次区间",
     "claimed-above-tier": "自评得分高于档次区间",
-    "no-claimed-score": "定性指标未填得分",
     "no-weight": "缺少分值",
     "negative-weight": "分值为负数",
     "no-target": "年度指标值不是数值",
@@ -57,6 +57,8 @@ PROJECT_COLUMNS = ["类型", "文件", "工作表", "项目编码", "项目名�
 INDICATOR_COLUMNS = ["文件", "工作表", "单元格", "项目编码", "项目名称", "主管部门", "一级指标", "二级指标",
                      "三级指标", "计算符号", "年度指标值", "实际完成值", "分值", "自评得分", "复核得分",
                      "差异(自评−复核)", "复核计分规则", "完成比例", "是否达标", "说明"]
+#: The 指标 column of a 复核差异 row for a project-level finding without a line name.
+PENDING_LABELS_ZH = {"S-GRADE-MISMATCH": "自评等级"}
 RECHECK_COLUMNS = ["文件", "工作表", "单元格", "项目编码", "项目名称", "主管部门", "指标", "分值", "年度指标值",
                    "实际完成值", "自评得分", "复核得分", "差异(自评−复核)", "复核计分规则",
                    "能得出自评分的计分方法", "问题代码", "严重程度", "问题说明", "修改建议"]
@@ -134,7 +136,7 @@ def indicator_sheet(run: ScoreRun):
             if not ind.applicable:
                 notes = "不适用，已剔除并折算"
             rows.append([inp.file, inp.sheet, ind.location.get("cell_score"), inp.code, inp.name,
-                         inp.department, ind.level1, ind.level2, ind.name, ind.op,
+                         inp.department, ind.level1, ind.level2, ind.name, ind.written_op,
                          ind.target_text, ind.actual_text, ind.weight, ind.claimed,
                          score.recomputed, difference, _rule_zh(score), score.achieved_ratio,
                          None if score.met is None else ("是" if score.met else "否"), notes])
@@ -199,7 +201,7 @@ def recheck_sheet(run: ScoreRun, lang: str = "zh"):
             add([inp.file, inp.sheet, loc.get("cell_score"), inp.code, inp.name, inp.department,
                  ind.name, ind.weight, ind.target_text, ind.actual_text, ind.claimed,
                  score.recomputed, score.difference, _rule_zh(score), explained], found)
-        execution_found = take(ps.execution_cell) if ps.execution_cell else []
+        execution_found = take(ps.execution_cell, ps.executed_cell)
         execution_differs = (ps.claimed_execution is not None and ps.execution_score is not None
                              and ps.claimed_execution != ps.execution_score)
         if execution_found or execution_differs:
@@ -220,7 +222,8 @@ def recheck_sheet(run: ScoreRun, lang: str = "zh"):
                  _total_rules(project)], total_found)
         for finding in pending:
             add([finding.file, finding.sheet, finding.cell, inp.code, inp.name, inp.department,
-                 finding.params.get("name"), None, None, None, None, None, None, None, None],
+                 finding.params.get("name") or PENDING_LABELS_ZH.get(finding.code), None, None,
+                 None, None, None, None, None, None],
                 [finding])
     for evaluation in run.evaluations:
         for finding in evaluation.findings:
@@ -404,7 +407,7 @@ def about_rows(run: ScoreRun, command: str, preset: str,
     tiers = "；".join(f"{name} [{plain_decimal(low * 100)}%, {plain_decimal(high * 100)}%"
                      f"{']' if high >= 1 else ')'}" for name, low, high in rules.qualitative_tiers)
     defaults = "；".join(f"{name} {plain_decimal(share * 100)}%"
-                        for name, share in rules.qualitative_defaults.items()) or "未配置（空白得分不补）"
+                        for name, share in rules.qualitative_defaults.items()) or "未配置（空白得分按档次最低分计）"
     rows: list[list[Any]] = [
         ["生成工具", f"pbm {__version__}"],
         ["命令", command],

@@ -8,7 +8,9 @@ instead of S-UNDERSTATED; the difference is in their params either way.
 S-MISSING-SCORE on a quantitative line is reported only when the project carries claimed
 scores at all (a workbook without a 得分 column is simply scored, not rechecked); a
 qualitative line without a score and without a configured default share is always
-reported, since nothing else can score it.
+reported: it counts the lowest score of its tier, so the project's total and grade are a
+lower bound.  S-GRADE-MISMATCH compares the unit's 自评等级 with the grade of its own
+自评总分 on pbm's bands (both must be present).
 """
 
 from __future__ import annotations
@@ -268,6 +270,7 @@ def recheck_project(ps: ProjectScore, rules: ScoreRules) -> list[Finding]:
     _recheck_weights(ps, rules, emitter)
     _recheck_execution(ps, rules, emitter, tolerance)
     _recheck_total(ps, rules, emitter, tolerance)
+    _recheck_grade(ps, rules, emitter)
     return findings
 
 
@@ -313,14 +316,22 @@ def _recheck_line(score: IndicatorScore, rules: ScoreRules, emitter: _Emitter,
                      comparison_zh=over[0], comparison_en=over[1])
 
     if claimed is None:
-        if score.recomputed is None or claims_present:
-            filled = "default-share" in score.notes
-            emitter.emit(
-                "S-MISSING-SCORE", cell=score_cell, location=location,
-                filled_zh=f"，已按默认档次比例计 {_fmt(score.recomputed)} 分" if filled else "",
-                filled_en=(f"; the default tier share gives {_fmt(score.recomputed)}"
-                           if filled else ""),
-                **_line_params(score, claimed))
+        floor = "tier-minimum" in score.notes
+        if score.recomputed is None or claims_present or floor:
+            if floor:
+                filled_zh = (f"，已按“{score.tier}”档次最低分计 {_fmt(score.recomputed)} 分，"
+                             "项目复核总分和等级为下限")
+                filled_en = (f"; the lowest score of the {score.tier} tier, "
+                             f"{_fmt(score.recomputed)}, is counted, so the project's "
+                             "recomputed total and grade are a lower bound")
+            elif "default-share" in score.notes:
+                filled_zh = f"，已按默认档次比例计 {_fmt(score.recomputed)} 分"
+                filled_en = f"; the default tier share gives {_fmt(score.recomputed)}"
+            else:
+                filled_zh = filled_en = ""
+            emitter.emit("S-MISSING-SCORE", cell=score_cell, location=location,
+                         filled_zh=filled_zh, filled_en=filled_en,
+                         **_line_params(score, claimed))
         return
 
     if score.rule == "qualitative":
@@ -371,7 +382,8 @@ def _recheck_execution(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter,
                        tolerance: Decimal) -> None:
     cell = ps.execution_cell
     if ps.budget is not None and ps.executed is not None and ps.executed > ps.budget:
-        emitter.emit("S-EXEC-OVER-100", cell=cell, value=plain_decimal(ps.executed),
+        # the amount executed is what is wrong, not the 得分 beside it
+        emitter.emit("S-EXEC-OVER-100", cell=ps.executed_cell, value=plain_decimal(ps.executed),
                      budget=plain_decimal(ps.budget), executed=plain_decimal(ps.executed),
                      rate=_percent(ps.execution_rate) if ps.execution_rate is not None else "—")
     if ps.execution_score is None and (ps.budget is not None or ps.executed is not None):
@@ -422,3 +434,43 @@ def _recheck_total(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter,
                      difference=_fmt(difference), tolerance=plain_decimal(tolerance),
                      claimed_grade=grade_for(claimed_total, rules.grade_bands),
                      grade=ps.grade)
+
+
+#: Spellings of a grade on 自评表 besides the band names themselves.
+_GRADE_ALIASES = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差"}
+
+
+def _grade_name(text: str, bands: tuple[tuple[str, Decimal], ...]) -> str | None:
+    """The band a 自评等级 cell names (优, 优秀 → 优), or None for any other text."""
+    cleaned = "".join(text.split())
+    names = {name for name, _ in bands}
+    if cleaned in names:
+        return cleaned
+    alias = _GRADE_ALIASES.get(cleaned)
+    return alias if alias in names else None
+
+
+def _band_text(grade: str, bands: tuple[tuple[str, Decimal], ...]) -> str:
+    """The half-open interval of a grade: "[80, 90)", "≥ 90" for the top band."""
+    for index, (name, low) in enumerate(bands):
+        if name == grade:
+            if index == 0:
+                return f"≥ {plain_decimal(low)}"
+            return f"[{plain_decimal(low)}, {plain_decimal(bands[index - 1][1])})"
+    return ""
+
+
+def _recheck_grade(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter) -> None:
+    """S-GRADE-MISMATCH: the 自评等级 is not the grade of the unit's own 自评总分 (DOMAIN.md
+    §4.1, half-open bands: 89.99 is 良).  A text that names no grade is left alone."""
+    if not ps.claimed_grade or ps.claimed_total is None:
+        return
+    claimed = _grade_name(ps.claimed_grade, rules.grade_bands)
+    if claimed is None:
+        return
+    expected = grade_for(ps.claimed_total, rules.grade_bands)
+    if claimed == expected:
+        return
+    emitter.emit("S-GRADE-MISMATCH", cell=ps.grade_cell, value=ps.claimed_grade,
+                 claimed_grade=ps.claimed_grade, claimed_total=_fmt(ps.claimed_total),
+                 total_grade=expected, band=_band_text(expected, rules.grade_bands))

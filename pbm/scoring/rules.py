@@ -232,6 +232,14 @@ class IndicatorInput:
     actual_has_op: bool = False  # the actual cell carried an operator ("≥266米")
     location: dict = field(default_factory=dict)  # file, sheet, cell_actual, cell_score, …
 
+    @property
+    def written_op(self) -> str | None:
+        """The operator as the workbook writes it, for display: a 时效 line (≤2026年12月) is
+        scored as ≥ 1 (on time) but shows its own ≤ (``location["written_op"]``)."""
+        if self.location.get("timeliness"):
+            return self.location.get("written_op")
+        return self.op
+
 
 @dataclass(slots=True)
 class IndicatorScore:
@@ -402,7 +410,10 @@ def _score_qualitative(ind: IndicatorInput, rules: ScoreRules) -> IndicatorScore
 
     Claimed inside → recomputed = claimed.  Outside → the nearest allowed score (the tier's
     lowest, or its highest: an exclusive upper bound minus 0.01) and a note the recheck
-    turns into S-QUAL-OUT-OF-TIER.  Blank → the configured default share × weight, or None.
+    turns into S-QUAL-OUT-OF-TIER.  Blank → the configured default share × weight, else the
+    tier's lowest score (note ``tier-minimum``: 8.00 of 10 for 达成, 0 only for the lowest
+    tier), so a known outcome never counts below its own tier; the recheck reports the line
+    (S-MISSING-SCORE) and says the project's total and grade are a lower bound.
     """
     weight = ind.weight
     if weight is None:
@@ -423,14 +434,16 @@ def _score_qualitative(ind: IndicatorInput, rules: ScoreRules) -> IndicatorScore
     if claimed is None:
         share = rules.qualitative_defaults.get(tier_name)
         if share is None:
-            return IndicatorScore(ind, None, "qualitative", False, None, ["no-claimed-score"],
-                                  met, (lowest, highest), tier_name)
-        recomputed = _round(share * weight)
-        notes.append("default-share")
-        if recomputed < lowest or recomputed > highest:
-            # a misconfigured default share must not produce a score outside its own tier
-            recomputed = min(max(recomputed, lowest), highest)
-            notes.append("default-share-clamped-to-tier")
+            # DOMAIN.md §4.5 allows only scores inside the tier: its floor, never 0 for 达成
+            recomputed = lowest
+            notes.append("tier-minimum")
+        else:
+            recomputed = _round(share * weight)
+            notes.append("default-share")
+            if recomputed < lowest or recomputed > highest:
+                # a misconfigured default share must not produce a score outside its own tier
+                recomputed = min(max(recomputed, lowest), highest)
+                notes.append("default-share-clamped-to-tier")
     elif in_tier(claimed, weight, low, high, inclusive):
         # 7.995 in [6, 8) would round to 8.00 — keep it inside the tier
         recomputed = min(max(_round(claimed), lowest), highest)
@@ -529,7 +542,10 @@ class ProjectScore:
     applicable_weight: Decimal = ZERO  # applicable indicator weights (+ execution weight)
     rescaled: bool = False
     total_cell: str | None = None
-    execution_cell: str | None = None
+    execution_cell: str | None = None  # the unit's execution 得分 (else the amount executed)
+    executed_cell: str | None = None  # 全年执行数
+    claimed_grade: str | None = None  # the unit's own 自评等级, as written
+    grade_cell: str | None = None
 
     def to_dict(self, lang: str = "zh", *, indicators: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -547,6 +563,7 @@ class ProjectScore:
             "applicable_weight": _num(self.applicable_weight),
             "rescaled": self.rescaled,
             "grade": self.grade,
+            "claimed_grade": self.claimed_grade,
             "findings": [finding.to_dict(lang) for finding in self.findings],
         }
         if indicators:
@@ -560,14 +577,19 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
                   claimed_execution: Decimal | None = None,
                   project: str | None = None, file: str | None = None,
                   sheet: str | None = None, total_cell: str | None = None,
-                  execution_cell: str | None = None, recheck: bool = True) -> ProjectScore:
+                  execution_cell: str | None = None, executed_cell: str | None = None,
+                  claimed_grade: str | None = None, grade_cell: str | None = None,
+                  recheck: bool = True) -> ProjectScore:
     """Score every line, the execution rate, the total and the grade; then recheck.
 
     DOMAIN.md §4.1 (grade), §4.3 (execution), §4.4 (lines, inapplicable rescale).  When
     both ``budget`` and ``executed`` are None the project has no execution part (e.g. a
     framework-based 部门评价) and its weight is left out of the rescale denominator.
-    Unscorable lines count 0 (and get a finding).  ``claimed_execution`` is the unit's own
-    execution 得分 and ``total_cell``/``execution_cell`` the A1 cells findings point to.
+    Unscorable lines count 0 (and get a finding); a qualitative line with a known outcome
+    but no score counts its tier's lowest score (§4.5, note ``tier-minimum``).
+    ``claimed_execution`` is the unit's own execution 得分, ``claimed_grade`` its 自评等级;
+    ``total_cell``/``execution_cell``/``executed_cell`` (全年执行数)/``grade_cell`` are the
+    A1 cells findings point to.
     """
     scores = [score_indicator(ind, rules) for ind in indicators]
     indicator_total = ZERO
@@ -617,6 +639,9 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
         rescaled=rescaled,
         total_cell=total_cell,
         execution_cell=execution_cell,
+        executed_cell=executed_cell,
+        claimed_grade=claimed_grade or None,
+        grade_cell=grade_cell,
     )
     if recheck:
         from pbm.scoring.recheck import recheck_project

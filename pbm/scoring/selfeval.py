@@ -185,8 +185,10 @@ class SelfEvalInput:
     claimed_execution: Decimal | None = None
     claimed_total: Decimal | None = None
     claimed_grade: str = ""
-    execution_cell: str | None = None
+    execution_cell: str | None = None  # the execution 得分, else the amount executed
+    executed_cell: str | None = None  # 全年执行数
     total_cell: str | None = None
+    grade_cell: str | None = None  # 自评等级
     written_execution_weight: Decimal | None = None
     findings: list[Finding] = field(default_factory=list)  # from typing the cells
 
@@ -196,7 +198,10 @@ class SelfEvalInput:
                              claimed_total=self.claimed_total,
                              claimed_execution=self.claimed_execution, project=self.name or None,
                              file=self.file, sheet=self.sheet, total_cell=self.total_cell,
-                             execution_cell=self.execution_cell)
+                             execution_cell=self.execution_cell,
+                             executed_cell=self.executed_cell,
+                             claimed_grade=self.claimed_grade or None,
+                             grade_cell=self.grade_cell)
 
 
 class _Typed(NamedTuple):
@@ -219,6 +224,7 @@ class _Typed(NamedTuple):
     target_placeholder: bool
     actual_placeholder: bool
     fraction_of: str | None  # the raw text of a 0.92-for-92 % cell
+    written_op: str | None  # a 时效 line's operator as written (it is scored as ≥ 1)
 
 
 _TYPED_CACHES: dict[tuple, dict[tuple, _Typed]] = {}
@@ -298,6 +304,7 @@ class _Typing:
             return ind
         if typed.timeliness:
             location["timeliness"] = True
+            location["written_op"] = typed.written_op
         if typed.target_placeholder:
             self.finding("R-PLACEHOLDER", location["cell_target"], typed.target_text)
         if typed.actual_placeholder:
@@ -336,7 +343,7 @@ class _Typing:
                     unit=unit, target_placeholder=target.placeholder,
                     actual_placeholder=actual.placeholder, actual_has_op=False,
                     actual_tier=None, target=None, actual=None, timeliness=False,
-                    fraction_of=None)
+                    fraction_of=None, written_op=None)
         if op == "date" or (op in ("≤", "<", "=") and target.kind in _DATE_KINDS
                             and actual.kind in _DATE_KINDS):
             # 时效 lines with dates (DOMAIN.md §4.4 gives no formula): on or before the
@@ -345,8 +352,10 @@ class _Typing:
                 on_time = actual.date <= target.date
             else:
                 on_time = (actual.month or 13) <= (target.month or 0)
+            written = op if op in ("≤", "<", "=") else target.op
             return _Typed(**{**base, "op": "≥", "target": ONE,
-                             "actual": ONE if on_time else ZERO, "timeliness": True})
+                             "actual": ONE if on_time else ZERO, "timeliness": True,
+                             "written_op": written})
         if op == QUALITATIVE:
             tier = actual.tier if actual.tier in self.tier_names \
                 else self.rules.normalise_tier(actual.text)
@@ -409,6 +418,9 @@ def self_eval_input(record: ProjectRecord, rules: ScoreRules, *,
     result.execution_cell = (score_cell.a1 if score_cell is not None else
                              executed_cell.a1 if executed_cell is not None else None)
     result.total_cell = total_cell.a1 if total_cell is not None else None
+    result.executed_cell = executed_cell.a1 if executed_cell is not None else None
+    grade_cell = record.fields.get("grade")
+    result.grade_cell = grade_cell.a1 if grade_cell is not None else None
 
     if raw_rows is not None and record.layout == FORM:
         _from_form_grid(result, record, raw_rows)
@@ -432,6 +444,7 @@ def _from_form_grid(result: SelfEvalInput, record: ProjectRecord,
             result.budget = block.initial_budget
         if "executed" in block.cells:
             result.executed = block.executed
+            result.executed_cell = block.cells["executed"]
         if "initial_budget" in block.cells:
             result.initial_budget = block.initial_budget
         if "score" in block.columns:  # a blank 得分 cell means no claim, with its address

@@ -7,9 +7,10 @@ import json
 
 import jsonschema
 import openpyxl
+import pytest
 
 from pbm.resources import load_schema
-from tests.score_cmd.score_cmd_helpers import line, project, qual, score_json, write
+from tests.score_cmd.score_cmd_helpers import LAYOUTS, line, project, qual, score_json, write
 
 REQUIRED_SHEETS = ["项目得分", "指标得分", "复核差异", "等级分布", "结果应用建议", "说明"]
 
@@ -85,7 +86,7 @@ def test_json_follows_the_contract(tmp_path, run_pbm):
     assert (missing["claimed_total"], missing["recomputed_total"], missing["execution_score"]) \
         == (10.0, 100.0, 10.0)
     codes = {(f["code"], f["cell"]) for f in data["findings"]}
-    assert {("S-MISSING-SCORE", "Q5"), ("S-EXEC-OVER-100", "G5")} <= codes
+    assert {("S-MISSING-SCORE", "Q5"), ("S-EXEC-OVER-100", "F5")} <= codes  # 全年执行数
     assert data["outputs"] == [str(tmp_path / "out" / "scores-2026.xlsx")]
 
 
@@ -162,3 +163,26 @@ def test_terminal_shows_grades_and_largest_differences(tmp_path, run_pbm, monkey
     assert code == 0
     assert "等级分布" in out and "差异最大的项目" in out
     assert "虚高项目" in out and "+18.00" in out
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_timeliness_line_shows_its_operator_as_written(tmp_path, run_pbm, layout):
+    """A 时效 line (≤2026年12月) is scored as “on time” (≥ 1) but 指标得分 and the JSON show
+    the ≤ the unit wrote; its score is unchanged (full marks on time)."""
+    spec = project("时效项目", [line("数量", "≥100", 100, 80, 80),
+                               line("完成时间", "≤2026年12月", "2026年11月", 10, 10,
+                                    level2="时效指标")],
+                   budget=100, executed=100, execution_score=10, total=100)
+    path = write(tmp_path, "timely", [spec], layout)
+    code, data, err = score_json(run_pbm, path, cwd=tmp_path)
+    assert code == 0, err
+    rows = _rows(tmp_path / "out" / "scores-2026.xlsx", "指标得分")
+    header = rows[0]
+    by_name = {row[header.index("三级指标")]: dict(zip(header, row)) for row in rows[1:]}
+    timely = by_name["完成时间"]
+    assert (timely["计算符号"], timely["年度指标值"]) == ("≤", "≤2026年12月")
+    assert (timely["复核得分"], timely["是否达标"]) == (10, "是")
+    assert timely["复核计分规则"].startswith("时效")
+    assert by_name["数量"]["计算符号"] == "≥"
+    ops = {row["name"]: row["op"] for row in data["indicators"]}
+    assert ops == {"数量": "≥", "完成时间": "≤"}

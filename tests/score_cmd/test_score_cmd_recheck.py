@@ -43,7 +43,7 @@ def _overweight_project():
 
 
 def _cells(layout):
-    money = {"form": ("H6", "G20"), "list": ("G3", "H3")}[layout]  # execution 得分, 总分
+    money = {"form": ("E6", "G20"), "list": ("F3", "H3")}[layout]  # 全年执行数, 总分
     return {
         ("S-INFLATED", line_cell(layout, "score", 0)),
         ("S-FULL-DESPITE-SHORTFALL", line_cell(layout, "score", 1)),
@@ -206,3 +206,105 @@ def test_form_total_row_is_read_from_the_score_column_whatever_its_label(tmp_pat
     assert code in (0, 1), err
     assert project_of(data, "合计标签项目")["claimed_total"] == 95
     assert not {"S-TOTAL-MISMATCH", "S-TOTAL-INFLATED"} & {f["code"] for f in data["findings"]}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_blank_qualitative_score_counts_the_floor_of_its_tier(tmp_path, run_pbm, layout):
+    """A 达成 line without a 得分 counts 16 of 20 (the lowest score 达成 allows, DOMAIN §4.5),
+    not 0: 70 + 16 + 10 = 96 → 优, where 0 would give 80 → 良 and a budget-cut letter.  The
+    line is reported, saying the total and grade are a lower bound."""
+    spec = project("定性未填分", [line("数量", "≥10", 10, 70, 70), qual("社会效益", "达成", 20)],
+                   budget=100, executed=100, execution_score=10)
+    path = write(tmp_path, "floor", [spec], layout)
+    code, data, err = score_json(run_pbm, path, cwd=tmp_path)
+    assert code == 0, err
+    result = project_of(data, "定性未填分")
+    assert (result["recomputed_total"], result["grade"]) == (96.0, "优")
+    assert lines_of(data, "定性未填分")["社会效益"]["recomputed"] == 16.0
+    [missing] = [f for f in data["findings"] if f["code"] == "S-MISSING-SCORE"]
+    assert missing["cell"] == line_cell(layout, "score", 1)
+    assert "已按“达成”档次最低分计 16.00 分" in missing["message"]
+    assert "总分和等级为下限" in missing["message"]
+    rows = _sheet_rows(tmp_path / "out" / "scores-2026.xlsx", "指标得分")
+    [row] = [r for r in rows if r["三级指标"] == "社会效益"]
+    assert (row["复核得分"], row["说明"]) == (16, "未填得分，按档次最低分计")
+
+
+def test_blank_qualitative_score_is_reported_without_other_claims(tmp_path, run_pbm):
+    """A workbook without any 得分 is scored, not rechecked — except the blank qualitative
+    line, whose floor makes the total a lower bound; 未达成 has the floor 0."""
+    spec = project("未自评", [line("数量", "≥10", 10, 70), qual("社会效益", "未达成", 20)],
+                   budget=100, executed=100)
+    path = write(tmp_path, "noclaims", [spec], "form")
+    _, data, _ = score_json(run_pbm, path, cwd=tmp_path)
+    assert lines_of(data, "未自评")["社会效益"]["recomputed"] == 0.0
+    assert project_of(data, "未自评")["recomputed_total"] == 80.0
+    assert [(f["code"], f["cell"]) for f in data["findings"] if f["code"].startswith("S-")] \
+        == [("S-MISSING-SCORE", "G14")]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_execution_over_100_points_at_the_amount_executed(tmp_path, run_pbm, layout):
+    """S-EXEC-OVER-100 is about 全年执行数 (E6 on the form, F in the list); the claimed
+    execution 得分 beside it (H6 / G) keeps its own finding."""
+    spec = project("超预算执行", [line("数量", "≥10", 10, 90, 90)], budget=200, executed=220,
+                   execution_score=11)
+    path = write(tmp_path, "over", [spec], layout)
+    _, data, _ = score_json(run_pbm, path, cwd=tmp_path)
+    executed, score = {"form": ("E6", "H6"), "list": ("F3", "G3")}[layout]
+    found = {(f["code"], f["cell"]) for f in data["findings"]}
+    assert ("S-EXEC-OVER-100", executed) in found
+    assert ("S-INFLATED", score) in found  # 11 claimed, capped at 10
+    rows = _sheet_rows(tmp_path / "out" / "scores-2026.xlsx", "复核差异")
+    [row] = [r for r in rows if r["指标"] == "预算执行率"]
+    assert row["问题代码"] == "S-EXEC-OVER-100、S-INFLATED"
+
+
+def _graded_project(total, grade):
+    # 80 + 0 + 9.99 = 89.99 → 良 on pbm's half-open bands
+    spec = project("等级核对", [line("数量", "≥100", 100, 80, 80), qual("满意度", "未达成", 10, 0)],
+                   budget=1000, executed=999, execution_score=9.99, total=total)
+    spec.grade = grade
+    return spec
+
+
+@pytest.mark.parametrize("total, grade, flagged", [
+    (89.99, "优", True),      # 89.99 is 良: bands are half-open
+    (89.99, "良", False),
+    (89.99, "良好", False),
+    (90, "良", True),
+    (89.99, None, False),     # no claimed grade
+    (None, "优", False),      # no claimed total
+])
+def test_claimed_grade_not_matching_the_claimed_total_is_flagged(tmp_path, run_pbm, total,
+                                                                 grade, flagged):
+    path = write(tmp_path, "grade", [_graded_project(total, grade)], "form")
+    _, data, _ = score_json(run_pbm, path, cwd=tmp_path)
+    found = [f for f in data["findings"] if f["code"] == "S-GRADE-MISMATCH"]
+    if not flagged:
+        assert found == []
+        return
+    [finding] = found
+    assert (finding["cell"], finding["severity"], finding["value"]) == ("B16", "warning", grade)
+    expected = "良" if total == 89.99 else "优"
+    assert f"自评等级“{grade}”与自评总分 {total:.2f} 所在的等级“{expected}”" in finding["message"]
+
+
+def test_claimed_grade_column_of_a_list_is_checked(tmp_path, run_pbm):
+    path = write(tmp_path, "grade", [_graded_project(89.99, None),
+                                     project("等级一致", [line("数量", "≥100", 100, 90, 90)],
+                                             budget=100, executed=100, execution_score=10,
+                                             total=100)], "list")
+    book = openpyxl.load_workbook(path)
+    sheet = book["自评汇总"]
+    sheet.cell(2, sheet.max_column + 1, "自评等级")
+    column = sheet.max_column
+    for row, grade in ((3, "优"), (4, "优"), (5, "优")):
+        sheet.cell(row, column, grade)
+    book.save(path)
+    _, data, _ = score_json(run_pbm, path, cwd=tmp_path)
+    found = [(f["code"], f["project"], f["cell"]) for f in data["findings"]
+             if f["code"] == "S-GRADE-MISMATCH"]
+    assert found == [("S-GRADE-MISMATCH", "等级核对", "S3")]
+    rows = _sheet_rows(tmp_path / "out" / "scores-2026.xlsx", "复核差异")
+    assert [r["指标"] for r in rows if r["问题代码"] == "S-GRADE-MISMATCH"] == ["自评等级"]

@@ -162,10 +162,11 @@ def test_weight_total_names_both_numbers():
 
 def test_execution_over_budget_and_claimed_execution():
     project = recheck(line(claimed="9.47"), filler(80, 80), budget=D(200), executed=D(220),
-                      claimed_execution=D(11), execution_cell="G7")
+                      claimed_execution=D(11), execution_cell="G7", executed_cell="E7")
     over = only(project.findings, "S-EXEC-OVER-100")
-    assert over.cell == "G7" and over.params["rate"] == "110.00%"
+    assert over.cell == "E7" and over.params["rate"] == "110.00%"  # the amount, not the 得分
     inflated = only(project.findings, "S-INFLATED")
+    assert inflated.cell == "G7"
     assert inflated.params["name"] == "预算执行率"
     assert inflated.params["recomputed"] == "10.00"
     assert inflated.params["rules"] == "execution-rate-uncapped"
@@ -214,6 +215,42 @@ def test_rescaled_claimed_total_is_accepted():
                       claimed_total=D(90))
     assert project.total == D("90.00")
     assert project.findings == []
+
+
+def test_blank_qualitative_line_is_reported_as_a_lower_bound():
+    blank = line("群众获得感", "定性", None, None, 20, claimed=None, actual_tier="达成")
+    project = recheck(blank, filler(70))  # no claimed score anywhere: still reported
+    finding = only(project.findings, "S-MISSING-SCORE")
+    assert finding.cell == "H12" and finding.params["recomputed"] == "16.00"
+    assert "已按“达成”档次最低分计 16.00 分，项目复核总分和等级为下限" in finding.message("zh")
+    assert "lower bound" in finding.message("en")
+    configured = ScoreRules(qualitative_defaults={"达成": 1})
+    filled = score_project([blank, filler(70, 70)], None, None, configured)
+    assert "默认档次比例计 20.00 分" in only(filled.findings, "S-MISSING-SCORE").message("zh")
+
+
+@pytest.mark.parametrize("claimed_total, claimed_grade, expected", [
+    ("89.99", "优", "良"), ("90", "良", "优"), ("59.99", "中", "差"),
+    ("89.99", "良", None), ("95", " 优秀 ", None), ("95", "合格", None),
+])
+def test_grade_mismatch_compares_the_claimed_grade_with_the_claimed_total(
+        claimed_total, claimed_grade, expected):
+    project = recheck(line(claimed="9.47"), filler(80, 80), claimed_total=D(claimed_total),
+                      claimed_grade=claimed_grade, grade_cell="B31")
+    found = [f for f in project.findings if f.code == "S-GRADE-MISMATCH"]
+    if expected is None:
+        assert found == []
+        return
+    [finding] = found
+    assert (finding.cell, finding.severity, finding.value) == ("B31", "warning", claimed_grade)
+    assert finding.params["total_grade"] == expected
+
+
+def test_grade_mismatch_needs_both_grade_and_total():
+    assert "S-GRADE-MISMATCH" not in codes(
+        recheck(line(claimed="9.47"), filler(80, 80), claimed_grade="优").findings)
+    assert "S-GRADE-MISMATCH" not in codes(
+        recheck(line(claimed="9.47"), filler(80, 80), claimed_total=D("50")).findings)
 
 
 # -- explain_claim --------------------------------------------------------------------------------
@@ -277,8 +314,8 @@ def test_messages_of_emitted_findings_have_no_unfilled_placeholders():
                                                      actual_text="≥266米"),
              line("g", claimed=8)]
     project = recheck(*lines, budget=D(100), executed=D(120), claimed_execution=D(12),
-                      claimed_total=D(99))
-    assert set(codes(project.findings)) >= {
+                      claimed_total=D(99), claimed_grade="良")
+    assert set(codes(project.findings)) >= {"S-GRADE-MISMATCH",
         "S-INFLATED", "S-FULL-DESPITE-SHORTFALL", "S-QUAL-OUT-OF-TIER", "S-DEDUCTED-WHEN-MET",
         "S-OVER-ACHIEVED", "S-MISSING-SCORE", "S-UNSCORABLE", "S-ACTUAL-REPEATS-TARGET",
         "S-UNDERSTATED", "S-WEIGHT-TOTAL", "S-EXEC-OVER-100", "S-TOTAL-MISMATCH",

@@ -167,14 +167,31 @@ def test_qualitative_nearest_bound(tier, claimed, expected, note):
     assert (note in score.notes) if note else score.notes == []
 
 
-def test_qualitative_blank_uses_configured_default_share_else_missing():
+def test_qualitative_blank_uses_configured_default_share_else_the_tier_floor():
     with_defaults = ScoreRules(qualitative_defaults={"达成": 1, "部分达成": "0.7", "未达成": "0.3"})
     assert score_indicator(qual("部分达成", None), with_defaults).recomputed == D("7.00")
     assert score_indicator(qual("未达成", None, weight=5), with_defaults).recomputed == D("1.50")
     blank = score_indicator(qual("部分达成", None), R1)
-    assert blank.recomputed is None
+    assert blank.recomputed == D("6.00") and blank.notes == ["tier-minimum"]  # 0.6 × 10
     project = score_project([qual("部分达成", None)], None, None, R1)
     assert codes(project.findings).count("S-MISSING-SCORE") == 1
+    assert project.indicator_total == D("6.00")
+
+
+@pytest.mark.parametrize("tier, weight, floor", [
+    ("达成", 20, "16.00"), ("部分达成", 10, "6.00"), ("未达成", 10, "0.00"),
+    ("部分达成", 7, "4.20"),
+])
+def test_blank_qualitative_counts_the_lowest_score_of_its_tier(tier, weight, floor):
+    score = score_indicator(qual(tier, None, weight=weight), R1)
+    assert score.recomputed == D(floor) and score.notes == ["tier-minimum"]
+    assert score.allowed_range[0] == D(floor)
+
+
+def test_blank_achieved_line_keeps_a_95_point_project_excellent():
+    lines = [line("数量", "≥", 100, 100, 70, claimed=70), qual("达成", None, weight=20)]
+    project = score_project(lines, D(100), D(100), R1, claimed_execution=D(10))
+    assert (project.total, project.grade) == (D("96.00"), "优")  # 0 would give 80.00 → 良
 
 
 def test_qualitative_without_tier_is_unscorable():
