@@ -14,8 +14,15 @@ from functools import lru_cache
 from typing import Any
 
 from pbm.findings import Finding, catalogue
-from pbm.values import ParsedValue, parse_money, parse_value, plain_decimal, typed_in_yuan
-from pbm.workbook.reader import IndicatorRecord, ProjectRecord
+from pbm.values import (
+    ParsedValue,
+    cell_text,
+    parse_money,
+    parse_value,
+    plain_decimal,
+    typed_in_yuan,
+)
+from pbm.workbook.reader import IndicatorRecord, ProjectRecord, RowFields
 
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
 QUALITATIVE_NATURES = {"定性", "定量(其他)", "定量（其他）", "不适用"}
@@ -61,6 +68,7 @@ class GoalIndicator:
     target: ParsedValue
     unit: str
     weight: ParsedValue | None
+    target_text: str = ""  # the 指标值 cell as text (what findings quote)
 
     @property
     def is_quantitative(self) -> bool:
@@ -131,19 +139,24 @@ def normalise_level(text: str) -> str:
     return compact
 
 
+_TYPED_FIELDS = ("unit", "nature", "target", "weight", "level1", "level2", "name")
+
+
 def type_project(record: ProjectRecord, settings: ReviewSettings) -> GoalProject:
     """Turn raw cells into typed values (the one value parser) for the rules."""
     indicators = []
+    fields = RowFields(record.indicators[0].columns, _TYPED_FIELDS) if record.indicators \
+        else None
     for row in record.indicators:
-        unit_text = row.text("unit")
-        nature = normalise_nature(row.text("nature"))
-        target = parse_value(row.value("target"), role="target", unit=unit_text or None)
-        weight_raw = row.value("weight")
+        unit_raw, nature_raw, target_raw, weight_raw, level1, level2, name = fields(row)
+        unit_text = cell_text(unit_raw)
+        target = parse_value(target_raw, role="target", unit=unit_text or None)
         weight = parse_value(weight_raw, role="number") if weight_raw is not None and not (
             weight_raw.__class__ is str and not weight_raw.strip()) else None
-        indicators.append(GoalIndicator(row, normalise_level(row.text("level1")),
-                                        normalise_level(row.text("level2")), row.text("name"),
-                                        nature, target, unit_text, weight))
+        indicators.append(GoalIndicator(row, normalise_level(cell_text(level1)),
+                                        normalise_level(cell_text(level2)), cell_text(name),
+                                        normalise_nature(cell_text(nature_raw)), target,
+                                        unit_text, weight, cell_text(target_raw)))
     money: dict[str, ParsedValue] = {}
     sheet_unit = record.units.get("money")
     for name in ("total_funds", "fiscal_funds", "other_funds", "carryover"):
@@ -313,7 +326,7 @@ def _empty_words_only(text: str) -> bool:
 
 def _target_rules(project: GoalProject, ind: GoalIndicator):
     target = ind.target
-    raw_text = ind.record.text("target")
+    raw_text = ind.target_text
     if target.placeholder:
         yield make_finding("G4", project, ind.cell("target"), raw_text)
         return

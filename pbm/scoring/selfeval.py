@@ -39,7 +39,7 @@ from pbm.scoring.rules import (
 )
 from pbm.values import cell_text, parse_money, parse_value, plain_decimal
 from pbm.workbook.fields import PROJECT, alias_table, normalise_label
-from pbm.workbook.reader import FORM, Cell, IndicatorRecord, ProjectRecord, column_letter
+from pbm.workbook.reader import FORM, Cell, IndicatorRecord, ProjectRecord, RowFields, column_letter
 
 MONEY_UNIT = "万元"
 
@@ -227,6 +227,8 @@ class _Typed(NamedTuple):
     written_op: str | None  # a 时效 line's operator as written (it is scored as ≥ 1)
 
 
+_LINE_FIELDS = ("nature", "unit", "target", "actual", "weight", "score", "name", "level1",
+                "level2")
 _TYPED_CACHES: dict[tuple, dict[tuple, _Typed]] = {}
 _CACHE_LIMIT = 1 << 16
 
@@ -243,9 +245,12 @@ class _Typing:
         self.typed_cache = _TYPED_CACHES.setdefault((rules.qualitative_tiers, year), {})
         # Column letters per field: every line of one project has the same columns.
         self.letters: dict[str, str] = {}
+        self.fields: RowFields | None = None
         if record.indicators:
-            for name, col in record.indicators[0].columns.items():
+            columns = record.indicators[0].columns
+            for name, col in columns.items():
                 self.letters[name] = column_letter(col + 1)
+            self.fields = RowFields(columns, _LINE_FIELDS)
 
     def finding(self, code: str, cell: Cell | str | None, value: Any = None,
                 **params: Any) -> None:
@@ -263,12 +268,10 @@ class _Typing:
         return parsed.number
 
     def indicator(self, rec: IndicatorRecord) -> IndicatorInput:
-        value = rec.value
         row = rec.row
         letters = self.letters
-        nature_raw, unit_raw = value("nature"), value("unit")
-        target_raw, actual_raw = value("target"), value("actual")
-        weight_raw, score_raw = value("weight"), value("score")
+        (nature_raw, unit_raw, target_raw, actual_raw, weight_raw, score_raw, name_raw,
+         level1_raw, level2_raw) = self.fields(rec)  # type: ignore[misc]
         key = (type(nature_raw), nature_raw, type(unit_raw), unit_raw, type(target_raw),
                target_raw, type(actual_raw), actual_raw)
         typed = self.typed_cache.get(key)
@@ -276,24 +279,26 @@ class _Typing:
             typed = self._type_values(nature_raw, unit_raw, target_raw, actual_raw)
             if len(self.typed_cache) < _CACHE_LIMIT:
                 self.typed_cache[key] = typed
-        name = rec.text("name") or "（未填指标名称）"
-        cells = {role: f"{letters[role]}{row}" if role in letters else None
-                 for role in ("target", "actual", "weight", "score")}
+        name = cell_text(name_raw) or "（未填指标名称）"
+        letter = letters.get
         location = {
             "file": self.record.file, "sheet": self.record.sheet, "row": row,
-            "cell_target": cells["target"], "cell_actual": cells["actual"],
-            "cell_weight": cells["weight"], "cell_score": cells["score"], "unit": typed.unit,
+            "cell_target": f"{letter('target')}{row}" if "target" in letters else None,
+            "cell_actual": f"{letter('actual')}{row}" if "actual" in letters else None,
+            "cell_weight": f"{letter('weight')}{row}" if "weight" in letters else None,
+            "cell_score": f"{letter('score')}{row}" if "score" in letters else None,
+            "unit": typed.unit,
         }
         weight = None
         if not _blank(weight_raw):
-            weight = self.number(weight_raw, cells["weight"], "分值")
+            weight = self.number(weight_raw, location["cell_weight"], "分值")
         applicable = not typed.inapplicable and not (
             type(score_raw) is str and cell_text(score_raw).lower() in INAPPLICABLE_TEXTS)
         claimed = None
         if applicable and not _blank(score_raw):
-            claimed = self.number(score_raw, cells["score"], "得分")
+            claimed = self.number(score_raw, location["cell_score"], "得分")
         ind = IndicatorInput(
-            name=name, level1=rec.text("level1") or None, level2=rec.text("level2") or None,
+            name=name, level1=cell_text(level1_raw) or None, level2=cell_text(level2_raw) or None,
             op=typed.op, target=typed.target, target_text=typed.target_text,
             actual=typed.actual, actual_text=typed.actual_text, actual_tier=typed.actual_tier,
             weight=weight, claimed=claimed, applicable=applicable,

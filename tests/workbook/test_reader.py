@@ -216,3 +216,48 @@ def test_only_reads_the_named_sheets_when_the_workbook_has_them(tmp_path):
     workbook.close()
     assert [s.name for s in read_workbook(path, only=("项目", "样本")).sheets] == ["项目"]
     assert [s.name for s in read_workbook(path, only=("样本",)).sheets] == ["项目", "指标"]
+
+
+def _every_record(workbook):
+    return [record for project in workbook.projects for record in project.indicators]
+
+
+def test_row_fields_give_what_each_record_gives_field_by_field(tmp_path):
+    """RowFields (the one-call fetch the hot loops use) returns, for every row, exactly
+    record.value(name) for each name: merged 一级/二级 filled down from the cell above, a
+    formula without a cached value blank, "" blank, a field the table lacks None."""
+    import openpyxl
+
+    from pbm.workbook.reader import RowFields
+
+    form = read_workbook(write_form_workbook(tmp_path / "表式.xlsx", [good_project()]))
+    listed = read_workbook(write_list_workbook(tmp_path / "清单.xlsx", [
+        good_project(), good_project("校舍维修项目", code="P2026002")]))
+    path = tmp_path / "公式.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "主管部门", "一级指标", "二级指标", "三级指标", "指标性质", "指标值",
+                  "计量单位", "权重"])
+    sheet.append(["道路养护", "交通运输局", "产出指标", "数量指标", "养护里程", "≥", "=B5*2", "公里", 20])
+    sheet.append(["道路养护", "交通运输局", None, None, "路面合格率", "≥", "", "%", 20])
+    book.save(path)
+    formula = read_workbook(path)
+
+    names = ("level1", "level2", "name", "nature", "target", "unit", "weight", "note",
+             "actual")
+    for workbook in (form, listed, formula):
+        records = _every_record(workbook)
+        assert records
+        fields = RowFields(records[0].columns, names)
+        for record in records:
+            assert fields(record) == [record.value(name) for name in names]
+
+    # What the comparison covers, so it cannot pass on rows that exercise nothing:
+    filled_down = [r for r in _every_record(form) if "level1" in r.filled]
+    assert filled_down and RowFields(filled_down[0].columns, ("level1",))(filled_down[0]) == \
+        ["产出指标"]
+    first, second = _every_record(formula)
+    got = RowFields(first.columns, names)
+    assert got(first)[4] is None  # =B5*2 was saved without a value
+    assert got(second)[:2] == ["产出指标", "数量指标"]  # blank levels carried down
+    assert got(second)[4] is None and got(second)[7:] == [None, None]  # "" and absent columns
