@@ -938,16 +938,31 @@ def build_score_feedback(workbook: OutputWorkbook, kind: Kind, settings: ReportS
     return documents
 
 
+def _final_results(scored: list[_ScoredProject]) -> list[_ScoredProject]:
+    """One result per project (department, name), in first-seen order: a multi-group
+    evaluation's over the unit's own self-evaluation."""
+    by_project: OrderedDict[tuple[str, str], _ScoredProject] = OrderedDict()
+    for project in scored:
+        ident = (project.context["department"], project.context["project"])
+        if ident not in by_project or by_project[ident].evaluation_type == SELF_EVALUATION:
+            by_project[ident] = project
+    return list(by_project.values())
+
+
 def build_score_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportSettings
                        ) -> list[DocumentSpec]:
     """评价结果通报: grade distribution, self vs recheck scores, inflated self-evaluations
     (DOMAIN.md §7)."""
     scored = _scored_projects(workbook, settings)
+    # A project evaluated twice (its own 自评 and a multi-group evaluation) is one project in
+    # the counts, the distribution and the average, with the evaluation's result; the table
+    # below still lists both rows, each with its 类型.
+    final = _final_results(scored)
     counts = {g: 0 for g in GRADES}
-    for project in scored:
+    for project in final:
         if project.grade in counts:
             counts[project.grade] += 1
-    total = len(scored)
+    total = len(final)
     grade_rows = [{"grade": g, "count": str(counts[g]),
                    "share": percent(Decimal(counts[g]) / total) if total else DASH}
                   for g in GRADES]
@@ -962,7 +977,7 @@ def build_score_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportSet
                  "difference": p.context["difference"]}
                 for p in sorted(compared, key=lambda p: p.recomputed - p.claimed)
                 if p.claimed > p.recomputed]
-    recomputed = [p.recomputed for p in scored if p.recomputed is not None]
+    recomputed = [p.recomputed for p in final if p.recomputed is not None]
     context = base_context(kind, settings, 1)
     context.update({
         "project_count": str(total),
@@ -1016,13 +1031,7 @@ def build_evaluation_report(workbook: OutputWorkbook, kind: Kind, settings: Repo
     project with a multi-group evaluation gets its report from that evaluation, not from
     the unit's self-evaluation.
     """
-    scored = _scored_projects(workbook, settings)
-    by_project: OrderedDict[tuple[str, str], _ScoredProject] = OrderedDict()
-    for project in scored:
-        ident = (project.context["department"], project.context["project"])
-        if ident not in by_project or by_project[ident].evaluation_type == SELF_EVALUATION:
-            by_project[ident] = project
-    chosen = list(by_project.values())
+    chosen = _final_results(_scored_projects(workbook, settings))
     if sample is not None:
         codes, names = set(), set()
         for row in sample.rows("样本", required=False):

@@ -406,9 +406,15 @@ def test_score_grade_falls_back_to_the_national_bands(tmp_path):
 def test_score_notice_distribution_and_inflated_projects(outputs):
     documents, _ = _documents("score-notice", {"scores": outputs["scores"]})
     context = documents[0].context
+    # 义务教育学校营养改善计划 has its self-evaluation (92.03 优) and a multi-group evaluation
+    # (86.50 良): one project, counted once, with the evaluation's grade and score.
+    assert context["project_count"] == "3"
     assert [(g["grade"], g["count"], g["share"]) for g in context["grades"]] == [
-        ("优", "1", "25.00%"), ("良", "2", "50.00%"), ("中", "1", "25.00%"), ("差", "0", "0.00%")]
-    assert context["average_score"] == "82.13"  # (92.03 + 89.99 + 60.00 + 86.50) / 4
+        ("优", "0", "0.00%"), ("良", "2", "66.67%"), ("中", "1", "33.33%"), ("差", "0", "0.00%")]
+    assert context["average_score"] == "78.83"  # (86.50 + 89.99 + 60.00) / 3
+    # the table keeps both rows of the twice-evaluated project, each with its 类型
+    assert [(r["name"], r["evaluation_type"]) for r in context["projects"]][::3] == [
+        ("义务教育学校营养改善计划", "单位自评"), ("义务教育学校营养改善计划", "多方评价")]
     assert [(r["name"], r["difference"]) for r in context["inflated"]] == [("中小学校舍维修改造", "6.11")]
     assert documents[0].charts["score_chart"].data == [
         ("义务教育学校营养改善计划", Decimal("92.03"), Decimal("92.03")),

@@ -115,7 +115,7 @@ def test_score_documents_feedback_notice_with_two_charts_and_report(sources, tmp
     assert "建议：下年度预算据实合理保障。以上为结果应用建议，最终以预算批复为准。" in feedback
     notice_path = reports / "score-notice" / "评价结果通报.docx"
     notice = body_lines(notice_path)
-    assert "良|2|50.00%" in notice
+    assert "良|2|66.67%" in notice  # 3 projects: the twice-evaluated one counts once
     assert "1|教育局|中小学校舍维修改造|96.10|89.99|6.11" in notice
     assert len(image_parts(notice_path)) == 2  # grade distribution + self vs recheck
     report = body_lines(reports / "evaluation-report" / "卫生健康委员会-妇幼健康服务-绩效评价报告.docx")
