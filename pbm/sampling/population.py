@@ -66,6 +66,11 @@ class Population:
     rows: list[dict[str, Any]]
     origins: list[RowOrigin] = field(default_factory=list)  # parallel to ``rows``
     findings: list[Finding] = field(default_factory=list)  # about cells, in row order
+    sheets: list[str] = field(default_factory=list)  # every sheet read for the frame, in order
+
+    def sheet_index(self, name: str | None) -> int:
+        """Where a sheet comes in the frame (-1: a finding about the whole workbook)."""
+        return self.sheets.index(name) if name in self.sheets else -1
 
     def origin(self, row: dict[str, Any]) -> RowOrigin | None:
         """The provenance of one of ``rows`` (the same dict object)."""
@@ -83,22 +88,33 @@ def load_population(path: Path, limits: Limits = Limits(), display: str | None =
     sheets = [s for s in read.sheets if s.projects]
     if not sheets:
         raise PbmError("SAMPLE-NO-PROJECTS", file=read.file)
-    sheet = next((s for name in PREFERRED_SHEETS for s in sheets if s.name == name), sheets[0])
-    amount_columns = _amount_columns(sheet)
-    blank_amount_col = next((amount_columns[name] for name in AMOUNT_FIELDS
-                             if name in amount_columns), 0)
+    preferred = next((s for name in PREFERRED_SHEETS for s in sheets if s.name == name), None)
+    # pbm's own list sheet when there is one; else every sheet holding projects (a list per
+    # department, one sheet each): no project of the frame is left out unsaid.
+    used = [preferred] if preferred is not None else sheets
     rows, origins, findings = [], [], []
-    for project in sheet.projects:
-        amount, amount_cell = _amount(project)
-        row = _row(project, sheet, amount)
-        origin = _origin(project, amount_cell, blank_amount_col)
-        rows.append(row)
-        origins.append(origin)
-        if amount is None and origin.amount is not None:
-            findings.append(_amount_finding(read.file, project, origin))
-    findings.extend(_merged_rows(read.file, sheet))
-    findings.sort(key=lambda f: (f.params.get("row", 0), f.code))
-    return Population(read.file, sheet.name, read.sha256, rows, origins, findings)
+    for sheet in used:
+        amount_columns = _amount_columns(sheet)
+        blank_amount_col = next((amount_columns[name] for name in AMOUNT_FIELDS
+                                 if name in amount_columns), 0)
+        for project in sheet.projects:
+            amount, amount_cell = _amount(project)
+            row = _row(project, sheet, amount)
+            origin = _origin(project, amount_cell, blank_amount_col)
+            rows.append(row)
+            origins.append(origin)
+            if amount is None and origin.amount is not None:
+                findings.append(_amount_finding(read.file, project, origin))
+        findings.extend(_merged_rows(read.file, sheet))
+    names = [sheet.name for sheet in used]
+    population = Population(read.file, "、".join(names), read.sha256, rows, origins,
+                            sheets=names)
+    findings.sort(key=lambda f: (population.sheet_index(f.sheet), f.params.get("row", 0),
+                                 f.code))
+    # What the reader said (a hidden sheet skipped, a 合计 row, a formula without a value, a
+    # sheet it could not read) comes first: the frame is what was read, and these say why.
+    population.findings = read.all_findings + findings
+    return population
 
 
 def _row(project: ProjectRecord, sheet: SheetRead, amount: Decimal | None) -> dict[str, Any]:

@@ -138,12 +138,17 @@ def population_findings(population: Population, result: SampleResult) -> list[Fi
     """What was not taken as it stood, each naming its file, sheet and cell (SPEC §3, §13):
     amounts blank or unreadable, duplicate codes (both rows), zero-budget projects left out
     (DOMAIN.md §5 step 1).  In row order."""
-    located: list[tuple[int, int, Finding]] = [
-        (f.params.get("row", 0), 0, f) for f in population.findings]
+    # (sheet, row, kind, finding): the reader's own findings first, then row by row.
+    located: list[tuple[int, int, int, Finding]] = []
+    for f in population.findings:
+        row = f.params.get("row")
+        row = row if isinstance(row, int) else 0
+        located.append((population.sheet_index(f.sheet) if row else -1, row, 0, f))
     for dropped, kept in result.duplicate_rows:
         origin, kept_origin = population.origin(dropped), population.origin(kept)
         code = dropped.get("项目编码") or dropped.get("项目名称") or ""
-        located.append((origin.row if origin else 0, 1, Finding(
+        located.append((population.sheet_index(origin.sheet if origin else None),
+                        origin.row if origin else 0, 1, Finding(
             "SAMPLE-DUPLICATE-CODE", "warning", file=population.file,
             sheet=origin.sheet if origin else population.sheet,
             cell=origin.code_cell if origin else None, project=dropped.get("项目名称") or None,
@@ -154,14 +159,15 @@ def population_findings(population: Population, result: SampleResult) -> list[Fi
                 "kept_cell": (kept_origin.code_cell or "") if kept_origin else ""})))
     for row in result.zero_amount_rows:
         origin = population.origin(row)
-        located.append((origin.row if origin else 0, 2, Finding(
+        located.append((population.sheet_index(origin.sheet if origin else None),
+                        origin.row if origin else 0, 2, Finding(
             "SAMPLE-ZERO-AMOUNT", "info", file=population.file,
             sheet=origin.sheet if origin else population.sheet,
             cell=origin.amount_cell if origin else None, project=row.get("项目名称") or None,
             value=0, params={"code": row.get("项目编码") or "—", "name": row.get("项目名称") or "",
                              "row": origin.row if origin else "?"})))
-    located.sort(key=lambda item: (item[0], item[1]))
-    return [finding for _, _, finding in located]
+    located.sort(key=lambda item: (item[0], item[1], item[2]))
+    return [finding for _, _, _, finding in located]
 
 
 def reproduce_command(source: str, options: SampleOptions, seed: int, exclude: list[str]) -> str:

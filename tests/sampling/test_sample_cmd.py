@@ -240,3 +240,35 @@ def test_out_is_only_where_the_record_goes(workspace, run_pbm):
     assert code == 0, err
     assert second["summary"]["excluded_from"] == ["out/history/sample-2025.xlsx"]
     assert not {r["code"] for r in second["sample"]} & {r["code"] for r in first["sample"]}
+
+
+def test_every_sheet_of_a_department_by_sheet_list_is_in_the_frame(tmp_path, run_pbm):
+    """A list kept one sheet per department: every visible sheet's projects are drawn from,
+    and what the reader set aside (a hidden sheet, a 合计 row) is said, never silently lost."""
+    path = tmp_path / "分部门清单.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    for department, first in (("教育局", 0), ("民政局", 100)):
+        sheet = workbook.add_worksheet(department)
+        sheet.write_row(0, 0, ["项目编码", "项目名称", "主管部门", "金额(万元)"])
+        for i in range(10):
+            sheet.write_row(i + 1, 0, [f"P{first + i:03d}", f"{department}项目{i}", department,
+                                       50 + 10 * i])
+        sheet.write_row(11, 0, ["合计", None, None, sum(50 + 10 * i for i in range(10))])
+    hidden = workbook.add_worksheet("旧版")
+    hidden.write_row(0, 0, ["项目编码", "项目名称", "主管部门", "金额(万元)"])
+    hidden.write_row(1, 0, ["P900", "旧项目", "教育局", 80])
+    hidden.hide()
+    workbook.close()
+
+    code, data, err = _json(run_pbm, "--from", path, "--rate", "0.5", "--seed", "1",
+                            "--out", tmp_path / "o", cwd=tmp_path)
+    assert code == 0, err
+    assert data["summary"]["population"] == 20  # both department sheets, not the first only
+    assert {row["code"][:2] for row in data["sample"]} == {"P0", "P1"}
+    said = [(f["code"], f["sheet"], f["cell"]) for f in data["findings"]]
+    assert ("R-SHEET-SKIPPED", "旧版", None) in said
+    assert [(s, cell) for c, s, cell in said if c == "R-NON-DATA-ROW"] == [
+        ("教育局", "A12"), ("民政局", "A12")]
+    notes = dict(openpyxl.load_workbook(tmp_path / "o" / "sample-2026.xlsx")["说明"]
+                 .iter_rows(min_row=2, values_only=True))
+    assert notes["总体文件"] == "分部门清单.xlsx（工作表 教育局、民政局）"
