@@ -10,6 +10,7 @@ document's creation time is the time of writing.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +41,10 @@ def _value(value: Any) -> Any:
         return "是" if value else "否"
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, str):
@@ -55,7 +60,7 @@ def can_write(sheets) -> bool:
 def write_xlsx_fast(path: Path, sheets) -> Path:
     """Write ``sheets`` (:class:`pbm.workbook.writer.Sheet`) atomically with the Rust writer;
     falls back to the shared XlsxWriter writer when a sheet cannot be expressed."""
-    from pbm.workbook.writer import FILLS, _width, atomic_path, write_xlsx
+    from pbm.workbook.writer import FILLS, _width, atomic_path, date_format, write_xlsx
 
     if not can_write(sheets):
         return write_xlsx(path, sheets, engine="xlsxwriter")
@@ -78,8 +83,15 @@ def write_xlsx_fast(path: Path, sheets) -> Path:
             columns = [str(c) for c in sheet.columns]
             records = [{column: _value(value) for column, value in zip(columns, row)}
                        for row in sheet.rows]
+            formats = dict(sheet.number_formats)
+            for col, column in enumerate(columns):
+                if col not in formats:
+                    dates = [record[column] for record in records
+                             if record[column].__class__ is dt.datetime]
+                    if dates:  # shown as the XlsxWriter path shows them (writer.date_format)
+                        formats[col] = max(map(date_format, dates), key=len)
             column_formats = {}
-            for col, number in sheet.number_formats.items():
+            for col, number in formats.items():
                 if number not in number_formats:
                     fmt = rx.Format()
                     fmt.set_num_format(number)

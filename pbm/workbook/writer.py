@@ -140,7 +140,6 @@ def _write_sheets(xlsxwriter, temp_name: Path, sheets: list[Sheet]) -> None:
             formats[key] = workbook.add_format(spec) if spec else None
         return formats[key]
 
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     for sheet in sheets:
         ws = workbook.add_worksheet(sheet.name[:31])
         for col, title in enumerate(sheet.columns):
@@ -149,8 +148,10 @@ def _write_sheets(xlsxwriter, temp_name: Path, sheets: list[Sheet]) -> None:
         for r, row in enumerate(sheet.rows, start=1):
             fill = sheet.row_fills[r - 1] if sheet.row_fills else None
             for col, value in enumerate(row):
-                cell_format = fmt(fill, sheet.number_formats.get(col))
-                _write_cell(ws, r, col, value, cell_format, date_format)
+                number = sheet.number_formats.get(col)
+                if number is None and isinstance(value, dt.date):
+                    number = date_format(value)  # a date shows as a date, coloured row or not
+                write_value(ws, r, col, value, fmt(fill, number))
         if sheet.freeze and sheet.columns:
             ws.freeze_panes(1, 0)
         if sheet.autofilter and sheet.columns and sheet.rows:
@@ -163,8 +164,12 @@ def _width(title: Any) -> float:
     return max(8.0, min(40.0, sum(2 if ord(ch) > 255 else 1 for ch in text) + 2))
 
 
-def _write_cell(ws, row: int, col: int, value: Any, cell_format, date_format) -> None:
-    write_value(ws, row, col, value, cell_format, date_fmt=cell_format or date_format)
+def date_format(value: dt.date) -> str:
+    """How a date cell of a pbm workbook shows (both writers): the day, and the time when it
+    has one."""
+    if isinstance(value, dt.datetime) and value.time() != dt.time(0, 0):
+        return "yyyy-mm-dd hh:mm:ss"
+    return "yyyy-mm-dd"
 
 
 def write_value(sheet, row: int, col: int, value: Any, fmt=None, number_fmt=None,

@@ -21,3 +21,23 @@ def test_text_longer_than_a_cell_is_cut_and_says_so(tmp_path, engine):
     assert len(cut) == EXCEL_TEXT_LIMIT
     assert cut.startswith(reason[:1000]) and "已截断" in cut[-40:]
     assert rows[1] == ("桥梁检测", "按期")
+
+
+@pytest.mark.parametrize("engine", ["xlsxwriter", "auto"])  # auto: the Rust writer when installed
+def test_dates_stay_dates_and_show_as_dates_on_coloured_rows(tmp_path, engine):
+    # A 填报日期 carried into an output: the Rust writer wrote "2026-09-30" as text, and
+    # XlsxWriter showed 46295 on a coloured (red/yellow) row, whose fill replaced the date format.
+    import datetime as dt
+
+    sheet = Sheet("项目", ["项目名称", "填报日期", "导入时间"],
+                  [["道路养护", dt.date(2026, 9, 30), dt.datetime(2026, 10, 8, 9, 30)],
+                   ["桥梁检测", dt.datetime(2026, 9, 28), None]],
+                  row_fills=["red", None])
+    path = write_xlsx(tmp_path / "out.xlsx", [sheet], engine=engine)
+    ws = openpyxl.load_workbook(path)["项目"]
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [
+        ["道路养护", dt.datetime(2026, 9, 30), dt.datetime(2026, 10, 8, 9, 30)],
+        ["桥梁检测", dt.datetime(2026, 9, 28), None]]
+    assert ws["B2"].number_format == ws["B3"].number_format == "yyyy-mm-dd"
+    assert ws["C2"].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert ws["A2"].fill.fgColor.rgb.endswith("FFC7CE")  # the red row keeps its colour
