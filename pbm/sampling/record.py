@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import shlex
 import shutil
 from dataclasses import dataclass, field
@@ -183,7 +184,27 @@ def reproduce_command(source: str, options: SampleOptions, seed: int, exclude: l
         parts += ["--coverage", f"{options.coverage}"]
     for path in exclude:
         parts += ["--exclude", path]
-    return " ".join(shlex.quote(p) for p in parts)
+    return " ".join(command_quote(p) for p in parts)
+
+
+# \w takes 汉字 too (灯色==红 needs no quotes); no , or @, which PowerShell reads as an
+# array or a splat when bare.
+_BARE = re.compile(r"[\w./:=+-]+")
+_SPECIAL_IN_DOUBLE = set('$`"%!')
+
+
+def command_quote(arg: str) -> str:
+    """One argument of the recorded 复现命令, pasteable into cmd.exe, PowerShell and a POSIX
+    shell alike (finance staff work on Windows): bare when it can be, else in double quotes
+    (金额>=500, paths with spaces, Windows paths with \\); POSIX single quotes only for the rare
+    argument holding a character double quotes do not protect in one of the three ($ ` " % !,
+    a doubled or final backslash)."""
+    if arg and _BARE.fullmatch(arg):
+        return arg
+    if not _SPECIAL_IN_DOUBLE.intersection(arg) and "\\\\" not in arg and \
+            not arg.endswith("\\"):
+        return f'"{arg}"'
+    return shlex.quote(arg)
 
 
 def _append_log(path: Path, year: int, result: SampleResult, population, reproduce: str) -> None:

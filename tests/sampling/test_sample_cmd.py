@@ -272,3 +272,30 @@ def test_every_sheet_of_a_department_by_sheet_list_is_in_the_frame(tmp_path, run
     notes = dict(openpyxl.load_workbook(tmp_path / "o" / "sample-2026.xlsx")["说明"]
                  .iter_rows(min_row=2, values_only=True))
     assert notes["总体文件"] == "分部门清单.xlsx（工作表 教育局、民政局）"
+
+
+def test_the_recorded_command_pastes_into_windows_and_posix_shells(tmp_path, run_pbm):
+    # shlex.quote wrote '金额>=500', which cmd.exe passes on with its quotes (and then
+    # redirects at >): the record's 复现命令 must work where finance staff paste it.
+    from pbm.sampling.record import command_quote
+
+    folder = tmp_path / "2026 抽评"
+    folder.mkdir()
+    source = _project_list(folder / "项目 清单.xlsx")
+    code, data, _ = _json(run_pbm, "--from", source, "--rate", "0.1", "--must", "金额>=600",
+                          "--must", "灯色==红", "--out", tmp_path / "o", cwd=tmp_path)
+    assert code == 0
+    notes = dict(openpyxl.load_workbook(tmp_path / "o" / "sample-2026.xlsx")["说明"]
+                 .iter_rows(min_row=2, values_only=True))
+    command = notes["复现命令"]
+    assert "'" not in command
+    assert '"金额>=600"' in command and " 灯色==红" in command
+    assert '--from "2026 抽评/项目 清单.xlsx"' in command
+    import shlex
+
+    _, again, _ = _json(run_pbm, *shlex.split(command)[2:], "--out", tmp_path / "o2",
+                        cwd=tmp_path)
+    assert [r["code"] for r in again["sample"]] == [r["code"] for r in data["sample"]]
+    assert command_quote(r"C:\抽评\清单.xlsx") == r'"C:\抽评\清单.xlsx"'
+    assert command_quote("主管部门 in (教育局, 民政局)") == '"主管部门 in (教育局, 民政局)"'
+    assert command_quote("a$b") == "'a$b'"  # $ expands inside double quotes: POSIX quotes
