@@ -68,7 +68,6 @@ class GoalIndicator:
     target: ParsedValue
     unit: str
     weight: ParsedValue | None
-    target_text: str = ""  # the 指标值 cell as text (what findings quote)
 
     @property
     def is_quantitative(self) -> bool:
@@ -156,7 +155,7 @@ def type_project(record: ProjectRecord, settings: ReviewSettings) -> GoalProject
         indicators.append(GoalIndicator(row, normalise_level(cell_text(level1)),
                                         normalise_level(cell_text(level2)), cell_text(name),
                                         normalise_nature(cell_text(nature_raw)), target,
-                                        unit_text, weight, cell_text(target_raw)))
+                                        unit_text, weight))
     money: dict[str, ParsedValue] = {}
     sheet_unit = record.units.get("money")
     for name in ("total_funds", "fiscal_funds", "other_funds", "carryover"):
@@ -326,7 +325,7 @@ def _empty_words_only(text: str) -> bool:
 
 def _target_rules(project: GoalProject, ind: GoalIndicator):
     target = ind.target
-    raw_text = ind.target_text
+    raw_text = target.text  # the cell as text, as the parser read it
     if target.placeholder:
         yield make_finding("G4", project, ind.cell("target"), raw_text)
         return

@@ -244,12 +244,15 @@ class _Typing:
         self.tier_names = {name for name, _, _ in rules.qualitative_tiers}
         self.typed_cache = _TYPED_CACHES.setdefault((rules.qualitative_tiers, year), {})
         # Column letters per field: every line of one project has the same columns.
-        self.letters: dict[str, str] = {}
+        # The column letter of each cell a line's location names (None: no such column);
+        # every line of one project has the same columns.
+        self.cell_letters: list[tuple[str, str | None]] = []
         self.fields: RowFields | None = None
         if record.indicators:
             columns = record.indicators[0].columns
-            for name, col in columns.items():
-                self.letters[name] = column_letter(col + 1)
+            self.cell_letters = [(f"cell_{role}", column_letter(columns[role] + 1)
+                                  if role in columns else None)
+                                 for role in ("target", "actual", "weight", "score")]
             self.fields = RowFields(columns, _LINE_FIELDS)
 
     def finding(self, code: str, cell: Cell | str | None, value: Any = None,
@@ -269,7 +272,6 @@ class _Typing:
 
     def indicator(self, rec: IndicatorRecord) -> IndicatorInput:
         row = rec.row
-        letters = self.letters
         (nature_raw, unit_raw, target_raw, actual_raw, weight_raw, score_raw, name_raw,
          level1_raw, level2_raw) = self.fields(rec)  # type: ignore[misc]
         key = (type(nature_raw), nature_raw, type(unit_raw), unit_raw, type(target_raw),
@@ -280,15 +282,11 @@ class _Typing:
             if len(self.typed_cache) < _CACHE_LIMIT:
                 self.typed_cache[key] = typed
         name = cell_text(name_raw) or "（未填指标名称）"
-        letter = letters.get
-        location = {
-            "file": self.record.file, "sheet": self.record.sheet, "row": row,
-            "cell_target": f"{letter('target')}{row}" if "target" in letters else None,
-            "cell_actual": f"{letter('actual')}{row}" if "actual" in letters else None,
-            "cell_weight": f"{letter('weight')}{row}" if "weight" in letters else None,
-            "cell_score": f"{letter('score')}{row}" if "score" in letters else None,
-            "unit": typed.unit,
-        }
+        location: dict[str, Any] = {"file": self.record.file, "sheet": self.record.sheet,
+                                    "row": row}
+        for key, letter in self.cell_letters:
+            location[key] = f"{letter}{row}" if letter else None
+        location["unit"] = typed.unit
         weight = None
         if not _blank(weight_raw):
             weight = self.number(weight_raw, location["cell_weight"], "分值")

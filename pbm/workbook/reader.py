@@ -497,31 +497,19 @@ _ROW_TRIGGER = re.compile(r"合|计|計|otal|OTAL|其中|注|说明|填|备|请|
 
 def _classify_text_row(grid: _Grid, r: int) -> str | None:
     """合计/小计 rows, 其中 sub-rows and instruction rows (none of them indicators)."""
-    row = grid.rows[r]
-    # Of the first three filled cells only text can hold a trigger word (a number's str()
-    # never does): the common data row is settled without making any text.
-    strings = []
-    seen = 0
-    for value in row:
-        if value is None:
-            continue
-        if value.__class__ is str:
-            if value == "":
-                continue
-            strings.append(value)
-        seen += 1
-        if seen == 3:
-            break
-    if not strings or not _ROW_TRIGGER.search("\x00".join(strings)):
-        return None  # the common case: an ordinary data row
-    texts = []
-    for value in row:
+    firsts = []
+    for value in grid.rows[r]:
         if value is None or value == "":
             continue
-        texts.append(value if isinstance(value, str) else str(value))
-        if len(texts) == 3:
+        firsts.append(value)
+        if len(firsts) == 3:
             break
-    texts = [cell_text(text) for text in texts]
+    # Only text can hold a trigger word (a number's str() never does): the common data row
+    # is settled without making any text.
+    strings = [value for value in firsts if value.__class__ is str]
+    if not strings or not _ROW_TRIGGER.search("\x00".join(strings)):
+        return None  # the common case: an ordinary data row
+    texts = [cell_text(value if isinstance(value, str) else str(value)) for value in firsts]
     for text in texts:
         compact = text.replace(" ", "").rstrip(":：")
         if len(compact) <= 5 and _TOTAL.match(compact):
@@ -833,6 +821,7 @@ def _read_indicator_rows(grid: _Grid, start: int, columns: dict[int, str], accou
     records: list[IndicatorRecord] = []
     carry: dict[str, Any] = {}
     fields = {f: c for c, f in columns.items()}
+    level_columns = (fields.get("level1"), fields.get("level2"))
     project_aliases = alias_table(PROJECT)
     r = start
     while r < grid.height:
@@ -858,7 +847,7 @@ def _read_indicator_rows(grid: _Grid, start: int, columns: dict[int, str], accou
             continue
         values = _row_values(grid, r)
         record = IndicatorRecord(r + 1, values, fields)
-        _fill_levels(record, carry, (fields.get("level1"), fields.get("level2")))
+        _fill_levels(record, carry, level_columns)
         if not any(_filled(values, fields[f]) for f in _INDICATOR_CONTENT if f in fields):
             accounts[r] = "label-only"
             r += 1

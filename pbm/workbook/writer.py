@@ -172,10 +172,10 @@ def date_format(value: dt.date) -> str:
     return "yyyy-mm-dd"
 
 
-def write_value(sheet, row: int, col: int, value: Any, fmt=None, number_fmt=None,
-                date_fmt=None) -> None:
+def write_value(sheet, row: int, col: int, value: Any, fmt=None, number_fmt=None) -> None:
     """One cell of any pbm-made workbook: blank stays blank, 是/否 for a logical, numbers as
-    numbers, dates as dates, everything else with ``write_string`` — text such as "=1+1",
+    numbers, dates as dates (shown as dates when ``fmt`` carries :func:`date_format`, as the
+    list-table writer gives it), everything else with ``write_string`` — text such as "=1+1",
     "+86" or "@x" never becomes a formula."""
     if value is None or value == "":
         sheet.write_blank(row, col, None, fmt)  # without a format XlsxWriter writes nothing
@@ -185,8 +185,7 @@ def write_value(sheet, row: int, col: int, value: Any, fmt=None, number_fmt=None
         sheet.write_number(row, col, float(value), number_fmt or fmt)
     elif isinstance(value, (dt.date, dt.datetime)):
         sheet.write_datetime(row, col, value if isinstance(value, dt.datetime)
-                             else dt.datetime(value.year, value.month, value.day),
-                             date_fmt or fmt)
+                             else dt.datetime(value.year, value.month, value.day), fmt)
     else:
         sheet.write_string(row, col, excel_text(str(value)), fmt)
 
