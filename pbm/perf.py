@@ -16,8 +16,12 @@ def collector_paused() -> Iterator[None]:
 
     A 100,000-row workbook makes millions of small acyclic objects (cells, findings), and the
     collector's repeated passes over a growing heap cost about a third of a run.  Reference
-    counting still frees everything; the collector runs again as soon as the block ends.
-    Nested use is fine.
+    counting still frees everything.  When the outermost block ends, what is alive is moved to
+    the collector's permanent generation (``gc.freeze``) before it runs again: otherwise its
+    first pass walks every object the block made (0.1–0.3 s on 100,000 rows) only to find
+    nothing to free, and later passes walk them again.  Frozen objects are still freed by
+    reference counting when the caller drops them; only a reference cycle among them would
+    wait for ``gc.unfreeze()``.  Nested use is fine.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -25,6 +29,7 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            gc.freeze()
             gc.enable()
 
 
