@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pbm.errors import PbmError
+from pbm.workbook.split import SplitRead, join_rows, open_halves, plan, sheet_members
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -85,11 +86,14 @@ def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = N
         sheets = [_read_csv(path, name)]
     elif head.startswith(_ZIP_MAGIC):
         scan = _check_zip(path, name, limits)
+        cut = _plan_split(path, only)  # big sheets, parsed on two threads (split.py)
+        if cut is not None:
+            scan.preloaded = cut.xml
         # The formula scan (unzip + search of the sheet XML) runs while calamine parses:
         # both release the GIL for most of their time.
         scan.start()
         try:
-            sheets = _read_calamine(path, name, only)
+            sheets = _read_calamine(path, name, only, cut)
         finally:
             scan.join()
         scan.raise_error()
@@ -121,13 +125,14 @@ class _FormulaScan(threading.Thread):
     def __init__(self, path: Path, name: str):
         super().__init__(name="pbm-formula-scan", daemon=True)
         self.path, self.file = path, name
+        self.preloaded: dict[str, bytes] = {}  # member → XML already inflated
         self.formula_cells: dict[str, set[tuple[int, int]]] = {}
         self.error: PbmError | None = None
 
     def run(self) -> None:
         try:
             with zipfile.ZipFile(self.path) as archive:
-                self.formula_cells = _formulas_without_value(archive)
+                self.formula_cells = _formulas_without_value(archive, self.preloaded)
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
             self.error = PbmError("R-UNREADABLE", file=self.file,
                                   reason=f"文件已损坏或不完整 / truncated or damaged file ({exc})")
@@ -163,36 +168,22 @@ def _check_zip(path: Path, name: str, limits: Limits) -> _FormulaScan:
     return _FormulaScan(path, name)
 
 
-_SHEET_REL = re.compile(rb'<sheet [^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"')
-_REL = re.compile(rb'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"|'
-                  rb'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
 _FORMULA_CELL = re.compile(
     rb'<c r="([A-Z]+)(\d+)"[^>]*?>\s*<f[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
 
 
-def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, set[tuple[int, int]]]:
+def _formulas_without_value(archive: zipfile.ZipFile, preloaded: dict[str, bytes] | None = None
+                            ) -> dict[str, set[tuple[int, int]]]:
     """Sheet name → 0-based (row, col) of formula cells that carry no cached value.
 
-    Only sheets whose XML contains a formula at all are scanned cell by cell.
+    Only sheets whose XML contains a formula at all are scanned cell by cell; ``preloaded``
+    holds XML already inflated (member → bytes).
     """
-    import html
-
-    workbook_xml = archive.read("xl/workbook.xml")
-    rels_xml = archive.read("xl/_rels/workbook.xml.rels") if \
-        "xl/_rels/workbook.xml.rels" in archive.namelist() else b""
-    targets = {}
-    for match in _REL.finditer(rels_xml):
-        rel_id, target = (match.group(1), match.group(2)) if match.group(1) else \
-            (match.group(4), match.group(3))
-        targets[rel_id.decode()] = target.decode()
     found: dict[str, set[tuple[int, int]]] = {}
-    for match in _SHEET_REL.finditer(workbook_xml):
-        sheet_name = html.unescape(match.group(1).decode("utf-8"))
-        target = targets.get(match.group(2).decode(), "")
-        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        if member not in archive.namelist():
-            continue
-        data = archive.read(member)
+    for sheet_name, member in sheet_members(archive).items():
+        data = (preloaded or {}).get(member)
+        if data is None:
+            data = archive.read(member)
         if b"<f" not in data:
             continue
         cells = set()
@@ -201,6 +192,15 @@ def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, set[tuple[int
         if cells:
             found[sheet_name] = cells
     return found
+
+
+def _plan_split(path: Path, only: Collection[str]) -> SplitRead | None:
+    """The big sheets to parse on two threads; None (the plain read) for anything odd."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return plan(archive, only)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError):
+        return None  # the plain read reports what is wrong with the file
 
 
 def column_index(letters: str) -> int:
@@ -218,11 +218,39 @@ def _is_encrypted_ole(path: Path) -> bool:
     return "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data
 
 
-def _read_calamine(path: Path, name: str, only: Collection[str] = ()) -> list[RawSheet]:
+def _read_calamine(path: Path, name: str, only: Collection[str] = (),
+                   cut: SplitRead | None = None) -> list[RawSheet]:
+    if cut is not None:
+        try:
+            return _read_calamine_split(path, name, only, cut)
+        except Exception:  # a cut calamine will not take: the plain read decides
+            pass
+    return _read_calamine_whole(path, name, only)
+
+
+def _read_calamine_split(path: Path, name: str, only: Collection[str],
+                         cut: SplitRead) -> list[RawSheet]:
+    workbook, tail = open_halves(cut)
+    try:
+        sheets = _read_calamine_whole(path, name, only, workbook)
+    finally:
+        tail.join()
+    if tail.error is not None:
+        raise tail.error
+    for sheet in sheets:
+        if sheet.name in tail.rows:
+            start, rows = tail.rows[sheet.name]
+            sheet.rows = join_rows(sheet.rows, start, rows)
+    return sheets
+
+
+def _read_calamine_whole(path: Path, name: str, only: Collection[str] = (),
+                         workbook: Any = None) -> list[RawSheet]:
     from python_calamine import CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        if workbook is None:
+            workbook = CalamineWorkbook.from_path(str(path))
         metas = [m for m in workbook.sheets_metadata if "WorkSheet" in str(m.typ)]
         if any(m.name in only for m in metas):
             metas = [m for m in metas if m.name in only]

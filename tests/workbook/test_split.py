@@ -1,0 +1,171 @@
+"""Big sheets parsed in two halves on two threads give exactly what the whole-sheet read gives."""
+
+from __future__ import annotations
+
+import datetime
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from pbm.errors import PbmError
+from pbm.workbook import source, split
+from pbm.workbook.reader import read_workbook
+from pbm.workbook.source import open_workbook
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLE_WORKBOOKS = sorted(SAMPLE.rglob("*.xlsx"))
+
+
+@pytest.fixture
+def cut_everything(monkeypatch):
+    """Every sheet counts as big; returns the list of sheets actually read in halves."""
+    monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
+    halves: list[set[str]] = []
+    real = source.open_halves
+
+    def spy(cut):
+        halves.append(cut.sheets)
+        return real(cut)
+
+    monkeypatch.setattr(source, "open_halves", spy)
+    return halves
+
+
+def _whole(path: Path, monkeypatch, only=()):
+    with monkeypatch.context() as m:
+        m.setattr(source, "_plan_split", lambda *_: None)
+        return open_workbook(path, only=only)
+
+
+def _same(left, right) -> None:
+    assert [s.name for s in left.sheets] == [s.name for s in right.sheets]
+    for a, b in zip(left.sheets, right.sheets):
+        assert a.visible == b.visible, a.name
+        assert a.merged == b.merged, a.name
+        assert a.formula_cells == b.formula_cells, a.name
+        assert a.rows == b.rows, a.name
+
+
+def _gap_workbook(path: Path) -> Path:
+    """A list whose cut falls at a run of blank rows, after which the rows start in column C,
+    reach one column further and hold dates; a formula without a cached value in each half;
+    merged title; a hidden sheet and a small second sheet beside it."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet = book.add_worksheet("清单")
+    sheet.merge_range(0, 0, 0, 5, "2026年项目绩效目标清单")
+    sheet.write_row(1, 0, ["项目编码", "项目名称", "主管部门", "一级指标", "三级指标", "指标值"])
+    for r in range(2, 40):
+        sheet.write_row(r, 0, [f"P{r:04d}", f"项目{r}", "教育局", "产出指标", "完成数量", r * 3])
+    # The last row before the gap is long (inline text), so the middle of the XML is inside it.
+    sheet.write_row(40, 0, ["P0040", "项目40", "教育局", "产出指标", "x" * 30000, "y" * 30000])
+    sheet.write_formula(41, 5, "=F3*2", None, "")
+    for r in range(60, 200):
+        sheet.write_row(r, 2, ["教育局", "效益指标", "受益人数", r, "说明"])
+        sheet.write_datetime(r, 7, datetime.datetime(2026, 1 + r % 12, 1), date_format)
+    sheet.write_formula(200, 6, "=SUM(F61:F200)", None, "")
+    hidden = book.add_worksheet("旧版")
+    hidden.write_row(0, 0, ["项目名称", "指标值"])
+    hidden.hide()
+    small = book.add_worksheet("说明")
+    small.write(0, 0, "填报说明：金额单位为万元")
+    book.close()
+    return path
+
+
+def test_a_cut_at_blank_rows_before_wider_rows_reads_as_the_whole(tmp_path, monkeypatch,
+                                                                   cut_everything):
+    path = _gap_workbook(tmp_path / "gap.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        cut = split.plan(archive, min_bytes=0)
+    tail_xml = b"".join(bytes(piece) for piece in cut.cuts["清单"].tail)
+    assert b'<row r="61"' in tail_xml[:2000], "the cut should fall at the blank rows"
+
+    halves = open_workbook(path)
+    whole = _whole(path, monkeypatch)
+    assert {"清单"} <= set().union(*cut_everything)
+    _same(halves, whole)
+    rows = halves.sheets[0].rows
+    assert rows[60][2] == "教育局" and rows[60][0] == ""
+    assert rows[60][7] == datetime.date(2026, 1, 1)
+    assert rows[45] == [""] * len(rows[0])
+    assert halves.sheets[0].formula_cells == {(41, 5), (200, 6)}
+    assert halves.sheets[0].merged == [((0, 0), (0, 5))]
+
+
+def test_only_named_sheets_are_read_and_cut(tmp_path, monkeypatch, cut_everything):
+    path = _gap_workbook(tmp_path / "gap.xlsx")
+    halves = open_workbook(path, only=["说明"])
+    assert [s.name for s in halves.sheets] == ["说明"]
+    _same(halves, _whole(path, monkeypatch, only=["说明"]))
+    assert cut_everything == [], "清单 was not asked for; 说明 has one row, nothing to cut"
+
+
+@pytest.mark.parametrize("path", SAMPLE_WORKBOOKS, ids=lambda p: p.name)
+def test_sample_workbooks_read_the_same_in_halves(path, monkeypatch, cut_everything):
+    """Forms with merged cells and title rows, list exports, hidden sheets, 合计 rows."""
+    halves = open_workbook(path)
+    whole = _whole(path, monkeypatch)
+    assert cut_everything, "no sheet of the workbook was cut"
+    _same(halves, whole)
+
+
+def test_projects_and_findings_are_the_same_when_read_in_halves(tmp_path, monkeypatch,
+                                                                cut_everything):
+    path = SAMPLE / "2026-示例区" / "goals" / "101-教育局-2026年项目绩效目标.xlsx"
+    halves = read_workbook(path)
+    with monkeypatch.context() as m:
+        m.setattr(source, "_plan_split", lambda *_: None)
+        whole = read_workbook(path)
+    assert cut_everything
+    assert [p.name for p in halves.projects] == [p.name for p in whole.projects]
+    assert [[r.values for r in p.indicators] for p in halves.projects] == \
+        [[r.values for r in p.indicators] for p in whole.projects]
+    assert [f.to_dict() for f in halves.all_findings] == [f.to_dict() for f in whole.all_findings]
+
+
+def test_a_half_calamine_refuses_falls_back_to_the_whole_read(tmp_path, monkeypatch,
+                                                               cut_everything):
+    path = _gap_workbook(tmp_path / "gap.xlsx")
+
+    def refuse(cut):
+        raise ValueError("calamine: invalid xml")
+
+    monkeypatch.setattr(source, "open_halves", refuse)
+    _same(open_workbook(path), _whole(path, monkeypatch))
+
+
+def test_a_damaged_big_sheet_is_still_reported_as_unreadable(tmp_path, cut_everything):
+    path = _gap_workbook(tmp_path / "gap.xlsx")
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</c>", b"", 5)  # cells never closed
+            out.writestr(info, data)
+    with pytest.raises(PbmError) as caught:
+        open_workbook(damaged)
+    assert caught.value.code == "R-UNREADABLE"
+    assert cut_everything == [{"清单"}], "the halves were tried first"
+
+
+def test_rows_numbered_only_by_their_order_are_not_cut(tmp_path):
+    xml = (b'<worksheet><sheetData><row><c t="inlineStr"><is><t>a</t></is></c></row>'
+           b'<row><c t="inlineStr"><is><t>b</t></is></c></row></sheetData></worksheet>')
+    assert split._cut("xl/worksheets/sheet1.xml", xml) is None
+    prefixed = xml.replace(b"<row>", b'<x:row r="1">').replace(b"sheetData", b"x:sheetData")
+    assert split._cut("xl/worksheets/sheet1.xml", prefixed) is None
+
+
+def test_join_rows_pads_columns_and_gap_rows():
+    head = [["编码", "名称"], ["P1", "甲"]]
+    tail = [["乙", 3.0, "注"]]
+    rows = split.join_rows(head, (4, 1), tail)
+    assert rows == [["编码", "名称", "", ""], ["P1", "甲", "", ""], ["", "", "", ""],
+                    ["", "", "", ""], ["", "乙", 3.0, "注"]]
+    assert split.join_rows([["a"]], None, []) == [["a"]]
+    with pytest.raises(ValueError):
+        split.join_rows([["a"], ["b"], ["c"]], (1, 0), [["d"]])
