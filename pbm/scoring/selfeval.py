@@ -37,7 +37,7 @@ from pbm.scoring.rules import (
     normalise_op,
     score_project,
 )
-from pbm.values import cell_text, parse_money, parse_value, plain_decimal
+from pbm.values import ParsedValue, cell_text, parse_money, parse_value, plain_decimal
 from pbm.workbook.fields import PROJECT, alias_table, normalise_label
 from pbm.workbook.reader import FORM, Cell, IndicatorRecord, ProjectRecord, RowFields, column_letter
 
@@ -230,6 +230,7 @@ class _Typed(NamedTuple):
 _LINE_FIELDS = ("nature", "unit", "target", "actual", "weight", "score", "name", "level1",
                 "level2")
 _TYPED_CACHES: dict[tuple, dict[tuple, _Typed]] = {}
+_NUMBER_CACHE: dict[tuple, ParsedValue] = {}  # (type, raw) → a 分值/得分 cell parsed
 _CACHE_LIMIT = 1 << 16
 
 
@@ -246,14 +247,15 @@ class _Typing:
         # Column letters per field: every line of one project has the same columns.
         # The column letter of each cell a line's location names (None: no such column);
         # every line of one project has the same columns.
-        self.cell_letters: list[tuple[str, str | None]] = []
+        self.cell_letters: tuple[str | None, ...] = (None, None, None, None)
         self.fields: RowFields | None = None
         if record.indicators:
             columns = record.indicators[0].columns
-            self.cell_letters = [(f"cell_{role}", column_letter(columns[role] + 1)
-                                  if role in columns else None)
-                                 for role in ("target", "actual", "weight", "score")]
+            self.cell_letters = tuple(column_letter(columns[role] + 1) if role in columns
+                                      else None
+                                      for role in ("target", "actual", "weight", "score"))
             self.fields = RowFields(columns, _LINE_FIELDS)
+        self.numbers: dict[tuple, ParsedValue] = _NUMBER_CACHE
 
     def finding(self, code: str, cell: Cell | str | None, value: Any = None,
                 **params: Any) -> None:
@@ -265,7 +267,13 @@ class _Typing:
 
     def number(self, raw: Any, a1: str | None, field_zh: str) -> Decimal | None:
         """A weight or score cell as a Decimal (the parser caches repeated values)."""
-        parsed = parse_value(raw, role="number")
+        key = (raw.__class__, raw)
+        parsed = self.numbers.get(key)
+        if parsed is None:
+            parsed = parse_value(raw, role="number")
+            if len(self.numbers) >= _CACHE_LIMIT:
+                self.numbers.clear()
+            self.numbers[key] = parsed
         if parsed.number is None and not parsed.placeholder:
             self.finding("R-UNPARSEABLE", a1, parsed.text, field=field_zh, detail="")
         return parsed.number
@@ -282,11 +290,14 @@ class _Typing:
             if len(self.typed_cache) < _CACHE_LIMIT:
                 self.typed_cache[key] = typed
         name = cell_text(name_raw) or "（未填指标名称）"
-        location: dict[str, Any] = {"file": self.record.file, "sheet": self.record.sheet,
-                                    "row": row}
-        for key, letter in self.cell_letters:
-            location[key] = f"{letter}{row}" if letter else None
-        location["unit"] = typed.unit
+        number = str(row)
+        target_at, actual_at, weight_at, score_at = self.cell_letters
+        location: dict[str, Any] = {
+            "file": self.record.file, "sheet": self.record.sheet, "row": row,
+            "cell_target": target_at and target_at + number,
+            "cell_actual": actual_at and actual_at + number,
+            "cell_weight": weight_at and weight_at + number,
+            "cell_score": score_at and score_at + number, "unit": typed.unit}
         weight = None
         if not _blank(weight_raw):
             weight = self.number(weight_raw, location["cell_weight"], "分值")
