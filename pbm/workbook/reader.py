@@ -495,8 +495,11 @@ def _looks_like_table_header(grid: _Grid, r: int, labels: dict) -> bool:
 _ROW_TRIGGER = re.compile(r"合|计|計|otal|OTAL|其中|注|说明|填|备|请|审核人|负责人|联系人|ote")
 
 
-def _classify_text_row(grid: _Grid, r: int) -> str | None:
-    """合计/小计 rows, 其中 sub-rows and instruction rows (none of them indicators)."""
+def _classify_text_row(grid: _Grid, r: int, plain: set[tuple] | None = None) -> str | None:
+    """合计/小计 rows, 其中 sub-rows and instruction rows (none of them indicators).
+
+    ``plain`` (one set per sheet) remembers the leading texts found to hold no trigger word:
+    the rows of one project in a list repeat its code, name and department."""
     firsts = []
     for value in grid.rows[r]:
         if value is None or value == "":
@@ -506,8 +509,14 @@ def _classify_text_row(grid: _Grid, r: int) -> str | None:
             break
     # Only text can hold a trigger word (a number's str() never does): the common data row
     # is settled without making any text.
-    strings = [value for value in firsts if value.__class__ is str]
-    if not strings or not _ROW_TRIGGER.search("\x00".join(strings)):
+    strings = tuple([value for value in firsts if value.__class__ is str])
+    if not strings:
+        return None
+    if plain is not None and strings in plain:
+        return None
+    if not _ROW_TRIGGER.search("\x00".join(strings)):
+        if plain is not None:
+            plain.add(strings)
         return None  # the common case: an ordinary data row
     texts = [cell_text(value if isinstance(value, str) else str(value)) for value in firsts]
     for text in texts:
@@ -938,9 +947,12 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
     key_width = max(key_at) + 1
     level_columns = (indicator_fields.get("level1"), indicator_fields.get("level2"))
     rows_of = grid.rows
+    plain: set[tuple] = set()
+    level1_at, level2_at = level_columns
+    both_levels = level1_at is not None and level2_at is not None
     for r in nonempty_rows[bisect_left(nonempty_rows, header_rows[-1] + 1):]:
         row_values = rows_of[r]
-        kind = _classify_text_row(grid, r)
+        kind = _classify_text_row(grid, r, plain)
         if kind is not None:
             accounts[r] = kind
             continue
@@ -1020,7 +1032,12 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
                     content = True
                     break
             record = IndicatorRecord(r + 1, values, indicator_fields)
-            _fill_levels(record, carry, level_columns)
+            if both_levels and width > level1_at and width > level2_at and \
+                    values[level1_at].__class__ is str and values[level1_at].strip() and \
+                    values[level2_at].__class__ is str and values[level2_at].strip():
+                carry["level1"] = carry["level2"] = record  # both given: nothing to fill
+            else:
+                _fill_levels(record, carry, level_columns)
             if not content:
                 accounts[r] = ROW_PROJECT
                 continue
