@@ -2,12 +2,14 @@
 
 calamine parses one sheet on one core (1.2 s for a 100,000-row sheet, with the GIL released).
 A worksheet's XML is a flat run of ``<row>`` elements, each carrying its own row number, so
-it can be cut between two rows into two complete worksheets.  Each half goes into a copy of the
-workbook (members stored, not compressed: the inflating is done once, here), the copies are
-parsed on two threads, and the two halves' rows are put back where their cells say they
-belong.  Only sheets of at least ``SPLIT_MIN_BYTES`` of XML are cut; anything unusual (no
-plain ``<sheetData>``, rows without numbers, a half calamine refuses) falls back to the
-ordinary one-thread read of the whole file, so the result never depends on the cut.
+it can be cut between two rows into two complete worksheets.  The sheet is inflated here in
+two steps: as soon as its first half is out, that half goes into a copy of the workbook
+(members stored, not compressed) which a second thread starts parsing; meanwhile the rest
+is inflated and parsed, with the sheet's own ending (merged cells), in this thread.  The two
+halves' rows are then put back where their cells say they belong.  Only sheets of at least
+``SPLIT_MIN_BYTES`` of XML are cut; anything unusual (no plain ``<sheetData>``, rows without
+numbers, a half calamine refuses) makes the caller read the whole file the ordinary way, so
+the result never depends on the cut.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import struct
 import threading
 import zipfile
 import zlib
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 #: Sheets with less XML than this (about 18,000 list rows) are parsed whole: cutting costs
@@ -32,6 +35,7 @@ _REL = re.compile(rb'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"|'
                   rb'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="\d+"')
+_HEAD_END = b"</sheetData></worksheet>"
 _EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                 b"<sheetData/></worksheet>")
@@ -60,81 +64,159 @@ def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
 
 @dataclass
 class _Cut:
-    """One sheet's XML cut between two rows: ``head`` and ``tail`` are complete worksheets
-    as lists of byte pieces (joined only inside the archive copy)."""
+    """A big sheet's XML as far as it is inflated, and where it is cut."""
 
     member: str
-    head: list[Any]
-    tail: list[Any]
+    stream: Any  # the rest is read from here
+    first: bytes  # the first half, inflated
+    prefix: bytes  # up to <sheetData>, without <dimension>
+    rows_start: int  # in ``first``: where the rows begin
+    at: int  # in ``first``: the <row> the second half starts with
 
 
 @dataclass
-class SplitRead:
-    """The big sheets of one workbook, inflated and cut, and what the two archive copies
-    share.  ``xml`` keeps each big sheet's whole XML (for the formula scan)."""
+class HalvesRead:
+    """What ``read_in_halves`` returns: every sheet read (``sheets``, from the caller's
+    ``read_head``), and the whole XML of each big sheet (member → bytes) for the formula
+    scan."""
 
-    shared: dict[str, bytes]  # members that are no worksheet: workbook.xml, styles, strings
-    worksheets: dict[str, bytes]  # worksheet member → its XML (a blank sheet if not read)
-    cuts: dict[str, _Cut]  # sheet name → cut
-    xml: dict[str, bytes] = field(default_factory=dict)  # big sheet member → XML
-
-    @property
-    def sheets(self) -> set[str]:
-        return set(self.cuts)
+    sheets: list[Any]
+    xml: dict[str, bytes]
 
 
-def plan(archive: zipfile.ZipFile, only: Collection[str] = (),
-         min_bytes: int | None = None) -> SplitRead | None:
-    """The cuts for the worksheets of ``archive`` with at least ``min_bytes`` of XML
-    (``SPLIT_MIN_BYTES`` by default; of those in ``only`` when it names sheets the workbook
-    has); None when there is nothing to cut."""
-    if min_bytes is None:
-        min_bytes = SPLIT_MIN_BYTES
-    sizes = {info.filename: info.file_size for info in archive.infolist()}
-    members = sheet_members(archive)
-    wanted = {name: member for name, member in members.items() if name in only} \
-        if any(name in only for name in members) else members
-    big = {name: member for name, member in wanted.items() if sizes.get(member, 0) >= min_bytes}
-    if not big:
+def read_in_halves(path: Path, only: Collection[str],
+                   read_head: Callable[[Any], list[Any]]) -> HalvesRead | None:
+    """Read the workbook with its big worksheets parsed in halves on two threads.
+
+    ``read_head(workbook)`` reads the sheets the caller wants from a calamine workbook (and
+    gets the copy holding every first half); the second halves' rows and merged ranges are
+    joined into what it returns (objects with ``name``, ``rows`` and ``merged``).  None: no
+    sheet big enough to cut, or none that can be cut safely.  Raises whatever calamine raises
+    on a half it refuses (the caller then reads the whole file).
+    """
+    with zipfile.ZipFile(path) as archive:
+        members = sheet_members(archive)
+        wanted = {name: member for name, member in members.items() if name in only} \
+            if any(name in only for name in members) else members
+        sizes = {info.filename: info.file_size for info in archive.infolist()}
+        big = {name: member for name, member in wanted.items()
+               if sizes.get(member, 0) >= SPLIT_MIN_BYTES}
+        if not big:
+            return None
+        cuts: dict[str, _Cut] = {}
+        xml: dict[str, bytes] = {}
+        try:
+            for name, member in big.items():
+                cut = _open_cut(archive, member, sizes[member])
+                if cut is None:
+                    xml[member] = archive.read(member)
+                else:
+                    cuts[name] = cut
+            if not cuts:
+                return None
+            shared, worksheets = {}, {}
+            sheet_xml = set(members.values())
+            for info in archive.infolist():
+                member = info.filename
+                if info.is_dir() or member in xml or any(c.member == member
+                                                         for c in cuts.values()):
+                    continue
+                if member not in sheet_xml:
+                    shared[member] = archive.read(member)
+                elif member in wanted.values():
+                    worksheets[member] = archive.read(member)
+                else:
+                    worksheets[member] = _EMPTY_SHEET
+            head_members: dict[str, Any] = {**shared, **worksheets, **xml}
+            for cut in cuts.values():
+                head_members[cut.member] = [cut.prefix,
+                                            memoryview(cut.first)[cut.rows_start:cut.at],
+                                            _HEAD_END]
+            head = _HeadParse(_stored_zip(head_members), read_head)
+            del head_members
+            head.start()
+            try:
+                tails = _read_tails(cuts, shared, sheet_xml, xml)
+            finally:
+                head.join()
+        finally:
+            for cut in cuts.values():
+                cut.stream.close()
+    if head.error is not None:
+        raise head.error
+    for sheet in head.sheets:
+        if sheet.name in tails:
+            start, rows, merged = tails[sheet.name]
+            sheet.rows = join_rows(sheet.rows, start, rows)
+            sheet.merged = merged  # the first half was closed without the sheet's ending
+    return HalvesRead(head.sheets, xml)
+
+
+def _open_cut(archive: zipfile.ZipFile, member: str, size: int) -> _Cut | None:
+    """Inflate the first half of a sheet and find a row to cut at (None: not safely)."""
+    stream = archive.open(member)
+    first = stream.read(size // 2)
+    start = first.find(b"<sheetData")
+    at = first.rfind(b"<row ")
+    if start < 0 or at < 0:
+        stream.close()
+        return None  # element names with a namespace prefix (x:sheetData), or one huge row
+    end_of_tag = first.find(b">", start)
+    if end_of_tag < 0 or first[end_of_tag - 1:end_of_tag] == b"/":
+        stream.close()
         return None
-    cuts, xml = {}, {}
-    for name, member in big.items():
-        data = xml[member] = archive.read(member)
-        cut = _cut(member, data)
-        if cut is not None:
-            cuts[name] = cut
-    if not cuts:
-        return None
-    read = set(wanted.values())
-    shared, worksheets = {}, {}
-    for info in archive.infolist():
-        member = info.filename
-        if info.is_dir():
-            continue
-        if member in members.values():
-            worksheets[member] = (xml.get(member) or archive.read(member)) \
-                if member in read else _EMPTY_SHEET
-        else:
-            shared[member] = archive.read(member)
-    return SplitRead(shared, worksheets, cuts, xml)
-
-
-def _cut(member: str, data: bytes) -> _Cut | None:
-    """Cut a worksheet's XML at the first row starting past its middle (None: not safely)."""
-    start = data.find(b"<sheetData")
-    end = data.rfind(b"</sheetData>")
-    if start < 0 or end < 0:
-        return None  # no rows, or element names with a namespace prefix (x:sheetData)
-    start = data.index(b">", start) + 1
-    middle = data.find(b"<row ", (start + end) // 2, end)
-    if middle < 0 or not _ROW_NUMBER.match(data, middle) or \
-            not _ROW_NUMBER.match(data, data.find(b"<row", start, end)):
-        return None  # one huge row, or rows numbered only by their order
-    view = memoryview(data)
+    rows_start = end_of_tag + 1
+    first_row = first.find(b"<row", rows_start)
+    if first_row < 0 or at <= first_row or not _ROW_NUMBER.match(first, at) or \
+            not _ROW_NUMBER.match(first, first_row):
+        stream.close()
+        return None  # rows numbered only by their order
     # The dimension element would stretch each half to the whole sheet's size.
-    prefix = _DIMENSION.sub(b"", data[:start], count=1)
-    suffix = view[end:]
-    return _Cut(member, [prefix, view[start:middle], suffix], [prefix, view[middle:end], suffix])
+    prefix = _DIMENSION.sub(b"", first[:rows_start], count=1)
+    return _Cut(member, stream, first, prefix, rows_start, at)
+
+
+def _read_tails(cuts: dict[str, _Cut], shared: dict[str, bytes], sheet_xml: set[str],
+                xml: dict[str, bytes]) -> dict[str, tuple[Any, list[list[Any]], list]]:
+    """Inflate the rest of each cut sheet, parse its second half (with the sheet's real
+    ending) in this thread; return sheet name → (first cell, rows, merged ranges)."""
+    from python_calamine import CalamineWorkbook
+
+    tail_members: dict[str, Any] = {**shared, **dict.fromkeys(sheet_xml, _EMPTY_SHEET)}
+    for cut in cuts.values():
+        whole = xml[cut.member] = cut.first + cut.stream.read()
+        end = whole.rfind(b"</sheetData>")
+        if end < cut.at:
+            raise ValueError(f"{cut.member}: no end of the rows after the cut")
+        view = memoryview(whole)
+        tail_members[cut.member] = [cut.prefix, view[cut.at:end], view[end:]]
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(_stored_zip(tail_members)))
+    tails = {}
+    for name in cuts:
+        sheet = workbook.get_sheet_by_name(name)
+        tails[name] = (sheet.start, sheet.to_python(skip_empty_area=True),
+                       list(sheet.merged_cell_ranges or []))
+    return tails
+
+
+class _HeadParse(threading.Thread):
+    """Parses the copy holding the first halves in the background (calamine releases the
+    GIL while it parses)."""
+
+    def __init__(self, data: bytes, read_head: Callable[[Any], list[Any]]):
+        super().__init__(name="pbm-split-parse", daemon=True)
+        self.data, self.read_head = data, read_head
+        self.sheets: list[Any] = []
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            self.sheets = self.read_head(CalamineWorkbook.from_filelike(io.BytesIO(self.data)))
+        except BaseException as exc:  # re-raised in the caller's thread
+            self.error = exc
+        self.data = b""
 
 
 def _stored_zip(members: dict[str, Any]) -> bytes:
@@ -165,50 +247,6 @@ def _stored_zip(members: dict[str, Any]) -> bytes:
     out.append(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central),
                            len(directory), offset, 0))
     return b"".join(out)
-
-
-class _TailParse(threading.Thread):
-    """Parses the second halves in the background (calamine releases the GIL)."""
-
-    def __init__(self, data: bytes, names: list[str]):
-        super().__init__(name="pbm-split-parse", daemon=True)
-        self.data, self.names = data, names
-        self.rows: dict[str, tuple[tuple[int, int] | None, list[list[Any]]]] = {}
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        from python_calamine import CalamineWorkbook
-
-        try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
-            for name in self.names:
-                sheet = workbook.get_sheet_by_name(name)
-                self.rows[name] = (sheet.start, sheet.to_python(skip_empty_area=True))
-        except BaseException as exc:  # re-raised in the caller's thread
-            self.error = exc
-        self.data = b""
-
-
-def open_halves(split: SplitRead) -> tuple[Any, _TailParse]:
-    """Start parsing the second halves; return the calamine workbook holding the first halves
-    (and every other sheet read) and the running parse of the second halves."""
-    from python_calamine import CalamineWorkbook
-
-    tail_members: dict[str, Any] = dict(split.shared)
-    tail_members.update(dict.fromkeys(split.worksheets, _EMPTY_SHEET))
-    for cut in split.cuts.values():
-        tail_members[cut.member] = cut.tail
-    tail = _TailParse(_stored_zip(tail_members), sorted(split.cuts))
-    tail.start()
-    try:
-        head_members: dict[str, Any] = dict(split.shared)
-        head_members.update(split.worksheets)
-        for cut in split.cuts.values():
-            head_members[cut.member] = cut.head
-        return CalamineWorkbook.from_filelike(io.BytesIO(_stored_zip(head_members))), tail
-    except BaseException:
-        tail.join()
-        raise
 
 
 def join_rows(head: list[list[Any]], tail_start: tuple[int, int] | None,

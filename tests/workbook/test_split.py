@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import zipfile
 from pathlib import Path
 
@@ -20,22 +21,22 @@ SAMPLE_WORKBOOKS = sorted(SAMPLE.rglob("*.xlsx"))
 
 @pytest.fixture
 def cut_everything(monkeypatch):
-    """Every sheet counts as big; returns the list of sheets actually read in halves."""
+    """Every sheet counts as big; returns the names of the sheets each read cut in halves."""
     monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
     halves: list[set[str]] = []
-    real = source.open_halves
+    real = split._read_tails
 
-    def spy(cut):
-        halves.append(cut.sheets)
-        return real(cut)
+    def spy(cuts, *args):
+        halves.append(set(cuts))
+        return real(cuts, *args)
 
-    monkeypatch.setattr(source, "open_halves", spy)
+    monkeypatch.setattr(split, "_read_tails", spy)
     return halves
 
 
 def _whole(path: Path, monkeypatch, only=()):
     with monkeypatch.context() as m:
-        m.setattr(source, "_plan_split", lambda *_: None)
+        m.setattr(source, "_read_halves", lambda *_: None)
         return open_workbook(path, only=only)
 
 
@@ -59,11 +60,12 @@ def _gap_workbook(path: Path) -> Path:
     sheet.write_row(1, 0, ["项目编码", "项目名称", "主管部门", "一级指标", "三级指标", "指标值"])
     for r in range(2, 40):
         sheet.write_row(r, 0, [f"P{r:04d}", f"项目{r}", "教育局", "产出指标", "完成数量", r * 3])
-    # The last row before the gap is long (inline text), so the middle of the XML is inside it.
-    sheet.write_row(40, 0, ["P0040", "项目40", "教育局", "产出指标", "x" * 30000, "y" * 30000])
     sheet.write_formula(41, 5, "=F3*2", None, "")
     for r in range(60, 200):
-        sheet.write_row(r, 2, ["教育局", "效益指标", "受益人数", r, "说明"])
+        # The first row after the gap is long (inline text): the middle of the XML is in it.
+        long = r == 60
+        sheet.write_row(r, 2, ["教育局", "效益指标", "x" * 30000 if long else "受益人数", r,
+                               "y" * 30000 if long else "说明"])
         sheet.write_datetime(r, 7, datetime.datetime(2026, 1 + r % 12, 1), date_format)
     sheet.write_formula(200, 6, "=SUM(F61:F200)", None, "")
     hidden = book.add_worksheet("旧版")
@@ -78,14 +80,19 @@ def _gap_workbook(path: Path) -> Path:
 def test_a_cut_at_blank_rows_before_wider_rows_reads_as_the_whole(tmp_path, monkeypatch,
                                                                    cut_everything):
     path = _gap_workbook(tmp_path / "gap.xlsx")
-    with zipfile.ZipFile(path) as archive:
-        cut = split.plan(archive, min_bytes=0)
-    tail_xml = b"".join(bytes(piece) for piece in cut.cuts["清单"].tail)
-    assert b'<row r="61"' in tail_xml[:2000], "the cut should fall at the blank rows"
+    starts = []
+    real = split._open_cut
 
+    def record(archive, member, size):
+        cut = real(archive, member, size)
+        starts.append(cut.first[cut.at:cut.at + 20] if cut else None)
+        return cut
+
+    monkeypatch.setattr(split, "_open_cut", record)
     halves = open_workbook(path)
     whole = _whole(path, monkeypatch)
-    assert {"清单"} <= set().union(*cut_everything)
+    assert cut_everything == [{"清单"}]
+    assert starts[0].startswith(b'<row r="61"'), "the cut should fall at the blank rows"
     _same(halves, whole)
     rows = halves.sheets[0].rows
     assert rows[60][2] == "教育局" and rows[60][0] == ""
@@ -117,7 +124,7 @@ def test_projects_and_findings_are_the_same_when_read_in_halves(tmp_path, monkey
     path = SAMPLE / "2026-示例区" / "goals" / "101-教育局-2026年项目绩效目标.xlsx"
     halves = read_workbook(path)
     with monkeypatch.context() as m:
-        m.setattr(source, "_plan_split", lambda *_: None)
+        m.setattr(source, "_read_halves", lambda *_: None)
         whole = read_workbook(path)
     assert cut_everything
     assert [p.name for p in halves.projects] == [p.name for p in whole.projects]
@@ -130,10 +137,11 @@ def test_a_half_calamine_refuses_falls_back_to_the_whole_read(tmp_path, monkeypa
                                                                cut_everything):
     path = _gap_workbook(tmp_path / "gap.xlsx")
 
-    def refuse(cut):
+    def refuse(*_):
         raise ValueError("calamine: invalid xml")
 
-    monkeypatch.setattr(source, "open_halves", refuse)
+    monkeypatch.setattr(split, "_read_tails", refuse)
+    assert source._read_halves(path, "gap.xlsx", ()) is None
     _same(open_workbook(path), _whole(path, monkeypatch))
 
 
@@ -152,12 +160,31 @@ def test_a_damaged_big_sheet_is_still_reported_as_unreadable(tmp_path, cut_every
     assert cut_everything == [{"清单"}], "the halves were tried first"
 
 
-def test_rows_numbered_only_by_their_order_are_not_cut(tmp_path):
-    xml = (b'<worksheet><sheetData><row><c t="inlineStr"><is><t>a</t></is></c></row>'
-           b'<row><c t="inlineStr"><is><t>b</t></is></c></row></sheetData></worksheet>')
-    assert split._cut("xl/worksheets/sheet1.xml", xml) is None
-    prefixed = xml.replace(b"<row>", b'<x:row r="1">').replace(b"sheetData", b"x:sheetData")
-    assert split._cut("xl/worksheets/sheet1.xml", prefixed) is None
+def test_rows_numbered_only_by_their_order_are_not_cut(tmp_path, monkeypatch, cut_everything):
+    path = _gap_workbook(tmp_path / "gap.xlsx")
+    unnumbered = tmp_path / "unnumbered.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(unnumbered, "w") as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<row r="\d+"', b"<row", data)
+            out.writestr(info, data)
+    assert source._read_halves(unnumbered, "unnumbered.xlsx", ()) is None
+    assert cut_everything == []
+
+
+@pytest.mark.parametrize("xml", [
+    b'<worksheet><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>'
+    b'<x:row r="2"><x:c r="A2"><x:v>2</x:v></x:c></x:row></x:sheetData></worksheet>',
+    b"<worksheet><sheetData/></worksheet>",
+    b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>',
+], ids=["namespace-prefix", "no-rows", "one-row"])
+def test_sheets_without_a_safe_cut_are_left_whole(tmp_path, xml):
+    archive_path = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive_path, "w") as out:
+        out.writestr("xl/worksheets/sheet1.xml", xml)
+    with zipfile.ZipFile(archive_path) as archive:
+        assert split._open_cut(archive, "xl/worksheets/sheet1.xml", len(xml) * 2) is None
 
 
 def test_join_rows_pads_columns_and_gap_rows():
