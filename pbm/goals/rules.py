@@ -139,6 +139,11 @@ def normalise_level(text: str) -> str:
 
 
 _TYPED_FIELDS = ("unit", "nature", "target", "weight", "level1", "level2", "name")
+#: The typed 指标性质 / 计量单位 / 指标值 and 一级 / 二级 of a line, by the raw cells (with their
+#: types: 1, 1.0 and True are equal keys but different cells).  Thousands of lines share them.
+_LINE_CACHE: dict[tuple, tuple[str, str, ParsedValue]] = {}
+_LEVEL_CACHE: dict[tuple, tuple[str, str]] = {}
+_LINE_CACHE_LIMIT = 1 << 16
 
 
 def type_project(record: ProjectRecord, settings: ReviewSettings) -> GoalProject:
@@ -146,16 +151,30 @@ def type_project(record: ProjectRecord, settings: ReviewSettings) -> GoalProject
     indicators = []
     fields = RowFields(record.indicators[0].columns, _TYPED_FIELDS) if record.indicators \
         else None
+    lines, levels = _LINE_CACHE, _LEVEL_CACHE
     for row in record.indicators:
         unit_raw, nature_raw, target_raw, weight_raw, level1, level2, name = fields(row)
-        unit_text = cell_text(unit_raw)
-        target = parse_value(target_raw, role="target", unit=unit_text or None)
+        key = (nature_raw.__class__, nature_raw, unit_raw.__class__, unit_raw,
+               target_raw.__class__, target_raw)
+        line = lines.get(key)
+        if line is None:
+            unit_text = cell_text(unit_raw)
+            line = (normalise_nature(cell_text(nature_raw)), unit_text,
+                    parse_value(target_raw, role="target", unit=unit_text or None))
+            if len(lines) >= _LINE_CACHE_LIMIT:
+                lines.clear()
+            lines[key] = line
+        level_key = (level1.__class__, level1, level2.__class__, level2)
+        level = levels.get(level_key)
+        if level is None:
+            level = (normalise_level(cell_text(level1)), normalise_level(cell_text(level2)))
+            if len(levels) >= _LINE_CACHE_LIMIT:
+                levels.clear()
+            levels[level_key] = level
         weight = parse_value(weight_raw, role="number") if weight_raw is not None and not (
             weight_raw.__class__ is str and not weight_raw.strip()) else None
-        indicators.append(GoalIndicator(row, normalise_level(cell_text(level1)),
-                                        normalise_level(cell_text(level2)), cell_text(name),
-                                        normalise_nature(cell_text(nature_raw)), target,
-                                        unit_text, weight))
+        indicators.append(GoalIndicator(row, level[0], level[1], cell_text(name), line[0],
+                                        line[2], line[1], weight))
     money: dict[str, ParsedValue] = {}
     sheet_unit = record.units.get("money")
     for name in ("total_funds", "fiscal_funds", "other_funds", "carryover"):
