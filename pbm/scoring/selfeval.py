@@ -353,11 +353,15 @@ class _Typing:
                 op = "date"
             elif target.kind in ("qualitative", "text") or actual.kind == "qualitative":
                 op = QUALITATIVE
-        base = dict(inapplicable=inapplicable, target_text=target.text, actual_text=actual.text,
-                    unit=unit, target_placeholder=target.placeholder,
-                    actual_placeholder=actual.placeholder, actual_has_op=False,
-                    actual_tier=None, target=None, actual=None, timeliness=False,
-                    fraction_of=None, written_op=None)
+        def typed(op: str | None, target_number: Decimal | None = None,
+                  actual_number: Decimal | None = None, actual_text: str = actual.text,
+                  actual_tier: str | None = None, actual_has_op: bool = False,
+                  timeliness: bool = False, fraction_of: str | None = None,
+                  written_op: str | None = None) -> _Typed:
+            return _Typed(inapplicable, op, target_number, target.text, actual_number,
+                          actual_text, actual_tier, actual_has_op, unit, timeliness,
+                          target.placeholder, actual.placeholder, fraction_of, written_op)
+
         if op == "date" or (op in ("≤", "<", "=") and target.kind in _DATE_KINDS
                             and actual.kind in _DATE_KINDS):
             # 时效 lines with dates (DOMAIN.md §4.4 gives no formula): on or before the
@@ -367,13 +371,12 @@ class _Typing:
             else:
                 on_time = (actual.month or 13) <= (target.month or 0)
             written = op if op in ("≤", "<", "=") else target.op
-            return _Typed(**{**base, "op": "≥", "target": ONE,
-                             "actual": ONE if on_time else ZERO, "timeliness": True,
-                             "written_op": written})
+            return typed("≥", ONE, ONE if on_time else ZERO, timeliness=True,
+                         written_op=written)
         if op == QUALITATIVE:
             tier = actual.tier if actual.tier in self.tier_names \
                 else self.rules.normalise_tier(actual.text)
-            return _Typed(**{**base, "op": op, "actual_tier": tier})
+            return typed(op, actual_tier=tier)
         number = actual.number
         actual_text = actual.text
         fraction_of = None
@@ -383,9 +386,8 @@ class _Typing:
             number = number * HUNDRED
             actual_text = f"{number.normalize():f}%"
             fraction_of = actual.text
-        return _Typed(**{**base, "op": op, "target": target.number, "actual": number,
-                         "actual_text": actual_text, "fraction_of": fraction_of,
-                         "actual_has_op": "V-ACTUAL-HAS-OP" in actual.note_codes})
+        return typed(op, target.number, number, actual_text, fraction_of=fraction_of,
+                     actual_has_op="V-ACTUAL-HAS-OP" in actual.note_codes)
 
 
 def _money(record: ProjectRecord, name: str) -> tuple[Decimal | None, Cell | None]:
