@@ -116,10 +116,20 @@ def _validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
     reads: list[FileRead] = []
     reviews: list[ProjectReview] = []
     findings: list[Finding] = []
+    # Projects complete in the first half of a big list sheet are reviewed while the second
+    # half is still being parsed (read_workbook's ``early``).
+    early: dict[int, ProjectReview] = {}
+    early_records: list[ProjectRecord] = []  # alive, so that the ids in ``early`` stay theirs
+
+    def review_early(records: list[ProjectRecord]) -> None:
+        for record in records:
+            early[id(record)] = _review(record, settings)
+            early_records.append(record)
+
     for path in files:
         display = display_path(path)
         try:
-            workbook = read_workbook(path, limits=limits, display=display)
+            workbook = read_workbook(path, limits=limits, display=display, early=review_early)
         except PbmError as error:
             reads.append(FileRead(display, None, path, error))
             findings.append(Finding(error.code if error.code.startswith("R-") else "R-UNREADABLE",
@@ -129,16 +139,23 @@ def _validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
             continue
         reads.append(FileRead(display, workbook.sha256, path))
         findings.extend(workbook.all_findings)
+        reopened = workbook.reopened if early else set()
         for record in workbook.projects:
-            project = type_project(record, settings)
-            project_findings = check_project(project, settings)
-            grade = review_grade(project_findings, settings)
-            reviews.append(ProjectReview(project, project_findings, grade,
-                                         review_opinions(project_findings)))
-            findings.extend(project_findings)
+            review = early.get(id(record)) if id(record) not in reopened else None
+            if review is None:
+                review = _review(record, settings)
+            reviews.append(review)
+            findings.extend(review.findings)
         if progress:
             progress(path)
     return ValidationResult(reads, reviews, findings, settings)
+
+
+def _review(record: ProjectRecord, settings: ReviewSettings) -> ProjectReview:
+    project = type_project(record, settings)
+    project_findings = check_project(project, settings)
+    grade = review_grade(project_findings, settings)
+    return ProjectReview(project, project_findings, grade, review_opinions(project_findings))
 
 
 # --------------------------------------------------------------------------- outputs

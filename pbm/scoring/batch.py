@@ -35,7 +35,7 @@ from pbm.scoring.selfeval import (
     aggregate_units,
     self_eval_input,
 )
-from pbm.workbook.reader import display_path, iter_workbook_files, read_workbook
+from pbm.workbook.reader import ProjectRecord, display_path, iter_workbook_files, read_workbook
 from pbm.workbook.source import Limits
 
 KIND_SELF = "self-eval"
@@ -276,6 +276,18 @@ def _score_paths(paths, rules, limits, weights, framework, aggregate, year,
     sheets: list[EvaluationSheet] = []
     file_findings: list[Finding] = []
     seen: set[Path] = set()
+    # Projects complete in the first half of a big list sheet are typed and scored while the
+    # second half is still being parsed (read_workbook's ``early``).
+    early: dict[int, ScoredProject] = {}
+    early_records: list[ProjectRecord] = []  # alive, so that the ids in ``early`` stay theirs
+
+    def score_early(records: list[ProjectRecord]) -> None:
+        for record in records:
+            if not is_evaluation_record(record):
+                inp = self_eval_input(record, rules, year=year)
+                early[id(record)] = ScoredProject(inp, inp.score(rules))
+                early_records.append(record)
+
     for path in files:
         resolved = path.resolve()
         if resolved in seen:
@@ -283,7 +295,7 @@ def _score_paths(paths, rules, limits, weights, framework, aggregate, year,
         seen.add(resolved)
         display = display_path(path)
         try:
-            workbook = read_workbook(path, limits=limits, display=display)
+            workbook = read_workbook(path, limits=limits, display=display, early=score_early)
         except PbmError as error:
             reads.append(FileRead(display, path, None, error))
             code = error.code if error.code.startswith("R-") else "R-UNREADABLE"
@@ -294,6 +306,7 @@ def _score_paths(paths, rules, limits, weights, framework, aggregate, year,
         read = FileRead(display, path, workbook.sha256)
         reads.append(read)
         file_findings.extend(workbook.all_findings)
+        reopened = workbook.reopened if early else set()
         raw_sheets = {sheet.name: sheet.grid for sheet in workbook.sheets}
         form_starts = {sheet.name: sorted(p.first_row for p in sheet.projects)
                        for sheet in workbook.sheets if sheet.layout == "form"}
@@ -302,11 +315,15 @@ def _score_paths(paths, rules, limits, weights, framework, aggregate, year,
                 sheets.append(evaluation_sheet(record, weights))
                 read.evaluation_sheets += 1
                 continue
-            raw_rows = raw_sheets.get(record.sheet) if raw_sheets else None
-            if raw_rows is not None and record.sheet in form_starts:
-                raw_rows = _block_rows(raw_rows, record.first_row, form_starts[record.sheet])
-            inp = self_eval_input(record, rules, raw_rows=raw_rows, year=year)
-            projects.append(ScoredProject(inp, inp.score(rules)))
+            scored = early.get(id(record)) if id(record) not in reopened else None
+            if scored is None:
+                raw_rows = raw_sheets.get(record.sheet) if raw_sheets else None
+                if raw_rows is not None and record.sheet in form_starts:
+                    raw_rows = _block_rows(raw_rows, record.first_row,
+                                           form_starts[record.sheet])
+                inp = self_eval_input(record, rules, raw_rows=raw_rows, year=year)
+                scored = ScoredProject(inp, inp.score(rules))
+            projects.append(scored)
             read.projects += 1
         if progress:
             progress(path)

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
-from collections.abc import Collection, Iterable, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
@@ -219,6 +219,8 @@ class SheetRead:
     # The sheet's raw grid (0-based rows of raw values), for the few callers that read a block
     # the generic passes do not model (the 自评表 money table); never a second read of the file.
     grid: list[list[Any]] = field(default_factory=list, repr=False)
+    # ids of projects handed out before their last rows were read (``read_workbook(early=)``)
+    reopened: set[int] = field(default_factory=set, repr=False)
 
 
 @dataclass
@@ -232,6 +234,11 @@ class WorkbookRead:
     @property
     def projects(self) -> list[ProjectRecord]:
         return [project for sheet in self.sheets for project in sheet.projects]
+
+    @property
+    def reopened(self) -> set[int]:
+        """ids of projects ``read_workbook(early=…)`` handed out that later rows came back to."""
+        return set().union(*(sheet.reopened for sheet in self.sheets))
 
     @property
     def all_findings(self) -> list[Finding]:
@@ -248,15 +255,42 @@ def column_letter(col: int) -> str:
 
 
 def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None = None,
-                  only: Collection[str] = ()) -> WorkbookRead:
+                  only: Collection[str] = (),
+                  early: Callable[[list[ProjectRecord]], None] | None = None) -> WorkbookRead:
     """Read every project of one workbook (of the sheets in ``only`` when it has any of
-    them).  Raises ``PbmError`` if the file is unreadable."""
+    them).  Raises ``PbmError`` if the file is unreadable.
+
+    ``early``: when a big list sheet is parsed in halves (``split.py``), called with the
+    projects complete in its first half while the second half is still being parsed, so the
+    caller can work on them meanwhile (score types and scores them).  Those records are the
+    read's own; one that rows after the cut come back to is in ``WorkbookRead.reopened``.
+    Where the whole sheet turns out to hold merged cells or formulas without a value (which
+    the first half was read without), it is read again from the top and its projects are new
+    records: the caller keeps the early ones alive and redoes what it finds no result for.
+    """
     name = display or str(path)
+    started: dict[str, _EarlyList] = {}
+
+    def read_first_halves(head_sheets: list[RawSheet], cut: set[str]) -> None:
+        done: list[ProjectRecord] = []
+        for raw_sheet in head_sheets:
+            if raw_sheet.name in cut:
+                begun = _EarlyList.begin(raw_sheet, name, limits)
+                if begun is not None:
+                    started[raw_sheet.name] = begun
+                    done.extend(begun.done)
+        if done and early is not None:
+            early(done)
+
     with collector_paused():
-        raw = open_workbook(Path(path), limits, name, only)
+        raw = open_workbook(Path(path), limits, name, only,
+                            read_first_halves if early is not None else None)
         sheets: list[SheetRead] = []
         for raw_sheet in raw.sheets:
-            sheet_read = _read_sheet(raw_sheet, name, limits)
+            begun = started.pop(raw_sheet.name, None)
+            sheet_read = begun.resume(raw_sheet, limits) if begun is not None else None
+            if sheet_read is None:
+                sheet_read = _read_sheet(raw_sheet, name, limits)
             sheet_read.grid = raw_sheet.rows
             sheets.append(sheet_read)
     read = WorkbookRead(file=name, path=Path(path), sha256=raw.sha256, sheets=sheets, findings=[])
@@ -346,6 +380,71 @@ def _read_sheet(sheet: RawSheet, file: str, limits: Limits) -> SheetRead:
     if any(f == "project_name" for f in columns.values()):
         return _read_list(grid, file, header_rows, columns, units, nonempty_rows, findings)
     return _read_form(grid, file, header_rows, (columns, units), nonempty_rows, findings)
+
+
+#: Rows a list reading looks past the one it reads (a header repeated below a title row):
+#: the last ones of a first half wait for the rows after them.
+_LOOKAHEAD_ROWS = 8
+
+
+@dataclass
+class _EarlyList:
+    """A list sheet read from the first half of its rows while the rest is parsed."""
+
+    raw: RawSheet
+    grid: _Grid
+    header: tuple
+    reading: Generator[list[ProjectRecord], Any, SheetRead]
+    last_fed: int
+    done: list[ProjectRecord]
+
+    @classmethod
+    def begin(cls, raw: RawSheet, file: str, limits: Limits) -> _EarlyList | None:
+        """Read the first half as ``_read_sheet`` would (None: no list sheet, or too few
+        rows to know its header from the first half)."""
+        if not raw.visible or _SKIP_SHEET_NAMES.search(raw.name) or \
+                len(raw.rows) <= _EARLY_MIN_ROWS:
+            return None
+        grid = _Grid(raw)
+        header = _find_header(grid, max(limits.header_search_rows, 15), deep=80)
+        if header is None or not any(f == "project_name" for f in header[1].values()):
+            return None
+        header_rows, columns, units = header
+        nonempty_rows = [r for r, row in enumerate(raw.rows) if _nonempty(row)]
+        body = nonempty_rows[bisect_left(nonempty_rows, header_rows[-1] + 1):]
+        feed = body[:-_LOOKAHEAD_ROWS]
+        if not feed:
+            return None
+        reading = _list_reading(grid, file, header_rows, columns, units, nonempty_rows, [])
+        next(reading)
+        done = reading.send(feed)
+        return cls(raw, grid, header, reading, feed[-1], done)
+
+    def resume(self, raw: RawSheet, limits: Limits) -> SheetRead | None:
+        """Read the rest of the sheet, now whole (None: read it again from the top — the
+        sheet is another one after a fallback, has formulas without a value or merged cells
+        from the header down, which the first half was read without, or its header is found
+        elsewhere once its merged title is known)."""
+        header_top = self.header[0][0]
+        if raw is not self.raw or raw.formula_cells or \
+                any(r1 >= header_top for (_, _), (r1, _) in raw.merged):
+            self.reading.close()
+            return None
+        if raw.merged and _find_header(_Grid(raw), max(limits.header_search_rows, 15),
+                                       deep=80) != self.header:
+            self.reading.close()
+            return None
+        grid = self.grid
+        grid.height = len(raw.rows)
+        grid.width = max((len(r) for r in raw.rows), default=0)
+        nonempty_rows = [r for r, row in enumerate(raw.rows) if _nonempty(row)]
+        self.reading.send(nonempty_rows[bisect_right(nonempty_rows, self.last_fed):])
+        return _finish_reading(self.reading, nonempty_rows)
+
+
+#: Below this many rows a first half is not read early (its header search must see all it
+#: would see in the whole sheet: 80 rows).
+_EARLY_MIN_ROWS = 100
 
 
 class _Grid:
@@ -907,6 +1006,36 @@ _PROJECT_KEY = ("project_code", "project_name", "department")
 
 def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_rows,
                findings) -> SheetRead:
+    reading = _list_reading(grid, file, header_rows, columns, units, nonempty_rows, findings)
+    next(reading)
+    reading.send(nonempty_rows[bisect_left(nonempty_rows, header_rows[-1] + 1):])
+    return _finish_reading(reading, nonempty_rows)
+
+
+@dataclass
+class _Finish:
+    """Sent to a list reading when every row has been fed: the sheet's non-empty rows."""
+
+    nonempty_rows: list[int]
+
+
+def _finish_reading(reading: Generator[list[ProjectRecord], Any, SheetRead],
+                    nonempty_rows: list[int]) -> SheetRead:
+    try:
+        reading.send(_Finish(nonempty_rows))
+    except StopIteration as stop:
+        return stop.value
+    raise RuntimeError("a list reading went on after its last rows")
+
+
+def _list_reading(grid: _Grid, file: str, header_rows, columns, units, nonempty_rows,
+                  findings) -> Generator[list[ProjectRecord], Any, SheetRead]:
+    """The list layout, fed rows in order: ``send`` a list of 0-based data row indices and
+    it yields the projects completed so far (not yet yielded: every project but the one the
+    last row belongs to); ``send`` a ``_Finish`` and it returns the ``SheetRead``.  A project
+    that rows fed later come back to (the same key again) is listed in ``SheetRead.reopened``
+    (by ``id``): what a caller made of it early is stale.  ``nonempty_rows`` at the start
+    only needs the rows above the header."""
     sheet = grid.sheet.name
     accounts: dict[int, str] = {}
     for r in header_rows:
@@ -950,101 +1079,112 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
     plain: set[tuple] = set()
     level1_at, level2_at = level_columns
     both_levels = level1_at is not None and level2_at is not None
-    for r in nonempty_rows[bisect_left(nonempty_rows, header_rows[-1] + 1):]:
-        row_values = rows_of[r]
-        kind = _classify_text_row(grid, r, plain)
-        if kind is not None:
-            accounts[r] = kind
-            continue
-        width = len(row_values)
-        if fetch_key is not None and width >= key_width:
-            raw = fetch_key(row_values)
-        else:
-            raw = tuple(row_values[c] if 0 <= c < width else None for _, c in key_columns)
-        if raw == last_raw and not formulas:
-            # The project columns repeat the previous row (one row per indicator): same key.
-            key_cells = last_key_cells
-            key = current_key
-        else:
-            # Only where the project changes, and only for a row whose 项目名称 cell is blank
-            # or reads like its label, or that holds one cell: a header repeated mid-sheet
-            # (two exports pasted together) or the title just above it is no project.
-            name_value = row_values[name_col] if name_col < width else None
-            if r in repeat.rows or (
-                    (name_value is None or name_value == "" or
-                     (name_value.__class__ is str and
-                      (name_value in raw_names or name_hint(name_value))) or
-                     row_values.count("") + row_values.count(None) + 1 >= width)
-                    and repeat.starts_at(r, accounts)):
-                previous, carry, current_key, last_raw, last_key_cells = {}, {}, None, None, {}
+    emitted: set[int] = set()  # ids of the projects yielded
+    reopened: set[int] = set()
+    batch = yield []
+    while not isinstance(batch, _Finish):
+        for r in batch:
+            row_values = rows_of[r]
+            kind = _classify_text_row(grid, r, plain)
+            if kind is not None:
+                accounts[r] = kind
                 continue
-            key_cells = {}
-            for name, c in key_columns:
-                if c < 0:
-                    continue
-                cell = cell_at(r, c)
-                if cell.empty and name in previous and \
-                        (has_indicators or c in merged_project_columns):
-                    # Blank project cells (merged down in exports) repeat the row above.
-                    cell = previous[name]
-                key_cells[name] = cell
-            key = tuple(key_cells[k].text if k in key_cells else "" for k in _PROJECT_KEY)
-            if not any(key):
-                if has_indicators and current_key is not None:
-                    key = current_key
-                else:
-                    accounts[r] = "outside"
-                    continue
-            previous.update({k: v for k, v in key_cells.items() if not v.empty})
-            filled = all(not (v is None or v == "" or (v.__class__ is str and not v.strip()))
-                         for (_, c), v in zip(key_columns, raw) if c >= 0)
-            last_raw, last_key_cells = (raw, key_cells) if filled else (None, {})
-        project = projects.get(key)
-        if project is None:
-            project = ProjectRecord(file=file, sheet=sheet, layout=LIST, fields={},
-                                    indicators=[], units=dict(units), first_row=r + 1)
-            projects[key] = project
-            pending[key] = set(project_columns.values())
-        missing = pending[key]
-        if missing:
-            for c, name in project_columns.items():
-                if name in missing and (name in key_cells or _filled(row_values, c)):
-                    cell = key_cells.get(name) or cell_at(r, c)
-                    if not cell.empty:
-                        project.fields[name] = cell
-                        missing.discard(name)
-        if len(project.extra) < len(extra_columns):
-            for c, header_text in extra_columns.items():
-                if header_text not in project.extra and _filled(row_values, c):
-                    cell = cell_at(r, c)
-                    if not cell.empty:
-                        project.extra[header_text] = cell
-        if key != current_key:
-            carry = {}
-        current_key = key
-        if has_indicators:
-            values = _row_values(grid, r) if formulas else row_values
-            content = False
-            for c in content_columns:
-                value = values[c] if c < width else None
-                if not (value is None or value == "" or
-                        (value.__class__ is str and not value.strip())):
-                    content = True
-                    break
-            record = IndicatorRecord(r + 1, values, indicator_fields)
-            if both_levels and width > level1_at and width > level2_at and \
-                    values[level1_at].__class__ is str and values[level1_at].strip() and \
-                    values[level2_at].__class__ is str and values[level2_at].strip():
-                carry["level1"] = carry["level2"] = record  # both given: nothing to fill
+            width = len(row_values)
+            if fetch_key is not None and width >= key_width:
+                raw = fetch_key(row_values)
             else:
-                _fill_levels(record, carry, level_columns)
-            if not content:
+                raw = tuple(row_values[c] if 0 <= c < width else None for _, c in key_columns)
+            if raw == last_raw and not formulas:
+                # The project columns repeat the previous row (one row per indicator): same key.
+                key_cells = last_key_cells
+                key = current_key
+            else:
+                # Only where the project changes, and only for a row whose 项目名称 cell is blank
+                # or reads like its label, or that holds one cell: a header repeated mid-sheet
+                # (two exports pasted together) or the title just above it is no project.
+                name_value = row_values[name_col] if name_col < width else None
+                if r in repeat.rows or (
+                        (name_value is None or name_value == "" or
+                         (name_value.__class__ is str and
+                          (name_value in raw_names or name_hint(name_value))) or
+                         row_values.count("") + row_values.count(None) + 1 >= width)
+                        and repeat.starts_at(r, accounts)):
+                    previous, carry, current_key, last_raw, last_key_cells = {}, {}, None, None, {}
+                    continue
+                key_cells = {}
+                for name, c in key_columns:
+                    if c < 0:
+                        continue
+                    cell = cell_at(r, c)
+                    if cell.empty and name in previous and \
+                            (has_indicators or c in merged_project_columns):
+                        # Blank project cells (merged down in exports) repeat the row above.
+                        cell = previous[name]
+                    key_cells[name] = cell
+                key = tuple(key_cells[k].text if k in key_cells else "" for k in _PROJECT_KEY)
+                if not any(key):
+                    if has_indicators and current_key is not None:
+                        key = current_key
+                    else:
+                        accounts[r] = "outside"
+                        continue
+                previous.update({k: v for k, v in key_cells.items() if not v.empty})
+                filled = all(not (v is None or v == "" or (v.__class__ is str and not v.strip()))
+                             for (_, c), v in zip(key_columns, raw) if c >= 0)
+                last_raw, last_key_cells = (raw, key_cells) if filled else (None, {})
+            project = projects.get(key)
+            if project is None:
+                project = ProjectRecord(file=file, sheet=sheet, layout=LIST, fields={},
+                                        indicators=[], units=dict(units), first_row=r + 1)
+                projects[key] = project
+                pending[key] = set(project_columns.values())
+            elif emitted and id(project) in emitted:
+                reopened.add(id(project))
+            missing = pending[key]
+            if missing:
+                for c, name in project_columns.items():
+                    if name in missing and (name in key_cells or _filled(row_values, c)):
+                        cell = key_cells.get(name) or cell_at(r, c)
+                        if not cell.empty:
+                            project.fields[name] = cell
+                            missing.discard(name)
+            if len(project.extra) < len(extra_columns):
+                for c, header_text in extra_columns.items():
+                    if header_text not in project.extra and _filled(row_values, c):
+                        cell = cell_at(r, c)
+                        if not cell.empty:
+                            project.extra[header_text] = cell
+            if key != current_key:
+                carry = {}
+            current_key = key
+            if has_indicators:
+                values = _row_values(grid, r) if formulas else row_values
+                content = False
+                for c in content_columns:
+                    value = values[c] if c < width else None
+                    if not (value is None or value == "" or
+                            (value.__class__ is str and not value.strip())):
+                        content = True
+                        break
+                record = IndicatorRecord(r + 1, values, indicator_fields)
+                if both_levels and width > level1_at and width > level2_at and \
+                        values[level1_at].__class__ is str and values[level1_at].strip() and \
+                        values[level2_at].__class__ is str and values[level2_at].strip():
+                    carry["level1"] = carry["level2"] = record  # both given: nothing to fill
+                else:
+                    _fill_levels(record, carry, level_columns)
+                if not content:
+                    accounts[r] = ROW_PROJECT
+                    continue
+                project.indicators.append(record)
+                accounts[r] = ROW_INDICATOR
+            else:
                 accounts[r] = ROW_PROJECT
-                continue
-            project.indicators.append(record)
-            accounts[r] = ROW_INDICATOR
-        else:
-            accounts[r] = ROW_PROJECT
+        done = [project for key, project in projects.items()
+                if key != current_key and id(project) not in emitted]
+        emitted.update(id(project) for project in done)
+        batch = yield done
+    nonempty_rows = batch.nonempty_rows
     by_row_project = {}
     for project in projects.values():
         name = project.name
@@ -1057,7 +1197,8 @@ def _read_list(grid: _Grid, file: str, header_rows, columns, units, nonempty_row
     findings = findings + _non_data_findings(grid, file, accounts, repeat.rows)
     return SheetRead(sheet, LIST, list(projects.values()), rows, findings,
                      header_row=header_rows[-1] + 1,
-                     headers={c + 1: t for c, t in all_headers.items() if t})
+                     headers={c + 1: t for c, t in all_headers.items() if t},
+                     reopened=reopened)
 
 
 _NAME_HINT = re.compile(r"名\s*称|^\W*项\s*目\W*$|name|project", re.IGNORECASE)

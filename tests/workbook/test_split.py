@@ -11,9 +11,11 @@ import pytest
 import xlsxwriter
 
 from pbm.errors import PbmError
-from pbm.workbook import source, split
+from pbm.workbook import reader, source, split
+from pbm.workbook.forms import GOAL_LIST_COLUMNS, list_rows
 from pbm.workbook.reader import read_workbook
 from pbm.workbook.source import open_workbook
+from tests.builders import good_project, write_list_workbook
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 SAMPLE_WORKBOOKS = sorted(SAMPLE.rglob("*.xlsx"))
@@ -83,8 +85,8 @@ def test_a_cut_at_blank_rows_before_wider_rows_reads_as_the_whole(tmp_path, monk
     starts = []
     real = split._open_cut
 
-    def record(archive, member, size):
-        cut = real(archive, member, size)
+    def record(archive, member, size, *share):
+        cut = real(archive, member, size, *share)
         starts.append(cut.first[cut.at:cut.at + 20] if cut else None)
         return cut
 
@@ -196,3 +198,138 @@ def test_join_rows_pads_columns_and_gap_rows():
     assert split.join_rows([["a"]], None, []) == [["a"]]
     with pytest.raises(ValueError):
         split.join_rows([["a"], ["b"], ["c"]], (1, 0), [["d"]])
+
+
+# --------------------------------------------------------------------------- early reading
+
+@pytest.fixture
+def read_early(monkeypatch):
+    """Every list sheet is cut and read from its first half while the rest is parsed."""
+    monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
+    monkeypatch.setattr(reader, "_EARLY_MIN_ROWS", 0)
+
+
+def _many_projects(count: int = 40) -> list:
+    return [good_project(f"乡村道路养护项目{k:02d}", code=f"P2026{k:03d}") for k in range(count)]
+
+
+def _read_both(path: Path, monkeypatch):
+    handed: list = []
+    early = read_workbook(path, early=handed.extend)
+    with monkeypatch.context() as m:
+        m.setattr(source, "_read_halves", lambda *_: None)
+        whole = read_workbook(path)
+    return handed, early, whole
+
+
+def _same_read(left, right) -> None:
+    assert [p.name for p in left.projects] == [p.name for p in right.projects]
+    assert [[(r.row, r.values) for r in p.indicators] for p in left.projects] == \
+        [[(r.row, r.values) for r in p.indicators] for p in right.projects]
+    assert [{k: (c.value, c.a1) for k, c in p.fields.items()} for p in left.projects] == \
+        [{k: (c.value, c.a1) for k, c in p.fields.items()} for p in right.projects]
+    assert [[(a.row, a.kind, a.project) for a in s.rows] for s in left.sheets] == \
+        [[(a.row, a.kind, a.project) for a in s.rows] for s in right.sheets]
+    assert [f.to_dict() for f in left.all_findings] == [f.to_dict() for f in right.all_findings]
+
+
+def test_projects_of_the_first_half_are_handed_out_early_and_kept(tmp_path, monkeypatch,
+                                                                  read_early):
+    path = write_list_workbook(tmp_path / "清单.xlsx", _many_projects(), total_row=True)
+    handed, early, whole = _read_both(path, monkeypatch)
+    assert 5 <= len(handed) < 40
+    final = {id(p) for p in early.projects}
+    assert all(id(p) in final for p in handed), "the early records are the read's own"
+    assert early.reopened == set()
+    _same_read(early, whole)
+
+
+def test_a_project_whose_rows_come_back_after_the_cut_is_reopened(tmp_path, monkeypatch,
+                                                                  read_early):
+    projects = _many_projects()
+    again = list_rows(projects[1])[:2]  # two more lines of 项目01 below everyone else's
+    path = write_list_workbook(tmp_path / "清单.xlsx", projects, extra_rows=again)
+    handed, early, whole = _read_both(path, monkeypatch)
+    [first] = [p for p in handed if p.name == "乡村道路养护项目01"]
+    assert id(first) in early.reopened
+    assert len(first.indicators) == 8
+    assert len(early.reopened) == 1
+    _same_read(early, whole)
+
+
+def test_merged_cells_below_the_header_make_the_sheet_read_again(tmp_path, monkeypatch,
+                                                                 read_early):
+    path = tmp_path / "合并.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("清单")
+    sheet.write_row(0, 0, GOAL_LIST_COLUMNS)
+    r = 1
+    for project in _many_projects():
+        rows = list_rows(project)
+        for values in rows:
+            sheet.write_row(r, 0, [v if v is not None else "" for v in values])
+            r += 1
+        # 项目名称 merged down over the project's rows, as budget systems export it
+        sheet.merge_range(r - len(rows), 1, r - 1, 1, project.name)
+    book.close()
+    handed, early, whole = _read_both(path, monkeypatch)
+    assert handed, "the first half was handed out before the merges were known"
+    final = {id(p) for p in early.projects}
+    assert not any(id(p) in final for p in handed), "…and the sheet was read again whole"
+    _same_read(early, whole)
+
+
+def test_a_formula_without_value_after_the_cut_makes_the_sheet_read_again(tmp_path,
+                                                                          monkeypatch,
+                                                                          read_early):
+    projects = _many_projects()
+    path = tmp_path / "公式.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("清单")
+    sheet.write_row(0, 0, GOAL_LIST_COLUMNS)
+    r = 1
+    for project in projects:
+        for values in list_rows(project):
+            sheet.write_row(r, 0, [v if v is not None else "" for v in values])
+            r += 1
+    sheet.write_formula(r - 1, 16, "=Q2*2", None, "")  # 权重 of the last line
+    book.close()
+    handed, early, whole = _read_both(path, monkeypatch)
+    assert handed
+    assert not any(id(p) in {id(q) for q in early.projects} for p in handed)
+    assert any(f.code == "R-FORMULA-NO-VALUE" for f in early.all_findings)
+    _same_read(early, whole)
+
+
+def test_a_first_part_ending_inside_a_row_tag_is_cut_at_the_row_before(tmp_path):
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (k, k, k) for k in range(1, 6))
+    xml = b"<worksheet><sheetData>" + rows + b"</sheetData></worksheet>"
+    archive_path = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive_path, "w") as out:
+        out.writestr("s.xml", xml)
+    second_row = xml.index(b'<row r="2"')
+    with zipfile.ZipFile(archive_path) as archive:
+        for end in range(xml.index(b'<row r="3"') + 1, len(xml)):
+            cut = split._open_cut(archive, "s.xml", len(xml), end / len(xml))
+            assert cut is not None, end
+            assert cut.at >= second_row and split._ROW_NUMBER.match(cut.first, cut.at), end
+            cut.stream.close()
+
+
+@pytest.mark.parametrize("path", SAMPLE_WORKBOOKS, ids=lambda p: p.name)
+def test_sample_workbooks_read_the_same_when_read_early(path, monkeypatch, read_early):
+    # Most of these small sheets in the first part, so that projects are handed out early.
+    monkeypatch.setattr(split, "EARLY_HEAD_SHARE", 0.9)
+    _, early, whole = _read_both(path, monkeypatch)
+    _same_read(early, whole)
+
+
+def test_the_sample_lists_are_handed_out_early(monkeypatch, read_early):
+    """The comparison above goes through the early path on the list workbooks."""
+    monkeypatch.setattr(split, "EARLY_HEAD_SHARE", 0.9)
+    lists = [path for path in SAMPLE_WORKBOOKS if "汇总" in path.name]
+    assert lists
+    for path in lists:
+        handed, early, _ = _read_both(path, monkeypatch)
+        assert handed, path.name
+        assert {id(p) for p in handed} <= {id(p) for p in early.projects}, path.name
