@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from pbm.findings import Finding, severity_of
@@ -234,6 +235,23 @@ _NUMBER_CACHE: dict[tuple, ParsedValue] = {}  # (type, raw) → a 分值/得分 
 _CACHE_LIMIT = 1 << 16
 
 
+@lru_cache(maxsize=16)
+def _tier_names(tiers: tuple) -> frozenset[str]:
+    return frozenset(name for name, _, _ in tiers)
+
+
+_last_fields: list[RowFields] = []  # the line fields of the sheet typed last
+
+
+def _row_fields(columns: dict[str, int]) -> RowFields:
+    """The line fields of a table; the projects of one list sheet share one column map."""
+    if _last_fields and _last_fields[0].columns is columns:
+        return _last_fields[0]
+    fields = RowFields(columns, _LINE_FIELDS)
+    _last_fields[:] = [fields]
+    return fields
+
+
 class _Typing:
     """Turns one project's cells into IndicatorInputs and collects the findings on the way."""
 
@@ -242,7 +260,7 @@ class _Typing:
         self.rules = rules
         self.year = year
         self.findings: list[Finding] = []
-        self.tier_names = {name for name, _, _ in rules.qualitative_tiers}
+        self.tier_names = _tier_names(rules.qualitative_tiers)
         self.typed_cache = _TYPED_CACHES.setdefault((rules.qualitative_tiers, year), {})
         # Column letters per field: every line of one project has the same columns.
         # The column letter of each cell a line's location names (None: no such column);
@@ -254,7 +272,7 @@ class _Typing:
             self.cell_letters = tuple(column_letter(columns[role] + 1) if role in columns
                                       else None
                                       for role in ("target", "actual", "weight", "score"))
-            self.fields = RowFields(columns, _LINE_FIELDS)
+            self.fields = _row_fields(columns)
         self.numbers: dict[tuple, ParsedValue] = _NUMBER_CACHE
 
     def finding(self, code: str, cell: Cell | str | None, value: Any = None,
