@@ -10,10 +10,11 @@ import pytest
 from pbm.goals import review
 from pbm.goals.review import validate_paths
 from pbm.goals.rules import ReviewSettings
-from pbm.workbook import reader, source, split
+from pbm.workbook import source
 from pbm.workbook.forms import IndicatorSpec, list_rows
 from pbm.workbook.source import Limits
 from tests.builders import good_project, write_list_workbook
+from tests.early_reading import READ_DONE, record_early_work
 
 
 def _projects(count: int = 40):
@@ -46,26 +47,10 @@ def test_early_review_gives_the_ordinary_results(tmp_path, monkeypatch, again):
         m.setattr(source, "_read_halves", lambda *_: None)
         whole = _validate(path)
 
-    monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
-    monkeypatch.setattr(reader, "_EARLY_MIN_ROWS", 0)
-    typed = []
-    real = review.type_project
-
-    def count(record, settings):
-        typed.append(record.name)
-        return real(record, settings)
-
-    def read(*args, **kwargs):
-        workbook = real_read(*args, **kwargs)
-        typed.append("— read done —")
-        return workbook
-
-    real_read = review.read_workbook
-    monkeypatch.setattr(review, "type_project", count)
-    monkeypatch.setattr(review, "read_workbook", read)
+    typed = record_early_work(monkeypatch, review, "type_project")
     assert _validate(path) == whole
-    assert typed.index("— read done —") >= 5, "the first projects were reviewed during the read"
-    typed.remove("— read done —")
+    assert typed.index(READ_DONE) >= 5, "the first projects were reviewed during the read"
+    typed.remove(READ_DONE)
     assert len(set(typed)) == 40
     # Each project reviewed once, but the one whose line came back (early, then again).
     assert typed.count("乡村道路养护项目02") == (2 if again else 1)

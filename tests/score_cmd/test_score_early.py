@@ -10,7 +10,8 @@ import pytest
 from pbm.scoring import batch
 from pbm.scoring.batch import score_paths
 from pbm.scoring.rules import ScoreRules
-from pbm.workbook import reader, source, split
+from pbm.workbook import source
+from tests.early_reading import READ_DONE, record_early_work
 from tests.score_cmd.score_cmd_helpers import line, project, qual, write
 
 
@@ -47,26 +48,10 @@ def test_early_scoring_gives_the_ordinary_results(tmp_path, monkeypatch, again):
         m.setattr(source, "_read_halves", lambda *_: None)
         whole = _run([path])
 
-    monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
-    monkeypatch.setattr(reader, "_EARLY_MIN_ROWS", 0)
-    typed = []
-    real = batch.self_eval_input
-
-    def count(record, *args, **kwargs):
-        typed.append(record.name)
-        return real(record, *args, **kwargs)
-
-    def read(*args, **kwargs):
-        workbook = real_read(*args, **kwargs)
-        typed.append("— read done —")
-        return workbook
-
-    real_read = batch.read_workbook
-    monkeypatch.setattr(batch, "self_eval_input", count)
-    monkeypatch.setattr(batch, "read_workbook", read)
+    typed = record_early_work(monkeypatch, batch, "self_eval_input")
     assert _run([path]) == whole
-    assert typed.index("— read done —") >= 5, "the first projects were scored during the read"
-    typed.remove("— read done —")
+    assert typed.index(READ_DONE) >= 5, "the first projects were scored during the read"
+    typed.remove(READ_DONE)
     # Each project typed once, except the one whose lines came back (typed early, then again).
     assert typed.count("教师培训项目03") == (2 if again else 1)
     assert len(typed) == (41 if again else 40)
