@@ -421,25 +421,40 @@ class _EarlyList:
         return cls(raw, grid, header, reading, feed[-1], done)
 
     def resume(self, raw: RawSheet, limits: Limits) -> SheetRead | None:
-        """Read the rest of the sheet, now whole (None: read it again from the top — the
-        sheet is another one after a fallback, has formulas without a value or merged cells
-        from the header down, which the first half was read without, or its header is found
-        elsewhere once its merged title is known)."""
-        header_top = self.header[0][0]
-        if raw is not self.raw or raw.formula_cells or \
-                any(r1 >= header_top for (_, _), (r1, _) in raw.merged):
-            self.reading.close()
-            return None
-        if raw.merged and _find_header(_Grid(raw), max(limits.header_search_rows, 15),
-                                       deep=80) != self.header:
+        """Read the rest of the sheet, now whole; its merged ranges (from the sheet's ending)
+        are known from here on.  None: read it again from the top — the sheet is another one
+        after a fallback, holds formulas without a value (the first half was read with their
+        cells as values), has merged cells in its header, or merged project cells in a list
+        without indicator columns (there they repeat down; where a list has indicators, a
+        blank project cell repeats the row above anyway, merged or not), or its header is
+        found elsewhere once its merged title is known."""
+        if raw is not self.raw or raw.formula_cells or not self._merges_read_alike(raw):
             self.reading.close()
             return None
         grid = self.grid
+        if raw.merged:
+            whole = _Grid(raw)
+            if _find_header(whole, max(limits.header_search_rows, 15), deep=80) != self.header:
+                self.reading.close()
+                return None
+            grid.merged_into, grid.merge_end = whole.merged_into, whole.merge_end
         grid.height = len(raw.rows)
         grid.width = max((len(r) for r in raw.rows), default=0)
         nonempty_rows = [r for r, row in enumerate(raw.rows) if _nonempty(row)]
         self.reading.send(nonempty_rows[bisect_right(nonempty_rows, self.last_fed):])
         return _finish_reading(self.reading, nonempty_rows)
+
+
+    def _merges_read_alike(self, raw: RawSheet) -> bool:
+        header_rows, columns, _ = self.header
+        top, bottom = header_rows[0], header_rows[-1]
+        has_indicators = any(f in ("name", "target") for f in columns.values())
+        for (r0, _), (r1, _) in raw.merged:
+            if r0 <= bottom and r1 >= top:
+                return False  # the header's labels were read without it
+            if r1 > bottom and not has_indicators:
+                return False
+        return True
 
 
 #: Below this many rows a first half is not read early (its header search must see all it

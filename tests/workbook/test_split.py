@@ -257,21 +257,45 @@ def test_a_project_whose_rows_come_back_after_the_cut_is_reopened(tmp_path, monk
     _same_read(early, whole)
 
 
-def test_merged_cells_below_the_header_make_the_sheet_read_again(tmp_path, monkeypatch,
-                                                                 read_early):
-    path = tmp_path / "合并.xlsx"
+def _merged_export(path: Path, *, merged_header: bool = False) -> Path:
+    """A list as budget systems export it: each project's code, name, department and amounts
+    merged down over its rows, 一级指标 merged over its run of lines, a group row merged
+    above the header; optionally the last header label merged across two columns."""
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("清单")
-    sheet.write_row(0, 0, GOAL_LIST_COLUMNS)
-    r = 1
+    last = len(GOAL_LIST_COLUMNS) - 1
+    sheet.merge_range(0, 0, 0, 9, "项目信息")
+    sheet.merge_range(0, 10, 0, last, "绩效指标")
+    sheet.write_row(1, 0, GOAL_LIST_COLUMNS)
+    if merged_header:
+        sheet.merge_range(1, last, 1, last + 1, GOAL_LIST_COLUMNS[last])
+    r = 2
     for project in _many_projects():
         rows = list_rows(project)
         for values in rows:
             sheet.write_row(r, 0, [v if v is not None else "" for v in values])
             r += 1
-        # 项目名称 merged down over the project's rows, as budget systems export it
-        sheet.merge_range(r - len(rows), 1, r - 1, 1, project.name)
+        first = r - len(rows)
+        for col in (0, 1, 2, 5, 6, 7):
+            sheet.merge_range(first, col, r - 1, col, rows[0][col])
+        sheet.merge_range(first, 10, first + 3, 10, rows[0][10])  # 产出指标 over 4 lines
     book.close()
+    return path
+
+
+def test_merged_project_cells_below_the_header_read_as_the_whole(tmp_path, monkeypatch,
+                                                                read_early):
+    path = _merged_export(tmp_path / "合并.xlsx")
+    handed, early, whole = _read_both(path, monkeypatch)
+    assert handed
+    final = {id(p) for p in early.projects}
+    assert all(id(p) in final for p in handed), "the early records are the read's own"
+    _same_read(early, whole)
+    assert early.projects[0].fields["total_funds"].value == 150
+
+
+def test_a_merged_header_cell_makes_the_sheet_read_again(tmp_path, monkeypatch, read_early):
+    path = _merged_export(tmp_path / "表头.xlsx", merged_header=True)
     handed, early, whole = _read_both(path, monkeypatch)
     assert handed, "the first half was handed out before the merges were known"
     final = {id(p) for p in early.projects}
@@ -333,3 +357,23 @@ def test_the_sample_lists_are_handed_out_early(monkeypatch, read_early):
         handed, early, _ = _read_both(path, monkeypatch)
         assert handed, path.name
         assert {id(p) for p in handed} <= {id(p) for p in early.projects}, path.name
+
+
+def test_merged_cells_in_a_list_without_indicators_make_the_sheet_read_again(
+        tmp_path, monkeypatch, read_early):
+    """A project list (no indicator columns): a merged 主管部门 repeats down over its
+    projects, which the first half was read without."""
+    path = tmp_path / "项目.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("项目清单")
+    sheet.write_row(0, 0, ["项目编码", "项目名称", "主管部门", "资金总额(万元)"])
+    for k in range(200):
+        sheet.write_row(k + 1, 0, [f"P{k:04d}", f"项目{k:04d}", "", 50 + k])
+    for start in range(1, 201, 20):
+        sheet.merge_range(start, 2, start + 19, 2, f"部门{start // 20}")
+    book.close()
+    handed, early, whole = _read_both(path, monkeypatch)
+    assert handed
+    assert not any(id(p) in {id(q) for q in early.projects} for p in handed)
+    _same_read(early, whole)
+    assert early.projects[5].fields["department"].value == "部门0"
