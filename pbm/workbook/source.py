@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pbm.errors import PbmError
-from pbm.workbook.split import ANY_FORMULA, HalvesRead, read_in_halves, sheet_members
+from pbm.workbook.split import HalvesRead, read_in_halves, sheet_members
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -177,6 +177,7 @@ def _check_zip(path: Path, name: str, limits: Limits) -> _FormulaScan:
     return _FormulaScan(path, name)
 
 
+_ANY_FORMULA = re.compile(rb"<f[\s>/]")  # faster than `b"<f" in data` on 88 MB of XML
 _FORMULA_CELL = re.compile(
     rb'<c r="([A-Z]+)(\d+)"[^>]*?>\s*<f[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
 
@@ -193,7 +194,7 @@ def _formulas_without_value(archive: zipfile.ZipFile, preloaded: dict[str, bytes
         data = (preloaded or {}).get(member)
         if data is None:
             data = archive.read(member)
-        if not ANY_FORMULA.search(data):
+        if not _ANY_FORMULA.search(data):
             continue
         cells = set()
         for cell in _FORMULA_CELL.finditer(data):

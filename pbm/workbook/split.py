@@ -2,14 +2,14 @@
 
 calamine parses one sheet on one core (1.2 s for a 100,000-row sheet, with the GIL released).
 A worksheet's XML is a flat run of ``<row>`` elements, each carrying its own row number, so
-it can be cut between two rows into two complete worksheets.  The sheet is inflated here in
-two steps: as soon as its first half is out, that half goes into a copy of the workbook
-(members stored, not compressed) which a second thread starts parsing; meanwhile the rest
-is inflated and parsed, with the sheet's own ending (merged cells), in this thread.  The two
-halves' rows are then put back where their cells say they belong.  Only sheets of at least
-``SPLIT_MIN_BYTES`` of XML are cut; anything unusual (no plain ``<sheetData>``, rows without
-numbers, a half calamine refuses) makes the caller read the whole file the ordinary way, so
-the result never depends on the cut.
+it can be cut between two rows into two complete worksheets.  The sheet is inflated in two
+steps: as soon as its first part is out, that part goes into a copy of the workbook (members
+stored, not compressed) which one thread starts parsing; another thread inflates the rest and
+parses it, with the sheet's own ending (merged cells), from a second copy.  Meanwhile the
+caller may work on the first part (``early``).  The rows are then put back where their cells
+say they belong.  Only sheets of at least ``SPLIT_MIN_BYTES`` of XML are cut; anything unusual
+(no plain ``<sheetData>``, rows without numbers, a part calamine refuses) makes the caller read
+the whole file the ordinary way, so the result never depends on the cut.
 """
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ from __future__ import annotations
 import html
 import io
 import re
-import struct
 import threading
 import zipfile
-import zlib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +87,6 @@ class HalvesRead:
 #: parse of the rest; 0.4 balances the two on 100,000 rows (the rest's parse ends about when
 #: score or validate is done with the first 40 %).
 EARLY_HEAD_SHARE = 0.4
-ANY_FORMULA = re.compile(rb"<f[\s>/]")  # faster than `b"<f" in data` on 88 MB of XML
 
 
 def read_in_halves(path: Path, only: Collection[str], read_head: Callable[[Any], list[Any]],
@@ -101,8 +98,8 @@ def read_in_halves(path: Path, only: Collection[str], read_head: Callable[[Any],
     gets the copy holding every first half); the second halves' rows and merged ranges are
     joined into what it returns (objects with ``name``, ``rows`` and ``merged``).  ``early``,
     when given, is called with those first-half sheets and the names of the cut ones while the
-    second halves are still being parsed (not when the first halves hold formulas: their cells
-    are blanked only later).  None: no sheet big enough to cut, or none that can be cut safely.
+    second halves are still being parsed (their merged ranges and formula cells are not known
+    yet).  None: no sheet big enough to cut, or none that can be cut safely.
     Raises whatever calamine raises on a half it refuses (the caller then reads the whole file).
     """
     share = EARLY_HEAD_SHARE if early is not None else 0.5
@@ -151,12 +148,9 @@ def read_in_halves(path: Path, only: Collection[str], read_head: Callable[[Any],
             tail.start()
             try:
                 head.join()
-                if early is not None and head.error is None and not any(
-                        ANY_FORMULA.search(cut.first, cut.rows_start, cut.at)
-                        for cut in cuts.values()):
+                if early is not None and head.error is None:
                     early(head.result, set(cuts))
             finally:
-                head.join()
                 tail.join()
         finally:
             for cut in cuts.values():
@@ -214,7 +208,7 @@ def _read_tails(cuts: dict[str, _Cut], shared: dict[str, bytes], sheet_xml: set[
             raise ValueError(f"{cut.member}: no end of the rows after the cut")
         view = memoryview(whole)
         tail_members[cut.member] = [cut.prefix, view[cut.at:end], view[end:]]
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(_stored_zip(tail_members)))
+    workbook = CalamineWorkbook.from_filelike(_stored_zip(tail_members))
     tails = {}
     for name in cuts:
         sheet = workbook.get_sheet_by_name(name)
@@ -223,10 +217,10 @@ def _read_tails(cuts: dict[str, _Cut], shared: dict[str, bytes], sheet_xml: set[
     return tails
 
 
-def _read_head(data: bytes, read_head: Callable[[Any], list[Any]]) -> list[Any]:
+def _read_head(data: io.BytesIO, read_head: Callable[[Any], list[Any]]) -> list[Any]:
     from python_calamine import CalamineWorkbook
 
-    return read_head(CalamineWorkbook.from_filelike(io.BytesIO(data)))
+    return read_head(CalamineWorkbook.from_filelike(data))
 
 
 class _Parse(threading.Thread):
@@ -247,34 +241,17 @@ class _Parse(threading.Thread):
         self.args = ()
 
 
-def _stored_zip(members: dict[str, Any]) -> bytes:
-    """An uncompressed zip archive of ``members`` (name → bytes or a list of byte pieces)."""
-    out: list[Any] = []
-    central: list[bytes] = []
-    offset = 0
-    for name, data in members.items():
-        pieces = data if isinstance(data, list) else [data]
-        crc, size = 0, 0
-        for piece in pieces:
-            crc = zlib.crc32(piece, crc)
-            size += len(piece)
-        if size >= 0xFFFFFFFF or offset >= 0xFFFFFFFF:
-            raise ValueError("a split half is too large for a plain zip archive")
-        encoded = name.encode("utf-8")
-        flags = 0 if name.isascii() else 0x800
-        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 0, 0, 0x21, crc, size, size,
-                            len(encoded), 0) + encoded
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 0, 0, 0x21,
-                                   crc, size, size, len(encoded), 0, 0, 0, 0, 0, offset)
-                       + encoded)
-        out.append(local)
-        out.extend(pieces)
-        offset += len(local) + size
-    directory = b"".join(central)
-    out.append(directory)
-    out.append(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central),
-                           len(directory), offset, 0))
-    return b"".join(out)
+def _stored_zip(members: dict[str, Any]) -> io.BytesIO:
+    """An uncompressed zip archive of ``members`` (name → bytes or a list of byte pieces),
+    ready to be read from its start."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as out:
+        for name, data in members.items():
+            with out.open(name, "w") as member:
+                for piece in data if isinstance(data, list) else [data]:
+                    member.write(piece)
+    archive.seek(0)
+    return archive
 
 
 def join_rows(head: list[list[Any]], tail_start: tuple[int, int] | None,
