@@ -116,20 +116,13 @@ def _validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
     reads: list[FileRead] = []
     reviews: list[ProjectReview] = []
     findings: list[Finding] = []
-    # Projects complete in the first half of a big list sheet are reviewed while the second
-    # half is still being parsed (read_workbook's ``early``).
-    early: dict[int, ProjectReview] = {}
-    early_records: list[ProjectRecord] = []  # alive, so that the ids in ``early`` stay theirs
-
-    def review_early(records: list[ProjectRecord]) -> None:
-        for record in records:
-            early[id(record)] = _review(record, settings)
-            early_records.append(record)
-
     for path in files:
         display = display_path(path)
         try:
-            workbook = read_workbook(path, limits=limits, display=display, early=review_early)
+            # Projects complete in the first part of a big list sheet are reviewed while the
+            # rest is still being parsed.
+            workbook = read_workbook(path, limits=limits, display=display,
+                                     early=lambda record: _review(record, settings))
         except PbmError as error:
             reads.append(FileRead(display, None, path, error))
             findings.append(Finding(error.code if error.code.startswith("R-") else "R-UNREADABLE",
@@ -139,9 +132,8 @@ def _validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
             continue
         reads.append(FileRead(display, workbook.sha256, path))
         findings.extend(workbook.all_findings)
-        reopened = workbook.reopened if early else set()
         for record in workbook.projects:
-            review = early.get(id(record)) if id(record) not in reopened else None
+            review = workbook.early_result(record)
             if review is None:
                 review = _review(record, settings)
             reviews.append(review)

@@ -276,17 +276,13 @@ def _score_paths(paths, rules, limits, weights, framework, aggregate, year,
     sheets: list[EvaluationSheet] = []
     file_findings: list[Finding] = []
     seen: set[Path] = set()
-    # Projects complete in the first half of a big list sheet are typed and scored while the
-    # second half is still being parsed (read_workbook's ``early``).
-    early: dict[int, ScoredProject] = {}
-    early_records: list[ProjectRecord] = []  # alive, so that the ids in ``early`` stay theirs
 
-    def score_early(records: list[ProjectRecord]) -> None:
-        for record in records:
-            if not is_evaluation_record(record):
-                inp = self_eval_input(record, rules, year=year)
-                early[id(record)] = ScoredProject(inp, inp.score(rules))
-                early_records.append(record)
+    def score_early(record: ProjectRecord) -> ScoredProject | None:
+        """A list project scored while the rest of its big sheet is still being parsed."""
+        if is_evaluation_record(record):
+            return None
+        inp = self_eval_input(record, rules, year=year)
+        return ScoredProject(inp, inp.score(rules))
 
     for path in files:
         resolved = path.resolve()
@@ -306,7 +302,6 @@ def _score_paths(paths, rules, limits, weights, framework, aggregate, year,
         read = FileRead(display, path, workbook.sha256)
         reads.append(read)
         file_findings.extend(workbook.all_findings)
-        reopened = workbook.reopened if early else set()
         raw_sheets = {sheet.name: sheet.grid for sheet in workbook.sheets}
         form_starts = {sheet.name: sorted(p.first_row for p in sheet.projects)
                        for sheet in workbook.sheets if sheet.layout == "form"}
@@ -315,7 +310,7 @@ def _score_paths(paths, rules, limits, weights, framework, aggregate, year,
                 sheets.append(evaluation_sheet(record, weights))
                 read.evaluation_sheets += 1
                 continue
-            scored = early.get(id(record)) if id(record) not in reopened else None
+            scored = workbook.early_result(record)
             if scored is None:
                 raw_rows = raw_sheets.get(record.sheet) if raw_sheets else None
                 if raw_rows is not None and record.sheet in form_starts:

@@ -230,6 +230,8 @@ class WorkbookRead:
     sha256: str
     sheets: list[SheetRead]
     findings: list[Finding]
+    # id(record) → (the record, what ``read_workbook``'s ``early`` made of it), still valid
+    early: dict[int, tuple[ProjectRecord, Any]] = field(default_factory=dict, repr=False)
 
     @property
     def projects(self) -> list[ProjectRecord]:
@@ -239,6 +241,13 @@ class WorkbookRead:
     def reopened(self) -> set[int]:
         """ids of projects ``read_workbook(early=…)`` handed out that later rows came back to."""
         return set().union(*(sheet.reopened for sheet in self.sheets))
+
+    def early_result(self, record: ProjectRecord) -> Any:
+        """What ``early`` made of this very record while the sheet was still being read; None
+        if it made nothing, or the record is not the one it was given (the sheet was read again
+        whole), or rows after the cut came back to it."""
+        found = self.early.get(id(record))
+        return found[1] if found is not None and found[0] is record else None
 
     @property
     def all_findings(self) -> list[Finding]:
@@ -256,35 +265,31 @@ def column_letter(col: int) -> str:
 
 def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None = None,
                   only: Collection[str] = (),
-                  early: Callable[[list[ProjectRecord]], None] | None = None) -> WorkbookRead:
+                  early: Callable[[ProjectRecord], Any] | None = None) -> WorkbookRead:
     """Read every project of one workbook (of the sheets in ``only`` when it has any of
     them).  Raises ``PbmError`` if the file is unreadable.
 
-    ``early``: when a big list sheet is parsed in halves (``split.py``), called with the
-    projects complete in its first half while the second half is still being parsed, so the
-    caller can work on them meanwhile (score types and scores them).  Those records are the
-    read's own; one that rows after the cut come back to is in ``WorkbookRead.reopened``.
-    Where the whole sheet turns out to hold merged cells or formulas without a value (which
-    the first half was read without), it is read again from the top and its projects are new
-    records: the caller keeps the early ones alive and redoes what it finds no result for.
+    ``early``: when a big list sheet is parsed in parts (``split.py``), called on each project
+    complete in its first part while the rest is still being parsed, so that the caller's work
+    on them (score types and scores, validate reviews) runs beside the parse.  The results are
+    kept with the read: ``WorkbookRead.early_result(record)`` gives the one still valid for a
+    project of the full read, else None (the caller then does the work as usual).
     """
     name = display or str(path)
     started: dict[str, _EarlyList] = {}
+    results: dict[int, tuple[ProjectRecord, Any]] = {}
 
-    def read_first_halves(head_sheets: list[RawSheet], cut: set[str]) -> None:
-        done: list[ProjectRecord] = []
+    def read_first_parts(head_sheets: list[RawSheet], cut: set[str]) -> None:
         for raw_sheet in head_sheets:
-            if raw_sheet.name in cut:
-                begun = _EarlyList.begin(raw_sheet, name, limits)
-                if begun is not None:
-                    started[raw_sheet.name] = begun
-                    done.extend(begun.done)
-        if done and early is not None:
-            early(done)
+            begun = _EarlyList.begin(raw_sheet, name, limits) if raw_sheet.name in cut else None
+            if begun is not None:
+                started[raw_sheet.name] = begun
+                for record in begun.done:
+                    results[id(record)] = (record, early(record))  # type: ignore[misc]
 
     with collector_paused():
         raw = open_workbook(Path(path), limits, name, only,
-                            read_first_halves if early is not None else None)
+                            read_first_parts if early is not None else None)
         sheets: list[SheetRead] = []
         for raw_sheet in raw.sheets:
             begun = started.pop(raw_sheet.name, None)
@@ -293,7 +298,11 @@ def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None 
                 sheet_read = _read_sheet(raw_sheet, name, limits)
             sheet_read.grid = raw_sheet.rows
             sheets.append(sheet_read)
-    read = WorkbookRead(file=name, path=Path(path), sha256=raw.sha256, sheets=sheets, findings=[])
+    for sheet_read in sheets:
+        for stale in sheet_read.reopened:
+            results.pop(stale, None)
+    read = WorkbookRead(file=name, path=Path(path), sha256=raw.sha256, sheets=sheets, findings=[],
+                        early=results)
     if not read.projects and not any(f.severity == "error" for f in read.all_findings):
         read.findings.append(_no_projects(name, sheets))
     return read
@@ -348,11 +357,24 @@ def _nonempty(row: list[Any]) -> bool:
     return False
 
 
+def _nonempty_rows(rows: list[list[Any]], start: int = 0) -> list[int]:
+    return [r for r in range(start, len(rows)) if _nonempty(rows[r])]
+
+
+def _skipped(sheet: RawSheet) -> bool:
+    """A hidden sheet, or one whose name says it holds instructions."""
+    return not sheet.visible or _SKIP_SHEET_NAMES.search(sheet.name) is not None
+
+
+def _sheet_header(grid: _Grid, limits: Limits):
+    return _find_header(grid, max(limits.header_search_rows, 15), deep=80)
+
+
 def _read_sheet(sheet: RawSheet, file: str, limits: Limits) -> SheetRead:
     grid = _Grid(sheet)
-    nonempty_rows = [r for r, row in enumerate(sheet.rows) if _nonempty(row)]
+    nonempty_rows = _nonempty_rows(sheet.rows)
     findings: list[Finding] = []
-    if not sheet.visible or _SKIP_SHEET_NAMES.search(sheet.name):
+    if _skipped(sheet):
         kind = "hidden-sheet" if not sheet.visible else "skipped-sheet"
         reason = "隐藏工作表 / hidden sheet" if not sheet.visible else "说明类工作表 / instructions sheet"
         if nonempty_rows:
@@ -366,7 +388,7 @@ def _read_sheet(sheet: RawSheet, file: str, limits: Limits) -> SheetRead:
     for r, c in sorted(sheet.formula_cells):
         findings.append(Finding("R-FORMULA-NO-VALUE", "warning", file=file, sheet=sheet.name,
                                 cell=f"{column_letter(c + 1)}{r + 1}"))
-    header = _find_header(grid, max(limits.header_search_rows, 15), deep=80)
+    header = _sheet_header(grid, limits)
     if header is None:
         labels = _form_labels(grid, 0, min(len(sheet.rows), 80))
         if "project_name" in labels and len(labels) >= 2:
@@ -383,34 +405,35 @@ def _read_sheet(sheet: RawSheet, file: str, limits: Limits) -> SheetRead:
 
 
 #: Rows a list reading looks past the one it reads (a header repeated below a title row):
-#: the last ones of a first half wait for the rows after them.
+#: the last ones of a first part wait for the rows after them.
 _LOOKAHEAD_ROWS = 8
 
 
 @dataclass
 class _EarlyList:
-    """A list sheet read from the first half of its rows while the rest is parsed."""
+    """A list sheet read from the first part of its rows while the rest is parsed."""
 
     raw: RawSheet
     grid: _Grid
     header: tuple
     reading: Generator[list[ProjectRecord], Any, SheetRead]
+    nonempty_rows: list[int]  # of the first part
+    first_height: int  # rows in the first part
     last_fed: int
     done: list[ProjectRecord]
 
     @classmethod
     def begin(cls, raw: RawSheet, file: str, limits: Limits) -> _EarlyList | None:
-        """Read the first half as ``_read_sheet`` would (None: no list sheet, or too few
-        rows to know its header from the first half)."""
-        if not raw.visible or _SKIP_SHEET_NAMES.search(raw.name) or \
-                len(raw.rows) <= _EARLY_MIN_ROWS:
+        """Read the first part as ``_read_sheet`` would (None: no list sheet, or too few rows
+        to know its header from the first part)."""
+        if _skipped(raw) or len(raw.rows) <= _EARLY_MIN_ROWS:
             return None
         grid = _Grid(raw)
-        header = _find_header(grid, max(limits.header_search_rows, 15), deep=80)
+        header = _sheet_header(grid, limits)
         if header is None or not any(f == "project_name" for f in header[1].values()):
             return None
         header_rows, columns, units = header
-        nonempty_rows = [r for r, row in enumerate(raw.rows) if _nonempty(row)]
+        nonempty_rows = _nonempty_rows(raw.rows)
         body = nonempty_rows[bisect_left(nonempty_rows, header_rows[-1] + 1):]
         feed = body[:-_LOOKAHEAD_ROWS]
         if not feed:
@@ -418,12 +441,12 @@ class _EarlyList:
         reading = _list_reading(grid, file, header_rows, columns, units, nonempty_rows, [])
         next(reading)
         done = reading.send(feed)
-        return cls(raw, grid, header, reading, feed[-1], done)
+        return cls(raw, grid, header, reading, nonempty_rows, len(raw.rows), feed[-1], done)
 
     def resume(self, raw: RawSheet, limits: Limits) -> SheetRead | None:
         """Read the rest of the sheet, now whole; its merged ranges (from the sheet's ending)
         are known from here on.  None: read it again from the top — the sheet is another one
-        after a fallback, holds formulas without a value (the first half was read with their
+        after a fallback, holds formulas without a value (the first part was read with their
         cells as values), has merged cells in its header, or merged project cells in a list
         without indicator columns (there they repeat down; where a list has indicators, a
         blank project cell repeats the row above anyway, merged or not), or its header is
@@ -434,16 +457,15 @@ class _EarlyList:
         grid = self.grid
         if raw.merged:
             whole = _Grid(raw)
-            if _find_header(whole, max(limits.header_search_rows, 15), deep=80) != self.header:
+            if _sheet_header(whole, limits) != self.header:
                 self.reading.close()
                 return None
             grid.merged_into, grid.merge_end = whole.merged_into, whole.merge_end
         grid.height = len(raw.rows)
         grid.width = max((len(r) for r in raw.rows), default=0)
-        nonempty_rows = [r for r, row in enumerate(raw.rows) if _nonempty(row)]
+        nonempty_rows = self.nonempty_rows + _nonempty_rows(raw.rows, self.first_height)
         self.reading.send(nonempty_rows[bisect_right(nonempty_rows, self.last_fed):])
         return _finish_reading(self.reading, nonempty_rows)
-
 
     def _merges_read_alike(self, raw: RawSheet) -> bool:
         header_rows, columns, _ = self.header
@@ -457,7 +479,7 @@ class _EarlyList:
         return True
 
 
-#: Below this many rows a first half is not read early (its header search must see all it
+#: Below this many rows a first part is not read early (its header search must see all it
 #: would see in the whole sheet: 80 rows).
 _EARLY_MIN_ROWS = 100
 

@@ -214,8 +214,15 @@ def _many_projects(count: int = 40) -> list:
 
 
 def _read_both(path: Path, monkeypatch):
+    """The read with early work (which records each project handed out and returns its
+    number of lines), and the ordinary read."""
     handed: list = []
-    early = read_workbook(path, early=handed.extend)
+
+    def work(record):
+        handed.append(record)
+        return len(record.indicators)
+
+    early = read_workbook(path, early=work)
     with monkeypatch.context() as m:
         m.setattr(source, "_read_halves", lambda *_: None)
         whole = read_workbook(path)
@@ -241,6 +248,8 @@ def test_projects_of_the_first_half_are_handed_out_early_and_kept(tmp_path, monk
     final = {id(p) for p in early.projects}
     assert all(id(p) in final for p in handed), "the early records are the read's own"
     assert early.reopened == set()
+    assert [early.early_result(p) for p in handed] == [6] * len(handed)
+    assert early.early_result(early.projects[-1]) is None, "not complete in the first part"
     _same_read(early, whole)
 
 
@@ -254,6 +263,8 @@ def test_a_project_whose_rows_come_back_after_the_cut_is_reopened(tmp_path, monk
     assert id(first) in early.reopened
     assert len(first.indicators) == 8
     assert len(early.reopened) == 1
+    assert early.early_result(first) is None, "made of its first 6 lines: stale"
+    assert early.early_result(handed[0]) == 6
     _same_read(early, whole)
 
 
@@ -300,6 +311,7 @@ def test_a_merged_header_cell_makes_the_sheet_read_again(tmp_path, monkeypatch, 
     assert handed, "the first half was handed out before the merges were known"
     final = {id(p) for p in early.projects}
     assert not any(id(p) in final for p in handed), "…and the sheet was read again whole"
+    assert all(early.early_result(p) is None for p in early.projects)
     _same_read(early, whole)
 
 
@@ -321,6 +333,7 @@ def test_a_formula_without_value_after_the_cut_makes_the_sheet_read_again(tmp_pa
     handed, early, whole = _read_both(path, monkeypatch)
     assert handed
     assert not any(id(p) in {id(q) for q in early.projects} for p in handed)
+    assert all(early.early_result(p) is None for p in early.projects)
     assert any(f.code == "R-FORMULA-NO-VALUE" for f in early.all_findings)
     _same_read(early, whole)
 
@@ -375,5 +388,6 @@ def test_merged_cells_in_a_list_without_indicators_make_the_sheet_read_again(
     handed, early, whole = _read_both(path, monkeypatch)
     assert handed
     assert not any(id(p) in {id(q) for q in early.projects} for p in handed)
+    assert all(early.early_result(p) is None for p in early.projects)
     _same_read(early, whole)
     assert early.projects[5].fields["department"].value == "部门0"
