@@ -38,7 +38,7 @@ from pbm.scoring.rules import (
     normalise_op,
     score_project,
 )
-from pbm.values import ParsedValue, cell_text, parse_money, parse_value, plain_decimal
+from pbm.values import cell_text, parse_money, parse_value, plain_decimal
 from pbm.workbook.fields import PROJECT, alias_table, normalise_label
 from pbm.workbook.reader import FORM, Cell, IndicatorRecord, ProjectRecord, RowFields, column_letter
 
@@ -231,7 +231,6 @@ class _Typed(NamedTuple):
 _LINE_FIELDS = ("nature", "unit", "target", "actual", "weight", "score", "name", "level1",
                 "level2")
 _TYPED_CACHES: dict[tuple, dict[tuple, _Typed]] = {}
-_NUMBER_CACHE: dict[tuple, ParsedValue] = {}  # (type, raw) → a 分值/得分 cell parsed
 _CACHE_LIMIT = 1 << 16
 
 
@@ -262,9 +261,8 @@ class _Typing:
         self.findings: list[Finding] = []
         self.tier_names = _tier_names(rules.qualitative_tiers)
         self.typed_cache = _TYPED_CACHES.setdefault((rules.qualitative_tiers, year), {})
-        # Column letters per field: every line of one project has the same columns.
-        # The column letter of each cell a line's location names (None: no such column);
-        # every line of one project has the same columns.
+        # The column letters of the cells a line's location names — target, actual, weight,
+        # score (None: no such column); every line of one project has the same columns.
         self.cell_letters: tuple[str | None, ...] = (None, None, None, None)
         self.fields: RowFields | None = None
         if record.indicators:
@@ -273,7 +271,6 @@ class _Typing:
                                       else None
                                       for role in ("target", "actual", "weight", "score"))
             self.fields = _row_fields(columns)
-        self.numbers: dict[tuple, ParsedValue] = _NUMBER_CACHE
 
     def finding(self, code: str, cell: Cell | str | None, value: Any = None,
                 **params: Any) -> None:
@@ -285,13 +282,7 @@ class _Typing:
 
     def number(self, raw: Any, a1: str | None, field_zh: str) -> Decimal | None:
         """A weight or score cell as a Decimal (the parser caches repeated values)."""
-        key = (raw.__class__, raw)
-        parsed = self.numbers.get(key)
-        if parsed is None:
-            parsed = parse_value(raw, role="number")
-            if len(self.numbers) >= _CACHE_LIMIT:
-                self.numbers.clear()
-            self.numbers[key] = parsed
+        parsed = parse_value(raw, role="number")
         if parsed.number is None and not parsed.placeholder:
             self.finding("R-UNPARSEABLE", a1, parsed.text, field=field_zh, detail="")
         return parsed.number

@@ -237,11 +237,6 @@ class WorkbookRead:
     def projects(self) -> list[ProjectRecord]:
         return [project for sheet in self.sheets for project in sheet.projects]
 
-    @property
-    def reopened(self) -> set[int]:
-        """ids of projects ``read_workbook(early=…)`` handed out that later rows came back to."""
-        return set().union(*(sheet.reopened for sheet in self.sheets))
-
     def early_result(self, record: ProjectRecord) -> Any:
         """What ``early`` made of this very record while the sheet was still being read; None
         if it made nothing, or the record is not the one it was given (the sheet was read again

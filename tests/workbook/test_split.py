@@ -247,7 +247,7 @@ def test_projects_of_the_first_half_are_handed_out_early_and_kept(tmp_path, monk
     assert 5 <= len(handed) < 40
     final = {id(p) for p in early.projects}
     assert all(id(p) in final for p in handed), "the early records are the read's own"
-    assert early.reopened == set()
+    assert early.sheets[0].reopened == set()
     assert [early.early_result(p) for p in handed] == [6] * len(handed)
     assert early.early_result(early.projects[-1]) is None, "not complete in the first part"
     _same_read(early, whole)
@@ -260,9 +260,9 @@ def test_a_project_whose_rows_come_back_after_the_cut_is_reopened(tmp_path, monk
     path = write_list_workbook(tmp_path / "清单.xlsx", projects, extra_rows=again)
     handed, early, whole = _read_both(path, monkeypatch)
     [first] = [p for p in handed if p.name == "乡村道路养护项目01"]
-    assert id(first) in early.reopened
+    assert id(first) in early.sheets[0].reopened
     assert len(first.indicators) == 8
-    assert len(early.reopened) == 1
+    assert len(early.sheets[0].reopened) == 1
     assert early.early_result(first) is None, "made of its first 6 lines: stale"
     assert early.early_result(handed[0]) == 6
     _same_read(early, whole)
