@@ -256,6 +256,9 @@ class _Emitter:
         ))
 
 
+_CLEAN_LINES_LIMIT = 1 << 16
+
+
 def recheck_project(ps: ProjectScore, rules: ScoreRules) -> list[Finding]:
     """Findings of the recheck (复核) of one scored project (SPEC §7, §13 S-codes)."""
     findings: list[Finding] = []
@@ -264,9 +267,24 @@ def recheck_project(ps: ProjectScore, rules: ScoreRules) -> list[Finding]:
                       or any(s.indicator.claimed is not None and s.indicator.applicable
                              for s in ps.indicators))
     tolerance = rules.tolerance
+    clean = rules._clean_lines  # type: ignore[attr-defined]
     for score in ps.indicators:
-        if score.indicator.applicable:
+        ind = score.indicator
+        if not ind.applicable:
+            continue
+        if ind.claimed is None:  # what is reported then depends on the project's other lines
             _recheck_line(score, rules, emitter, claims_present, tolerance)
+            continue
+        # A claimed line's findings follow from its scored inputs and the texts compared:
+        # a line typed like one that gave none gives none.
+        key = (ind.op, ind.target, ind.actual, ind.actual_tier, ind.actual_text,
+               ind.target_text, ind.actual_has_op, ind.weight, ind.claimed)
+        if key in clean:
+            continue
+        before = len(findings)
+        _recheck_line(score, rules, emitter, claims_present, tolerance)
+        if len(findings) == before and len(clean) < _CLEAN_LINES_LIMIT:
+            clean.add(key)
     _recheck_weights(ps, rules, emitter)
     _recheck_execution(ps, rules, emitter, tolerance)
     _recheck_total(ps, rules, emitter, tolerance)

@@ -142,6 +142,11 @@ class ScoreRules:
             name: (low, high, high >= ONE) for name, low, high in self.qualitative_tiers})
         object.__setattr__(self, "_tier_names_longest_first", tuple(
             sorted((tier[0] for tier in self.qualitative_tiers), key=len, reverse=True)))
+        # Lines typed alike score alike: (op, target, actual, tier, actual text, weight,
+        # claimed) → the IndicatorScore fields after the line (see score_project).
+        object.__setattr__(self, "_line_scores", {})
+        # … and lines rechecked alike: the keys of claimed lines the recheck found nothing on.
+        object.__setattr__(self, "_clean_lines", set())
         object.__setattr__(self, "qualitative_defaults", {
             name: _setting_decimal("qualitative_defaults", share)
             for name, share in dict(self.qualitative_defaults).items()})
@@ -571,6 +576,35 @@ class ProjectScore:
         return data
 
 
+_LINE_SCORES_LIMIT = 1 << 16
+
+
+def _score_lines(indicators: list[IndicatorInput], rules: ScoreRules) -> list[IndicatorScore]:
+    """``score_indicator`` of every line; a line whose scored inputs were seen before (most
+    lines of a big table: ≥95% / 96% / 10 / 10) takes that result instead of the arithmetic."""
+    seen = rules._line_scores  # type: ignore[attr-defined]
+    scores = []
+    append = scores.append
+    for ind in indicators:
+        if not ind.applicable:
+            append(IndicatorScore(ind, None, "inapplicable", False, None, []))
+            continue
+        key = (ind.op, ind.target, ind.actual, ind.actual_tier, ind.actual_text, ind.weight,
+               ind.claimed)
+        known = seen.get(key)
+        if known is None:
+            score = score_indicator(ind, rules)
+            if len(seen) < _LINE_SCORES_LIMIT:
+                seen[key] = (score.recomputed, score.rule, score.full, score.achieved_ratio,
+                             tuple(score.notes), score.met, score.allowed_range, score.tier)
+            append(score)
+        else:
+            recomputed, rule, full, ratio, notes, met, allowed, tier = known
+            append(IndicatorScore(ind, recomputed, rule, full, ratio, [*notes], met, allowed,
+                                  tier))
+    return scores
+
+
 def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
                   executed: Decimal | None, rules: ScoreRules, *,
                   claimed_total: Decimal | None = None,
@@ -591,7 +625,7 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
     ``total_cell``/``execution_cell``/``executed_cell`` (全年执行数)/``grade_cell`` are the
     A1 cells findings point to.
     """
-    scores = [score_indicator(ind, rules) for ind in indicators]
+    scores = _score_lines(indicators, rules)
     indicator_total = ZERO
     applicable_weight = ZERO
     any_inapplicable = False

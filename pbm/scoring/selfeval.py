@@ -40,7 +40,7 @@ from pbm.scoring.rules import (
 )
 from pbm.values import cell_text, parse_money, parse_value, plain_decimal
 from pbm.workbook.fields import PROJECT, alias_table, normalise_label
-from pbm.workbook.reader import FORM, Cell, IndicatorRecord, ProjectRecord, RowFields, column_letter
+from pbm.workbook.reader import FORM, Cell, ProjectRecord, RowFields, column_letter
 
 MONEY_UNIT = "万元"
 
@@ -226,12 +226,30 @@ class _Typed(NamedTuple):
     actual_placeholder: bool
     fraction_of: str | None  # the raw text of a 0.92-for-92 % cell
     written_op: str | None  # a 时效 line's operator as written (it is scored as ≥ 1)
+    flagged: bool  # any of timeliness, the placeholders, fraction_of: the line needs a look
 
 
 _LINE_FIELDS = ("nature", "unit", "target", "actual", "weight", "score", "name", "level1",
                 "level2")
 _TYPED_CACHES: dict[tuple, dict[tuple, _Typed]] = {}
 _CACHE_LIMIT = 1 << 16
+#: Weight and score cells → their Decimal (None: blank or placeholder), keyed by (type, raw)
+#: so 1, 1.0 and True stay apart; unparseable cells are not kept (each gets its finding).
+_NUMBERS: dict[tuple[type, Any], Decimal | None] = {}
+_CACHED_NUMBER_TYPES = frozenset({str, float, int})
+_UNCACHED = object()
+#: (三级, 一级, 二级) raw texts → the names a line carries.  Only all-text keys are kept, so
+#: a lookup can only hit with text cells (95.0 never meets "95").
+_NAMES: dict[tuple, tuple[str, str | None, str | None]] = {}
+
+
+def _names(name_raw: Any, level1_raw: Any, level2_raw: Any) -> tuple[str, str | None, str | None]:
+    names = (cell_text(name_raw) or "（未填指标名称）", cell_text(level1_raw) or None,
+             cell_text(level2_raw) or None)
+    if all(raw is None or raw.__class__ is str for raw in (name_raw, level1_raw, level2_raw)) \
+            and len(_NAMES) < _CACHE_LIMIT:
+        _NAMES[(name_raw, level1_raw, level2_raw)] = names
+    return names
 
 
 @lru_cache(maxsize=16)
@@ -280,51 +298,78 @@ class _Typing:
                                      project=self.record.name or None, value=value,
                                      params=params))
 
+    def lines(self) -> list[IndicatorInput]:
+        """Every indicator line of the project, typed (one loop: 100,000 lines a run)."""
+        record = self.record
+        fields = self.fields
+        if fields is None:
+            return []
+        file, sheet = record.file, record.sheet
+        typed_cache = self.typed_cache
+        target_at, actual_at, weight_at, score_at = self.cell_letters
+        lines = []
+        append = lines.append
+        for rec in record.indicators:
+            (nature_raw, unit_raw, target_raw, actual_raw, weight_raw, score_raw, name_raw,
+             level1_raw, level2_raw) = fields(rec)
+            key = (type(nature_raw), nature_raw, type(unit_raw), unit_raw, type(target_raw),
+                   target_raw, type(actual_raw), actual_raw)
+            typed = typed_cache.get(key)
+            if typed is None:
+                typed = self._type_values(nature_raw, unit_raw, target_raw, actual_raw)
+                if len(typed_cache) < _CACHE_LIMIT:
+                    typed_cache[key] = typed
+            names = _NAMES.get((name_raw, level1_raw, level2_raw))
+            if names is None:
+                names = _names(name_raw, level1_raw, level2_raw)
+            number = str(rec.row)
+            location: dict[str, Any] = {
+                "file": file, "sheet": sheet, "row": rec.row,
+                "cell_target": target_at and target_at + number,
+                "cell_actual": actual_at and actual_at + number,
+                "cell_weight": weight_at and weight_at + number,
+                "cell_score": score_at and score_at + number, "unit": typed.unit}
+            weight = None
+            if weight_raw is not None:
+                weight = _NUMBERS.get((weight_raw.__class__, weight_raw), _UNCACHED)
+                if weight is _UNCACHED:
+                    weight = self.number(weight_raw, location["cell_weight"], "分值")
+            applicable = not typed.inapplicable and not (
+                score_raw.__class__ is str and cell_text(score_raw).lower() in INAPPLICABLE_TEXTS)
+            claimed = None
+            if applicable and score_raw is not None:
+                claimed = _NUMBERS.get((score_raw.__class__, score_raw), _UNCACHED)
+                if claimed is _UNCACHED:
+                    claimed = self.number(score_raw, location["cell_score"], "得分")
+            if not applicable:
+                append(IndicatorInput(names[0], names[1], names[2], None, None,
+                                      typed.target_text, None, typed.actual_text, None, weight,
+                                      None, False, False, location))
+                continue
+            append(IndicatorInput(names[0], names[1], names[2], typed.op, typed.target,
+                                  typed.target_text, typed.actual, typed.actual_text,
+                                  typed.actual_tier, weight, claimed, True, typed.actual_has_op,
+                                  location))
+            if typed.flagged:
+                self._flag(typed, location, names[0])
+        return lines
+
     def number(self, raw: Any, a1: str | None, field_zh: str) -> Decimal | None:
-        """A weight or score cell as a Decimal (the parser caches repeated values)."""
+        """A weight or score cell as a Decimal (None for a blank; R-UNPARSEABLE when it is no
+        number).  Repeated values are looked up in ``_NUMBERS`` first."""
+        if raw.__class__ is str and not raw.strip():
+            return None
         parsed = parse_value(raw, role="number")
         if parsed.number is None and not parsed.placeholder:
             self.finding("R-UNPARSEABLE", a1, parsed.text, field=field_zh, detail="")
+            return None
+        if raw.__class__ in _CACHED_NUMBER_TYPES and len(_NUMBERS) < _CACHE_LIMIT:
+            _NUMBERS[(raw.__class__, raw)] = parsed.number
         return parsed.number
 
-    def indicator(self, rec: IndicatorRecord) -> IndicatorInput:
-        row = rec.row
-        (nature_raw, unit_raw, target_raw, actual_raw, weight_raw, score_raw, name_raw,
-         level1_raw, level2_raw) = self.fields(rec)  # type: ignore[misc]
-        key = (type(nature_raw), nature_raw, type(unit_raw), unit_raw, type(target_raw),
-               target_raw, type(actual_raw), actual_raw)
-        typed = self.typed_cache.get(key)
-        if typed is None:
-            typed = self._type_values(nature_raw, unit_raw, target_raw, actual_raw)
-            if len(self.typed_cache) < _CACHE_LIMIT:
-                self.typed_cache[key] = typed
-        name = cell_text(name_raw) or "（未填指标名称）"
-        number = str(row)
-        target_at, actual_at, weight_at, score_at = self.cell_letters
-        location: dict[str, Any] = {
-            "file": self.record.file, "sheet": self.record.sheet, "row": row,
-            "cell_target": target_at and target_at + number,
-            "cell_actual": actual_at and actual_at + number,
-            "cell_weight": weight_at and weight_at + number,
-            "cell_score": score_at and score_at + number, "unit": typed.unit}
-        weight = None
-        if not _blank(weight_raw):
-            weight = self.number(weight_raw, location["cell_weight"], "分值")
-        applicable = not typed.inapplicable and not (
-            type(score_raw) is str and cell_text(score_raw).lower() in INAPPLICABLE_TEXTS)
-        claimed = None
-        if applicable and not _blank(score_raw):
-            claimed = self.number(score_raw, location["cell_score"], "得分")
-        ind = IndicatorInput(
-            name=name, level1=cell_text(level1_raw) or None, level2=cell_text(level2_raw) or None,
-            op=typed.op, target=typed.target, target_text=typed.target_text,
-            actual=typed.actual, actual_text=typed.actual_text, actual_tier=typed.actual_tier,
-            weight=weight, claimed=claimed, applicable=applicable,
-            actual_has_op=typed.actual_has_op, location=location)
-        if not applicable:
-            ind.op = ind.target = ind.actual = ind.actual_tier = None
-            ind.actual_has_op = False
-            return ind
+    def _flag(self, typed: _Typed, location: dict[str, Any], name: str) -> None:
+        """What a line's typed cells say beyond their values: a 时效 line, placeholders, a
+        0.92 written for 92 %."""
         if typed.timeliness:
             location["timeliness"] = True
             location["written_op"] = typed.written_op
@@ -335,7 +380,6 @@ class _Typing:
         if typed.fraction_of is not None:
             self.finding("S-ACTUAL-AS-FRACTION", location["cell_actual"], typed.fraction_of,
                          name=name, raw=typed.fraction_of, percent=typed.actual_text)
-        return ind
 
     def _type_values(self, nature_raw: Any, unit_raw: Any, target_raw: Any,
                      actual_raw: Any) -> _Typed:
@@ -367,9 +411,12 @@ class _Typing:
                   actual_tier: str | None = None, actual_has_op: bool = False,
                   timeliness: bool = False, fraction_of: str | None = None,
                   written_op: str | None = None) -> _Typed:
+            flagged = (timeliness or target.placeholder or actual.placeholder
+                       or fraction_of is not None)
             return _Typed(inapplicable, op, target_number, target.text, actual_number,
                           actual_text, actual_tier, actual_has_op, unit, timeliness,
-                          target.placeholder, actual.placeholder, fraction_of, written_op)
+                          target.placeholder, actual.placeholder, fraction_of, written_op,
+                          flagged)
 
         if op == "date" or (op in ("≤", "<", "=") and target.kind in _DATE_KINDS
                             and actual.kind in _DATE_KINDS):
@@ -424,7 +471,7 @@ def self_eval_input(record: ProjectRecord, rules: ScoreRules, *,
     reader's fields are used: 全年预算数 (else 资金总额), 全年执行数, 预算执行率得分, 自评总分.
     """
     typing = _Typing(record, rules, year)
-    indicators = [typing.indicator(rec) for rec in record.indicators]
+    indicators = typing.lines()
     result = SelfEvalInput(
         file=record.file, sheet=record.sheet, name=record.name, department=record.department,
         code=record.text("project_code"), implementing_unit=record.text("implementing_unit"),

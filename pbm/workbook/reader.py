@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection, Generator, Iterable, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
@@ -155,16 +155,19 @@ class RowFields:
             (lambda values, c=present[0]: (values[c],))
         self._positions = {name: k for k, name in enumerate(names)}
 
-    def __call__(self, record: IndicatorRecord) -> list[Any]:
+    def __call__(self, record: IndicatorRecord) -> Sequence[Any]:
         if record.columns is not self.columns:  # another table's row: its own columns
             return [record.value(name) for name in self.names]
         values = record.values
         if len(values) < self._need:
             return [record.value(name) for name in self.names]
-        out = [None if v == "" else v for v in self._fetch(values)]
+        fetched = self._fetch(values)
+        carried = record.carried
+        if carried is None and not self._missing and "" not in fetched:
+            return fetched  # the usual row: every field filled, nothing carried down
+        out = [None if v == "" else v for v in fetched]
         for k in self._missing:
             out[k] = None
-        carried = record.carried
         if carried is not None:
             positions = self._positions
             for name, cell in carried.items():
