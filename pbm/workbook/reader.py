@@ -634,16 +634,22 @@ def _classify_text_row(grid: _Grid, r: int, plain: set[tuple] | None = None) -> 
 
     ``plain`` (one set per sheet) remembers the leading texts found to hold no trigger word:
     the rows of one project in a list repeat its code, name and department."""
-    firsts = []
-    for value in grid.rows[r]:
-        if value is None or value == "":
-            continue
-        firsts.append(value)
-        if len(firsts) == 3:
-            break
-    # Only text can hold a trigger word (a number's str() never does): the common data row
-    # is settled without making any text.
-    strings = tuple([value for value in firsts if value.__class__ is str])
+    row = grid.rows[r]
+    firsts = row[:3]
+    if len(firsts) == 3 and firsts[0].__class__ is str and firsts[1].__class__ is str and \
+            firsts[2].__class__ is str and firsts[0] and firsts[1] and firsts[2]:
+        strings = tuple(firsts)  # a list row's code, name and department: three texts
+    else:
+        firsts = []
+        for value in row:
+            if value is None or value == "":
+                continue
+            firsts.append(value)
+            if len(firsts) == 3:
+                break
+        # Only text can hold a trigger word (a number's str() never does): the common data
+        # row is settled without making any text.
+        strings = tuple([value for value in firsts if value.__class__ is str])
     if not strings:
         return None
     if plain is not None and strings in plain:
