@@ -215,7 +215,8 @@ class SheetRead:
     name: str
     layout: str | None
     projects: list[ProjectRecord]
-    rows: list[RowAccount]
+    # What each non-empty row was read as, or how to make that list (``rows``).
+    accounts: list[RowAccount] | Callable[[], list[RowAccount]]
     findings: list[Finding]
     header_row: int | None = None
     headers: dict[int, str] = field(default_factory=dict)  # 1-based column → header text (list)
@@ -224,6 +225,14 @@ class SheetRead:
     grid: list[list[Any]] = field(default_factory=list, repr=False)
     # ids of projects handed out before their last rows were read (``read_workbook(early=)``)
     reopened: set[int] = field(default_factory=set, repr=False)
+
+    @property
+    def rows(self) -> list[RowAccount]:
+        """Every non-empty row with what it was read as (of a list sheet made on first use:
+        monitor and sample account for every row, score and validate never ask)."""
+        if callable(self.accounts):
+            self.accounts = self.accounts()
+        return self.accounts
 
 
 @dataclass
@@ -1226,17 +1235,18 @@ def _list_reading(grid: _Grid, file: str, header_rows, columns, units, nonempty_
         emitted.update(id(project) for project in done)
         batch = yield done
     nonempty_rows = batch.nonempty_rows
-    by_row_project = {}
-    for project in projects.values():
-        name = project.name
-        for record in project.indicators:
-            by_row_project[record.row - 1] = name
-    rows = []
-    for r in nonempty_rows:
-        kind = accounts.get(r, "outside")
-        rows.append(RowAccount(sheet, r + 1, kind, by_row_project.get(r)))
+
+    def row_accounts() -> list[RowAccount]:
+        by_row_project = {}
+        for project in projects.values():
+            name = project.name
+            for record in project.indicators:
+                by_row_project[record.row - 1] = name
+        return [RowAccount(sheet, r + 1, accounts.get(r, "outside"), by_row_project.get(r))
+                for r in nonempty_rows]
+
     findings = findings + _non_data_findings(grid, file, accounts, repeat.rows)
-    return SheetRead(sheet, LIST, list(projects.values()), rows, findings,
+    return SheetRead(sheet, LIST, list(projects.values()), row_accounts, findings,
                      header_row=header_rows[-1] + 1,
                      headers={c + 1: t for c, t in all_headers.items() if t},
                      reopened=reopened)
