@@ -143,7 +143,7 @@ class ScoreRules:
         object.__setattr__(self, "_tier_names_longest_first", tuple(
             sorted((tier[0] for tier in self.qualitative_tiers), key=len, reverse=True)))
         # Lines typed alike score alike: (op, target, actual, tier, actual text, weight,
-        # claimed) → the IndicatorScore fields after the line (see score_project).
+        # claimed) → the IndicatorScore fields after the line (see _score_lines).
         object.__setattr__(self, "_line_scores", {})
         # … and lines rechecked alike: the keys of claimed lines the recheck found nothing on.
         object.__setattr__(self, "_clean_lines", set())
