@@ -28,6 +28,7 @@ import math
 import numbers
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -979,10 +980,42 @@ _SIMPLE_HEAD_RE = re.compile(r"(≥|≤|>=|<=|=|>|<|≧|≦|═)?\s*([-+]?[0-9]+
 _KNOWN_UNIT_SET = frozenset(_KNOWN_UNITS)
 
 
+#: A number in scientific notation ("1.2E+05", "3.5e-3"): what Excel and WPS show for a
+#: number too wide for its column, and what a CSV saved from there keeps.
+_SCIENTIFIC_RE = re.compile(
+    r"(?<![0-9.A-Za-z])([-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+)(?![0-9A-Za-z])")
+#: Beyond 10^20 a cell's number is no amount, count or rate: not read as one.
+_SCIENTIFIC_MAX_EXPONENT = 20
+
+
+def _scientific(raw: object, text: str, role: str,
+                parse: Callable[[str], ParsedValue]) -> ParsedValue | None:
+    """A text whose number is written in scientific notation, parsed with the number written
+    out (``1.2E+05`` → 120000) and a warning (V-SCIENTIFIC): such a cell keeps only the digits
+    it shows.  None: the text holds no such number."""
+    match = _SCIENTIFIC_RE.search(text)
+    if match is None:
+        return None
+    number = Decimal(match.group(1))
+    if abs(number.adjusted()) > _SCIENTIFIC_MAX_EXPONENT:
+        return _unparseable(raw, text, role)
+    plain = format(number, "f")
+    result = parse(text[:match.start(1)] + plain + text[match.end(1):])
+    if result.number is None:
+        return replace(result, raw=raw, text=text)
+    note = _note("V-SCIENTIFIC", {"value": text, "number": plain})
+    return replace(result, raw=raw, text=text, notes=(*result.notes, note))
+
+
 def _parse_text_cell(raw: object, text: str, role: str, unit: str | None,
                      year: int | None) -> ParsedValue:
     if not text:
         return _value(raw, text, "missing")
+    if ("e" in text or "E" in text) and role != "text" and role != "date":
+        written_out = _scientific(raw, text, role,
+                                  lambda plain: _parse_text_cell(raw, plain, role, unit, year))
+        if written_out is not None:
+            return written_out
     if role == "target" or role == "actual" or role == "number":
         head = _SIMPLE_HEAD_RE.match(text)
         if head:
@@ -1046,6 +1079,11 @@ def _parse_money_text(raw: str, to_unit: str, header_unit: str | None) -> Parsed
         return _placeholder(raw, text)
     if not _HAS_DIGIT_RE.search(text):
         return _unparseable(raw, text, "money")
+    if "e" in text or "E" in text:
+        written_out = _scientific(raw, text, "money",
+                                  lambda plain: _parse_money_text(plain, to_unit, header_unit))
+        if written_out is not None:
+            return written_out
     # An accountant's "(10)" is -10 (and noted V-NEGATIVE like any negative amount).
     signed = _PARENS_NEGATIVE_RE.sub(r"-\1", text) if text.startswith("(") else text
     # Fast path for the usual "1,234.56", "3,309,840.00元", "150万元".

@@ -180,6 +180,43 @@ def test_parse_money_digits_grouped_by_spaces_are_one_number(raw, number):
                                                                 else "3309840.00")
 
 
+@pytest.mark.parametrize(("raw", "role", "number", "unit"), [
+    ("1.2E+05", "target", "120000", None),  # a wide number as Excel shows it, saved to CSV
+    ("≥1.5E+2", "target", "150", None),
+    ("2E3人", "actual", "2000", "人"),
+    ("3.5e-3", "number", "0.0035", None),
+    ("１．２Ｅ＋０５", "number", "120000", None),  # full width, NFKC first
+])
+def test_scientific_notation_is_written_out_with_a_warning(raw, role, number, unit):
+    parsed = parse_value(raw, role=role)
+    assert parsed.number == Decimal(number)
+    assert parsed.unit == unit
+    assert parsed.text == normalise_text(raw)
+    [note] = [n for n in parsed.notes if n.code == "V-SCIENTIFIC"]
+    assert note.params["number"] == number
+
+
+@pytest.mark.parametrize(("raw", "number", "codes"), [
+    ("3.31E+06元", "331", {"V-MONEY-CONVERTED", "V-SCIENTIFIC"}),
+    ("1.5E+02", "150", {"V-SCIENTIFIC"}),
+])
+def test_parse_money_writes_out_scientific_notation(raw, number, codes):
+    parsed = parse_money(raw, to_unit="万元")
+    assert parsed.number == Decimal(number)
+    assert set(parsed.note_codes) == codes
+
+
+@pytest.mark.parametrize("raw", ["1e999", "1E+25"])
+def test_scientific_numbers_no_cell_could_mean_are_unparseable(raw):
+    assert parse_value(raw, role="target").number is None
+    assert parse_money(raw).number is None
+
+
+@pytest.mark.parametrize("raw", ["PM2.5e3", "G1E5线", "Yes", "None", "3E"])
+def test_an_e_that_is_no_exponent_is_left_alone(raw):
+    assert "V-SCIENTIFIC" not in parse_value(raw, role="target").note_codes
+
+
 @pytest.mark.parametrize("raw", ["(5)", "（5）", "(5)万元", "（50,000）元", "( 5 )"])
 def test_parse_money_accountants_parentheses_are_negative(raw):
     value = parse_money(raw)
@@ -536,7 +573,7 @@ def test_results_are_frozen_dataclasses_with_to_dict():
 
 
 VALUE_CODES = {"V-OP-IMPLIED": "info", "V-ACTUAL-HAS-OP": "warning", "V-MONEY-CONVERTED": "info",
-               "V-NEGATIVE": "warning", "V-RANGE": "info"}
+               "V-NEGATIVE": "warning", "V-RANGE": "info", "V-SCIENTIFIC": "warning"}
 
 
 def test_values_catalogue_defines_exactly_its_codes():

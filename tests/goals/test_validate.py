@@ -129,6 +129,20 @@ def test_amounts_in_yuan_header_are_converted_and_said(tmp_path, run_pbm):
     assert data["projects"][0]["amount"] == 150
 
 
+def test_an_amount_in_scientific_notation_is_written_out_and_said(tmp_path, run_pbm):
+    # "1.5E+02" as text: what a narrow General-format column shows and a CSV saved from it keeps.
+    spec = good_project(total="1.5E+02", fiscal=120, other=30)
+    spec.indicators[0].target = "≥2.66E+02"
+    path = write_form_workbook(tmp_path / "sci.xlsx", [spec])
+    code, data, _ = _validate_json(run_pbm, path, cwd=tmp_path)
+    assert code == 0
+    assert data["projects"][0]["amount"] == 150
+    assert not {c for c, _ in _codes(data)} & {"R-UNPARSEABLE", "G12", "G3"}
+    [finding] = [f for f in data["findings"] if f["code"] == "V-SCIENTIFIC"]
+    assert (finding["cell"], finding["severity"]) == ("B8", "warning")
+    assert "150" in finding["message"]
+
+
 def test_a_star_inside_a_real_target_is_no_placeholder(tmp_path, run_pbm):
     spec = good_project()
     spec.indicators[4].target = "实现7*24小时应急响应"  # 定性; the value parser keeps it as text
