@@ -142,6 +142,18 @@ def test_duplicate_submission_keeps_the_newer_stated_date(ws, run_pbm):
     assert transport["重复报送未采用的文件"] == "q3/103-交通运输局-监控表.xlsx"
 
 
+def test_an_amount_in_scientific_notation_is_written_out_and_said(ws, run_pbm):
+    road, bridge, _ = goal_projects()
+    write_monitor_form(ws / "q3" / "103-交通运输局-监控表.xlsx", [
+        monitoring(road, executed="1.2E+02"), monitoring(bridge, executed=100)])
+    _, data = monitor_json(run_pbm, ws)
+    assert {p["name"]: p["executed"] for p in data["projects"]}["乡村道路养护项目"] == 120.0
+    [finding] = [f for f in data["findings"] if f["code"] == "V-SCIENTIFIC"]
+    assert finding["severity"] == "warning" and finding["cell"]
+    assert finding["file"] == "q3/103-交通运输局-监控表.xlsx"
+    assert "120" in finding["message"]
+
+
 def test_duplicate_without_stated_dates_falls_back_to_modification_time(ws, run_pbm):
     road, bridge, _ = goal_projects()
     newer = write_monitor_form(ws / "q3" / "103-交通运输局-监控表-2.xlsx", [
