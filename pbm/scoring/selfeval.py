@@ -38,7 +38,7 @@ from pbm.scoring.rules import (
     normalise_op,
     score_project,
 )
-from pbm.values import cell_text, parse_money, parse_value, plain_decimal
+from pbm.values import ParsedValue, cell_text, parse_money, parse_value, plain_decimal
 from pbm.workbook.fields import PROJECT, alias_table, normalise_label
 from pbm.workbook.reader import FORM, Cell, ProjectRecord, RowFields, column_letter
 
@@ -86,6 +86,7 @@ class MoneyBlock:
     claimed_score: Decimal | None = None  # the unit's own execution 得分
     cells: dict[str, str] = field(default_factory=dict)  # role → A1 (filled cells)
     columns: dict[str, str] = field(default_factory=dict)  # role → A1, filled or blank
+    parsed: dict[str, ParsedValue] = field(default_factory=dict)  # role → the filled cell's value
 
 
 def extract_money_block(rows: list[list[Any]], *, unit: str | None = None,
@@ -124,6 +125,9 @@ def extract_money_block(rows: list[list[Any]], *, unit: str | None = None,
                     parsed = parse_value(raw, role="number")
                     setattr(block, "claimed_score" if role == "score" else "weight",
                             parsed.number)
+                else:
+                    continue
+                block.parsed[role] = parsed
             return block
     return None
 
@@ -226,7 +230,8 @@ class _Typed(NamedTuple):
     actual_placeholder: bool
     fraction_of: str | None  # the raw text of a 0.92-for-92 % cell
     written_op: str | None  # a 时效 line's operator as written (it is scored as ≥ 1)
-    flagged: bool  # any of timeliness, the placeholders, fraction_of: the line needs a look
+    written_out: tuple[tuple[str, str, str], ...]  # (cell role, text, number): 1.2E+05 cells
+    flagged: bool  # any of the above: timeliness, placeholders, fraction_of, written_out
 
 
 _LINE_FIELDS = ("nature", "unit", "target", "actual", "weight", "score", "name", "level1",
@@ -238,6 +243,7 @@ _CACHE_LIMIT = 1 << 16
 _NUMBERS: dict[tuple[type, Any], Decimal | None] = {}
 _CACHED_NUMBER_TYPES = frozenset({str, float, int})
 _UNCACHED = object()
+_PLAIN_NUMBERS = (float, int)  # number cells: never written 1.2E+05 (that is text)
 #: (三级, 一级, 二级) raw texts → the names a line carries.  Only all-text keys are kept, so
 #: a lookup can only hit with text cells (95.0 never meets "95").
 _NAMES: dict[tuple, tuple[str, str | None, str | None]] = {}
@@ -277,6 +283,7 @@ class _Typing:
         self.rules = rules
         self.year = year
         self.findings: list[Finding] = []
+        self.written_out: set[str | None] = set()  # cells reported V-SCIENTIFIC
         self.tier_names = _tier_names(rules.qualitative_tiers)
         self.typed_cache = _TYPED_CACHES.setdefault((rules.qualitative_tiers, year), {})
         # The column letters of the cells a line's location names — target, actual, weight,
@@ -363,6 +370,8 @@ class _Typing:
         if parsed.number is None and not parsed.placeholder:
             self.finding("R-UNPARSEABLE", a1, parsed.text, field=field_zh, detail="")
             return None
+        if parsed.notes:  # 1.2E+05: reported for each cell, so never kept
+            return self.checked(parsed, a1)
         if raw.__class__ in _CACHED_NUMBER_TYPES and len(_NUMBERS) < _CACHE_LIMIT:
             _NUMBERS[(raw.__class__, raw)] = parsed.number
         return parsed.number
@@ -380,6 +389,17 @@ class _Typing:
         if typed.fraction_of is not None:
             self.finding("S-ACTUAL-AS-FRACTION", location["cell_actual"], typed.fraction_of,
                          name=name, raw=typed.fraction_of, percent=typed.actual_text)
+        for role, text, number in typed.written_out:
+            self.finding("V-SCIENTIFIC", location[f"cell_{role}"], text, number=number)
+
+    def checked(self, parsed: ParsedValue, a1: str | None) -> Decimal | None:
+        """A number cell's value, with V-SCIENTIFIC when it was written as 1.2E+05 (once per
+        cell: a form's amounts are read as fields and again from its money block)."""
+        number = _written_out(parsed)
+        if number is not None and a1 not in self.written_out:
+            self.written_out.add(a1)
+            self.finding("V-SCIENTIFIC", a1, parsed.text, number=number)
+        return parsed.number
 
     def _type_values(self, nature_raw: Any, unit_raw: Any, target_raw: Any,
                      actual_raw: Any) -> _Typed:
@@ -411,12 +431,18 @@ class _Typing:
                   actual_tier: str | None = None, actual_has_op: bool = False,
                   timeliness: bool = False, fraction_of: str | None = None,
                   written_op: str | None = None) -> _Typed:
+            written_out: tuple[tuple[str, str, str], ...] = ()
+            if (target.notes and target_raw.__class__ not in _PLAIN_NUMBERS) or \
+                    (actual.notes and actual_raw.__class__ not in _PLAIN_NUMBERS):
+                written_out = tuple((role, parsed.text, number) for role, parsed in
+                                    (("target", target), ("actual", actual))
+                                    if (number := _written_out(parsed)) is not None)
             flagged = (timeliness or target.placeholder or actual.placeholder
-                       or fraction_of is not None)
+                       or fraction_of is not None or bool(written_out))
             return _Typed(inapplicable, op, target_number, target.text, actual_number,
                           actual_text, actual_tier, actual_has_op, unit, timeliness,
                           target.placeholder, actual.placeholder, fraction_of, written_op,
-                          flagged)
+                          written_out, flagged)
 
         if op == "date" or (op in ("≤", "<", "=") and target.kind in _DATE_KINDS
                             and actual.kind in _DATE_KINDS):
@@ -446,19 +472,29 @@ class _Typing:
                      actual_has_op="V-ACTUAL-HAS-OP" in actual.note_codes)
 
 
-def _money(record: ProjectRecord, name: str) -> tuple[Decimal | None, Cell | None]:
+def _written_out(parsed: ParsedValue) -> str | None:
+    """The number a cell in scientific notation was read as (V-SCIENTIFIC), else None."""
+    for note in parsed.notes:
+        if note.code == "V-SCIENTIFIC":
+            return note.params["number"]
+    return None
+
+
+def _money(typing: _Typing, name: str) -> tuple[Decimal | None, Cell | None]:
+    record = typing.record
     cell = record.fields.get(name)
     if cell is None or cell.empty:
         return None, cell
     unit = record.units.get(name) or record.units.get("money")
-    return parse_money(cell.value, to_unit=MONEY_UNIT, header_unit=unit).number, cell
+    return typing.checked(parse_money(cell.value, to_unit=MONEY_UNIT, header_unit=unit),
+                          cell.a1), cell
 
 
-def _number(record: ProjectRecord, name: str) -> tuple[Decimal | None, Cell | None]:
-    cell = record.fields.get(name)
+def _number(typing: _Typing, name: str) -> tuple[Decimal | None, Cell | None]:
+    cell = typing.record.fields.get(name)
     if cell is None or cell.empty:
         return None, cell
-    return parse_value(cell.value, role="number").number, cell
+    return typing.checked(parse_value(cell.value, role="number"), cell.a1), cell
 
 
 def self_eval_input(record: ProjectRecord, rules: ScoreRules, *,
@@ -478,13 +514,13 @@ def self_eval_input(record: ProjectRecord, rules: ScoreRules, *,
         layout=record.layout, indicators=indicators, claimed_grade=record.text("grade"),
         findings=typing.findings)
 
-    budget, _ = _money(record, "adjusted_budget")
+    budget, _ = _money(typing, "adjusted_budget")
     if budget is None:
-        budget, _ = _money(record, "total_funds")
-    executed, executed_cell = _money(record, "executed")
-    initial, _ = _money(record, "initial_budget")
-    claimed_execution, score_cell = _number(record, "execution_score")
-    claimed_total, total_cell = _number(record, "claimed_total")
+        budget, _ = _money(typing, "total_funds")
+    executed, executed_cell = _money(typing, "executed")
+    initial, _ = _money(typing, "initial_budget")
+    claimed_execution, score_cell = _number(typing, "execution_score")
+    claimed_total, total_cell = _number(typing, "claimed_total")
     result.budget, result.executed, result.initial_budget = budget, executed, initial
     result.claimed_execution, result.claimed_total = claimed_execution, claimed_total
     result.execution_cell = (score_cell.a1 if score_cell is not None else
@@ -495,7 +531,7 @@ def self_eval_input(record: ProjectRecord, rules: ScoreRules, *,
     result.grade_cell = grade_cell.a1 if grade_cell is not None else None
 
     if raw_rows is not None and record.layout == FORM:
-        _from_form_grid(result, record, raw_rows)
+        _from_form_grid(result, typing, raw_rows)
     if (result.written_execution_weight is not None
             and result.written_execution_weight != rules.execution_weight):
         typing.finding("S-EXEC-WEIGHT-DIFFERS", None, plain_decimal(result.written_execution_weight),
@@ -504,12 +540,15 @@ def self_eval_input(record: ProjectRecord, rules: ScoreRules, *,
     return result
 
 
-def _from_form_grid(result: SelfEvalInput, record: ProjectRecord,
+def _from_form_grid(result: SelfEvalInput, typing: _Typing,
                     raw_rows: list[list[Any]]) -> None:
+    record = typing.record
     first_indicator = min((rec.row for rec in record.indicators), default=None)
     stop = first_indicator - 1 if first_indicator is not None else None
     block = extract_money_block(raw_rows, unit=record.units.get("money"), stop_row=stop)
     if block is not None:
+        for role, parsed in block.parsed.items():
+            typing.checked(parsed, block.cells[role])
         if "budget" in block.cells:
             result.budget = block.budget
         elif "initial_budget" in block.cells and result.budget is None:
@@ -533,7 +572,8 @@ def _from_form_grid(result: SelfEvalInput, record: ProjectRecord,
     found = extract_claimed_total(raw_rows, score_col=score_cells[0].col - 1, after_row=last_row)
     if found is not None:
         raw, cell = found
-        result.claimed_total = None if raw is None else parse_value(raw, role="number").number
+        result.claimed_total = None if raw is None else \
+            typing.checked(parse_value(raw, role="number"), cell)
         result.total_cell = cell
 
 

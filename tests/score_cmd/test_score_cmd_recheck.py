@@ -308,3 +308,23 @@ def test_claimed_grade_column_of_a_list_is_checked(tmp_path, run_pbm):
     assert found == [("S-GRADE-MISMATCH", "等级核对", "S3")]
     rows = _sheet_rows(tmp_path / "out" / "scores-2026.xlsx", "复核差异")
     assert [r["指标"] for r in rows if r["问题代码"] == "S-GRADE-MISMATCH"] == ["自评等级"]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_numbers_in_scientific_notation_are_written_out_and_reported(tmp_path, run_pbm, layout):
+    # Cells as a narrow General column shows them, and a CSV saved from there keeps them.
+    lines = [line("维修校舍面积", "≥1.8E+04", "1.656E+04", 20, "1.84E+01"),
+             line("覆盖学校", "≥30所", "30所", 70, 70)]
+    spec = project("科学计数项目", lines, budget=520, executed="4.68E+02", execution_score=9)
+    path = write(tmp_path, "科学计数", [spec], layout)
+    code, data, err = score_json(run_pbm, path, cwd=tmp_path)
+    assert code == 0, err  # warnings only
+    result = project_of(data, "科学计数项目")
+    assert (result["executed"], result["execution_score"]) == (468.0, 9.0)
+    area = lines_of(data, "科学计数项目")["维修校舍面积"]
+    assert (area["claimed"], area["recomputed"]) == (18.4, 18.4)  # 20 × 16560 / 18000
+    reported = [(f["cell"], f["severity"]) for f in data["findings"] if f["code"] == "V-SCIENTIFIC"]
+    assert {(cell, "warning") for cell in (line_cell(layout, "actual", 0),
+                                           line_cell(layout, "score", 0))} <= set(reported)
+    assert len(reported) == 4 == len(set(reported))  # target, actual, 得分, 全年执行数: once each
+    assert not [f for f in data["findings"] if f["code"] in ("S-INFLATED", "R-UNPARSEABLE")]
