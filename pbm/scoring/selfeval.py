@@ -243,7 +243,6 @@ _CACHE_LIMIT = 1 << 16
 _NUMBERS: dict[tuple[type, Any], Decimal | None] = {}
 _CACHED_NUMBER_TYPES = frozenset({str, float, int})
 _UNCACHED = object()
-_PLAIN_NUMBERS = (float, int)  # number cells: never written 1.2E+05 (that is text)
 #: (三级, 一级, 二级) raw texts → the names a line carries.  Only all-text keys are kept, so
 #: a lookup can only hit with text cells (95.0 never meets "95").
 _NAMES: dict[tuple, tuple[str, str | None, str | None]] = {}
@@ -283,7 +282,7 @@ class _Typing:
         self.rules = rules
         self.year = year
         self.findings: list[Finding] = []
-        self.written_out: set[str | None] = set()  # cells reported V-SCIENTIFIC
+        self.scientific_cells: set[str | None] = set()  # cells reported V-SCIENTIFIC
         self.tier_names = _tier_names(rules.qualitative_tiers)
         self.typed_cache = _TYPED_CACHES.setdefault((rules.qualitative_tiers, year), {})
         # The column letters of the cells a line's location names — target, actual, weight,
@@ -378,7 +377,7 @@ class _Typing:
 
     def _flag(self, typed: _Typed, location: dict[str, Any], name: str) -> None:
         """What a line's typed cells say beyond their values: a 时效 line, placeholders, a
-        0.92 written for 92 %."""
+        0.92 written for 92 %, a number written 1.2E+05."""
         if typed.timeliness:
             location["timeliness"] = True
             location["written_op"] = typed.written_op
@@ -396,8 +395,8 @@ class _Typing:
         """A number cell's value, with V-SCIENTIFIC when it was written as 1.2E+05 (once per
         cell: a form's amounts are read as fields and again from its money block)."""
         number = _written_out(parsed)
-        if number is not None and a1 not in self.written_out:
-            self.written_out.add(a1)
+        if number is not None and a1 not in self.scientific_cells:
+            self.scientific_cells.add(a1)
             self.finding("V-SCIENTIFIC", a1, parsed.text, number=number)
         return parsed.number
 
@@ -426,17 +425,17 @@ class _Typing:
                 op = "date"
             elif target.kind in ("qualitative", "text") or actual.kind == "qualitative":
                 op = QUALITATIVE
+        written_out: tuple[tuple[str, str, str], ...] = ()
+        if target_raw.__class__ is str or actual_raw.__class__ is str:  # only text is 1.2E+05
+            written_out = tuple((role, parsed.text, number) for role, parsed in
+                                (("target", target), ("actual", actual))
+                                if (number := _written_out(parsed)) is not None)
+
         def typed(op: str | None, target_number: Decimal | None = None,
                   actual_number: Decimal | None = None, actual_text: str = actual.text,
                   actual_tier: str | None = None, actual_has_op: bool = False,
                   timeliness: bool = False, fraction_of: str | None = None,
                   written_op: str | None = None) -> _Typed:
-            written_out: tuple[tuple[str, str, str], ...] = ()
-            if (target.notes and target_raw.__class__ not in _PLAIN_NUMBERS) or \
-                    (actual.notes and actual_raw.__class__ not in _PLAIN_NUMBERS):
-                written_out = tuple((role, parsed.text, number) for role, parsed in
-                                    (("target", target), ("actual", actual))
-                                    if (number := _written_out(parsed)) is not None)
             flagged = (timeliness or target.placeholder or actual.placeholder
                        or fraction_of is not None or bool(written_out))
             return _Typed(inapplicable, op, target_number, target.text, actual_number,
