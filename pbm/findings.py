@@ -24,17 +24,25 @@ class Severity(StrEnum):
 
 @dataclass
 class Finding:
-    """One finding.  ``params`` fill the placeholders of the catalogue text."""
+    """One finding.  ``params`` fill the placeholders of the catalogue text; the severity and
+    the review dimension come from the catalogue entry of ``code``, nowhere else."""
 
     code: str
-    severity: str
     file: str | None = None
     sheet: str | None = None
     cell: str | None = None  # A1 address as Excel shows it; None for a file/project
     project: str | None = None
     value: Any = None
     params: dict[str, Any] = field(default_factory=dict)
-    dimension: str | None = None  # 完整性/相关性/适当性/可行性 for goal rules
+
+    @property
+    def severity(self) -> str:
+        return severity_of(self.code)
+
+    @property
+    def dimension(self) -> str | None:
+        """完整性/相关性/适当性/可行性 for goal rules."""
+        return catalogue()[self.code].get("dimension")
 
     def message(self, lang: str = "zh") -> str:
         return render_message(self.code, lang, self.params, self.value)

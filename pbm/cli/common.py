@@ -75,7 +75,7 @@ def error_json(command: str, error: PbmError) -> dict[str, Any]:
     from pbm import __version__
     from pbm.findings import Finding
 
-    finding = Finding(error.code, "error", file=error.file, sheet=error.sheet, cell=error.cell,
+    finding = Finding(error.code, file=error.file, sheet=error.sheet, cell=error.cell,
                       params=error.params)
     return {"command": command, "pbm_version": __version__, "ok": False,
             "summary": {"errors": 1, "warnings": 0}, "findings": [finding.to_dict(STATE.lang)]}

@@ -119,7 +119,7 @@ def run_monitor(config, folder: Path, *, period: str | None = None, goals: Path 
     goals_note = None
     if approved is None:
         where = "工作区 out/goals-<年度>.xlsx 和 goals/" if config.workspace else "未指定 --goals"
-        goals_note = Finding("M-NO-GOALS", "info", params={"where": where})
+        goals_note = Finding("M-NO-GOALS", params={"where": where})
     roster_path = roster
     if roster_path is None and config.workspace is not None:
         candidate = config.workspace / "roster.xlsx"

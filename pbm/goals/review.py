@@ -126,7 +126,7 @@ def _validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
         except PbmError as error:
             reads.append(FileRead(display, None, path, error))
             findings.append(Finding(error.code if error.code.startswith("R-") else "R-UNREADABLE",
-                                    "error", file=display, params=error.params))
+                                    file=display, params=error.params))
             if progress:
                 progress(path)
             continue

@@ -196,12 +196,10 @@ def type_project(record: ProjectRecord, settings: ReviewSettings) -> GoalProject
 # --------------------------------------------------------------------------- findings
 
 def make_finding(code: str, project: GoalProject, cell: str | None = None, value: Any = None,
-                 severity: str | None = None, **params: Any) -> Finding:
-    entry = catalogue().get(code, {})
+                 **params: Any) -> Finding:
     record = project.record
-    return Finding(code=code, severity=severity or entry.get("severity", "error"), file=record.file,
-                   sheet=record.sheet, cell=cell, project=record.name or None, value=value,
-                   params=params, dimension=entry.get("dimension"))
+    return Finding(code=code, file=record.file, sheet=record.sheet, cell=cell,
+                   project=record.name or None, value=value, params=params)
 
 
 def _note_params(note) -> dict[str, Any]:
@@ -367,7 +365,7 @@ def _target_rules(project: GoalProject, ind: GoalIndicator):
         for note in target.notes:
             if note.code == "V-OP-IMPLIED" and not ind.nature:
                 yield make_finding("V-OP-IMPLIED", project, ind.cell("target"), raw_text,
-                                   severity="info", **_note_params(note))
+                                   **_note_params(note))
         if ind.nature in QUANTITATIVE_OPS and target.op and not target.op_implied and \
                 target.op != ind.nature and (ind.nature, target.op) not in {("≥", ">"), ("≤", "<")}:
             yield make_finding("G-NATURE-MISMATCH", project, ind.cell("target"), raw_text,
@@ -386,7 +384,7 @@ def _weights(project: GoalProject, settings: ReviewSettings):
         return
     if not present:
         if settings.require_weights:
-            yield make_finding("G6", project, None, None, severity="warning", total="无",
+            yield make_finding("G6", project, None, None, total="无",
                                total_en="nothing",
                                expected=plain_decimal(settings.indicator_weight_total),
                                detail="（各指标均未填写权重/分值）",
@@ -414,7 +412,7 @@ def _weights(project: GoalProject, settings: ReviewSettings):
             execution = plain_decimal(settings.execution_weight)
             detail = f"（含预算执行率 {execution} 分？）"
             detail_en = f" (the {execution} points of budget execution included?)"
-        yield make_finding("G6", project, None, plain_decimal(total), severity="warning",
+        yield make_finding("G6", project, None, plain_decimal(total),
                            total=plain_decimal(total), total_en=plain_decimal(total),
                            expected=plain_decimal(expected), detail=detail, detail_en=detail_en)
 

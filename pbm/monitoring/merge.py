@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pbm import __version__
 from pbm.errors import PbmError
-from pbm.findings import Finding, catalogue, count_by_severity
+from pbm.findings import Finding, count_by_severity
 from pbm.monitoring.departments import Department, Roster, newer_submission, stated_date
 from pbm.monitoring.goals import ApprovedGoals, ApprovedProject, effective_op, key, same_target
 from pbm.monitoring.lights import (
@@ -314,11 +314,9 @@ class MonitorResult:
 # --------------------------------------------------------------------------- findings
 
 def _finding(code: str, file: str | None, /, sheet: str | None = None, cell: str | None = None,
-             project: str | None = None, value: Any = None, severity: str | None = None,
-             **params: Any) -> Finding:
-    entry = catalogue().get(code, {})
-    return Finding(code=code, severity=severity or entry.get("severity", "error"), file=file,
-                   sheet=sheet, cell=cell, project=project or None, value=value, params=params)
+             project: str | None = None, value: Any = None, **params: Any) -> Finding:
+    return Finding(code=code, file=file, sheet=sheet, cell=cell, project=project or None,
+                   value=value, params=params)
 
 
 def _fmt(number: Decimal | None) -> str:
@@ -340,7 +338,7 @@ def read_submission(path: Path, display: str, context: MonitorContext) -> Submis
     except PbmError as error:
         code = error.code if error.code.startswith("R-") else "R-UNREADABLE"
         return Submission(display, path, None, mtime, error=error, status="unreadable",
-                          findings=[Finding(code, "error", file=display, params=error.params)])
+                          findings=[Finding(code, file=display, params=error.params)])
     submission = Submission(display, path, workbook.sha256, mtime,
                             findings=list(workbook.all_findings),
                             rows_in=sum(len(sheet.rows) for sheet in workbook.sheets))

@@ -53,7 +53,7 @@ class OutputWorkbook:
     def table(self, name: str, *, required: bool = True) -> Table | None:
         table = self.sheets.get(name)
         if table is None and required:
-            self.findings.append(Finding("REPORT-SHEET-MISSING", "warning", file=self.path.name,
+            self.findings.append(Finding("REPORT-SHEET-MISSING", file=self.path.name,
                                          sheet=name, params={"sheet": name}))
         return table
 
@@ -67,7 +67,7 @@ class OutputWorkbook:
             return None
         header = table.column(*aliases)
         if header is None and table.rows:
-            self.findings.append(Finding("REPORT-COLUMN-MISSING", "warning", file=self.path.name,
+            self.findings.append(Finding("REPORT-COLUMN-MISSING", file=self.path.name,
                                          sheet=table.sheet, params={"column": aliases[0]}))
         return header
 

@@ -123,7 +123,7 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
                                pattern=f"{kind.source}-*.xlsx",
                                command=SOURCE_COMMANDS[kind.source])
             skipped[kind.key] = f"缺少 {kind.source}-*.xlsx（先运行 {SOURCE_COMMANDS[kind.source]}）"
-            findings.append(Finding("REPORT-KIND-SKIPPED", "info", params={
+            findings.append(Finding("REPORT-KIND-SKIPPED", params={
                 "kind": kind.key, "title": kind.title, "pattern": f"{kind.source}-*.xlsx",
                 "command": SOURCE_COMMANDS[kind.source]}))
             continue
@@ -254,8 +254,8 @@ def _draw_charts(documents: list[DocumentSpec], fmt: str, findings: list[Finding
                 image = charts.draw(request)
                 images.setdefault(id(document), {})[key] = (image.png, image.width_mm)
     except charts.ChartsUnavailable:
-        findings.append(Finding("REPORT-NO-CHARTS", "warning"))
+        findings.append(Finding("REPORT-NO-CHARTS"))
         return {}
     if charts.cjk_font() is None:
-        findings.append(Finding("REPORT-NO-CJK-FONT", "warning"))
+        findings.append(Finding("REPORT-NO-CJK-FONT"))
     return images

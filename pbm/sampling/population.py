@@ -157,7 +157,7 @@ def _amount_finding(file: str, project: ProjectRecord, origin: RowOrigin) -> Fin
     raw = next((cell.value for name in AMOUNT_FIELDS
                 if (cell := project.fields.get(name)) is not None and not cell.empty), None)
     code = "SAMPLE-AMOUNT-MISSING" if raw is None else "SAMPLE-AMOUNT-UNREADABLE"
-    return Finding(code, "warning", file=file, sheet=origin.sheet, cell=origin.amount_cell,
+    return Finding(code, file=file, sheet=origin.sheet, cell=origin.amount_cell,
                    project=project.name or None, value=raw,
                    params={"row": origin.row, "code": project.text("project_code") or "—",
                            "name": project.name})
@@ -194,7 +194,7 @@ def _merged_rows(file: str, sheet: SheetRead) -> list[Finding]:
             continue
         key_cell = owner.fields.get("project_code") or owner.fields.get("project_name")
         findings.append(Finding(
-            "SAMPLE-DUPLICATE-CODE", "warning", file=file, sheet=sheet.name,
+            "SAMPLE-DUPLICATE-CODE", file=file, sheet=sheet.name,
             cell=f"{column_letter(key_cell.col)}{number}", project=owner.name or None,
             value=key_cell.text,
             params={"code": key_cell.text, "row": number, "kept_row": owner.first_row,

@@ -99,11 +99,11 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
     findings = population_findings(population, result)
     if options.coverage is not None and result.coverage_achieved is not None and \
             Decimal(str(result.coverage_achieved)) < options.coverage:
-        findings.append(Finding("SAMPLE-COVERAGE-SHORT", "warning", file=population.file,
+        findings.append(Finding("SAMPLE-COVERAGE-SHORT", file=population.file,
                                 params={"required": f"{options.coverage:.0%}",
                                         "achieved": f"{Decimal(str(result.coverage_achieved)):.1%}"}))
     if result.shortfall:
-        findings.append(Finding("SAMPLE-SHORTFALL", "warning", file=population.file,
+        findings.append(Finding("SAMPLE-SHORTFALL", file=population.file,
                                 params={"count": result.shortfall}))
     reproduce = reproduce_command(population.file, options, result.seed,
                                   [str(p) for p in excluded_from])
@@ -150,7 +150,7 @@ def population_findings(population: Population, result: SampleResult) -> list[Fi
         code = dropped.get("项目编码") or dropped.get("项目名称") or ""
         located.append((population.sheet_index(origin.sheet if origin else None),
                         origin.row if origin else 0, 1, Finding(
-            "SAMPLE-DUPLICATE-CODE", "warning", file=population.file,
+            "SAMPLE-DUPLICATE-CODE", file=population.file,
             sheet=origin.sheet if origin else population.sheet,
             cell=origin.code_cell if origin else None, project=dropped.get("项目名称") or None,
             value=code, params={
@@ -162,7 +162,7 @@ def population_findings(population: Population, result: SampleResult) -> list[Fi
         origin = population.origin(row)
         located.append((population.sheet_index(origin.sheet if origin else None),
                         origin.row if origin else 0, 2, Finding(
-            "SAMPLE-ZERO-AMOUNT", "info", file=population.file,
+            "SAMPLE-ZERO-AMOUNT", file=population.file,
             sheet=origin.sheet if origin else population.sheet,
             cell=origin.amount_cell if origin else None, project=row.get("项目名称") or None,
             value=0, params={"code": row.get("项目编码") or "—", "name": row.get("项目名称") or "",

@@ -295,7 +295,7 @@ def _score_paths(paths, rules, limits, weights, framework, aggregate, year,
         except PbmError as error:
             reads.append(FileRead(display, path, None, error))
             code = error.code if error.code.startswith("R-") else "R-UNREADABLE"
-            file_findings.append(Finding(code, "error", file=display, params=error.params))
+            file_findings.append(Finding(code, file=display, params=error.params))
             if progress:
                 progress(path)
             continue

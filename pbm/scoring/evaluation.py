@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pbm.errors import PbmError
-from pbm.findings import Finding, severity_of
+from pbm.findings import Finding
 from pbm.scoring.frameworks import Framework, framework_from_rows, validate_framework
 from pbm.scoring.grades import grade_for
 from pbm.scoring.groups import GroupResult, combine_groups
@@ -222,7 +222,7 @@ def _num(value: Decimal | None) -> float | None:
 def _finding(code: str, *, file: str | None = None, sheet: str | None = None,
              cell: str | None = None, project: str | None = None, value: Any = None,
              **params: Any) -> Finding:
-    return Finding(code, severity_of(code), file=file, sheet=sheet, cell=cell, project=project,
+    return Finding(code, file=file, sheet=sheet, cell=cell, project=project,
                    value=value, params=params)
 
 

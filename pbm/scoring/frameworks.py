@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pbm.errors import PbmError
-from pbm.findings import Finding, catalogue
+from pbm.findings import Finding
 from pbm.resources import resource_dir
 from pbm.scoring.rules import HUNDRED, ZERO, ScoreRules, to_decimal
 from pbm.values import plain_decimal
@@ -282,7 +282,7 @@ def framework_from_rows(rows: list[Mapping[str, Any]], *, name: str = "workbook"
 
 
 def _finding(code: str, fw: Framework, **params: Any) -> Finding:
-    return Finding(code, catalogue()[code]["severity"], file=fw.path, value=params.get("actual"),
+    return Finding(code, file=fw.path, value=params.get("actual"),
                    params=params)
 
 
@@ -323,7 +323,7 @@ def validate_framework(fw: Framework, rules: ScoreRules) -> list[Finding]:
     share = output_benefit * HUNDRED / fw.total if fw.total > ZERO else ZERO
     if share < rules.min_output_benefit_weight:
         findings.append(Finding(
-            "S-OUTPUT-BENEFIT-WEIGHT", catalogue()["S-OUTPUT-BENEFIT-WEIGHT"]["severity"],
+            "S-OUTPUT-BENEFIT-WEIGHT",
             file=fw.path, value=plain_decimal(output_benefit),
             params={"levels": "、".join(levels) or "无", "actual": plain_decimal(output_benefit),
                     "minimum": plain_decimal(rules.min_output_benefit_weight * fw.total / HUNDRED)}))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pbm.findings import Finding, catalogue
+from pbm.findings import Finding
 from pbm.scoring.rules import CENT, TWO, ZERO, to_decimal
 
 #: Default group weights (SPEC §7; the [score.group_weights] table of national-2020.toml).
@@ -105,7 +105,7 @@ def _sample_sd(values: list[Decimal]) -> Decimal:
 
 
 def _finding(code: str, **params: Any) -> Finding:
-    return Finding(code, catalogue()[code]["severity"], params=params,
+    return Finding(code, params=params,
                    value=params.get("total"))
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from pbm.findings import Finding, severity_of
+from pbm.findings import Finding
 from pbm.scoring.grades import grade_for
 from pbm.scoring.rules import (
     CENT,
@@ -246,7 +246,7 @@ class _Emitter:
              location: dict | None = None, **params: Any) -> None:
         location = location or {}
         self.out.append(Finding(
-            code, severity_of(code),
+            code,
             file=location.get("file") or self.ps.file,
             sheet=location.get("sheet") or self.ps.sheet,
             cell=cell,

@@ -23,7 +23,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from pbm.findings import Finding, severity_of
+from pbm.findings import Finding
 from pbm.goals.rules import normalise_nature
 from pbm.scoring.rules import (
     HUNDRED,
@@ -299,7 +299,7 @@ class _Typing:
     def finding(self, code: str, cell: Cell | str | None, value: Any = None,
                 **params: Any) -> None:
         where = cell.a1 if isinstance(cell, Cell) else cell
-        self.findings.append(Finding(code, severity_of(code), file=self.record.file,
+        self.findings.append(Finding(code, file=self.record.file,
                                      sheet=self.record.sheet, cell=where,
                                      project=self.record.name or None, value=value,
                                      params=params))

@@ -322,7 +322,7 @@ def _no_projects(file: str, sheets: list[SheetRead]) -> Finding:
                if any(f.code == "R-SHEET-SKIPPED" for f in sheet.findings)]
     detail = f"（已跳过工作表 {'、'.join(skipped)}）" if skipped else ""
     detail_en = f" (skipped sheets: {', '.join(skipped)})" if skipped else ""
-    return Finding("R-NO-PROJECTS", "error", file=file,
+    return Finding("R-NO-PROJECTS", file=file,
                    params={"detail": detail, "detail_en": detail_en})
 
 
@@ -385,7 +385,7 @@ def _read_sheet(sheet: RawSheet, file: str, limits: Limits) -> SheetRead:
         kind = "hidden-sheet" if not sheet.visible else "skipped-sheet"
         reason = "隐藏工作表 / hidden sheet" if not sheet.visible else "说明类工作表 / instructions sheet"
         if nonempty_rows:
-            findings.append(Finding("R-SHEET-SKIPPED", "info", file=file, sheet=sheet.name,
+            findings.append(Finding("R-SHEET-SKIPPED", file=file, sheet=sheet.name,
                                     params={"reason": reason}))
         rows = [RowAccount(sheet.name, r + 1, kind) for r in nonempty_rows]
         return SheetRead(sheet.name, None, [], rows, findings)
@@ -393,7 +393,7 @@ def _read_sheet(sheet: RawSheet, file: str, limits: Limits) -> SheetRead:
         return SheetRead(sheet.name, None, [], [], findings)
 
     for r, c in sorted(sheet.formula_cells):
-        findings.append(Finding("R-FORMULA-NO-VALUE", "warning", file=file, sheet=sheet.name,
+        findings.append(Finding("R-FORMULA-NO-VALUE", file=file, sheet=sheet.name,
                                 cell=f"{column_letter(c + 1)}{r + 1}"))
     header = _sheet_header(grid, limits)
     if header is None:
@@ -401,7 +401,7 @@ def _read_sheet(sheet: RawSheet, file: str, limits: Limits) -> SheetRead:
         if "project_name" in labels and len(labels) >= 2:
             # A form with its project block but no indicator grid: one project, no indicators.
             return _read_form(grid, file, None, {}, nonempty_rows, findings)
-        findings.append(Finding("R-NO-HEADER", "error", file=file, sheet=sheet.name,
+        findings.append(Finding("R-NO-HEADER", file=file, sheet=sheet.name,
                                 params={"rows": max(limits.header_search_rows, 15)}))
         rows = [RowAccount(sheet.name, r + 1, "outside") for r in nonempty_rows]
         return SheetRead(sheet.name, None, [], rows, findings)
@@ -702,7 +702,7 @@ def _non_data_findings(grid: _Grid, file: str, accounts: dict[int, str],
             continue
         row = grid.rows[r]
         col = next((c for c, v in enumerate(row) if v not in ("", None)), 0)
-        findings.append(Finding("R-NON-DATA-ROW", "info", file=file, sheet=grid.sheet.name,
+        findings.append(Finding("R-NON-DATA-ROW", file=file, sheet=grid.sheet.name,
                                 cell=f"{column_letter(col + 1)}{r + 1}", value=grid.text(r, col),
                                 params={"row": r + 1, "kind": label}))
     return findings
@@ -780,7 +780,7 @@ def _read_form(grid: _Grid, file: str, header_rows, header, nonempty_rows, findi
         if projects:
             label = project.fields.get("project_name")
             findings.append(Finding(
-                "R-FORM-SPLIT", "info", file=file, sheet=sheet,
+                "R-FORM-SPLIT", file=file, sheet=sheet,
                 cell=label.a1 if label is not None else None, project=project.name or None,
                 value=project.name, params={"row": project.first_row}))
         projects.append(project)
@@ -951,7 +951,7 @@ def _unsplit_findings(grid: _Grid, file: str, start: int, stop: int, own, own_na
         else:
             reason = ("又出现“项目名称”，但其下没有项目要素或指标表 / "
                       "项目名称 again, without project fields or a grid below")
-        return [Finding("R-FORM-UNSPLIT", "warning", file=file, sheet=grid.sheet.name,
+        return [Finding("R-FORM-UNSPLIT", file=file, sheet=grid.sheet.name,
                         cell=cell.a1, project=own_name or None, value=cell.text,
                         params={"row": r + 1, "reason": reason})]
     r = _indicator_header_below(grid, start, stop)
@@ -959,7 +959,7 @@ def _unsplit_findings(grid: _Grid, file: str, start: int, stop: int, own, own_na
         col = next(c for c, v in enumerate(grid.rows[r]) if v not in ("", None))
         reason = ("又出现一张指标表，但其上方没有另一个不同的“项目名称” / "
                   "another indicator grid, without a different 项目名称 above it")
-        return [Finding("R-FORM-UNSPLIT", "warning", file=file, sheet=grid.sheet.name,
+        return [Finding("R-FORM-UNSPLIT", file=file, sheet=grid.sheet.name,
                         cell=f"{column_letter(col + 1)}{r + 1}", project=own_name or None,
                         value=grid.text(r, col), params={"row": r + 1, "reason": reason})]
     return []
