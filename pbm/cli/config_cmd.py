@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from pbm.cli import common
@@ -13,7 +15,11 @@ def register(app: typer.Typer) -> None:
 
 
 @common.handle_errors
-def config(fmt: str = typer.Option("table", "--format", help="table | json")) -> None:
+def config(
+    fmt: str = common.format_option("table", "json"),
+    lang: str | None = common.LANG,
+    workspace: Path | None = common.WORKSPACE,
+) -> None:
     """Show the effective configuration."""
     cfg = common.load_config()
     if fmt == "json":

@@ -83,6 +83,7 @@ def init(
     year: int = typer.Option(2026, "--year", help="预算年度"),
     locality: str = typer.Option("示例区", "--locality", help="地区名称"),
     force: bool = typer.Option(False, "--force", help="覆盖已有的 pbm.toml"),
+    lang: str | None = common.LANG,
 ) -> None:
     """Create a workspace."""
     from pbm.errors import PbmError

@@ -45,17 +45,17 @@ def sample(
     source: Path | None = typer.Option(None, "--from", help="项目清单工作簿（默认工作区最新清单）"),
     exclude: list[Path] | None = typer.Option(None, "--exclude",
                                                  help="上年抽样记录（默认 out/history/ 中上一年度的记录）"),
-    fmt: str = typer.Option("table", "--format", help="table | json"),
-    out: Path | None = typer.Option(None, "--out", help="输出文件夹"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
+    fmt: str = common.format_option("table", "json"),
+    out: Path | None = common.OUT,
+    quiet: bool = common.QUIET,
+    lang: str | None = common.LANG,
+    workspace: Path | None = common.WORKSPACE,
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from pbm.errors import ExitStatus
     from pbm.sampling.record import run_sample
 
-    common.check_choice("--format", fmt, ("table", "json"))
-    common.STATE.quiet = common.STATE.quiet or quiet
     config = common.load_config()
     outcome = run_sample(config, rate=rate, minimum=minimum, must=must, strata=strata,
                          method=method, coverage=coverage, seed=seed, source=source,
@@ -119,16 +119,23 @@ def _render(outcome) -> None:
     console.print(common.t("复现命令：", "reproduce with: ") + outcome.reproduce)
 
 
+# The options sample plan and sample evaluate share.
+CONFIDENCE = typer.Option("0.95", "--confidence", help="置信水平，如 0.95")
+POPULATION = typer.Option(None, "--population", help="总体数量（超几何法必填）")
+PLAN_METHOD = typer.Option("binomial", "--method", help="binomial | poisson | hypergeometric")
+
+
 @sample_app.command("plan", help="属性抽样样本量（二项、泊松、超几何），与审计抽样标准表一致。\n\n"
                                  "例：pbm sample plan --confidence 0.95 --tolerable 0.05 --expected 0.01")
 @common.handle_errors
 def plan(
-    confidence: str = typer.Option("0.95", "--confidence", help="置信水平，如 0.95"),
+    confidence: str = CONFIDENCE,
     tolerable: str = typer.Option(..., "--tolerable", help="可容忍偏差率，如 0.05"),
     expected: str = typer.Option("0", "--expected", help="预计偏差率，如 0.01"),
-    population: int | None = typer.Option(None, "--population", help="总体数量（超几何法必填）"),
-    method: str = typer.Option("binomial", "--method", help="binomial | poisson | hypergeometric"),
-    fmt: str = typer.Option("table", "--format", help="table | json"),
+    population: int | None = POPULATION,
+    method: str = PLAN_METHOD,
+    fmt: str = common.format_option("table", "json"),
+    lang: str | None = common.LANG,
 ) -> None:
     from pbm import __version__
     from pbm.sampling.planning import plan_sample_size
@@ -151,10 +158,11 @@ def plan(
 def evaluate(
     n: int = typer.Option(..., "--n", help="样本量"),
     deviations: int = typer.Option(..., "--deviations", help="发现的偏差数"),
-    confidence: str = typer.Option("0.95", "--confidence", help="置信水平"),
-    population: int | None = typer.Option(None, "--population", help="总体数量（超几何法必填）"),
-    method: str = typer.Option("binomial", "--method", help="binomial | poisson | hypergeometric"),
-    fmt: str = typer.Option("table", "--format", help="table | json"),
+    confidence: str = CONFIDENCE,
+    population: int | None = POPULATION,
+    method: str = PLAN_METHOD,
+    fmt: str = common.format_option("table", "json"),
+    lang: str | None = common.LANG,
 ) -> None:
     from pbm import __version__
     from pbm.sampling.planning import evaluate as evaluate_sample

@@ -24,6 +24,8 @@ def goal(
     output: Path = typer.Option(Path("绩效目标申报表.xlsx"), "-o", "--output", help="输出文件"),
     projects: int = typer.Option(1, "--projects", min=1, max=50, help="项目工作表个数"),
     rows: int = typer.Option(12, "--rows", min=3, max=60, help="每个项目预留的指标行数"),
+    lang: str | None = common.LANG,
+    workspace: Path | None = common.WORKSPACE,
 ) -> None:
     """Write the blank goal-declaration workbook."""
     write_goal_template(output, projects=projects, rows=rows,
