@@ -8,10 +8,16 @@ import typer
 
 from pbm.cli import common
 
+HELP = """显示生效配置及每项来源（预设 / pbm.toml 行号）。
+
+\b
+例：
+  pbm config
+  pbm config --format json"""
+
 
 def register(app: typer.Typer) -> None:
-    app.command("config", help="显示生效配置及每项来源（预设 / pbm.toml 行号）。\n\n"
-                               "例：pbm config   pbm config --format json")(config)
+    app.command("config", help=HELP)(config)
 
 
 @common.handle_errors

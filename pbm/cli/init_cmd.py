@@ -72,9 +72,15 @@ phone = ""                       # 联系电话
 ROSTER_HEADER = ["主管部门编码", "主管部门", "联系人"]
 
 
+HELP = """创建工作区（pbm.toml、goals/、q1–q4/、self-eval/、out/）。
+
+\b
+例：
+  pbm init 2026-示例区 --year 2026 --locality 示例区"""
+
+
 def register(app: typer.Typer) -> None:
-    app.command("init", help="创建工作区（pbm.toml、goals/、q1–q4/、self-eval/、out/）。\n\n"
-                             "例：pbm init 2026-示例区 --year 2026 --locality 示例区")(init)
+    app.command("init", help=HELP)(init)
 
 
 @common.handle_errors

@@ -8,8 +8,7 @@ import typer
 
 from pbm.cli import common
 
-HELP = """生成文书：从 pbm 的输出工作簿（out/goals-、monitor-、sample-、scores-*.xlsx）生成 Word 文书，
-写入 out/reports/<类型>/，每个部门或项目一份，另有总体通报。
+HELP = """生成文书：从 pbm 的输出工作簿（out/goals-、monitor-、sample-、scores-*.xlsx）生成 Word 文书，写入 out/reports/<类型>/，每个部门或项目一份，另有总体通报。
 
 文书类型 KIND（不写则生成输出工作簿允许的全部类型；也可写 goals / monitor / sample / score）：
 
@@ -23,9 +22,8 @@ HELP = """生成文书：从 pbm 的输出工作簿（out/goals-、monitor-、sa
   evaluation-report  绩效评价报告框架（按国家参考提纲，附评分表）
 
 发文机关、文号前缀、整改期限、联系人、发文日期取自 pbm.toml 的 [report]。
-渲染前检查模板：数据中没有的占位符（含循环项中拼错的字段，如 q.mesage）、未知的过滤器、被 Word 拆分的
-占位符、语法错误、不是 Word 文档的模板都会停止运行（退出码 2，不写任何文件）。输入工作簿缺少所需工作表等原因
-导致一份文书也生成不了时，同样以退出码 2 结束，原有文书保持不变。
+
+渲染前检查模板：数据中没有的占位符（含循环项中拼错的字段，如 q.mesage）、未知的过滤器、被 Word 拆分的占位符、语法错误、不是 Word 文档的模板都会停止运行（退出码 2，不写任何文件）。输入工作簿缺少所需工作表等原因导致一份文书也生成不了时，同样以退出码 2 结束，原有文书保持不变。
 
 \b
 例：

@@ -14,16 +14,29 @@ sample_app = typer.Typer(no_args_is_help=False, invoke_without_command=True)
 HELP = """抽评抽样：从项目清单中按比例、分层、必选规则抽取评价项目，可复现、可审计。
 
 默认总体为工作区最新的项目清单（out/monitor-*.xlsx，其次 out/goals-<年度>.xlsx）。
-写出 out/sample-<年度>.xlsx（样本、分层、说明：种子、选项、总体 SHA-256、复现命令），
-并记入 out/history/（下一年度轮换时排除）。--out 只改变写出位置：默认总体和轮换记录仍取工作区 out/。
-金额为空或无法识别的项目按“无金额”保留并警告；重复的项目编码只保留一行并警告（指明两行）；
-金额为 0 的项目不纳入抽样范围（提示）。每条都指明文件、工作表和单元格。
 
+写出 out/sample-<年度>.xlsx（样本、分层、说明：种子、选项、总体 SHA-256、复现命令），并记入 out/history/（下一年度轮换时排除）。--out 只改变写出位置：默认总体和轮换记录仍取工作区 out/。
+
+金额为空或无法识别的项目按“无金额”保留并警告；重复的项目编码只保留一行并警告（指明两行）；金额为 0 的项目不纳入抽样范围（提示）。每条都指明文件、工作表和单元格。
+
+\b
 例：
   pbm sample --rate 0.1
   pbm sample --rate 0.1 --must "金额>=500" --must "灯色==红" --strata 主管部门 --seed 2026
   pbm sample --from 项目清单.xlsx --method pps --coverage 0.3
   pbm sample plan --confidence 0.95 --tolerable 0.05 --expected 0.01
+  pbm sample evaluate --n 60 --deviations 1"""
+
+PLAN_HELP = """属性抽样样本量（二项、泊松、超几何），与审计抽样标准表一致。
+
+\b
+例：
+  pbm sample plan --confidence 0.95 --tolerable 0.05 --expected 0.01"""
+
+EVALUATE_HELP = """根据样本量和发现的偏差数，计算总体偏差率上限。
+
+\b
+例：
   pbm sample evaluate --n 60 --deviations 1"""
 
 
@@ -125,8 +138,7 @@ POPULATION = typer.Option(None, "--population", help="总体数量（超几何�
 PLAN_METHOD = typer.Option("binomial", "--method", help="binomial | poisson | hypergeometric")
 
 
-@sample_app.command("plan", help="属性抽样样本量（二项、泊松、超几何），与审计抽样标准表一致。\n\n"
-                                 "例：pbm sample plan --confidence 0.95 --tolerable 0.05 --expected 0.01")
+@sample_app.command("plan", help=PLAN_HELP)
 @common.handle_errors
 def plan(
     confidence: str = CONFIDENCE,
@@ -152,8 +164,7 @@ def plan(
         f"expected {expected}, planned deviations {result.planned_deviations})"))
 
 
-@sample_app.command("evaluate", help="根据样本量和发现的偏差数，计算总体偏差率上限。\n\n"
-                                     "例：pbm sample evaluate --n 60 --deviations 1")
+@sample_app.command("evaluate", help=EVALUATE_HELP)
 @common.handle_errors
 def evaluate(
     n: int = typer.Option(..., "--n", help="样本量"),

@@ -19,25 +19,37 @@ HELP = """评分、评级与复核：重新计算单位自评表每项指标、�
 
 写出 out/scores-<年度>.xlsx：项目得分、指标得分、复核差异、等级分布、结果应用建议、说明。
 
+\b
 例：
   pbm score self-eval/
   pbm score self-eval/ 第三方评价.xlsx --framework national
   pbm score self-eval/ --format json > 复核结果.json
   pbm score 汇总/ --aggregate            # 同一项目多个单位分别填报时，另给出汇总得分
 
-退出码：0 无错误；1 发现错误（--strict 时警告也算）；2 文件无法读取或用法错误。"""
+\b
+退出码：
+  0  无错误
+  1  发现错误（--strict 时警告也算）
+  2  文件无法读取或用法错误"""
 
 EVALUATION_TEMPLATE_HELP = """评价评分表：按指标体系框架生成一级/二级/三级指标、分值和评分要点，每位评价人填写一张。
 
---framework 可填内置框架 national（决策/过程/产出/效益）、four-dimension（资金管理/项目管理/产出效益/满意度），或 .toml 框架文件路径。
+\b
+--framework 可填：
+  national        内置框架：决策、过程、产出、效益
+  four-dimension  内置框架：资金管理、项目管理、产出效益、满意度
+  <文件>.toml     自定义框架文件
 
+\b
 例：
   pbm template evaluation --framework national -o 评分表.xlsx
   pbm template evaluation --framework four-dimension --project 农村公路日常养护 --evaluator 财政/张三 --evaluator 第三方/李四"""
 
 SELF_EVAL_TEMPLATE_HELP = """项目支出绩效自评表（表单式：资金表、年度总体目标、绩效指标、总分；或清单式）。
 
-例：pbm template self-eval -o 自评表.xlsx --projects 3"""
+\b
+例：
+  pbm template self-eval -o 自评表.xlsx --projects 3"""
 
 
 def register(app: typer.Typer) -> None:

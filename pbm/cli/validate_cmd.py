@@ -12,12 +12,17 @@ HELP = """审核绩效目标申报表：逐单元格检查 G1–G13、结构、�
 
 同时写出已审核目标清单 out/goals-<年度>.xlsx（供 monitor、sample 使用）。
 
+\b
 例：
   pbm validate goals.xlsx
   pbm validate goals/ --annotate          # 生成带批注的退回稿
   pbm validate goals/ --format json > 结果.json
 
-退出码：0 无错误；1 发现错误（--strict 时警告也算）；2 文件无法读取或用法错误。"""
+\b
+退出码：
+  0  无错误
+  1  发现错误（--strict 时警告也算）
+  2  文件无法读取或用法错误"""
 
 
 def register(app: typer.Typer) -> None:
