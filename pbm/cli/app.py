@@ -29,17 +29,14 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    lang: str | None = typer.Option(None, "--lang", help="消息语言 zh|en（默认取 PBM_LANG）"),
-    workspace: Path | None = typer.Option(None, "--workspace", "-w",
-                                             help="工作区文件夹（默认向上查找 pbm.toml）"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="只输出结果，不显示进度"),
+    lang: str | None = common.LANG,
+    workspace: Path | None = common.WORKSPACE,
+    quiet: bool = common.QUIET,
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="显示版本"),
 ) -> None:
-    """pbm — 预算绩效管理 on workbooks."""
-    common.STATE.lang = lang if lang in ("zh", "en") else common.default_lang()
-    common.STATE.workspace = workspace
-    common.STATE.quiet = quiet
+    """pbm — 预算绩效管理 on workbooks.  --lang, --workspace and --quiet are stored in
+    common.STATE by their own callbacks (also when given after the command)."""
 
 
 def _register() -> None:

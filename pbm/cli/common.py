@@ -1,4 +1,5 @@
-"""Shared pieces of the command line: language, workspace/config, consoles, error handling."""
+"""Shared pieces of the command line: the options several commands take, language,
+workspace/config, consoles, error handling."""
 
 from __future__ import annotations
 
@@ -38,6 +39,58 @@ def default_lang() -> str:
         if value:
             return "en" if value.lower().startswith("en") else "zh"
     return "zh"
+
+
+# --- The options several commands take, each declared once. ---------------------------------
+#
+# --lang, --workspace and --quiet are taken by the app (``pbm --lang en validate …``) and by
+# each command that uses them (``pbm validate … --lang en``).  Their callbacks put the value in
+# STATE as click reads it, where the rest of pbm reads it: the app's options start every run
+# afresh (a value not given sets the default), a command's options change STATE only when
+# given, so a value after the command wins over one before it (--quiet: either turns it on).
+# They are eager: STATE is set before the command's other options are checked, so a usage
+# error is reported in the language asked for.  Commands read STATE, not these parameters.
+
+
+def _lang_given(ctx: typer.Context, value: str | None) -> str | None:
+    if value is not None or ctx.parent is None:
+        STATE.lang = value if value in ("zh", "en") else default_lang()
+    return value
+
+
+def _workspace_given(ctx: typer.Context, value: Path | None) -> Path | None:
+    if value is not None or ctx.parent is None:
+        STATE.workspace = value
+    return value
+
+
+def _quiet_given(ctx: typer.Context, value: bool) -> bool:
+    STATE.quiet = value or (ctx.parent is not None and STATE.quiet)
+    return value
+
+
+LANG = typer.Option(None, "--lang", callback=_lang_given, is_eager=True,
+                    help="消息语言 zh | en（默认取 PBM_LANG，其次系统区域设置）")
+WORKSPACE = typer.Option(None, "--workspace", "-w", callback=_workspace_given, is_eager=True,
+                         help="工作区文件夹（默认从当前文件夹向上查找 pbm.toml）")
+QUIET = typer.Option(False, "--quiet", "-q", callback=_quiet_given, is_eager=True,
+                     help="不显示进度、提示和逐项明细，只显示结果汇总")
+OUT = typer.Option(None, "--out", help="输出文件夹（默认工作区 out/，否则 ./pbm-out/）")
+STRICT = typer.Option(False, "--strict", help="有警告也以退出码 1 结束")
+
+
+def format_option(*choices: str, note: str = ""):
+    """``--format``: one of ``choices``, the first the default; another value is a usage error
+    (exit 2) before the command starts.  The choices differ per command."""
+    def check(value: str) -> str:
+        try:
+            check_choice("--format", value, choices)
+        except PbmError as error:
+            fail(error)
+        return value
+
+    return typer.Option(choices[0], "--format", callback=check,
+                        help="输出格式 " + " | ".join(choices) + note)
 
 
 def stderr_console():

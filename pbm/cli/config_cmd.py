@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from pbm.cli import common
 
+HELP = """显示生效配置及每项来源（预设 / pbm.toml 行号）。
+
+\b
+例：
+  pbm config
+  pbm config --format json"""
+
 
 def register(app: typer.Typer) -> None:
-    app.command("config", help="显示生效配置及每项来源（预设 / pbm.toml 行号）。\n\n"
-                               "例：pbm config   pbm config --format json")(config)
+    app.command("config", help=HELP)(config)
 
 
 @common.handle_errors
-def config(fmt: str = typer.Option("table", "--format", help="table | json")) -> None:
+def config(
+    fmt: str = common.format_option("table", "json"),
+    lang: str | None = common.LANG,
+    workspace: Path | None = common.WORKSPACE,
+) -> None:
     """Show the effective configuration."""
     cfg = common.load_config()
     if fmt == "json":

@@ -72,9 +72,15 @@ phone = ""                       # 联系电话
 ROSTER_HEADER = ["主管部门编码", "主管部门", "联系人"]
 
 
+HELP = """创建工作区（pbm.toml、goals/、q1–q4/、self-eval/、out/）。
+
+\b
+例：
+  pbm init 2026-示例区 --year 2026 --locality 示例区"""
+
+
 def register(app: typer.Typer) -> None:
-    app.command("init", help="创建工作区（pbm.toml、goals/、q1–q4/、self-eval/、out/）。\n\n"
-                             "例：pbm init 2026-示例区 --year 2026 --locality 示例区")(init)
+    app.command("init", help=HELP)(init)
 
 
 @common.handle_errors
@@ -83,6 +89,7 @@ def init(
     year: int = typer.Option(2026, "--year", help="预算年度"),
     locality: str = typer.Option("示例区", "--locality", help="地区名称"),
     force: bool = typer.Option(False, "--force", help="覆盖已有的 pbm.toml"),
+    lang: str | None = common.LANG,
 ) -> None:
     """Create a workspace."""
     from pbm.errors import PbmError

@@ -21,7 +21,11 @@ HELP = """合并一个季度各部门报送的绩效运行监控表：计算执�
   pbm monitor q3/ --format json > 监控.json
   pbm monitor q3/ --format parquet      # 另写出 项目/指标 表，供 DuckDB、Spark 使用
 
-退出码：0 无错误；1 发现错误（如 M1–M4）；2 文件夹为空、文件都无法读取或用法错误。"""
+\b
+退出码：
+  0  无错误
+  1  发现错误（如 M1–M4）
+  2  文件夹为空、文件都无法读取或用法错误"""
 
 TEMPLATE_HELP = """按批复的绩效目标为每个部门生成监控表（表单式，一个项目一个工作表），
 项目、指标和年度指标值已预先填好并锁定，部门只需填写执行数、完成值、完成目标可能性等。
@@ -30,7 +34,8 @@ TEMPLATE_HELP = """按批复的绩效目标为每个部门生成监控表（表�
 例：
   pbm template monitor --goals goals/ -o q3/blank/ --period Q3"""
 
-FORMATS = ("table", "json", "csv", "parquet")
+# Taken by monitor and by template monitor.
+GOALS = typer.Option(None, "--goals", help="批复目标：out/goals-<年度>.xlsx 或目标申报表文件夹（默认工作区的）")
 
 
 def register(app: typer.Typer) -> None:
@@ -45,21 +50,21 @@ def register(app: typer.Typer) -> None:
 def monitor(
     folder: Path = typer.Argument(..., help="本期各部门监控表所在文件夹（含子文件夹）"),
     period: str | None = typer.Option(None, "--period", help="监控期间：2026-09、Q3、9（默认取文件夹名，再取 pbm.toml）"),
-    goals: Path | None = typer.Option(None, "--goals", help="批复目标：out/goals-<年度>.xlsx 或目标申报表文件夹（默认工作区的）"),
+    goals: Path | None = GOALS,
     roster: Path | None = typer.Option(None, "--roster", help="部门名册 roster.xlsx（默认工作区的）"),
     rule: str | None = typer.Option(None, "--rule", help="执行灯规则 ratio | points（默认 pbm.toml）"),
-    fmt: str = typer.Option("table", "--format", help="table | json | csv | parquet"),
-    out: Path | None = typer.Option(None, "--out", help="输出文件夹（默认工作区 out/，否则 ./pbm-out/）"),
+    fmt: str = common.format_option("table", "json", "csv", "parquet"),
+    out: Path | None = common.OUT,
     detail: str = typer.Option("auto", "--detail", help="指标/台账明细：auto | xlsx | parquet（auto：超过 20 万行另存 Parquet）"),
     engine: str = typer.Option("auto", "--engine", help="工作簿写出：auto | xlsxwriter | rust（rust 需安装 rustpy-xlsxwriter）"),
     jobs: int = typer.Option(2, "--jobs", min=1, max=16, help="并行读取数（文件多时为进程，否则为线程）"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
+    quiet: bool = common.QUIET,
+    lang: str | None = common.LANG,
+    workspace: Path | None = common.WORKSPACE,
 ) -> None:
-    common.STATE.quiet = common.STATE.quiet or quiet
     from pbm.errors import ExitStatus, PbmError
     from pbm.workbook.writer import output_lock
 
-    common.check_choice("--format", fmt, FORMATS)
     common.check_choice("--detail", detail, ("auto", "xlsx", "parquet"))
     common.check_choice("--engine", engine, ("auto", "xlsxwriter", "rust"))
     common.check_choice("--rule", rule, ("ratio", "points"))
@@ -254,9 +259,12 @@ def _render(result, outputs: list[Path]) -> None:
 
 @common.handle_errors
 def template_monitor(
-    goals: Path | None = typer.Option(None, "--goals", help="批复目标：out/goals-<年度>.xlsx 或目标申报表文件夹（默认工作区的）"),
+    goals: Path | None = GOALS,
     output: Path = typer.Option(Path("monitor-blank"), "-o", "--output", help="输出文件夹"),
     period: str | None = typer.Option(None, "--period", help="监控期间：2026-09、Q3、9（默认取输出文件夹名，再取 pbm.toml）"),
+    quiet: bool = common.QUIET,
+    lang: str | None = common.LANG,
+    workspace: Path | None = common.WORKSPACE,
 ) -> None:
     """Write one pre-filled monitoring workbook per department."""
     from pbm.errors import PbmError

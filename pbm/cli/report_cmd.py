@@ -8,8 +8,7 @@ import typer
 
 from pbm.cli import common
 
-HELP = """生成文书：从 pbm 的输出工作簿（out/goals-、monitor-、sample-、scores-*.xlsx）生成 Word 文书，
-写入 out/reports/<类型>/，每个部门或项目一份，另有总体通报。
+HELP = """生成文书：从 pbm 的输出工作簿（out/goals-、monitor-、sample-、scores-*.xlsx）生成 Word 文书，写入 out/reports/<类型>/，每个部门或项目一份，另有总体通报。
 
 文书类型 KIND（不写则生成输出工作簿允许的全部类型；也可写 goals / monitor / sample / score）：
 
@@ -23,9 +22,8 @@ HELP = """生成文书：从 pbm 的输出工作簿（out/goals-、monitor-、sa
   evaluation-report  绩效评价报告框架（按国家参考提纲，附评分表）
 
 发文机关、文号前缀、整改期限、联系人、发文日期取自 pbm.toml 的 [report]。
-渲染前检查模板：数据中没有的占位符（含循环项中拼错的字段，如 q.mesage）、未知的过滤器、被 Word 拆分的
-占位符、语法错误、不是 Word 文档的模板都会停止运行（退出码 2，不写任何文件）。输入工作簿缺少所需工作表等原因
-导致一份文书也生成不了时，同样以退出码 2 结束，原有文书保持不变。
+
+渲染前检查模板：数据中没有的占位符（含循环项中拼错的字段，如 q.mesage）、未知的过滤器、被 Word 拆分的占位符、语法错误、不是 Word 文档的模板都会停止运行（退出码 2，不写任何文件）。输入工作簿缺少所需工作表等原因导致一份文书也生成不了时，同样以退出码 2 结束，原有文书保持不变。
 
 \b
 例：
@@ -44,16 +42,19 @@ def register(app: typer.Typer) -> None:
 @common.handle_errors
 def report(
     kinds: list[str] | None = typer.Argument(None, help="文书类型（见上），可多个；默认全部"),
-    fmt: str = typer.Option("docx", "--format", help="docx | md | html | json（json：生成 docx 并输出 JSON 汇总）"),
+    fmt: str = common.format_option("docx", "md", "html", "json",
+                                    note="（json：生成 docx 并输出 JSON 汇总）"),
     json_summary: bool = typer.Option(False, "--json", help="同时在标准输出打印 JSON 汇总（用于 md/html）"),
     template: Path | None = typer.Option(None, "--template", help="自定义模板（.docx，或 md/html 用的文本模板）；需指定一个 KIND"),
     inputs: list[Path] | None = typer.Option(None, "--input", help="指定输出工作簿（可多次），如 out/monitor-2026-06.xlsx"),
-    out: Path | None = typer.Option(None, "--out", help="输出文件夹（文书写入其中的 reports/；默认工作区 out/）"),
+    out: Path | None = common.OUT,
     date: str | None = typer.Option(None, "--date", help="发文日期，如 2026-03-05（默认取 pbm.toml 或今天）"),
     number_start: int = typer.Option(1, "--number-start", min=1, help="文号起始序号（接续发文登记簿）"),
     check: bool = typer.Option(False, "--check", help="只检查模板和数据，不生成文件"),
     processes: int = typer.Option(2, "--processes", min=1, max=16, help="并行进程数"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
+    quiet: bool = common.QUIET,
+    lang: str | None = common.LANG,
+    workspace: Path | None = common.WORKSPACE,
 ) -> None:
     from pbm.errors import PbmError
     from pbm.reports.context import ReportSettings, resolve_kinds
@@ -61,8 +62,6 @@ def report(
     from pbm.reports.report import render_reports
     from pbm.workbook.writer import output_lock
 
-    common.STATE.quiet = common.STATE.quiet or quiet
-    common.check_choice("--format", fmt, ("docx", "md", "html", "json"))
     as_json = fmt == "json" or json_summary
     doc_format = "docx" if fmt == "json" else fmt
     for path in inputs or []:

@@ -14,16 +14,29 @@ sample_app = typer.Typer(no_args_is_help=False, invoke_without_command=True)
 HELP = """抽评抽样：从项目清单中按比例、分层、必选规则抽取评价项目，可复现、可审计。
 
 默认总体为工作区最新的项目清单（out/monitor-*.xlsx，其次 out/goals-<年度>.xlsx）。
-写出 out/sample-<年度>.xlsx（样本、分层、说明：种子、选项、总体 SHA-256、复现命令），
-并记入 out/history/（下一年度轮换时排除）。--out 只改变写出位置：默认总体和轮换记录仍取工作区 out/。
-金额为空或无法识别的项目按“无金额”保留并警告；重复的项目编码只保留一行并警告（指明两行）；
-金额为 0 的项目不纳入抽样范围（提示）。每条都指明文件、工作表和单元格。
 
+写出 out/sample-<年度>.xlsx（样本、分层、说明：种子、选项、总体 SHA-256、复现命令），并记入 out/history/（下一年度轮换时排除）。--out 只改变写出位置：默认总体和轮换记录仍取工作区 out/。
+
+金额为空或无法识别的项目按“无金额”保留并警告；重复的项目编码只保留一行并警告（指明两行）；金额为 0 的项目不纳入抽样范围（提示）。每条都指明文件、工作表和单元格。
+
+\b
 例：
   pbm sample --rate 0.1
   pbm sample --rate 0.1 --must "金额>=500" --must "灯色==红" --strata 主管部门 --seed 2026
   pbm sample --from 项目清单.xlsx --method pps --coverage 0.3
   pbm sample plan --confidence 0.95 --tolerable 0.05 --expected 0.01
+  pbm sample evaluate --n 60 --deviations 1"""
+
+PLAN_HELP = """属性抽样样本量（二项、泊松、超几何），与审计抽样标准表一致。
+
+\b
+例：
+  pbm sample plan --confidence 0.95 --tolerable 0.05 --expected 0.01"""
+
+EVALUATE_HELP = """根据样本量和发现的偏差数，计算总体偏差率上限。
+
+\b
+例：
   pbm sample evaluate --n 60 --deviations 1"""
 
 
@@ -45,17 +58,17 @@ def sample(
     source: Path | None = typer.Option(None, "--from", help="项目清单工作簿（默认工作区最新清单）"),
     exclude: list[Path] | None = typer.Option(None, "--exclude",
                                                  help="上年抽样记录（默认 out/history/ 中上一年度的记录）"),
-    fmt: str = typer.Option("table", "--format", help="table | json"),
-    out: Path | None = typer.Option(None, "--out", help="输出文件夹"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
+    fmt: str = common.format_option("table", "json"),
+    out: Path | None = common.OUT,
+    quiet: bool = common.QUIET,
+    lang: str | None = common.LANG,
+    workspace: Path | None = common.WORKSPACE,
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from pbm.errors import ExitStatus
     from pbm.sampling.record import run_sample
 
-    common.check_choice("--format", fmt, ("table", "json"))
-    common.STATE.quiet = common.STATE.quiet or quiet
     config = common.load_config()
     outcome = run_sample(config, rate=rate, minimum=minimum, must=must, strata=strata,
                          method=method, coverage=coverage, seed=seed, source=source,
@@ -119,16 +132,22 @@ def _render(outcome) -> None:
     console.print(common.t("复现命令：", "reproduce with: ") + outcome.reproduce)
 
 
-@sample_app.command("plan", help="属性抽样样本量（二项、泊松、超几何），与审计抽样标准表一致。\n\n"
-                                 "例：pbm sample plan --confidence 0.95 --tolerable 0.05 --expected 0.01")
+# The options sample plan and sample evaluate share.
+CONFIDENCE = typer.Option("0.95", "--confidence", help="置信水平，如 0.95")
+POPULATION = typer.Option(None, "--population", help="总体数量（超几何法必填）")
+PLAN_METHOD = typer.Option("binomial", "--method", help="binomial | poisson | hypergeometric")
+
+
+@sample_app.command("plan", help=PLAN_HELP)
 @common.handle_errors
 def plan(
-    confidence: str = typer.Option("0.95", "--confidence", help="置信水平，如 0.95"),
+    confidence: str = CONFIDENCE,
     tolerable: str = typer.Option(..., "--tolerable", help="可容忍偏差率，如 0.05"),
     expected: str = typer.Option("0", "--expected", help="预计偏差率，如 0.01"),
-    population: int | None = typer.Option(None, "--population", help="总体数量（超几何法必填）"),
-    method: str = typer.Option("binomial", "--method", help="binomial | poisson | hypergeometric"),
-    fmt: str = typer.Option("table", "--format", help="table | json"),
+    population: int | None = POPULATION,
+    method: str = PLAN_METHOD,
+    fmt: str = common.format_option("table", "json"),
+    lang: str | None = common.LANG,
 ) -> None:
     from pbm import __version__
     from pbm.sampling.planning import plan_sample_size
@@ -145,16 +164,16 @@ def plan(
         f"expected {expected}, planned deviations {result.planned_deviations})"))
 
 
-@sample_app.command("evaluate", help="根据样本量和发现的偏差数，计算总体偏差率上限。\n\n"
-                                     "例：pbm sample evaluate --n 60 --deviations 1")
+@sample_app.command("evaluate", help=EVALUATE_HELP)
 @common.handle_errors
 def evaluate(
     n: int = typer.Option(..., "--n", help="样本量"),
     deviations: int = typer.Option(..., "--deviations", help="发现的偏差数"),
-    confidence: str = typer.Option("0.95", "--confidence", help="置信水平"),
-    population: int | None = typer.Option(None, "--population", help="总体数量（超几何法必填）"),
-    method: str = typer.Option("binomial", "--method", help="binomial | poisson | hypergeometric"),
-    fmt: str = typer.Option("table", "--format", help="table | json"),
+    confidence: str = CONFIDENCE,
+    population: int | None = POPULATION,
+    method: str = PLAN_METHOD,
+    fmt: str = common.format_option("table", "json"),
+    lang: str | None = common.LANG,
 ) -> None:
     from pbm import __version__
     from pbm.sampling.planning import evaluate as evaluate_sample

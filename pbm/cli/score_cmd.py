@@ -19,25 +19,37 @@ HELP = """评分、评级与复核：重新计算单位自评表每项指标、�
 
 写出 out/scores-<年度>.xlsx：项目得分、指标得分、复核差异、等级分布、结果应用建议、说明。
 
+\b
 例：
   pbm score self-eval/
   pbm score self-eval/ 第三方评价.xlsx --framework national
   pbm score self-eval/ --format json > 复核结果.json
   pbm score 汇总/ --aggregate            # 同一项目多个单位分别填报时，另给出汇总得分
 
-退出码：0 无错误；1 发现错误（--strict 时警告也算）；2 文件无法读取或用法错误。"""
+\b
+退出码：
+  0  无错误
+  1  发现错误（--strict 时警告也算）
+  2  文件无法读取或用法错误"""
 
 EVALUATION_TEMPLATE_HELP = """评价评分表：按指标体系框架生成一级/二级/三级指标、分值和评分要点，每位评价人填写一张。
 
---framework 可填内置框架 national（决策/过程/产出/效益）、four-dimension（资金管理/项目管理/产出效益/满意度），或 .toml 框架文件路径。
+\b
+--framework 可填：
+  national        内置框架：决策、过程、产出、效益
+  four-dimension  内置框架：资金管理、项目管理、产出效益、满意度
+  <文件>.toml     自定义框架文件
 
+\b
 例：
   pbm template evaluation --framework national -o 评分表.xlsx
   pbm template evaluation --framework four-dimension --project 农村公路日常养护 --evaluator 财政/张三 --evaluator 第三方/李四"""
 
 SELF_EVAL_TEMPLATE_HELP = """项目支出绩效自评表（表单式：资金表、年度总体目标、绩效指标、总分；或清单式）。
 
-例：pbm template self-eval -o 自评表.xlsx --projects 3"""
+\b
+例：
+  pbm template self-eval -o 自评表.xlsx --projects 3"""
 
 
 def register(app: typer.Typer) -> None:
@@ -53,8 +65,8 @@ def register(app: typer.Typer) -> None:
 def score(
     paths: list[Path] | None = typer.Argument(
         None, help="自评表、评分表或文件夹（默认：工作区的 self-eval/）"),
-    fmt: str = typer.Option("table", "--format", help="table | json"),
-    out: Path | None = typer.Option(None, "--out", help="输出文件夹（默认工作区 out/，否则 ./pbm-out/）"),
+    fmt: str = common.format_option("table", "json"),
+    out: Path | None = common.OUT,
     framework: str | None = typer.Option(
         None, "--framework", help="核对评分表所用的指标体系框架：national | four-dimension | 框架 .toml"),
     evaluation: list[Path] | None = typer.Option(
@@ -65,18 +77,18 @@ def score(
         None, "--tolerance", min=0, help="自评分高于复核分超过该分值视为虚高（默认取 pbm.toml）"),
     aggregate: bool = typer.Option(
         False, "--aggregate", help="同一项目由多个单位分别填报时，按资金加权汇总后另行计分"),
-    strict: bool = typer.Option(False, "--strict", help="有警告也以退出码 1 结束"),
+    strict: bool = common.STRICT,
     show: int = typer.Option(10, "--show", min=0, help="终端中显示差异最大的项目/指标个数"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
+    quiet: bool = common.QUIET,
+    lang: str | None = common.LANG,
+    workspace: Path | None = common.WORKSPACE,
 ) -> None:
-    common.STATE.quiet = common.STATE.quiet or quiet
     from pbm.errors import PbmError
     from pbm.scoring.groups import group_weights_from_config
     from pbm.scoring.rules import ScoreRules
     from pbm.workbook.source import Limits
     from pbm.workbook.writer import output_lock, write_xlsx
 
-    common.check_choice("--format", fmt, ("table", "json"))
     if reverse_rule is not None and reverse_rule.strip().upper() not in ("R1", "R2"):
         raise PbmError("CLI-USAGE", reason=f"--reverse-rule {reverse_rule}: R1 | R2")
     config = common.load_config(overrides={
@@ -236,6 +248,8 @@ def evaluation_template(
     project: str | None = typer.Option(None, "--project", help="预填项目名称"),
     evaluator: list[str] | None = typer.Option(
         None, "--evaluator", help="预填评价组/评价人，如 财政/张三（可重复，每人一张评分表）"),
+    lang: str | None = common.LANG,
+    workspace: Path | None = common.WORKSPACE,
 ) -> None:
     """Write the scoring sheet of a framework (one sheet per evaluator)."""
     from pbm.errors import ExitStatus
@@ -288,6 +302,8 @@ def self_eval_template(
     projects: int = typer.Option(1, "--projects", min=1, max=50, help="项目工作表个数（表单式）"),
     rows: int = typer.Option(10, "--rows", min=3, max=60, help="每个项目预留的指标行数"),
     layout: str = typer.Option("form", "--layout", help="form 表单式 | list 清单式"),
+    lang: str | None = common.LANG,
+    workspace: Path | None = common.WORKSPACE,
 ) -> None:
     """Write a blank 项目支出绩效自评表."""
     from pbm.scoring.forms import SelfEvalIndicator, SelfEvalSpec, write_self_eval_workbook

@@ -12,12 +12,17 @@ HELP = """审核绩效目标申报表：逐单元格检查 G1–G13、结构、�
 
 同时写出已审核目标清单 out/goals-<年度>.xlsx（供 monitor、sample 使用）。
 
+\b
 例：
   pbm validate goals.xlsx
   pbm validate goals/ --annotate          # 生成带批注的退回稿
   pbm validate goals/ --format json > 结果.json
 
-退出码：0 无错误；1 发现错误（--strict 时警告也算）；2 文件无法读取或用法错误。"""
+\b
+退出码：
+  0  无错误
+  1  发现错误（--strict 时警告也算）
+  2  文件无法读取或用法错误"""
 
 
 def register(app: typer.Typer) -> None:
@@ -28,20 +33,20 @@ def register(app: typer.Typer) -> None:
 @common.bulk_data
 def validate(
     paths: list[Path] = typer.Argument(..., help="目标申报工作簿或文件夹"),
-    fmt: str = typer.Option("table", "--format", help="table | json"),
+    fmt: str = common.format_option("table", "json"),
     annotate: bool = typer.Option(False, "--annotate", help="写出带颜色和批注的工作簿副本及问题清单"),
-    strict: bool = typer.Option(False, "--strict", help="有警告也以退出码 1 结束"),
-    out: Path | None = typer.Option(None, "--out", help="输出文件夹（默认工作区 out/，否则 ./pbm-out/）"),
+    strict: bool = common.STRICT,
+    out: Path | None = common.OUT,
     show: int = typer.Option(20, "--show", help="终端中每个项目最多显示的问题数"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
+    quiet: bool = common.QUIET,
+    lang: str | None = common.LANG,
+    workspace: Path | None = common.WORKSPACE,
 ) -> None:
-    common.STATE.quiet = common.STATE.quiet or quiet
     from pbm.goals.review import goal_list_sheets
     from pbm.goals.rules import ReviewSettings
     from pbm.workbook.source import Limits
     from pbm.workbook.writer import output_lock, write_xlsx
 
-    common.check_choice("--format", fmt, ("table", "json"))
     config = common.load_config()
     settings = ReviewSettings.from_config(config)
     limits = Limits.from_config(config.section("limits"))
