@@ -13,7 +13,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,fast,charts]"
 	touch $(STAMP)
 
+# pbm goes into .venv/; `. .venv/bin/activate` then puts it on the PATH of the shell.
 install: $(STAMP)
+	@echo 'pbm is installed in $(VENV)/ — to use it in this shell:  . $(BIN)/activate'
 
 # The main job on the bundled workspace.  pbm exits 1 when it finds errors — which the demo
 # data contains on purpose — so only exit 2 (unreadable input / bad usage) fails the demo.

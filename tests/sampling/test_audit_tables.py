@@ -1,6 +1,6 @@
-"""Every published cell of /work/shared/data/audit_sampling_tables.csv (ANCHORS.md §A).
+"""Every published cell of tests/data/audit_sampling_tables.csv (see tests/data/README.md).
 
-The CSV sits beside the repository (``../shared/data``) here and in CI.  It is the oracle:
+The CSV ships with the repository.  It is the oracle:
 1,140 sample sizes (AICPA Appendix A/C, jfa statistical tables, SRA, EZ-Quant, AuditSampler)
 and 264 upper deviation limits (AICPA A-3/A-4).  Sample sizes are checked against
 ``exact_decimal_sample_size`` — the smallest sufficient size with exact decimal arithmetic —
@@ -20,13 +20,13 @@ import pytest
 from pbm.sampling import planning
 from pbm.sampling.planning import evaluate, is_sufficient, plan_sample_size
 
-TABLES = Path(__file__).resolve().parents[3] / "shared/data/audit_sampling_tables.csv"
+TABLES = Path(__file__).resolve().parents[1] / "data" / "audit_sampling_tables.csv"
 
 
 def _rows() -> list[dict[str, str]]:
     if not TABLES.is_file():
         pytest.fail(f"the audit-sampling oracle is missing: {TABLES} "
-                    "(it ships in shared/data beside the repository; restore it, do not skip)")
+                    "(it ships in tests/data with the repository; restore it, do not skip)")
     with TABLES.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
