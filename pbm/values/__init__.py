@@ -1,4 +1,4 @@
-"""The one parser of messy cell values (SPEC §3.1).
+"""The one parser of messy cell values.
 
 A raw cell — whatever python-calamine or openpyxl hands over: ``None``, ``str``, ``int``,
 ``float``, ``bool``, ``datetime.date``/``datetime``, or a formula string that starts with
@@ -10,12 +10,24 @@ placeholder) is written down as a :class:`Note`.
 
 Domain background:
 
-* DOMAIN.md §2.3 — the 指标值 cell carries the operator (计算符号) inside the value:
-  ``≥95%``, ``≤90万元``, ``=100%``, ``**元/人·月``.  ≥/> mean 正向, ≤/< 反向, = 等于.
-* DOMAIN.md §2.4 G4 — template leftovers (``**``, ``XX``) count as empty.
-* DOMAIN.md §3.1 — 当前完成值: a number for quantitative indicators, 达成/部分达成/未达成
-  for qualitative ones.
-* DOMAIN.md §4.5 — the three qualitative tiers.
+* 项目支出绩效目标申报表 templates write the operator (计算符号) inside the 指标值 cell:
+  ``≥95%``, ``≤90万元``, ``=100%``, ``**元/人·月``.  ≥/> mean 正向 (higher is better), ≤/<
+  反向, = 等于 — the direction codes of the fiscal-software vendors' 绩效管理 modules.
+* Template leftovers (``**``, ``XX``) count as empty: the vendors' goal import rejects a
+  指标值 with placeholder characters and treats ``XX`` as empty, and blank published
+  templates are filled with ``**``.
+* 当前完成值: a number for quantitative indicators, 达成/部分达成/未达成 for qualitative
+  ones, as the vendors' monitoring import template asks (当前完成值（定量填数字，定性填达成、
+  部分达成、未达成）).
+* The three qualitative tiers — 达成年度指标, 部分达成年度指标并具有一定效果, 未达成年度指标且
+  效果较差 — of the national self-evaluation rules (财预〔2020〕10号 as local documents
+  reproduce it; the official text was not read).
+
+The package, in the order its modules depend on each other: ``model`` (ParsedValue, Note),
+``text`` (normalise_text, cell_text, decimal_text, plain_decimal), ``units`` (operators and
+units), ``placeholders`` (template leftovers, formulas, qualitative tiers), ``number_text``
+(numbers written as text), ``dates`` (dates and months), ``money`` (parse_money, money_unit,
+MONEY_UNITS, typed_in_yuan) and ``parse`` (parse_value).
 
 Results are cached by the raw cell text, so they are shared: treat a ParsedValue and its
 notes' ``params`` as read-only.

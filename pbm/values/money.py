@@ -55,7 +55,7 @@ def _convert_money(number: Decimal, from_unit: str, to_unit: str) -> Decimal:
 
 
 #: 10亿元 in 万元: one project's amount at or above it only makes sense as 元 typed into a
-#: 万元 column (SPEC §3.1: "values that only make sense as 元 … convert and say so").
+#: 万元 column (amounts that only make sense as 元 are converted, and the conversion noted).
 YUAN_SUSPECT_WAN = Decimal(100000)
 
 
@@ -69,7 +69,7 @@ def typed_in_yuan(amount: ParsedValue | None, to_unit: str) -> bool:
 
 def parse_money(raw: object, *, to_unit: str = "万元",
                 header_unit: str | None = None) -> ParsedValue:
-    """Parse an amount and convert it to ``to_unit`` (SPEC §3.1 money).
+    """Parse an amount and convert it to ``to_unit``, saying so whenever it converts.
 
     ``1,234.5``, ``3,309,840.00元``, ``150万``, ``1.2亿元``, ``1234.5``: the unit comes from
     the cell text, else ``header_unit``, else ``to_unit``; 元/千元/万元/亿元 are converted

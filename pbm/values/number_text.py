@@ -87,7 +87,8 @@ def _ungroup(text: str) -> str:
 
 def _parse_number_text(text: str) -> _NumberParts | None:
     """Operator, number and unit from text such as ``≥95%``, ``不超过90万元``, ``95%以上``,
-    ``3,309,840.00元``, ``90%-95%`` (DOMAIN.md §2.3)."""
+    ``3,309,840.00元``, ``90%-95%``: the 指标值 shapes of goal templates, which write the
+    operator inside the value."""
     text = _ungroup(text)
     match = _choose_number(text)
     if match is None:

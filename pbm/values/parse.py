@@ -39,9 +39,9 @@ def parse_value(raw: object, *, role: str = "target", unit: str | None = None,
                 year: int | None = None) -> ParsedValue:
     """Parse one cell.  Never raises.
 
-    ``role``: ``"target"`` (指标值: a missing operator means ≥ — 正向, DOMAIN.md §2.3 — with
-    ``op_implied`` and an info note V-OP-IMPLIED), ``"actual"`` (实际/当前完成值, DOMAIN.md
-    §3.1: a written operator is kept with a warning V-ACTUAL-HAS-OP), ``"number"`` (a plain
+    ``role``: ``"target"`` (指标值: a missing operator means ≥ — 正向, higher is better — with
+    ``op_implied`` and an info note V-OP-IMPLIED), ``"actual"`` (实际/当前完成值, a measured
+    value, so a written operator is kept with a warning V-ACTUAL-HAS-OP), ``"number"`` (a plain
     number such as a weight; anything else is noted R-UNPARSEABLE), ``"date"`` (Excel serials
     become dates) or ``"text"``.  ``unit``: the column's unit when known (header ``指标值(%)``
     or the 计量单位 cell), used when the cell writes none; money is converted to it.
@@ -137,9 +137,10 @@ def _parse_str_cached(raw: str, role: str, unit: str | None, year: int | None) -
 
 
 def _implied_op_note(text: str, number: Decimal) -> tuple[str, Note]:
-    """The operator a target without one means (DOMAIN.md §2.3: higher is better), except a
-    target of 0 (事故 0 起, 投诉 0 件): "≥ 0" would be met by anything, so it means "= 0"
-    (scored as DOMAIN.md §4.4's equal-zero row)."""
+    """The operator a target without one means (正向: higher is better), except a target of
+    0 (事故 0 起, 投诉 0 件): "≥ 0" would be met by anything, so it means "= 0" (an 等于
+    target of 0 scores full marks only when the actual is 0, as fiscal-software vendors'
+    scoring rules have it)."""
     if number == 0:
         return "=", _note("V-OP-IMPLIED", {"value": text, "op": "=",
                                            "meaning": "目标为 0，超过即未达成",
@@ -152,7 +153,8 @@ def _number_result(raw: object, text: str, role: str, number: Decimal, op: str |
                    unit: str | None, high: Decimal | None,
                    column_unit: str | None) -> ParsedValue:
     """A number cell's result: the column unit, money conversion, the implied operator of a
-    target (DOMAIN.md §2.3) and the operator warning of an actual (DOMAIN.md §3.1)."""
+    target (正向 when none is written) and the operator warning of an actual (the monitoring
+    form asks for a measured number: 定量填数字)."""
     if high is None and (column_unit is None
                          or (unit is None and _money_unit(column_unit) is None)):
         # The usual shapes, kept short: no range, no money unit to reconcile.
@@ -185,7 +187,7 @@ def _number_result(raw: object, text: str, role: str, number: Decimal, op: str |
                                                          "number": number}))
             unit = column_money
     if high is not None:
-        # A range such as 90%-95%: the lower bound is what can be checked (DOMAIN.md §2.3).
+        # A range such as 90%-95%: the lower bound is what can be checked (≥ for a target).
         notes.append(_note("V-RANGE", {"value": text, "low": low, "high": high}))
         if op is None and role == "target":
             op = "≥"

@@ -38,7 +38,8 @@ def _is_formula_text(text: str) -> bool:
 def is_placeholder(raw: object) -> bool:
     """True for a template leftover: ``**``, ``XX``, ``……``, ``/``, ``—``, ``-``, ``一`` alone,
     ``≥**人``, ``**元/人·月``, ``≥XX%``, or instruction text (``请填写…``, ``（填写说明…）``,
-    ``例：…``).  DOMAIN.md §2.4 G4: such cells count as empty."""
+    ``例：…``).  Such cells count as empty, as fiscal-software vendors' goal import treats
+    them (it rejects ``*``, ``_``, ``-`` in a 指标值 and reads ``XX`` as empty)."""
     if not isinstance(raw, str):
         return False
     return _is_placeholder_text(_normalise_str(raw))
@@ -96,7 +97,10 @@ def _exact_tier(text: str) -> str | None:
 
 
 def qualitative_tier(text: str) -> str | None:
-    """The qualitative tier of a 完成值/指标值 text (DOMAIN.md §3.1, §4.5, §2.4 G13).
+    """The qualitative tier of a 完成值/指标值 text: the three tiers a qualitative
+    indicator's 完成值 is written and scored in (达成 / 部分达成 / 未达成), the other scales
+    templates use, and a graded statement, which a qualitative target should be (有效提升,
+    达到…标准 — not empty words such as 加强管理).
 
     ``达成`` / ``部分达成`` / ``未达成`` (and 完成/已完成/基本完成/未完成 …), ``是``/``否``,
     ``优``/``良``/``中``/``差``, ``高``/``中``/``低`` (``中`` belongs to both scales and is
