@@ -36,7 +36,7 @@ def validate(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="只显示汇总"),
 ) -> None:
     common.STATE.quiet = common.STATE.quiet or quiet
-    from pbm.goals.review import goal_list_sheets
+    from pbm.goals.output import goal_list_sheets
     from pbm.goals.rules import ReviewSettings
     from pbm.workbook.source import Limits
     from pbm.workbook.writer import output_lock, write_xlsx
