@@ -7,23 +7,24 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pbm import __version__
 from pbm.findings import SEVERITY_ZH, count_by_severity
 from pbm.goals.review import ValidationResult
 from pbm.goals.rules import overall_opinion
 from pbm.values import plain_decimal
-
-PROJECT_COLUMNS = ["文件", "工作表", "项目编码", "项目名称", "主管部门", "实施单位", "项目属性",
-                   "资金总额(万元)", "事前绩效评估", "年度目标", "指标数", "权重合计", "错误数", "警告数",
-                   "审核等级", "审核意见", "完整性", "相关性", "适当性", "可行性"]
-INDICATOR_COLUMNS = ["文件", "工作表", "单元格", "项目编码", "项目名称", "主管部门", "一级指标", "二级指标",
-                     "三级指标", "指标性质", "指标值", "计量单位", "权重", "指标值说明", "审核等级"]
-FINDING_COLUMNS = ["代码", "严重程度", "文件", "工作表", "单元格", "项目", "审核维度", "问题说明", "原值",
-                   "修改建议"]
+from pbm.workbook.outputs import (
+    ABOUT,
+    ABOUT_TOOL,
+    GOAL_DIMENSIONS,
+    GOAL_FINDINGS,
+    GOAL_INDICATORS,
+    GOAL_PROJECTS,
+    tool_text,
+)
 
 
 def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
-    """The approved goal list (SPEC §4): 项目, 指标, 问题, 说明 — read back by monitor and sample."""
+    """The approved goal list: 项目, 指标, 问题, 说明 (headers from pbm.workbook.outputs) — read
+    back by monitor, sample and report."""
     from pbm.workbook.writer import Sheet
 
     project_rows, fills = [], []
@@ -37,7 +38,7 @@ def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
             record.text("prior_assessment"), record.text("annual_goal"),
             len(review.project.indicators), review.weight_total, counts["error"], counts["warning"],
             review.grade, overall_opinion(review.grade),
-            *(review.opinions[d] for d in ("完整性", "相关性", "适当性", "可行性"))])
+            *(review.opinions[d] for d in GOAL_DIMENSIONS)])
         fills.append({"优": "green", "良": None, "中": "yellow", "差": "red"}[review.grade])
         project_code, name, department = (record.text("project_code"), record.name,
                                            record.department)
@@ -55,12 +56,12 @@ def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
     finding_fills = [f.severity for f in result.findings]
     about = about_rows(result, command)
     return [
-        Sheet("项目", PROJECT_COLUMNS, project_rows, row_fills=fills,
+        Sheet(GOAL_PROJECTS.sheet, GOAL_PROJECTS.headers(), project_rows, row_fills=fills,
               number_formats={7: "#,##0.00"}),
-        Sheet("指标", INDICATOR_COLUMNS, indicator_rows),
-        Sheet("问题", FINDING_COLUMNS, finding_rows, row_fills=finding_fills,
+        Sheet(GOAL_INDICATORS.sheet, GOAL_INDICATORS.headers(), indicator_rows),
+        Sheet(GOAL_FINDINGS.sheet, GOAL_FINDINGS.headers(), finding_rows, row_fills=finding_fills,
               widths={7: 60, 9: 40}),
-        Sheet("说明", ["项目", "内容"], about, widths={0: 18, 1: 90}, autofilter=False),
+        Sheet(ABOUT.sheet, ABOUT.headers(), about, widths={0: 18, 1: 90}, autofilter=False),
     ]
 
 
@@ -74,7 +75,7 @@ def about_rows(result: ValidationResult, command: str) -> list[list[Any]]:
     summary = result.summary()
     settings = result.settings
     rows: list[list[Any]] = [
-        ["生成工具", f"pbm {__version__}"],
+        [ABOUT_TOOL, tool_text()],
         ["命令", command],
         ["生成时间", result.started.strftime("%Y-%m-%d %H:%M:%S")],
         ["文件数", summary["files"]], ["项目数", summary["projects"]],
