@@ -16,13 +16,12 @@ from pbm.errors import PbmError
 from pbm.reports.context import (
     KINDS,
     ReportSettings,
-    build_documents,
     chinese_date,
-    context_keys,
     parse_date,
     rate_fraction,
     resolve_kinds,
 )
+from pbm.reports.documents import build_documents, context_keys
 from pbm.reports.inputs import find_header, find_sources, read_output_table, read_output_workbook
 from pbm.workbook.writer import Sheet, write_xlsx
 
