@@ -22,8 +22,9 @@ from typing import Any
 
 from pbm.errors import PbmError
 from pbm.findings import Finding
-from pbm.reports.inputs import OutputWorkbook, Table, number, text
+from pbm.reports.inputs import OutputWorkbook, number, text
 from pbm.values import decimal_text
+from pbm.workbook.outputs import ABOUT, OutputSheet, OutputTable
 
 CENT = Decimal("0.01")
 NONE_TEXT = "无"
@@ -256,21 +257,18 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- helpers
 
-def _columns(workbook: OutputWorkbook, table: Table | None, wanted: dict[str, tuple[str, ...]],
-             warn: bool = True) -> dict[str, str | None]:
-    """Logical column → header text in ``table`` (None when absent; first alias warns)."""
-    columns = {}
-    for key, aliases in wanted.items():
-        if warn and key in _REQUIRED_COLUMNS:
-            columns[key] = workbook.need(table, *aliases)
-        else:
-            columns[key] = table.column(*aliases) if table is not None else None
-    return columns
+def _columns(workbook: OutputWorkbook, table: OutputTable | None, schema: OutputSheet,
+             *keys: str, **renamed: str) -> dict[str, str | None]:
+    """Column key → header text in ``table`` for the declared columns ``keys`` (and
+    ``local=declared`` keys a builder names otherwise); None, with a warning, when absent."""
+    wanted = {**{key: key for key in keys}, **renamed}
+    return {local: workbook.need(table, schema, key) for local, key in wanted.items()}
 
 
-# Logical columns whose absence the reader should hear about; the rest are optional extras.
-_REQUIRED_COLUMNS = {"department", "name", "grade", "light", "budget", "executed", "claimed",
-                     "recomputed"}
+def _about(workbook: OutputWorkbook, *, required: bool = True) -> dict[str, str]:
+    """The 说明 sheet as 项目 → 内容."""
+    return {text(r.get(ABOUT["label"])): text(r.get(ABOUT["value"]))
+            for r in workbook.rows(ABOUT.sheet, required=required)}
 
 
 def _get(row: dict[str, Any], header: str | None) -> Any:

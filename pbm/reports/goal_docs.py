@@ -20,6 +20,7 @@ from pbm.reports.context import (
     numbered,
 )
 from pbm.reports.inputs import OutputWorkbook, integer, number, text
+from pbm.workbook.outputs import GOAL_DIMENSIONS, GOAL_FINDINGS, GOAL_PROJECTS
 
 # --------------------------------------------------------------------------- goals
 
@@ -35,19 +36,13 @@ GOAL_ACTIONS = {
 def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSettings
                       ) -> list[DocumentSpec]:
     """绩效目标审核意见书, one per 主管部门 (DOMAIN.md §2.5, §7)."""
-    projects_table = workbook.table("项目")
-    problems_table = workbook.table("问题")
-    col = _columns(workbook, projects_table, {
-        "department": ("主管部门", "部门"), "name": ("项目名称", "项目"), "code": ("项目编码",),
-        "amount": ("资金总额(万元)", "资金总额", "金额(万元)", "金额"), "grade": ("审核等级", "等级"),
-        "opinion": ("审核意见",), "errors": ("错误数",), "warnings": ("警告数",),
-        "file": ("文件",)})
-    pcol = _columns(workbook, problems_table, {
-        "severity": ("严重程度",), "file": ("文件",), "sheet": ("工作表",), "cell": ("单元格",),
-        "project": ("项目", "项目名称"), "dimension": ("审核维度",), "message": ("问题说明",),
-        "hint": ("修改建议",), "code": ("代码",)})
-    dimension_columns = [d for d in ("完整性", "相关性", "适当性", "可行性")
-                         if projects_table is not None and projects_table.column(d)]
+    projects_table = workbook.table(GOAL_PROJECTS.sheet)
+    problems_table = workbook.table(GOAL_FINDINGS.sheet)
+    col = _columns(workbook, projects_table, GOAL_PROJECTS, "department", "name", "code",
+                   "amount", "grade", "opinion", "errors", "warnings", "file")
+    pcol = _columns(workbook, problems_table, GOAL_FINDINGS, "severity", "file", "sheet", "cell",
+                    "project", "dimension", "message", "hint", "code")
+    opinion_columns = _columns(workbook, projects_table, GOAL_PROJECTS, *GOAL_DIMENSIONS)
 
     departments: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
     for row in (projects_table.rows if projects_table else []):
@@ -65,7 +60,6 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
         by_file.setdefault(file, []).append(len(problems))
         by_project.setdefault(project, []).append(len(problems))
         problems.append((file, project, problem))
-    opinion_columns = {d: projects_table.column(d) for d in dimension_columns}
 
     documents = []
     for sequence, (department, rows) in enumerate(departments.items(), start=1):
@@ -109,7 +103,7 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
                 "hint": text(_get(problem, pcol["hint"])) or DASH,
             })
         dimension_rows = []
-        for dimension in ("完整性", "相关性", "适当性", "可行性"):
+        for dimension in GOAL_DIMENSIONS:
             count = sum(1 for issue in issue_rows if issue["dimension"] == dimension)
             column = opinion_columns.get(dimension)
             needing = [r for r in rows if column and text(r.get(column)).startswith("需修改")]

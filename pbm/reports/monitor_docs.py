@@ -16,6 +16,7 @@ from pbm.reports.context import (
     DocumentSpec,
     Kind,
     ReportSettings,
+    _about,
     _columns,
     _get,
     _light,
@@ -27,6 +28,13 @@ from pbm.reports.context import (
     rate_fraction,
 )
 from pbm.reports.inputs import OutputWorkbook, number, text
+from pbm.workbook.outputs import (
+    MONITOR_FINDINGS,
+    MONITOR_PERIOD_LABEL,
+    MONITOR_PROJECTS,
+    MONITOR_SUMMARY,
+    MONITOR_TOTAL,
+)
 
 # --------------------------------------------------------------------------- monitor
 
@@ -57,22 +65,17 @@ class _MonitorData:
         for row in self.projects:
             self._by_department.setdefault(row["department"], []).append(row)
         for position, problem in enumerate(self.problems):
-            if problem["department"]:
-                where = ("department", problem["department"])
-            elif problem["file"]:
-                where = ("file", problem["file"])
-            else:
-                where = ("nobody", "")
+            where = ("file", problem["file"]) if problem["file"] else ("nobody", "")
             self._problem_index.setdefault(where, []).append(position)
 
     def projects_of(self, department: str) -> list[dict[str, Any]]:
         return self._by_department.get(department, [])
 
     def problems_for(self, department: str, files) -> list[dict[str, str]]:
-        """Problems that can belong to ``department`` (its name, its files, or no owner at
-        all), in workbook order."""
+        """Problems that can belong to ``department`` (found in its files, or in no file),
+        in workbook order."""
         index = self._problem_index
-        found = set(index.get(("department", department), ())) | set(index.get(("nobody", ""), ()))
+        found = set(index.get(("nobody", ""), ()))
         for file in files:
             found.update(index.get(("file", file), ()))
         return [self.problems[position] for position in sorted(found)]
@@ -87,32 +90,22 @@ def _monitor_data(workbook: OutputWorkbook) -> _MonitorData:
 def _build_monitor_data(workbook: OutputWorkbook) -> _MonitorData:
 
     period, month = monitor_period(workbook)
-    projects = workbook.table("项目")
-    summary = workbook.table("汇总", required=False)
-    problems = workbook.table("问题", required=False)
-    pcol = _columns(workbook, projects, {
-        "department": ("主管部门", "部门"), "name": ("项目名称", "项目"), "code": ("项目编码",),
-        "budget": ("预算数(万元)", "全年预算数(万元)", "调整后预算数(万元)", "年初预算数(万元)", "预算数",
-                   "预算"),
-        # pbm monitor names the column after the period: 1-9月执行数(万元)
-        "executed": ("执行数(万元)", r"re:^1\s*[-—–~]\s*\d{1,2}\s*月执行数", "累计执行数(万元)", "执行数"),
-        "rate": ("执行率", "预算执行率"), "progress": ("序时进度", "时间进度"),
-        "light": ("灯色", "综合灯色", "预警灯", "亮灯"),
-        "possibility": ("完成目标可能性",),
-        "reason": ("偏差原因分析", "偏差原因", "原因分析"),
-        "measures": ("相关建议或举措", "整改措施", "举措"), "file": ("来源文件", "文件")})
-    scol = _columns(workbook, summary, {
-        "department": ("主管部门", "部门"), "status": ("报送状态",), "file": ("采用文件",),
-        "other_files": ("重复报送未采用的文件",), "contact": ("联系人",)}, warn=False)
-    qcol = _columns(workbook, problems, {
-        "code": ("代码",), "severity": ("严重程度",), "file": ("文件",), "project": ("项目", "项目名称"),
-        "department": ("主管部门", "部门"), "message": ("问题说明", "说明"), "hint": ("修改建议",)},
-        warn=False)
+    projects = workbook.table(MONITOR_PROJECTS.sheet)
+    summary = workbook.table(MONITOR_SUMMARY.sheet, required=False)
+    problems = workbook.table(MONITOR_FINDINGS.sheet, required=False)
+    # 执行数 is named after the period (1-9月执行数(万元)): the declared header's placeholder.
+    pcol = _columns(workbook, projects, MONITOR_PROJECTS, "department", "name", "code", "budget",
+                    "executed", "rate", "progress", "light", "possibility", "reason", "measures",
+                    "file")
+    scol = _columns(workbook, summary, MONITOR_SUMMARY, "department", "status", "file",
+                    other_files="superseded")
+    qcol = _columns(workbook, problems, MONITOR_FINDINGS, "code", "severity", "file", "project",
+                    "message", "hint")
 
     departments: OrderedDict[str, dict[str, Any]] = OrderedDict()
     for row in (summary.rows if summary else []):
         name = text(_get(row, scol["department"]))
-        if not name or name == "合计":
+        if not name or name == MONITOR_TOTAL:
             continue
         files = {text(_get(row, scol["file"]))}
         files |= {f for f in text(_get(row, scol["other_files"])).split("；")}
@@ -150,7 +143,6 @@ def _build_monitor_data(workbook: OutputWorkbook) -> _MonitorData:
             continue  # 提示 lines (skipped instruction sheets …) are not a department's problem
         problem_rows.append({"code": text(_get(problem, qcol["code"])),
                              "file": text(_get(problem, qcol["file"])),
-                             "department": text(_get(problem, qcol["department"])),
                              "project": text(_get(problem, qcol["project"])),
                              "message": text(_get(problem, qcol["message"])) or DASH,
                              "hint": text(_get(problem, qcol["hint"])) or DASH})
@@ -163,9 +155,7 @@ def _department_problems(data: _MonitorData, department: str) -> list[dict[str, 
     files = data.departments.get(department, {}).get("files", set())
     chosen = []
     for problem in data.problems_for(department, files):
-        if problem["department"]:
-            owner = problem["department"] == department
-        elif problem["file"]:
+        if problem["file"]:
             owner = problem["file"] in files
         else:
             owner = problem["message"].startswith(department)
@@ -179,14 +169,11 @@ def monitor_period(workbook: OutputWorkbook) -> tuple[str, int | None]:
     """The monitoring period text (2026年1—9月) and month, from 说明 or the file name."""
     import re
 
-    about = {text(r.get("项目")): text(r.get("内容")) for r in workbook.rows("说明", required=False)}
+    about = _about(workbook, required=False)
     month = None
-    for key in ("监控期间", "监控月份", "月份", "期间", "监控截止月份"):
-        value = about.get(key, "")
-        match = re.search(r"(\d{1,2})\s*月", value)
-        if match:
-            month = int(match.group(1))
-            break
+    match = re.search(r"(\d{1,2})\s*月", about.get(MONITOR_PERIOD_LABEL, ""))
+    if match:
+        month = int(match.group(1))
     stem = workbook.path.stem
     if month is None:
         match = re.search(r"-(\d{4})-(\d{1,2})$", stem)
@@ -195,7 +182,7 @@ def monitor_period(workbook: OutputWorkbook) -> tuple[str, int | None]:
             month = int(match.group(2))
         elif quarter:
             month = int(quarter.group(1)) * 3
-    match = re.search(r"(20\d{2})", about.get("监控期间", "") or stem)
+    match = re.search(r"(20\d{2})", about.get(MONITOR_PERIOD_LABEL, "") or stem)
     year = match.group(1) if match else None
     if month is None or not 1 <= month <= 12:
         return "本期", None

@@ -12,6 +12,7 @@ from pbm.reports.context import (
     DocumentSpec,
     Kind,
     ReportSettings,
+    _about,
     _columns,
     _get,
     _public,
@@ -20,6 +21,7 @@ from pbm.reports.context import (
     numbered,
 )
 from pbm.reports.inputs import OutputWorkbook, number, text
+from pbm.workbook.outputs import SAMPLE_ABOUT, SAMPLE_ROWS
 
 # --------------------------------------------------------------------------- sample
 
@@ -36,12 +38,11 @@ SAMPLE_MATERIALS = [
 def build_sample_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportSettings
                         ) -> list[DocumentSpec]:
     """抽评名单通知: the sampled projects and what each unit must prepare (SPEC §6, DOMAIN §5)."""
-    sample = workbook.table("样本")
-    col = _columns(workbook, sample, {
-        "code": ("项目编码",), "name": ("项目名称",), "department": ("主管部门", "部门"),
-        "amount": ("金额（万元）", "金额(万元)", "金额"), "stratum": ("分层",),
-        "reason": ("抽中原因",), "detail": ("抽中依据",)})
-    about = {text(r.get("项目")): text(r.get("内容")) for r in workbook.rows("说明")}
+    sample = workbook.table(SAMPLE_ROWS.sheet)
+    col = _columns(workbook, sample, SAMPLE_ROWS, "code", "name", "department", "amount",
+                   "stratum", "reason", "detail")
+    notes = _about(workbook)
+    about = {key: notes.get(label, "") for key, label in SAMPLE_ABOUT.items()}
     rows = []
     for row in (sample.rows if sample else []):
         rows.append({
@@ -65,13 +66,13 @@ def build_sample_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportSe
     context = base_context(kind, settings, 1)
     context.update({
         "sample_size": str(len(rows)),
-        "population": about.get("总体数量") or about.get("符合条件数量") or DASH,
-        "eligible": about.get("符合条件数量") or DASH,
-        "rate": about.get("抽样比例") or DASH,
-        "method": about.get("抽样方法") or DASH,
-        "seed": about.get("随机种子") or DASH,
-        "must_rules": about.get("必选规则") or NONE_TEXT,
-        "population_sha256": about.get("总体SHA-256") or DASH,
+        "population": about["population"] or about["eligible"] or DASH,
+        "eligible": about["eligible"] or DASH,
+        "rate": about["rate"] or DASH,
+        "method": about["method"] or DASH,
+        "seed": about["seed"] or DASH,
+        "must_rules": about["must"] or NONE_TEXT,
+        "population_sha256": about["fingerprint"] or DASH,
         "amount_total": money(total),
         "department_count": str(len(department_rows)),
         "projects": numbered([_public(r) for r in rows],

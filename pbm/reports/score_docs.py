@@ -28,6 +28,15 @@ from pbm.reports.context import (
     score,
 )
 from pbm.reports.inputs import OutputWorkbook, number, text
+from pbm.workbook.outputs import (
+    SAMPLE_ROWS,
+    SCORE_APPLICATIONS,
+    SCORE_EVALUATION_LINES,
+    SCORE_FINDINGS,
+    SCORE_INDICATORS,
+    SCORE_PROJECTS,
+    SCORE_RECHECK,
+)
 
 # --------------------------------------------------------------------------- scores
 
@@ -89,41 +98,27 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
                            ) -> list[_ScoredProject]:
     """One entry per row of 项目得分 (a project evaluated twice — self-evaluation and a
     multi-group evaluation — has two), with its indicator lines, problems and suggestion."""
-    projects = workbook.table("项目得分")
-    pcol = _columns(workbook, projects, {
-        "type": ("类型",), "file": ("文件",), "code": ("项目编码",), "name": ("项目名称", "项目"),
-        "department": ("主管部门", "部门"), "unit": ("实施单位", "项目单位", "预算单位"),
-        "claimed": ("自评总分", "自评得分", "自评分"),
-        "recomputed": ("复核总分", "复核得分", "综合得分", "总分"),
-        "difference": ("差异(自评−复核)", "差异(自评-复核)", "差异", "分差"),
-        "execution": ("执行率复核得分", "预算执行率得分", "执行率得分"),
-        "grade": ("复核等级", "等级", "评价等级"), "claimed_grade": ("自评等级",),
-        "budget": ("全年预算数(万元)", "预算数(万元)", "全年预算数", "预算数"),
-        "executed": ("全年执行数(万元)", "执行数(万元)", "全年执行数", "执行数"),
-        "rate": ("执行率", "预算执行率")})
-    indicators = workbook.table("指标得分", required=False)
-    icol = _columns(workbook, indicators, {
-        "file": ("文件",), "code": ("项目编码",), "project": ("项目名称", "项目"),
-        "level1": ("一级指标",), "level2": ("二级指标",), "level3": ("三级指标", "指标名称"),
-        "target": ("年度指标值",), "actual": ("实际完成值",), "weight": ("分值", "权重"),
-        "claimed": ("自评得分",), "score": ("复核得分", "得分"),
-        "reason": ("扣分原因", "说明", "偏差原因分析及改进措施")}, warn=False)
-    group_lines = workbook.table("评价指标得分", required=False)
-    gcol = _columns(workbook, group_lines, {
-        "project": ("项目名称",), "level1": ("一级指标",), "level2": ("二级指标",),
-        "level3": ("三级指标",), "weight": ("分值",), "score": ("综合得分",)}, warn=False)
-    differences = workbook.table("复核差异", required=False)
-    dcol = _columns(workbook, differences, {
-        "file": ("文件",), "code": ("项目编码",), "project": ("项目名称", "项目"),
-        "severity": ("严重程度",), "message": ("问题说明",), "hint": ("修改建议",)}, warn=False)
-    issues = workbook.table("问题清单", required=False)
-    qcol = _columns(workbook, issues, {
-        "file": ("文件",), "project": ("项目", "项目名称"), "severity": ("严重程度",),
-        "message": ("问题说明",), "hint": ("修改建议",)}, warn=False)
-    applications = workbook.table("结果应用建议", required=False)
-    acol = _columns(workbook, applications, {
-        "type": ("类型",), "code": ("项目编码",), "project": ("项目名称", "项目"),
-        "department": ("主管部门",), "suggestion": ("结果应用建议", "建议")}, warn=False)
+    projects = workbook.table(SCORE_PROJECTS.sheet)
+    pcol = _columns(workbook, projects, SCORE_PROJECTS, "type", "file", "code", "name",
+                    "department", "unit", "claimed", "recomputed", "difference", "execution",
+                    "grade", "claimed_grade", "budget", "executed", "rate")
+    indicators = workbook.table(SCORE_INDICATORS.sheet, required=False)
+    icol = _columns(workbook, indicators, SCORE_INDICATORS, "file", "code", "level1", "level2",
+                    "level3", "target", "actual", "weight", "claimed", "score", project="name",
+                    reason="note")
+    group_lines = workbook.table(SCORE_EVALUATION_LINES.sheet, required=False)
+    gcol = _columns(workbook, group_lines, SCORE_EVALUATION_LINES, "level1", "level2", "level3",
+                    "weight", project="name", score="combined")
+    differences = workbook.table(SCORE_RECHECK.sheet, required=False)
+    dcol = _columns(workbook, differences, SCORE_RECHECK, "file", "code", "severity", "message",
+                    "hint", project="name")
+    # 问题清单 names a project by its name only (its 代码 is the finding's code).
+    issues = workbook.table(SCORE_FINDINGS.sheet, required=False)
+    qcol = _columns(workbook, issues, SCORE_FINDINGS, "file", "project", "severity", "message",
+                    "hint")
+    applications = workbook.table(SCORE_APPLICATIONS.sheet, required=False)
+    acol = _columns(workbook, applications, SCORE_APPLICATIONS, "type", "code", "department",
+                    "suggestion", project="name")
 
     difference_lines, issue_lines = _Lines(differences, dcol), _Lines(issues, qcol)
     indicator_lines, group_line_index = _Lines(indicators, icol), _Lines(group_lines, gcol)
@@ -350,9 +345,9 @@ def build_evaluation_report(workbook: OutputWorkbook, kind: Kind, settings: Repo
     chosen = _final_results(_scored_projects(workbook, settings))
     if sample is not None:
         codes, names = set(), set()
-        for row in sample.rows("样本", required=False):
-            codes.add(text(row.get("项目编码")))
-            names.add(text(row.get("项目名称")))
+        for row in sample.rows(SAMPLE_ROWS.sheet, required=False):
+            codes.add(text(row.get(SAMPLE_ROWS["code"])))
+            names.add(text(row.get(SAMPLE_ROWS["name"])))
         codes.discard("")
         sampled = [p for p in chosen if (p.key[1] and p.key[1] in codes) or p.key[2] in names]
         if sampled:

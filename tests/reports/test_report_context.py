@@ -22,7 +22,8 @@ from pbm.reports.context import (
     resolve_kinds,
 )
 from pbm.reports.documents import build_documents, context_keys
-from pbm.reports.inputs import find_header, find_sources, read_output_table, read_output_workbook
+from pbm.reports.inputs import find_sources, read_output_workbook
+from pbm.workbook.outputs import GOAL_PROJECTS, MONITOR_PROJECTS
 from pbm.workbook.writer import Sheet, write_xlsx
 
 UNSAFE_DEPARTMENT = "A&B <局> {{ ''.__class__ }}"
@@ -256,12 +257,15 @@ def test_rates_are_read_as_fractions():
 # --------------------------------------------------------------------------- reading
 
 def test_tables_are_read_by_sheet_name_and_header_text(outputs):
-    rows = read_output_table(outputs["goals"], "项目")
+    workbook = read_output_workbook(outputs["goals"])
+    rows = workbook.rows(GOAL_PROJECTS.sheet)
     assert rows[0]["项目名称"] == "义务教育学校营养改善计划"
     assert rows[0]["资金总额(万元)"] == 860.0
-    assert read_output_table(outputs["goals"], "不存在") == []
-    assert find_header(["资金总额（万元）"], ["资金总额(万元)"]) == "资金总额（万元）"
-    assert find_header(["1-9月执行数(万元)"], ["执行数(万元)", r"re:^1-\d+月执行数"]) == "1-9月执行数(万元)"
+    assert workbook.rows("不存在", required=False) == []
+    # the declared header, exactly (the unit as written); a placeholder takes the period
+    assert GOAL_PROJECTS.find(["资金总额（万元）"], "amount") is None
+    assert MONITOR_PROJECTS.find(["1-9月执行数(万元)"], "executed") == "1-9月执行数(万元)"
+    assert MONITOR_PROJECTS.find(["全年预计执行数(万元)"], "executed") is None
 
 
 def test_sources_prefer_the_years_file_then_the_newest(tmp_path, outputs):
