@@ -270,11 +270,6 @@ class OutputTable:
         """The header of a declared column in this sheet, None when the sheet lacks it."""
         return schema.find(self.headers, key)
 
-    def column(self, schema: OutputSheet, key: str) -> int | None:
-        """The 1-based column of a declared column (None: missing)."""
-        header = self.header(schema, key)
-        return self.headers.index(header) + 1 if header is not None else None
-
     def require(self, schema: OutputSheet, key: str, tool: str = "") -> str:
         """The header of a column the caller cannot do without; a pbm output lacking it is a
         clear error naming the file, sheet and column (and which pbm wrote the file)."""
