@@ -213,7 +213,7 @@ _REPORT_BLOCKS = [
 
 
 def _report_blocks():
-    from pbm.reports.context import REPORT_SECTIONS
+    from pbm.reports.score_docs import REPORT_SECTIONS
 
     blocks = list(_REPORT_BLOCKS)
     for heading, body in REPORT_SECTIONS:

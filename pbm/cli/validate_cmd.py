@@ -42,7 +42,7 @@ def validate(
     lang: str | None = common.LANG,
     workspace: Path | None = common.WORKSPACE,
 ) -> None:
-    from pbm.goals.review import goal_list_sheets
+    from pbm.goals.output import goal_list_sheets
     from pbm.goals.rules import ReviewSettings
     from pbm.workbook.source import Limits
     from pbm.workbook.writer import output_lock, write_xlsx

@@ -10,7 +10,7 @@ from typing import Any
 
 from pbm import __version__
 from pbm.errors import PbmError
-from pbm.findings import SEVERITY_ZH, Finding, count_by_severity
+from pbm.findings import Finding, count_by_severity
 from pbm.goals.rules import (
     GoalProject,
     ReviewSettings,
@@ -21,7 +21,6 @@ from pbm.goals.rules import (
     type_project,
 )
 from pbm.perf import collector_paused
-from pbm.values import plain_decimal
 from pbm.workbook.reader import ProjectRecord, display_path, iter_workbook_files, read_workbook
 from pbm.workbook.source import Limits
 
@@ -148,85 +147,3 @@ def _review(record: ProjectRecord, settings: ReviewSettings) -> ProjectReview:
     project_findings = check_project(project, settings)
     grade = review_grade(project_findings, settings)
     return ProjectReview(project, project_findings, grade, review_opinions(project_findings))
-
-
-# --------------------------------------------------------------------------- outputs
-
-PROJECT_COLUMNS = ["文件", "工作表", "项目编码", "项目名称", "主管部门", "实施单位", "项目属性",
-                   "资金总额(万元)", "事前绩效评估", "年度目标", "指标数", "权重合计", "错误数", "警告数",
-                   "审核等级", "审核意见", "完整性", "相关性", "适当性", "可行性"]
-INDICATOR_COLUMNS = ["文件", "工作表", "单元格", "项目编码", "项目名称", "主管部门", "一级指标", "二级指标",
-                     "三级指标", "指标性质", "指标值", "计量单位", "权重", "指标值说明", "审核等级"]
-FINDING_COLUMNS = ["代码", "严重程度", "文件", "工作表", "单元格", "项目", "审核维度", "问题说明", "原值",
-                   "修改建议"]
-
-
-def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
-    """The approved goal list (SPEC §4): 项目, 指标, 问题, 说明 — read back by monitor and sample."""
-    from pbm.workbook.writer import Sheet
-
-    project_rows, fills = [], []
-    indicator_rows = []
-    for review in result.reviews:
-        record = review.record
-        counts = count_by_severity(review.findings)
-        project_rows.append([
-            record.file, record.sheet, record.text("project_code"), record.name, record.department,
-            record.text("implementing_unit"), record.text("attribute"), review.amount,
-            record.text("prior_assessment"), record.text("annual_goal"),
-            len(review.project.indicators), review.weight_total, counts["error"], counts["warning"],
-            review.grade, overall_opinion(review.grade),
-            *(review.opinions[d] for d in ("完整性", "相关性", "适当性", "可行性"))])
-        fills.append({"优": "green", "良": None, "中": "yellow", "差": "red"}[review.grade])
-        project_code, name, department = (record.text("project_code"), record.name,
-                                           record.department)
-        for ind in review.project.indicators:
-            row = ind.record
-            weight = ind.weight.number if ind.weight is not None else None
-            indicator_rows.append([
-                record.file, record.sheet, row.a1("name") or row.a1("target"),
-                project_code, name, department, ind.level1, ind.level2, ind.name,
-                ind.nature or "", row.text("target"), ind.unit, weight,
-                row.text("note"), review.grade])
-    finding_rows = [[f.code, SEVERITY_ZH[f.severity], f.file, f.sheet, f.cell, f.project,
-                     f.dimension, f.message(lang), _cell_value(f.value), f.hint(lang)]
-                    for f in result.findings]
-    finding_fills = [f.severity for f in result.findings]
-    about = about_rows(result, command)
-    return [
-        Sheet("项目", PROJECT_COLUMNS, project_rows, row_fills=fills,
-              number_formats={7: "#,##0.00"}),
-        Sheet("指标", INDICATOR_COLUMNS, indicator_rows),
-        Sheet("问题", FINDING_COLUMNS, finding_rows, row_fills=finding_fills,
-              widths={7: 60, 9: 40}),
-        Sheet("说明", ["项目", "内容"], about, widths={0: 18, 1: 90}, autofilter=False),
-    ]
-
-
-def _cell_value(value: Any) -> Any:
-    if value is None or isinstance(value, (int, float, Decimal)):
-        return value
-    return str(value)
-
-
-def about_rows(result: ValidationResult, command: str) -> list[list[Any]]:
-    summary = result.summary()
-    settings = result.settings
-    rows: list[list[Any]] = [
-        ["生成工具", f"pbm {__version__}"],
-        ["命令", command],
-        ["生成时间", result.started.strftime("%Y-%m-%d %H:%M:%S")],
-        ["文件数", summary["files"]], ["项目数", summary["projects"]],
-        ["指标数", summary["indicators"]], ["错误", summary["errors"]],
-        ["警告", summary["warnings"]],
-        ["审核等级分布", "，".join(f"{k} {v}" for k, v in summary["grades"].items())],
-        ["指标权重合计（规定）", f"{plain_decimal(settings.indicator_weight_total)} 分 + 预算执行率 "
-                          f"{plain_decimal(settings.execution_weight)} 分"],
-        ["事前评估金额标准", f"{plain_decimal(settings.prior_assessment_amount)} 万元（新增项目）"],
-        ["等级规则", f"优：无错误且警告不超过 {settings.excellent_max_warnings} 个；良：无错误；"
-                 f"中：错误 1–{settings.fair_max_errors} 个；差：错误更多或存在阻断性问题"],
-    ]
-    for read in result.files:
-        rows.append([f"输入文件 {read.file}", f"SHA-256 {read.sha256}" if read.sha256
-                     else f"无法读取：{read.error.message() if read.error else ''}"])
-    return rows

@@ -1,7 +1,7 @@
 """Approved goals (批复的绩效目标) and drift of monitoring rows from them (DOMAIN.md §3.1 M3).
 
 The approved list is ``out/goals-<year>.xlsx`` written by ``pbm validate`` (sheets 项目 and
-指标), or a folder of goal workbooks read with the one reader and typed with
+指标, read directly by their declared columns: :mod:`pbm.workbook.outputs`), or a folder of goal workbooks read with the one reader and typed with
 :func:`pbm.goals.rules.type_project` (so amounts in 元 are converted the same way).
 Monitoring rows are matched to approved ones by project code, else department + name, else
 a unique name; indicators by their 三级指标 name.  A row that was added, removed, or whose
@@ -20,6 +20,15 @@ from typing import Any
 from pbm.errors import PbmError
 from pbm.goals.rules import QUANTITATIVE_OPS
 from pbm.values import ParsedValue, parse_value
+from pbm.workbook.outputs import (
+    GOAL_INDICATORS,
+    GOAL_PROJECTS,
+    GOALS,
+    OutputRead,
+    OutputSheet,
+    output_book,
+    read_output,
+)
 
 _PUNCT = re.compile(r"[\s，,。.；;：:、“”\"'（）()]+")
 
@@ -158,6 +167,12 @@ def load_approved_goals(path: Path, config) -> ApprovedGoals:
     skipped: list[tuple[str, str]] = []
     for file in files:
         try:
+            if output_book(file, limits, str(file)) is GOALS:
+                goal_list = read_output(file, limits=limits, display=str(file),
+                                        only=(GOAL_PROJECTS.sheet, GOAL_INDICATORS.sheet))
+                projects.extend(_from_goal_list(goal_list))
+                digests[str(file)] = goal_list.sha256
+                continue
             workbook = read_workbook(file, limits=limits, display=str(file))
         except PbmError as error:
             if path.is_file():
@@ -165,10 +180,6 @@ def load_approved_goals(path: Path, config) -> ApprovedGoals:
             skipped.append((str(file), error.message()))
             continue
         digests[str(file)] = workbook.sha256
-        names = {sheet.name for sheet in workbook.sheets}
-        if {"项目", "指标"} <= names:
-            projects.extend(_from_goal_list(workbook))
-            continue
         for record in workbook.projects:
             typed = type_project(record, settings)
             total = typed.money.get("total_funds")
@@ -184,52 +195,82 @@ def load_approved_goals(path: Path, config) -> ApprovedGoals:
     return ApprovedGoals(projects, str(path), digests, skipped)
 
 
-def _from_goal_list(workbook) -> list[ApprovedProject]:
-    """pbm's own goal list: project fields from 项目, indicators from 指标."""
+def _from_goal_list(read: OutputRead) -> list[ApprovedProject]:
+    """pbm's own goal list (``pbm validate``'s output): project fields from 项目, indicators
+    from 指标, each column by its declared header.  Texts are compared as the reader of goal
+    workbooks gives them (:func:`pbm.values.cell_text`), so a goal list matches the
+    monitoring rows exactly as the goal workbooks it came from would; a project listed twice
+    (same 项目编码, 项目名称 and 主管部门) is one approved project."""
     from pbm.goals.rules import normalise_level, normalise_nature
-    from pbm.values import parse_money
+    from pbm.values import cell_text, parse_money
 
     by_ident: dict[tuple[str, str, str], ApprovedProject] = {}
     ordered: list[ApprovedProject] = []
-    sheets = {sheet.name: sheet for sheet in workbook.sheets}
+    projects = _goal_sheet(read, GOAL_PROJECTS, ("code", "name", "department", "unit",
+                                                 "attribute", "annual_goal", "amount"))
+    indicators = _goal_sheet(read, GOAL_INDICATORS, ("code", "name", "department", "level1",
+                                                     "level2", "level3", "nature", "target",
+                                                     "unit"))
 
-    def ident(record) -> tuple[str, str, str]:
-        return key(record.text("project_code")), key(record.department), key(record.name)
+    def ident(code: str, department: str, name: str) -> tuple[str, str, str]:
+        return key(code), key(department), key(name)
 
-    for record in sheets["项目"].projects:
-        amount_cell = record.fields.get("total_funds")
-        amount = parse_money(amount_cell.value, to_unit="万元").number if amount_cell else None
+    listed: set[tuple[str, str, str]] = set()
+    for row in projects:
+        code, name, department = (cell_text(row["code"]), cell_text(row["name"]),
+                                  cell_text(row["department"]))
+        if (code, name, department) in listed:
+            continue
+        listed.add((code, name, department))
+        amount = None if _blank(row["amount"]) else \
+            parse_money(row["amount"], to_unit="万元").number
         project = ApprovedProject(
-            department=record.department, department_code=record.text("department_code"),
-            code=record.text("project_code"), name=record.name,
-            implementing_unit=record.text("implementing_unit"),
-            attribute=record.text("attribute"), annual_goal=_raw(record, "annual_goal"),
-            amount=amount, source=f"{workbook.file} / 项目")
-        by_ident.setdefault(ident(record), project)
+            department=department, department_code="", code=code, name=name,
+            implementing_unit=cell_text(row["unit"]), attribute=cell_text(row["attribute"]),
+            annual_goal=_raw_text(row["annual_goal"]), amount=amount,
+            source=f"{read.file} / {GOAL_PROJECTS.sheet}")
+        by_ident.setdefault(ident(code, department, name), project)
         ordered.append(project)
-    for record in sheets["指标"].projects:
-        project = by_ident.get(ident(record))
+    for row in indicators:
+        code, name, department = (cell_text(row["code"]), cell_text(row["name"]),
+                                  cell_text(row["department"]))
+        project = by_ident.get(ident(code, department, name))
         if project is None:
-            project = ApprovedProject(record.department, record.text("department_code"),
-                                      record.text("project_code"), record.name,
-                                      source=f"{workbook.file} / 指标")
-            by_ident[ident(record)] = project
+            project = ApprovedProject(department, "", code, name,
+                                      source=f"{read.file} / {GOAL_INDICATORS.sheet}")
+            by_ident[ident(code, department, name)] = project
             ordered.append(project)
-        for row in record.indicators:
-            unit = row.text("unit")
-            target_cell = row.get("target")
-            target = parse_value(target_cell.value if target_cell else None, role="target",
-                                 unit=unit or None)
-            project.indicators.append(ApprovedIndicator(
-                normalise_level(row.text("level1")), normalise_level(row.text("level2")),
-                row.text("name"), normalise_nature(row.text("nature")), target, unit))
+        unit = cell_text(row["unit"])
+        target = parse_value(None if row["target"] == "" else row["target"], role="target",
+                             unit=unit or None)
+        project.indicators.append(ApprovedIndicator(
+            normalise_level(cell_text(row["level1"])), normalise_level(cell_text(row["level2"])),
+            cell_text(row["level3"]), normalise_nature(cell_text(row["nature"])), target, unit))
     return ordered
+
+
+def _goal_sheet(read: OutputRead, schema: OutputSheet, keys: tuple[str, ...]
+                ) -> list[dict[str, Any]]:
+    """The rows of one goal-list sheet as {column key: value}; a declared column the sheet
+    lacks stops the run with a message naming file, sheet and column."""
+    table = read.sheets[schema.sheet]  # output_book() found every sheet of a goal list
+    headers = {k: table.require(schema, k, read.tool) for k in keys}
+    return [{k: row.get(header) for k, header in headers.items()} for row in table.rows]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _raw_text(value: Any) -> str:
+    """Free text as written (the reader's ``text`` folds ， to , with NFKC)."""
+    return "" if value is None else str(value).strip()
 
 
 def _raw(record, name: str) -> str:
     """Free text as written (the reader's ``text`` folds ， to , with NFKC)."""
     cell = record.fields.get(name)
-    return "" if cell is None or cell.value is None else str(cell.value).strip()
+    return _raw_text(cell.value if cell is not None else None)
 
 
 def find_default_goals(workspace: Path | None, year: int) -> Path | None:

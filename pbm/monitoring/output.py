@@ -15,10 +15,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pbm import __version__
 from pbm.findings import SEVERITY_ZH
 from pbm.monitoring.lights import LIGHT_ZH, execution_rate
 from pbm.monitoring.merge import KIND_ZH, STATUS_ZH, MonitorResult
+from pbm.workbook.outputs import (
+    ABOUT,
+    ABOUT_TOOL,
+    DETAIL_NOTE,
+    MONITOR_FINDINGS,
+    MONITOR_INDICATORS,
+    MONITOR_LEDGER,
+    MONITOR_PERIOD_LABEL,
+    MONITOR_PROJECTS,
+    MONITOR_SUMMARY,
+    MONITOR_TOTAL,
+    monitor_measure,
+    tool_text,
+)
 
 MONEY = "#,##0.00"
 PERCENT = "0.00%"
@@ -29,26 +42,15 @@ EXCEL_MAX_ROWS = 1_048_575
 
 
 def summary_columns() -> list[str]:
-    return ["主管部门编码", "主管部门", "联系人", "报送状态", "采用文件", "项目数", "预算数(万元)",
-            "执行数(万元)", "执行率", "红灯", "黄灯", "绿灯", "未亮灯", "错误", "警告", "重复报送未采用的文件"]
+    return MONITOR_SUMMARY.headers()
 
 
 def project_columns(month: int, rule: str) -> list[str]:
-    measure = "落后序时进度(百分点)" if rule == "points" else "执行比值"
-    return ["主管部门编码", "主管部门", "项目编码", "项目名称", "项目实施单位", "年初预算数(万元)",
-            "全年预算数(万元)", "预算数(万元)", f"1-{month}月执行数(万元)", "全年预计执行数(万元)",
-            "执行率", "序时进度", measure, "执行灯", "指标灯", "灯色", "完成目标可能性", "偏差原因分析",
-            "相关建议或举措", "未形成支出", "与批复目标差异", "错误", "警告", "来源文件", "工作表", "行号"]
+    return MONITOR_PROJECTS.headers(month=month, measure=monitor_measure(rule))
 
 
 def indicator_columns(month: int) -> list[str]:
-    return ["主管部门", "项目编码", "项目名称", "一级指标", "二级指标", "三级指标", "指标性质", "年度指标值",
-            "计量单位", f"1-{month}月完成值", "全年预计完成情况", "完成比值", "指标灯", "判定依据",
-            "批复指标值", "与批复目标差异", "来源文件", "工作表", "单元格"]
-
-
-FINDING_COLUMNS = ["代码", "严重程度", "文件", "工作表", "单元格", "项目", "问题说明", "原值", "修改建议"]
-LEDGER_COLUMNS = ["文件", "工作表", "起始行", "终止行", "行数", "处理结果", "行类别", "原因/说明", "项目"]
+    return MONITOR_INDICATORS.headers(month=month)
 
 
 def summary_rows(result: MonitorResult) -> tuple[list[list[Any]], list[str | None]]:
@@ -73,7 +75,7 @@ def summary_rows(result: MonitorResult) -> tuple[list[list[Any]], list[str | Non
     reported = sum((d.budget_reported for d in result.departments), Decimal(0))
     rate = execution_rate(total_executed, reported) if reported > 0 else None
     submitted = sum(1 for d in result.departments if d.status != "未报送")
-    rows.append(["", "合计", "", f"已报送 {submitted} 个，未报送 {len(result.missing_departments)} 个", "",
+    rows.append(["", MONITOR_TOTAL, "", f"已报送 {submitted} 个，未报送 {len(result.missing_departments)} 个", "",
                  totals["projects"], total_budget, total_executed, rate, totals["red"],
                  totals["yellow"], totals["green"], totals["unlit"], totals["errors"],
                  totals["warnings"], ""])
@@ -130,10 +132,10 @@ def about_rows(result: MonitorResult, command: str, preset: str,
     period, rule = result.period, result.context.rule
     counts = result.ledger_counts
     rows: list[list[Any]] = [
-        ["生成工具", f"pbm {__version__}"],
+        [ABOUT_TOOL, tool_text()],
         ["命令", command],
         ["生成时间", result.started.strftime("%Y-%m-%d %H:%M:%S")],
-        ["监控期间", f"{period.label_zh}（{period.source}）"],
+        [MONITOR_PERIOD_LABEL, f"{period.label_zh}（{period.source}）"],
         ["序时进度", f"{period.month}/12 = {(period.time_progress * 100).quantize(Decimal('0.01'))}%"],
         ["规则预设", preset],
         ["执行灯规则", rule.describe()],
@@ -211,37 +213,37 @@ def write_outputs(result: MonitorResult, out_dir: Path, *, command: str, preset:
             out_dir / f"{stem}-指标", indicator_columns(month),
             (row for row, _ in iter_indicator_rows(result)), "parquet")
     if ledger_apart:
-        detail_files["台账"] = write_table(out_dir / f"{stem}-台账", LEDGER_COLUMNS,
+        detail_files["台账"] = write_table(out_dir / f"{stem}-台账", MONITOR_LEDGER.headers(),
                                          iter_ledger_rows(result), "parquet")
     summary, summary_fills = summary_rows(result)
     projects, project_fills = project_rows(result)
     findings, finding_fills = finding_rows(result, lang)
     sheets = [
-        Sheet("汇总", summary_columns(), summary, row_fills=summary_fills,
+        Sheet(MONITOR_SUMMARY.sheet, summary_columns(), summary, row_fills=summary_fills,
               number_formats={6: MONEY, 7: MONEY, 8: PERCENT}, widths={1: 20, 4: 40}),
-        Sheet("项目", project_columns(month, rule), projects, row_fills=project_fills,
+        Sheet(MONITOR_PROJECTS.sheet, project_columns(month, rule), projects, row_fills=project_fills,
               number_formats={5: MONEY, 6: MONEY, 7: MONEY, 8: MONEY, 9: MONEY, 10: PERCENT,
                               11: PERCENT, 12: "0.00"}, widths={3: 28, 17: 40, 18: 40, 23: 36}),
     ]
     if not indicators_apart:
         # Not row-coloured: 指标灯 says the colour, and filling 60,000 rows (blank cells
         # included) would cost XlsxWriter seconds the quarter's run does not have.
-        sheets.append(Sheet("指标", indicator_columns(month),
+        sheets.append(Sheet(MONITOR_INDICATORS.sheet, indicator_columns(month),
                             [row for row, _ in iter_indicator_rows(result)],
                             number_formats={11: "0.00"}, widths={2: 28, 5: 28, 13: 24}))
     else:
-        sheets.append(Sheet("指标", ["说明"], [[f"指标明细共 {indicator_count} 行，已另存为 "
+        sheets.append(Sheet(MONITOR_INDICATORS.sheet, [DETAIL_NOTE], [[f"指标明细共 {indicator_count} 行，已另存为 "
                                               f"{detail_files['指标'].name}"]], autofilter=False))
-    sheets.append(Sheet("问题", FINDING_COLUMNS, findings, row_fills=finding_fills,
+    sheets.append(Sheet(MONITOR_FINDINGS.sheet, MONITOR_FINDINGS.headers(), findings, row_fills=finding_fills,
                         widths={2: 36, 6: 60, 8: 40}))
     if not ledger_apart:
-        sheets.append(Sheet("台账", LEDGER_COLUMNS, list(iter_ledger_rows(result)),
+        sheets.append(Sheet(MONITOR_LEDGER.sheet, MONITOR_LEDGER.headers(), list(iter_ledger_rows(result)),
                             widths={0: 36, 7: 40, 8: 28}))
     else:
-        sheets.append(Sheet("台账", ["说明"], [[f"台账共 {ledger_lines} 条（{result.ledger_counts['rows_in']} 行），"
+        sheets.append(Sheet(MONITOR_LEDGER.sheet, [DETAIL_NOTE], [[f"台账共 {ledger_lines} 条（{result.ledger_counts['rows_in']} 行），"
                                               f"已另存为 {detail_files['台账'].name}"]],
                             autofilter=False))
-    sheets.append(Sheet("说明", ["项目", "内容"], about_rows(result, command, preset, detail_files),
+    sheets.append(Sheet(ABOUT.sheet, ABOUT.headers(), about_rows(result, command, preset, detail_files),
                         widths={0: 30, 1: 100}, autofilter=False))
     workbook = out_dir / f"{stem}.xlsx"
     write_xlsx(workbook, sheets, engine="xlsxwriter" if engine == "xlsxwriter" else "auto")

@@ -1,13 +1,14 @@
 """Read pbm's own output workbooks back for the documents (SPEC §9).
 
-Sheets are found by NAME and columns by HEADER TEXT, never by position, so a column added by
-a later pbm version (or a user) does not shift anything.  A missing workbook, sheet or column
-is not an error here: the document says 无/— and the caller gets a warning finding.
+Sheets are found by their declared NAME and columns by their declared HEADER
+(:mod:`pbm.workbook.outputs`, the same declarations the writers use), never by position, so a
+column added by a later pbm version (or a user) does not shift anything.  A missing workbook,
+sheet or column is not an error here: the document says 无/— and the caller gets a warning
+finding.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pbm.findings import Finding
+from pbm.workbook.outputs import OutputSheet, OutputTable, read_output
 
 #: Source groups: which pbm command writes the workbook, and its file name pattern.
 SOURCE_PATTERNS = {
@@ -26,31 +28,17 @@ SOURCE_PATTERNS = {
 
 
 @dataclass
-class Table:
-    """One sheet read back as a list of {header: value} rows."""
-
-    file: str
-    sheet: str
-    headers: list[str]
-    rows: list[dict[str, Any]]
-
-    def column(self, *names: str) -> str | None:
-        """The first header among ``names`` (aliases, in order of preference) present here."""
-        return find_header(self.headers, names)
-
-
-@dataclass
 class OutputWorkbook:
     """A pbm output workbook: its sheets by name, plus findings about what was missing."""
 
     path: Path
-    sheets: dict[str, Table]
+    sheets: dict[str, OutputTable]
     findings: list[Finding] = field(default_factory=list)
     # What the document kinds derive from the sheets, built once per run (not once per kind,
     # which also repeated the missing-sheet findings).
     derived: dict[Any, Any] = field(default_factory=dict, repr=False)
 
-    def table(self, name: str, *, required: bool = True) -> Table | None:
+    def table(self, name: str, *, required: bool = True) -> OutputTable | None:
         table = self.sheets.get(name)
         if table is None and required:
             self.findings.append(Finding("REPORT-SHEET-MISSING", file=self.path.name,
@@ -61,78 +49,22 @@ class OutputWorkbook:
         table = self.table(name, required=required)
         return table.rows if table is not None else []
 
-    def need(self, table: Table | None, *aliases: str) -> str | None:
-        """The header for one logical column, or None (and a warning) when absent."""
+    def need(self, table: OutputTable | None, schema: OutputSheet, key: str) -> str | None:
+        """The header of one declared column, or None (and a warning) when the sheet has rows
+        but not that column — written by another pbm version, or edited by hand."""
         if table is None:
             return None
-        header = table.column(*aliases)
+        header = table.header(schema, key)
         if header is None and table.rows:
             self.findings.append(Finding("REPORT-COLUMN-MISSING", file=self.path.name,
-                                         sheet=table.sheet, params={"column": aliases[0]}))
+                                         sheet=table.sheet, params={"column": schema[key]}))
         return header
 
 
-def _header_key(text: str) -> str:
-    # 资金总额(万元) and 资金总额（万元） are the same header; spaces never matter.
-    return re.sub(r"\s+", "", str(text)).replace("（", "(").replace("）", ")")
-
-
-def find_header(headers: Iterable[str], names: Iterable[str]) -> str | None:
-    """Match aliases exactly first, then by the header's text before a unit in brackets.
-
-    An alias ``re:PATTERN`` matches a header by regular expression (headers that carry the
-    period, such as 1-9月执行数(万元)).
-    """
-    headers = [h for h in headers if h]
-    by_key = {_header_key(h): h for h in headers}
-    for name in names:
-        if name.startswith("re:"):
-            pattern = re.compile(name[3:])
-            hit = next((h for h in headers if pattern.search(h)), None)
-        else:
-            hit = by_key.get(_header_key(name))
-        if hit is not None:
-            return hit
-    bare = {_header_key(h).split("(")[0]: h for h in headers}
-    for name in names:
-        if name.startswith("re:"):
-            continue
-        hit = bare.get(_header_key(name).split("(")[0])
-        if hit is not None:
-            return hit
-    return None
-
-
-def read_output_table(path: Path, sheet: str) -> list[dict[str, Any]]:
-    """The rows of one sheet of a pbm output workbook as {header: value} (empty if absent)."""
-    workbook = read_output_workbook(path)
-    table = workbook.sheets.get(sheet)
-    return table.rows if table is not None else []
-
-
 def read_output_workbook(path: Path) -> OutputWorkbook:
-    """Every sheet of ``path`` with its first row as the header (python-calamine)."""
-    from pbm.workbook.source import open_workbook
-
-    raw = open_workbook(Path(path), display=Path(path).name)
-    sheets: dict[str, Table] = {}
-    for sheet in raw.sheets:
-        if not sheet.rows:
-            sheets[sheet.name] = Table(Path(path).name, sheet.name, [], [])
-            continue
-        headers = [_clean_header(v) for v in sheet.rows[0]]
-        rows = []
-        for values in sheet.rows[1:]:
-            if not any(v not in (None, "") for v in values):
-                continue
-            rows.append({h: (values[i] if i < len(values) else None)
-                         for i, h in enumerate(headers) if h})
-        sheets[sheet.name] = Table(Path(path).name, sheet.name, [h for h in headers if h], rows)
-    return OutputWorkbook(Path(path), sheets)
-
-
-def _clean_header(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    """Every sheet of ``path`` with its first row as the header."""
+    read = read_output(Path(path), display=Path(path).name)
+    return OutputWorkbook(Path(path), read.sheets)
 
 
 def find_sources(out_dir: Path, year: int | None = None,

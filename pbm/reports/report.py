@@ -17,14 +17,8 @@ from typing import Any
 from pbm import __version__
 from pbm.errors import PbmError
 from pbm.findings import Finding
-from pbm.reports.context import (
-    DocumentSpec,
-    Kind,
-    ReportSettings,
-    build_documents,
-    context_keys,
-    warnings_of,
-)
+from pbm.reports.context import DocumentSpec, Kind, ReportSettings, warnings_of
+from pbm.reports.documents import build_documents, context_keys
 from pbm.reports.inputs import OutputWorkbook, read_output_workbook
 from pbm.reports.render import (
     FORMATS,

@@ -1,5 +1,7 @@
-"""Load the sampling population from any project list: pbm's own outputs (monitor 项目 sheet,
-validate/score 项目 sheets) or a user workbook with 项目编码/项目名称/主管部门/金额.
+"""Load the sampling population from any project list: pbm's own outputs (monitor and
+validate 项目 sheets, score 项目得分, an earlier sample's 样本), read by their declared columns
+(:mod:`pbm.workbook.outputs`), or a user workbook with 项目编码/项目名称/主管部门/金额, read
+by the reader of input workbooks.
 
 Rows are dicts keyed by the column names the user sees (so ``--must "灯色==红"`` works) plus
 the four keys the selector relies on: 项目编码, 项目名称, 主管部门, 金额 (Decimal, 万元).
@@ -24,6 +26,7 @@ from pbm.errors import PbmError
 from pbm.findings import Finding
 from pbm.values import cell_text, parse_money
 from pbm.workbook.fields import field_titles, match_label
+from pbm.workbook.outputs import OutputBook, output_book, read_output
 from pbm.workbook.reader import (
     ROW_PROJECT,
     Cell,
@@ -83,6 +86,11 @@ class Population:
 
 
 def load_population(path: Path, limits: Limits = Limits(), display: str | None = None) -> Population:
+    """The population in ``path``: a pbm output read by its declared columns, any other
+    workbook (a user's own project list) through the reader of input workbooks."""
+    book = output_book(Path(path), limits, display)
+    if book is not None:
+        return _from_output(Path(path), book, limits, display)
     # pbm's own outputs also carry a 指标 sheet of every indicator row: not parsed here.
     read = read_workbook(path, limits=limits, display=display, only=PREFERRED_SHEETS)
     sheets = [s for s in read.sheets if s.projects]
@@ -115,6 +123,64 @@ def load_population(path: Path, limits: Limits = Limits(), display: str | None =
     # sheet it could not read) comes first: the frame is what was read, and these say why.
     population.findings = read.all_findings + findings
     return population
+
+
+def _from_output(path: Path, book: OutputBook, limits: Limits, display: str | None
+                 ) -> Population:
+    """The population sheet of a pbm output (项目 of a goal list or a monitoring workbook,
+    项目得分 of a scores workbook, 样本 of a sample record), every column by its header as
+    written, with the findings a user's list gets: a blank or unreadable amount, a row that
+    repeats an earlier row's 项目编码, 项目名称 and 主管部门 (left out, named with the row kept)."""
+    schema = book.population
+    read = read_output(path, limits=limits, display=display or str(path), only=(schema.sheet,))
+    table = read.sheets[schema.sheet]  # output_book() found every sheet of the workbook
+    code_h, name_h, department_h, amount_h = (
+        table.require(schema, key, read.tool) for key in ("code", "name", "department",
+                                                          book.amount))
+    code_col, name_col, amount_col = (table.headers.index(h) + 1
+                                      for h in (code_h, name_h, amount_h))
+    rows, origins, findings = [], [], []
+    kept: dict[tuple[str, str, str], tuple[int, Cell]] = {}
+    for values, number in zip(table.rows, table.row_numbers):
+        code, name, department = (cell_text(values.get(h)) for h in (code_h, name_h,
+                                                                      department_h))
+        if not (code or name or department):
+            continue  # no project: the reader of a user's list skips such a row too
+        key_cell = Cell(values.get(code_h), number, code_col) if code else \
+            Cell(values.get(name_h), number, name_col) if name else None
+        first = kept.get((code, name, department))
+        if first is not None:
+            kept_row, kept_cell = first
+            findings.append(Finding(
+                "SAMPLE-DUPLICATE-CODE", file=read.file, sheet=table.sheet,
+                cell=key_cell.a1 if key_cell else None, project=name or None,
+                value=kept_cell.text, params={"code": kept_cell.text, "row": number,
+                                              "kept_row": kept_row, "kept_cell": kept_cell.a1,
+                                              "name": name, "kept_name": name}))
+            continue
+        if key_cell is not None:
+            kept[(code, name, department)] = (number, key_cell)
+        raw = values.get(amount_h)
+        blank = Cell(raw, number, amount_col).empty
+        # Every amount pbm writes is in 万元, as its header says.
+        amount = None if blank else parse_money(raw, to_unit="万元", header_unit="万元").number
+        row = {header: value for header, value in values.items()
+               if not Cell(value, number, 0).empty}
+        row.update({"项目编码": code, "项目名称": name, "主管部门": department, "金额": amount})
+        origin = RowOrigin(table.sheet, number, key_cell, (number, amount_col))
+        rows.append(row)
+        origins.append(origin)
+        if amount is None:
+            findings.append(Finding(
+                "SAMPLE-AMOUNT-MISSING" if blank else "SAMPLE-AMOUNT-UNREADABLE",
+                file=read.file, sheet=table.sheet, cell=origin.amount_cell, project=name or None,
+                value=None if blank else raw,
+                params={"row": number, "code": code or "—", "name": name}))
+    if not rows:
+        raise PbmError("SAMPLE-NO-PROJECTS", file=read.file)
+    findings.sort(key=lambda f: (f.params.get("row", 0), f.code))
+    return Population(read.file, table.sheet, read.sha256, rows, origins, findings,
+                      sheets=[table.sheet])
 
 
 def _row(project: ProjectRecord, sheet: SheetRead, amount: Decimal | None) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from pbm.sampling.population import (
     sampled_codes,
 )
 from pbm.sampling.selection import SampleOptions, SampleResult, draw_sample
+from pbm.workbook.outputs import ABOUT, ABOUT_TOOL, SAMPLE_ROWS, tool_text
 from pbm.workbook.reader import display_path
 from pbm.workbook.source import Limits
 
@@ -109,7 +110,7 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
                                   [str(p) for p in excluded_from])
     sheets = []
     for name, header, rows in result.to_sheets():
-        if name == "说明":
+        if name == ABOUT.sheet:
             rows = [[k, reproduce if k == "复现命令" else v] for k, v in rows]
             unreadable = sum(f.code in ("SAMPLE-AMOUNT-MISSING", "SAMPLE-AMOUNT-UNREADABLE")
                              for f in findings)
@@ -117,12 +118,12 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
                      ["总体文件", f"{population.file}（工作表 {population.sheet}）"],
                      ["总体文件 SHA-256", population.sha256],
                      ["轮换排除依据", "；".join(display_path(p) for p in excluded_from) or "无"],
-                     ["执行命令", command], ["生成工具", f"pbm {__version__}"],
+                     ["执行命令", command], [ABOUT_TOOL, tool_text()],
                      ["生成时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")]]
             sheets.append(Sheet(name, header, rows, widths={0: 22, 1: 100}, autofilter=False))
         else:
             sheets.append(Sheet(name, header, rows, number_formats={4: "#,##0.00"}
-                                if name == "样本" else {}))
+                                if name == SAMPLE_ROWS.sheet else {}))
     target = out_dir / f"sample-{config.year}.xlsx"
     with output_lock(out_dir):
         write_xlsx(target, sheets)

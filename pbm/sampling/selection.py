@@ -39,6 +39,7 @@ from typing import Any
 
 from pbm.errors import PbmError
 from pbm.sampling.expressions import _as_number, compile_rule
+from pbm.workbook.outputs import ABOUT, SAMPLE_ABOUT, SAMPLE_ROWS, SAMPLE_STRATA
 
 CODE, NAME, DEPARTMENT, AMOUNT = "项目编码", "项目名称", "主管部门", "金额"
 STANDARD_COLUMNS = (CODE, NAME, DEPARTMENT, AMOUNT)
@@ -182,14 +183,13 @@ class SampleResult:
         The 说明 row "复现命令" is left empty for the command line to fill in.
         """
         extra = [column for column in self.columns if column not in STANDARD_COLUMNS]
-        sample_header = ["序号", CODE, NAME, DEPARTMENT, "金额（万元）", "分层", "抽中原因", "抽中依据", *extra]
+        sample_header = SAMPLE_ROWS.headers(column=extra)
         sample_rows = [
             [index, item.code, item.name, item.department, _cell(item.amount), item.stratum,
              item.reason, item.detail, *(_cell(item.row.get(column)) for column in extra)]
             for index, item in enumerate(self.sample, start=1)
         ]
-        strata_header = ["分层", "总体数量", "随机池数量", "必选数量", "按比例应抽（精确）", "分配数量",
-                         "随机抽取", "补足金额"]
+        strata_header = SAMPLE_STRATA.headers()
         strata_rows = [[s.stratum, s.population, s.eligible_random, s.mandatory,
                         float(s.quota_exact), s.allocated, s.drawn, s.topped_up]
                        for s in self.allocation]
@@ -202,30 +202,31 @@ class SampleResult:
                             sum(s.topped_up for s in self.allocation)])
         options = self.options
         notes = [
-            ["随机种子", f"{self.seed}（自动生成）" if self.seed_was_drawn else str(self.seed)],
-            ["抽样方法", METHOD_NAMES.get(options.method, options.method)],
-            ["抽样比例", _percent(options.rate)],
+            [SAMPLE_ABOUT["seed"], f"{self.seed}（自动生成）" if self.seed_was_drawn else str(self.seed)],
+            [SAMPLE_ABOUT["method"], METHOD_NAMES.get(options.method, options.method)],
+            [SAMPLE_ABOUT["rate"], _percent(options.rate)],
             ["最小样本量", str(options.min_size)],
-            ["必选规则", "；".join(options.must) if options.must else "无"],
+            [SAMPLE_ABOUT["must"], "；".join(options.must) if options.must else "无"],
             ["分层", _describe_strata(options)],
             ["金额覆盖率要求", "无" if options.coverage is None else _percent(options.coverage)],
             ["实际金额覆盖率",
              "—" if self.coverage_achieved is None else _percent(self.coverage_achieved)],
-            ["总体数量", str(self.population)],
+            [SAMPLE_ABOUT["population"], str(self.population)],
             ["重复项目编码（已剔除）", str(self.duplicates)],
             ["金额为零（已剔除）", str(self.zero_amount)],
-            ["符合条件数量", str(self.eligible)],
+            [SAMPLE_ABOUT["eligible"], str(self.eligible)],
             ["必选数量", str(self.mandatory)],
             ["计划样本量", str(self.planned_size)],
             ["随机部分", str(self.random_size)],
             ["排除(轮换)数量", str(self.excluded)],
             ["随机池不足", str(self.shortfall)],
             ["实际样本量", str(self.sample_size)],
-            ["总体SHA-256", self.population_sha256],
+            [SAMPLE_ABOUT["fingerprint"], self.population_sha256],
             ["复现命令", ""],
         ]
-        return [("样本", sample_header, sample_rows), ("分层", strata_header, strata_rows),
-                ("说明", ["项目", "内容"], notes)]
+        return [(SAMPLE_ROWS.sheet, sample_header, sample_rows),
+                (SAMPLE_STRATA.sheet, strata_header, strata_rows),
+                (ABOUT.sheet, ABOUT.headers(), notes)]
 
 
 # ---------------------------------------------------------------------------------------------

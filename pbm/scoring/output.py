@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pbm import __version__
 from pbm.findings import SEVERITY_ZH, Finding
 from pbm.scoring.batch import KIND_AGGREGATE, ScoredProject, ScoreRun
 from pbm.scoring.grades import adjustment_for, application_for, grade_for
@@ -26,6 +25,20 @@ from pbm.scoring.recheck import (
 )
 from pbm.scoring.rules import CENT, RULE_LABELS_ZH, ZERO, IndicatorScore
 from pbm.values import plain_decimal
+from pbm.workbook.outputs import (
+    ABOUT,
+    ABOUT_TOOL,
+    SCORE_APPLICATIONS,
+    SCORE_EVALUATION_LINES,
+    SCORE_EVALUATION_SUMMARY,
+    SCORE_EVALUATORS,
+    SCORE_FINDINGS,
+    SCORE_GRADES,
+    SCORE_INDICATORS,
+    SCORE_PROJECTS,
+    SCORE_RECHECK,
+    tool_text,
+)
 
 GRADE_FILLS = {"优": "green", "良": None, "中": "yellow", "差": "red"}
 KIND_ZH = {"self-eval": "单位自评", "aggregate": "多单位汇总", "evaluation": "多方评价"}
@@ -50,19 +63,8 @@ NOTE_ZH = {
     "no-tier": "定性指标未注明完成档次",
 }
 
-PROJECT_COLUMNS = ["类型", "文件", "工作表", "项目编码", "项目名称", "主管部门", "实施单位",
-                   "全年预算数(万元)", "全年执行数(万元)", "执行率", "执行率自评得分", "执行率复核得分",
-                   "指标复核得分", "自评总分", "复核总分", "差异(自评−复核)", "自评等级", "复核等级",
-                   "不适用折算", "错误", "警告"]
-INDICATOR_COLUMNS = ["文件", "工作表", "单元格", "项目编码", "项目名称", "主管部门", "一级指标", "二级指标",
-                     "三级指标", "计算符号", "年度指标值", "实际完成值", "分值", "自评得分", "复核得分",
-                     "差异(自评−复核)", "复核计分规则", "完成比例", "是否达标", "说明"]
 #: The 指标 column of a 复核差异 row for a project-level finding without a line name.
 PENDING_LABELS_ZH = {"S-GRADE-MISMATCH": "自评等级"}
-RECHECK_COLUMNS = ["文件", "工作表", "单元格", "项目编码", "项目名称", "主管部门", "指标", "分值", "年度指标值",
-                   "实际完成值", "自评得分", "复核得分", "差异(自评−复核)", "复核计分规则",
-                   "能得出自评分的计分方法", "问题代码", "严重程度", "问题说明", "修改建议"]
-FINDING_COLUMNS = ["代码", "严重程度", "文件", "工作表", "单元格", "项目", "问题说明", "原值", "修改建议"]
 
 
 def _worst(findings: list[Finding]) -> str | None:
@@ -114,7 +116,7 @@ def project_sheet(run: ScoreRun):
     for project in run.aggregates:
         rows.append(_project_row(project, run.rules.grade_bands))
         fills.append(None)
-    return Sheet("项目得分", PROJECT_COLUMNS, rows, row_fills=fills,
+    return Sheet(SCORE_PROJECTS.sheet, SCORE_PROJECTS.headers(), rows, row_fills=fills,
                  number_formats={7: "#,##0.00", 8: "#,##0.00", 9: "0.00%", 10: "0.00",
                                  11: "0.00", 12: "0.00", 13: "0.00", 14: "0.00", 15: "0.00"},
                  widths={1: 30, 4: 26})
@@ -142,7 +144,7 @@ def indicator_sheet(run: ScoreRun):
                          None if score.met is None else ("是" if score.met else "否"), notes])
             fills.append("yellow" if difference is not None and abs(difference) > tolerance
                          else None)
-    return Sheet("指标得分", INDICATOR_COLUMNS, rows, row_fills=fills,
+    return Sheet(SCORE_INDICATORS.sheet, SCORE_INDICATORS.headers(), rows, row_fills=fills,
                  number_formats={12: "0.00", 13: "0.00", 14: "0.00", 15: "0.00", 17: "0.00%"},
                  widths={0: 28, 8: 24, 16: 22, 19: 30})
 
@@ -231,7 +233,7 @@ def recheck_sheet(run: ScoreRun, lang: str = "zh"):
                  evaluation.department, finding.params.get("name")
                  or finding.params.get("evaluator"), None, None, None, None, None, None,
                  "多方评价", None], [finding])
-    return Sheet("复核差异", RECHECK_COLUMNS, rows, row_fills=fills,
+    return Sheet(SCORE_RECHECK.sheet, SCORE_RECHECK.headers(), rows, row_fills=fills,
                  number_formats={7: "0.00", 10: "0.00", 11: "0.00", 12: "0.00"},
                  widths={0: 28, 6: 22, 13: 22, 14: 30, 17: 70, 18: 40})
 
@@ -255,8 +257,7 @@ def grade_sheet(run: ScoreRun):
     from pbm.workbook.writer import Sheet
 
     bands = [name for name, _ in run.rules.grade_bands]
-    columns = ["范围", "项目数", *bands, "平均复核总分", "平均自评总分", "自评虚高项目数",
-               "自评等级高于复核等级"]
+    columns = SCORE_GRADES.headers(band=bands)
     # (department, recomputed grade, recomputed total, claimed total, claimed grade)
     entries: list[tuple[str, str | None, Decimal | None, Decimal | None, str | None]] = []
     for project in run.projects:
@@ -287,7 +288,7 @@ def grade_sheet(run: ScoreRun):
     for department in sorted({e[0] for e in entries}):
         rows.append(row_for(department, [e for e in entries if e[0] == department]))
     numbers = {len(bands) + 2: "0.00", len(bands) + 3: "0.00"}
-    return Sheet("等级分布", columns, rows, number_formats=numbers, widths={0: 22})
+    return Sheet(SCORE_GRADES.sheet, columns, rows, number_formats=numbers, widths={0: 22})
 
 
 def _mean(values: list[Decimal]) -> Decimal | None:
@@ -302,8 +303,7 @@ def application_sheet(run: ScoreRun, application: Mapping[str, str] | None = Non
     """Grade → suggested next-year action (DOMAIN.md §6), always labelled 建议."""
     from pbm.workbook.writer import Sheet
 
-    columns = ["类型", "项目编码", "项目名称", "主管部门", "复核总分", "等级", "结果应用建议（建议）",
-               "参考预算调整比例（建议）", "说明"]
+    columns = SCORE_APPLICATIONS.headers()
     rows, fills = [], []
     entries = [(KIND_ZH[p.kind], p.input.code, p.input.name, p.input.department, p.score.total,
                 p.grade) for p in run.projects]
@@ -318,7 +318,7 @@ def application_sheet(run: ScoreRun, application: Mapping[str, str] | None = Non
                      _percent(adjustment) if adjustment is not None else None,
                      SUGGESTION_NOTE])
         fills.append(GRADE_FILLS.get(grade))
-    return Sheet("结果应用建议", columns, rows, row_fills=fills, number_formats={4: "0.00"},
+    return Sheet(SCORE_APPLICATIONS.sheet, columns, rows, row_fills=fills, number_formats={4: "0.00"},
                  widths={2: 26, 6: 50, 7: 16, 8: 60})
 
 
@@ -360,18 +360,14 @@ def evaluation_sheets(run: ScoreRun) -> list:
                               line.weight, *(line.group_means.get(group) for group in groups),
                               line.combined])
     group_formats = {4 + i: "0.00" for i in range(len(groups) + 1)}
-    summary = Sheet("评价汇总", ["项目名称", "主管部门", "文件", "评价人数",
-                             *(f"{g}组平均分" for g in groups), "综合得分", "等级", "组间极差",
-                             "缺少的评价组", "异常评分人"], summary_rows, row_fills=summary_fills,
+    summary = Sheet(SCORE_EVALUATION_SUMMARY.sheet, SCORE_EVALUATION_SUMMARY.headers(group=groups),
+                    summary_rows, row_fills=summary_fills,
                     number_formats={**group_formats, len(groups) + 6: "0.00"},
                     widths={0: 26, 2: 30})
-    evaluators = Sheet("评价人得分", ["项目名称", "评价组", "评价人", "文件", "工作表", "总分",
-                                 "已评分指标数", "未评分指标数", "异常评分", "偏离同组其他人平均分"],
-                       evaluator_rows, row_fills=evaluator_fills,
-                       number_formats={5: "0.00", 9: "0.00"}, widths={0: 26, 3: 30})
-    lines = Sheet("评价指标得分", ["项目名称", "一级指标", "二级指标", "三级指标", "分值",
-                               *(f"{g}组平均分" for g in groups), "综合得分"], line_rows,
-                  number_formats={4 + i: "0.00" for i in range(len(groups) + 2)},
+    evaluators = Sheet(SCORE_EVALUATORS.sheet, SCORE_EVALUATORS.headers(), evaluator_rows,
+                       row_fills=evaluator_fills, number_formats={5: "0.00", 9: "0.00"}, widths={0: 26, 3: 30})
+    lines = Sheet(SCORE_EVALUATION_LINES.sheet, SCORE_EVALUATION_LINES.headers(group=groups),
+                  line_rows, number_formats={4 + i: "0.00" for i in range(len(groups) + 2)},
                   widths={0: 26, 3: 22})
     return [summary, evaluators, lines]
 
@@ -389,7 +385,7 @@ def findings_sheet(run: ScoreRun, lang: str = "zh"):
 
     rows = [[f.code, SEVERITY_ZH[f.severity], f.file, f.sheet, f.cell, f.project,
              f.message(lang), _cell_value(f.value), f.hint(lang)] for f in run.findings]
-    return Sheet("问题清单", FINDING_COLUMNS, rows, row_fills=[f.severity for f in run.findings],
+    return Sheet(SCORE_FINDINGS.sheet, SCORE_FINDINGS.headers(), rows, row_fills=[f.severity for f in run.findings],
                  widths={2: 28, 6: 70, 8: 40})
 
 
@@ -409,7 +405,7 @@ def about_rows(run: ScoreRun, command: str, preset: str,
     defaults = "；".join(f"{name} {plain_decimal(share * 100)}%"
                         for name, share in rules.qualitative_defaults.items()) or "未配置（空白得分按档次最低分计）"
     rows: list[list[Any]] = [
-        ["生成工具", f"pbm {__version__}"],
+        [ABOUT_TOOL, tool_text()],
         ["命令", command],
         ["生成时间", run.started.strftime("%Y-%m-%d %H:%M:%S")],
         ["规则预设", preset],
@@ -463,6 +459,6 @@ def score_sheets(run: ScoreRun, command: str, *, preset: str = "national-2020",
     if run.evaluations:
         sheets.extend(evaluation_sheets(run))
     sheets.append(findings_sheet(run, lang))
-    sheets.append(Sheet("说明", ["项目", "内容"], about_rows(run, command, preset, application),
+    sheets.append(Sheet(ABOUT.sheet, ABOUT.headers(), about_rows(run, command, preset, application),
                         widths={0: 22, 1: 100}, autofilter=False))
     return sheets

@@ -77,16 +77,7 @@ def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = N
     the second halves of big sheets are still being parsed (``split.read_in_halves``); not
     called for a workbook without big sheets."""
     name = display or str(path)
-    if not path.is_file():
-        raise PbmError("R-NOT-FOUND", file=name)
-    size = path.stat().st_size
-    if size > limits.max_file_mb * 1024 * 1024:
-        raise PbmError("R-TOO-LARGE", file=name,
-                       reason=f"{size / 1048576:.1f} MB > {limits.max_file_mb} MB")
-    if size == 0:
-        raise PbmError("R-UNREADABLE", file=name, reason="文件为空 (0 字节) / empty file")
-    with path.open("rb") as handle:
-        head = handle.read(8)
+    head = _check_file(path, name, limits)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         sheets = [_read_csv(path, name)]
@@ -122,6 +113,35 @@ def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = N
     if not any(any(_has_value(v) for v in row) for sheet in sheets for row in sheet.rows):
         raise PbmError("R-EMPTY", file=name)
     return RawWorkbook(path=path, sha256=file_sha256(path), sheets=sheets)
+
+
+def sheet_names(path: Path, limits: Limits = Limits(), display: str | None = None) -> list[str]:
+    """The worksheet names of an .xlsx/.xlsm workbook, from its workbook.xml alone (no sheet is
+    parsed), after the same file and zip checks as :func:`open_workbook`; [] for a CSV or .xls
+    file.  Enough to tell what kind of workbook a file is before reading it."""
+    name = display or str(path)
+    if not _check_file(path, name, limits).startswith(_ZIP_MAGIC):
+        return []
+    _check_zip(path, name, limits)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return list(sheet_members(archive))
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+        return []  # open_workbook says what is wrong with it
+
+
+def _check_file(path: Path, name: str, limits: Limits) -> bytes:
+    """Refuse a missing, empty or too large file; its first 8 bytes (the format's magic)."""
+    if not path.is_file():
+        raise PbmError("R-NOT-FOUND", file=name)
+    size = path.stat().st_size
+    if size > limits.max_file_mb * 1024 * 1024:
+        raise PbmError("R-TOO-LARGE", file=name,
+                       reason=f"{size / 1048576:.1f} MB > {limits.max_file_mb} MB")
+    if size == 0:
+        raise PbmError("R-UNREADABLE", file=name, reason="文件为空 (0 字节) / empty file")
+    with path.open("rb") as handle:
+        return handle.read(8)
 
 
 def _has_value(value: Any) -> bool:

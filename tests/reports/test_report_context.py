@@ -1,5 +1,6 @@
 """What each document says, built from fixture output workbooks written with pbm's own writer
-(the sheet and column names of SPEC §4–§7), so these tests do not depend on the commands.
+(the main sheets' headers from pbm.workbook.outputs), so these tests do not depend on the
+commands; tests/workbook/test_outputs.py reads back what the commands write.
 
 The workbook writers below are imported by the other test_report_* modules.
 """
@@ -16,14 +17,20 @@ from pbm.errors import PbmError
 from pbm.reports.context import (
     KINDS,
     ReportSettings,
-    build_documents,
     chinese_date,
-    context_keys,
     parse_date,
     rate_fraction,
     resolve_kinds,
 )
-from pbm.reports.inputs import find_header, find_sources, read_output_table, read_output_workbook
+from pbm.reports.documents import build_documents, context_keys
+from pbm.reports.inputs import find_sources, read_output_workbook
+from pbm.workbook.outputs import (
+    GOAL_FINDINGS,
+    GOAL_PROJECTS,
+    MONITOR_PROJECTS,
+    SCORE_PROJECTS,
+    monitor_measure,
+)
 from pbm.workbook.writer import Sheet, write_xlsx
 
 UNSAFE_DEPARTMENT = "A&B <局> {{ ''.__class__ }}"
@@ -34,11 +41,8 @@ SETTINGS = ReportSettings(issuer="测试区财政局", doc_prefix="测财绩", y
                                        "中": "建议：督促整改，下年度预算核减一定比例（参考 −10%）",
                                        "差": "建议：下年度预算核减（参考 −30%）或取消、暂停安排"})
 
-GOAL_PROJECT_COLUMNS = ["文件", "工作表", "项目编码", "项目名称", "主管部门", "实施单位", "项目属性",
-                        "资金总额(万元)", "事前绩效评估", "年度目标", "指标数", "权重合计", "错误数", "警告数",
-                        "审核等级", "审核意见", "完整性", "相关性", "适当性", "可行性"]
-FINDING_COLUMNS = ["代码", "严重程度", "文件", "工作表", "单元格", "项目", "审核维度", "问题说明", "原值",
-                   "修改建议"]
+GOAL_PROJECT_COLUMNS = GOAL_PROJECTS.headers()
+FINDING_COLUMNS = GOAL_FINDINGS.headers()
 OK = "符合要求"
 
 
@@ -73,10 +77,7 @@ def write_goals(path: Path, *, with_problems: bool = True) -> Path:
     return write_xlsx(path, sheets)
 
 
-MONITOR_PROJECT_COLUMNS = ["主管部门编码", "主管部门", "项目编码", "项目名称", "项目实施单位", "年初预算数(万元)",
-                           "全年预算数(万元)", "预算数(万元)", "1-9月执行数(万元)", "全年预计执行数(万元)", "执行率",
-                           "序时进度", "执行比值", "执行灯", "指标灯", "灯色", "完成目标可能性", "偏差原因分析",
-                           "相关建议或举措", "未形成支出", "与批复目标差异", "错误", "警告", "来源文件", "工作表", "行号"]
+MONITOR_PROJECT_COLUMNS = MONITOR_PROJECTS.headers(month=9, measure=monitor_measure("ratio"))
 
 
 def write_monitor(path: Path) -> Path:
@@ -131,10 +132,7 @@ def write_sample(path: Path) -> Path:
                              Sheet("说明", ["项目", "内容"], notes)])
 
 
-SCORE_PROJECT_COLUMNS = ["类型", "文件", "工作表", "项目编码", "项目名称", "主管部门", "实施单位",
-                         "全年预算数(万元)", "全年执行数(万元)", "执行率", "执行率自评得分", "执行率复核得分",
-                         "指标复核得分", "自评总分", "复核总分", "差异(自评−复核)", "自评等级", "复核等级",
-                         "不适用折算", "错误", "警告"]
+SCORE_PROJECT_COLUMNS = SCORE_PROJECTS.headers()
 
 
 def write_scores(path: Path, *, with_grade: bool = True) -> Path:
@@ -257,12 +255,15 @@ def test_rates_are_read_as_fractions():
 # --------------------------------------------------------------------------- reading
 
 def test_tables_are_read_by_sheet_name_and_header_text(outputs):
-    rows = read_output_table(outputs["goals"], "项目")
+    workbook = read_output_workbook(outputs["goals"])
+    rows = workbook.rows(GOAL_PROJECTS.sheet)
     assert rows[0]["项目名称"] == "义务教育学校营养改善计划"
     assert rows[0]["资金总额(万元)"] == 860.0
-    assert read_output_table(outputs["goals"], "不存在") == []
-    assert find_header(["资金总额（万元）"], ["资金总额(万元)"]) == "资金总额（万元）"
-    assert find_header(["1-9月执行数(万元)"], ["执行数(万元)", r"re:^1-\d+月执行数"]) == "1-9月执行数(万元)"
+    assert workbook.rows("不存在", required=False) == []
+    # the declared header, exactly (the unit as written); a placeholder takes the period
+    assert GOAL_PROJECTS.find(["资金总额（万元）"], "amount") is None
+    assert MONITOR_PROJECTS.find(["1-9月执行数(万元)"], "executed") == "1-9月执行数(万元)"
+    assert MONITOR_PROJECTS.find(["全年预计执行数(万元)"], "executed") is None
 
 
 def test_sources_prefer_the_years_file_then_the_newest(tmp_path, outputs):

@@ -275,7 +275,7 @@ def test_a_users_own_template_renders(sources, tmp_path):
 
 
 def test_every_shipped_template_passes_its_own_checks():
-    from pbm.reports.context import context_keys
+    from pbm.reports.documents import context_keys
 
     for kind in KINDS.values():
         for fmt in ("docx", "md"):

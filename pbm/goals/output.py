@@ -1,0 +1,94 @@
+"""The approved goal list ``out/goals-<year>.xlsx`` that ``pbm validate`` writes: 项目, 指标,
+问题, 说明 — one row per reviewed project and per indicator, read back by ``pbm monitor``
+(approved goals), ``pbm sample`` (population) and ``pbm report`` (审核意见书)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pbm.findings import SEVERITY_ZH, count_by_severity
+from pbm.goals.review import ValidationResult
+from pbm.goals.rules import overall_opinion
+from pbm.values import plain_decimal
+from pbm.workbook.outputs import (
+    ABOUT,
+    ABOUT_TOOL,
+    GOAL_DIMENSIONS,
+    GOAL_FINDINGS,
+    GOAL_INDICATORS,
+    GOAL_PROJECTS,
+    tool_text,
+)
+
+
+def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
+    """The approved goal list: 项目, 指标, 问题, 说明 (headers from pbm.workbook.outputs) — read
+    back by monitor, sample and report."""
+    from pbm.workbook.writer import Sheet
+
+    project_rows, fills = [], []
+    indicator_rows = []
+    for review in result.reviews:
+        record = review.record
+        counts = count_by_severity(review.findings)
+        project_rows.append([
+            record.file, record.sheet, record.text("project_code"), record.name, record.department,
+            record.text("implementing_unit"), record.text("attribute"), review.amount,
+            record.text("prior_assessment"), record.text("annual_goal"),
+            len(review.project.indicators), review.weight_total, counts["error"], counts["warning"],
+            review.grade, overall_opinion(review.grade),
+            *(review.opinions[d] for d in GOAL_DIMENSIONS)])
+        fills.append({"优": "green", "良": None, "中": "yellow", "差": "red"}[review.grade])
+        project_code, name, department = (record.text("project_code"), record.name,
+                                           record.department)
+        for ind in review.project.indicators:
+            row = ind.record
+            weight = ind.weight.number if ind.weight is not None else None
+            indicator_rows.append([
+                record.file, record.sheet, row.a1("name") or row.a1("target"),
+                project_code, name, department, ind.level1, ind.level2, ind.name,
+                ind.nature or "", row.text("target"), ind.unit, weight,
+                row.text("note"), review.grade])
+    finding_rows = [[f.code, SEVERITY_ZH[f.severity], f.file, f.sheet, f.cell, f.project,
+                     f.dimension, f.message(lang), _cell_value(f.value), f.hint(lang)]
+                    for f in result.findings]
+    finding_fills = [f.severity for f in result.findings]
+    about = about_rows(result, command)
+    return [
+        Sheet(GOAL_PROJECTS.sheet, GOAL_PROJECTS.headers(), project_rows, row_fills=fills,
+              number_formats={7: "#,##0.00"}),
+        Sheet(GOAL_INDICATORS.sheet, GOAL_INDICATORS.headers(), indicator_rows),
+        Sheet(GOAL_FINDINGS.sheet, GOAL_FINDINGS.headers(), finding_rows, row_fills=finding_fills,
+              widths={7: 60, 9: 40}),
+        Sheet(ABOUT.sheet, ABOUT.headers(), about, widths={0: 18, 1: 90}, autofilter=False),
+    ]
+
+
+def _cell_value(value: Any) -> Any:
+    if value is None or isinstance(value, (int, float, Decimal)):
+        return value
+    return str(value)
+
+
+def about_rows(result: ValidationResult, command: str) -> list[list[Any]]:
+    summary = result.summary()
+    settings = result.settings
+    rows: list[list[Any]] = [
+        [ABOUT_TOOL, tool_text()],
+        ["命令", command],
+        ["生成时间", result.started.strftime("%Y-%m-%d %H:%M:%S")],
+        ["文件数", summary["files"]], ["项目数", summary["projects"]],
+        ["指标数", summary["indicators"]], ["错误", summary["errors"]],
+        ["警告", summary["warnings"]],
+        ["审核等级分布", "，".join(f"{k} {v}" for k, v in summary["grades"].items())],
+        ["指标权重合计（规定）", f"{plain_decimal(settings.indicator_weight_total)} 分 + 预算执行率 "
+                          f"{plain_decimal(settings.execution_weight)} 分"],
+        ["事前评估金额标准", f"{plain_decimal(settings.prior_assessment_amount)} 万元（新增项目）"],
+        ["等级规则", f"优：无错误且警告不超过 {settings.excellent_max_warnings} 个；良：无错误；"
+                 f"中：错误 1–{settings.fair_max_errors} 个；差：错误更多或存在阻断性问题"],
+    ]
+    for read in result.files:
+        rows.append([f"输入文件 {read.file}", f"SHA-256 {read.sha256}" if read.sha256
+                     else f"无法读取：{read.error.message() if read.error else ''}"])
+    return rows

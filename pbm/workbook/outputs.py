@@ -1,0 +1,349 @@
+"""The sheets and columns of pbm's own output workbooks, declared once for writer and reader.
+
+pbm writes four workbooks — ``goals-<year>.xlsx`` (validate), ``monitor-<period>.xlsx``
+(monitor), ``scores-<year>.xlsx`` (score), ``sample-<year>.xlsx`` (sample) — and later stages
+read them back: ``pbm report`` all four, ``pbm monitor`` the goal list as the approved goals,
+``pbm sample`` any of them as its population.  Each writer takes its headers from the
+declarations below and each of those readers finds a sheet by its declared name and a column
+by its declared header, so a column renamed here is renamed for both sides at once; a header
+written one way and looked for another cannot happen.
+
+Headers are as written, unit suffix included (``资金总额(万元)``).  A header may hold a
+placeholder in braces, filled when the sheet is written: ``1-{month}月执行数(万元)`` becomes
+``1-9月执行数(万元)``; a placeholder given a list stands for one column per item (the grade
+bands of 等级分布, the evaluation groups of 评价汇总).  A reader matches such a header with any
+value in the place of the placeholder.
+
+pbm's own files are read directly (python-calamine through :func:`pbm.workbook.source.open_workbook`,
+with its size and zip checks), not through the reader of messy input workbooks: their layout is
+known, so nothing is guessed.  A pbm output is told from a user's workbook by its 说明 sheet,
+whose 生成工具 row every writer fills with ``pbm <version>``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pbm import __version__
+from pbm.errors import PbmError
+from pbm.workbook.source import Limits, open_workbook, sheet_names
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class OutputSheet:
+    """One sheet pbm writes: its name and its columns in order, each a key → header.
+
+    ``self[key]`` is a column's header; ``headers(**values)`` the header row as written.
+    The columns are a plain dict so that a test can rename one (``monkeypatch.setitem``) and
+    see writer and reader follow."""
+
+    def __init__(self, sheet: str, columns: dict[str, str]):
+        self.sheet = sheet
+        self.columns = dict(columns)
+
+    def __getitem__(self, key: str) -> str:
+        return self.columns[key]
+
+    def __repr__(self) -> str:
+        return f"OutputSheet({self.sheet!r})"
+
+    def headers(self, **values: Any) -> list[str]:
+        """The header row, placeholders filled from ``values`` (a list: one column each)."""
+        row: list[str] = []
+        for header in self.columns.values():
+            names = _PLACEHOLDER.findall(header)
+            many = [name for name in names if isinstance(values.get(name), (list, tuple))]
+            if many:
+                for item in values[many[0]]:
+                    row.append(_fill(header, {**values, many[0]: item}))
+            else:
+                row.append(_fill(header, values))
+        return row
+
+    def find(self, headers: Sequence[str], key: str) -> str | None:
+        """The header of column ``key`` among ``headers`` (a sheet's first row), or None.
+
+        Exact text, except that a placeholder matches any text in its place."""
+        declared = self.columns[key]
+        if not _PLACEHOLDER.search(declared):
+            return declared if declared in headers else None
+        parts = _PLACEHOLDER.split(declared)
+        pattern = re.compile("".join(re.escape(p) if i % 2 == 0 else ".+?"
+                                     for i, p in enumerate(parts)) + r"\Z")
+        return next((h for h in headers if h and pattern.match(h)), None)
+
+
+def _fill(header: str, values: dict[str, Any]) -> str:
+    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values
+                            else m.group(0), header)
+
+
+# --------------------------------------------------------------------------- shared
+
+#: 说明: how the workbook was made, one 项目 | 内容 row per fact.  Its 生成工具 row says which
+#: program wrote it — how pbm tells its own outputs from a user's workbooks.
+ABOUT = OutputSheet("说明", {"label": "项目", "value": "内容"})
+ABOUT_TOOL = "生成工具"
+
+
+def tool_text() -> str:
+    """What the 生成工具 row of every output says: ``pbm 0.1.0``."""
+    return f"pbm {__version__}"
+
+
+_FINDINGS = {"code": "代码", "severity": "严重程度", "file": "文件", "sheet": "工作表",
+             "cell": "单元格", "project": "项目"}
+_FINDING_TEXT = {"message": "问题说明", "value": "原值", "hint": "修改建议"}
+#: A sheet moved out of the workbook (too many rows) keeps one column saying where it went.
+DETAIL_NOTE = "说明"
+
+
+# --------------------------------------------------------------------------- goals-<year>.xlsx
+
+#: The approved goal list: one row per reviewed project (the four review dimensions last).
+GOAL_PROJECTS = OutputSheet("项目", {
+    "file": "文件", "sheet": "工作表", "code": "项目编码", "name": "项目名称",
+    "department": "主管部门", "unit": "实施单位", "attribute": "项目属性",
+    "amount": "资金总额(万元)", "prior_assessment": "事前绩效评估", "annual_goal": "年度目标",
+    "indicators": "指标数", "weight_total": "权重合计", "errors": "错误数", "warnings": "警告数",
+    "grade": "审核等级", "opinion": "审核意见",
+    "完整性": "完整性", "相关性": "相关性", "适当性": "适当性", "可行性": "可行性"})
+#: The review dimensions, in the order of their columns.
+GOAL_DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
+GOAL_INDICATORS = OutputSheet("指标", {
+    "file": "文件", "sheet": "工作表", "cell": "单元格", "code": "项目编码", "name": "项目名称",
+    "department": "主管部门", "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
+    "nature": "指标性质", "target": "指标值", "unit": "计量单位", "weight": "权重",
+    "note": "指标值说明", "grade": "审核等级"})
+GOAL_FINDINGS = OutputSheet("问题", {**_FINDINGS, "dimension": "审核维度", **_FINDING_TEXT})
+
+
+# --------------------------------------------------------------------------- monitor-<period>.xlsx
+
+MONITOR_SUMMARY = OutputSheet("汇总", {
+    "department_code": "主管部门编码", "department": "主管部门", "contact": "联系人",
+    "status": "报送状态", "file": "采用文件", "projects": "项目数", "budget": "预算数(万元)",
+    "executed": "执行数(万元)", "rate": "执行率", "red": "红灯", "yellow": "黄灯", "green": "绿灯",
+    "unlit": "未亮灯", "errors": "错误", "warnings": "警告", "superseded": "重复报送未采用的文件"})
+#: The 汇总 row after the departments' (its 主管部门 cell).
+MONITOR_TOTAL = "合计"
+MONITOR_PROJECTS = OutputSheet("项目", {
+    "department_code": "主管部门编码", "department": "主管部门", "code": "项目编码",
+    "name": "项目名称", "unit": "项目实施单位", "initial_budget": "年初预算数(万元)",
+    "adjusted_budget": "全年预算数(万元)", "budget": "预算数(万元)",
+    "executed": "1-{month}月执行数(万元)", "expected": "全年预计执行数(万元)", "rate": "执行率",
+    "progress": "序时进度", "measure": "{measure}", "execution_light": "执行灯",
+    "indicator_light": "指标灯", "light": "灯色", "possibility": "完成目标可能性",
+    "reason": "偏差原因分析", "measures": "相关建议或举措", "zero_spend": "未形成支出",
+    "drift": "与批复目标差异", "errors": "错误", "warnings": "警告", "file": "来源文件",
+    "sheet": "工作表", "row": "行号"})
+#: The 执行灯 measure column of 项目, named after the rule that lit the light.
+MONITOR_MEASURES = {"points": "落后序时进度(百分点)", "ratio": "执行比值"}
+MONITOR_INDICATORS = OutputSheet("指标", {
+    "department": "主管部门", "code": "项目编码", "name": "项目名称", "level1": "一级指标",
+    "level2": "二级指标", "level3": "三级指标", "nature": "指标性质", "target": "年度指标值",
+    "unit": "计量单位", "actual": "1-{month}月完成值", "expected": "全年预计完成情况",
+    "ratio": "完成比值", "light": "指标灯", "basis": "判定依据", "approved_target": "批复指标值",
+    "drift": "与批复目标差异", "file": "来源文件", "sheet": "工作表", "cell": "单元格"})
+MONITOR_FINDINGS = OutputSheet("问题", {**_FINDINGS, **_FINDING_TEXT})
+MONITOR_LEDGER = OutputSheet("台账", {
+    "file": "文件", "sheet": "工作表", "first": "起始行", "last": "终止行", "count": "行数",
+    "status": "处理结果", "kind": "行类别", "reason": "原因/说明", "project": "项目"})
+#: 说明 row giving the monitoring period (2026年1—9月（…）).
+MONITOR_PERIOD_LABEL = "监控期间"
+
+
+def monitor_measure(rule: str) -> str:
+    return MONITOR_MEASURES["points" if rule == "points" else "ratio"]
+
+
+# --------------------------------------------------------------------------- scores-<year>.xlsx
+
+SCORE_PROJECTS = OutputSheet("项目得分", {
+    "type": "类型", "file": "文件", "sheet": "工作表", "code": "项目编码", "name": "项目名称",
+    "department": "主管部门", "unit": "实施单位", "budget": "全年预算数(万元)",
+    "executed": "全年执行数(万元)", "rate": "执行率", "claimed_execution": "执行率自评得分",
+    "execution": "执行率复核得分", "indicator_total": "指标复核得分", "claimed": "自评总分",
+    "recomputed": "复核总分", "difference": "差异(自评−复核)", "claimed_grade": "自评等级",
+    "grade": "复核等级", "rescaled": "不适用折算", "errors": "错误", "warnings": "警告"})
+SCORE_INDICATORS = OutputSheet("指标得分", {
+    "file": "文件", "sheet": "工作表", "cell": "单元格", "code": "项目编码", "name": "项目名称",
+    "department": "主管部门", "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
+    "op": "计算符号", "target": "年度指标值", "actual": "实际完成值", "weight": "分值",
+    "claimed": "自评得分", "score": "复核得分", "difference": "差异(自评−复核)",
+    "rule": "复核计分规则", "ratio": "完成比例", "met": "是否达标", "note": "说明"})
+SCORE_RECHECK = OutputSheet("复核差异", {
+    "file": "文件", "sheet": "工作表", "cell": "单元格", "code": "项目编码", "name": "项目名称",
+    "department": "主管部门", "indicator": "指标", "weight": "分值", "target": "年度指标值",
+    "actual": "实际完成值", "claimed": "自评得分", "score": "复核得分",
+    "difference": "差异(自评−复核)", "rule": "复核计分规则", "explained": "能得出自评分的计分方法",
+    "codes": "问题代码", "severity": "严重程度", "message": "问题说明", "hint": "修改建议"})
+SCORE_GRADES = OutputSheet("等级分布", {
+    "scope": "范围", "projects": "项目数", "band": "{band}", "mean_score": "平均复核总分",
+    "mean_claimed": "平均自评总分", "inflated": "自评虚高项目数", "higher": "自评等级高于复核等级"})
+SCORE_APPLICATIONS = OutputSheet("结果应用建议", {
+    "type": "类型", "code": "项目编码", "name": "项目名称", "department": "主管部门",
+    "recomputed": "复核总分", "grade": "等级", "suggestion": "结果应用建议（建议）",
+    "adjustment": "参考预算调整比例（建议）", "note": "说明"})
+SCORE_EVALUATION_SUMMARY = OutputSheet("评价汇总", {
+    "name": "项目名称", "department": "主管部门", "file": "文件", "evaluators": "评价人数",
+    "group": "{group}组平均分", "combined": "综合得分", "grade": "等级", "spread": "组间极差",
+    "absent": "缺少的评价组", "outliers": "异常评分人"})
+SCORE_EVALUATORS = OutputSheet("评价人得分", {
+    "name": "项目名称", "group": "评价组", "evaluator": "评价人", "file": "文件", "sheet": "工作表",
+    "total": "总分", "scored": "已评分指标数", "missing": "未评分指标数", "outlier": "异常评分",
+    "deviation": "偏离同组其他人平均分"})
+SCORE_EVALUATION_LINES = OutputSheet("评价指标得分", {
+    "name": "项目名称", "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
+    "weight": "分值", "group": "{group}组平均分", "combined": "综合得分"})
+SCORE_FINDINGS = OutputSheet("问题清单", {**_FINDINGS, **_FINDING_TEXT})
+
+
+# --------------------------------------------------------------------------- sample-<year>.xlsx
+
+#: The sampled projects; after the standard columns, the population's other columns as they
+#: were named there (``column``: one per column).
+SAMPLE_ROWS = OutputSheet("样本", {
+    "index": "序号", "code": "项目编码", "name": "项目名称", "department": "主管部门",
+    "amount": "金额（万元）", "stratum": "分层", "reason": "抽中原因", "detail": "抽中依据",
+    "extra": "{column}"})
+SAMPLE_STRATA = OutputSheet("分层", {
+    "stratum": "分层", "population": "总体数量", "pool": "随机池数量", "mandatory": "必选数量",
+    "quota": "按比例应抽（精确）", "allocated": "分配数量", "drawn": "随机抽取", "topped_up": "补足金额"})
+#: 说明 rows of the sample record that the 抽评名单通知 quotes.
+SAMPLE_ABOUT = {"seed": "随机种子", "method": "抽样方法", "rate": "抽样比例", "must": "必选规则",
+                "population": "总体数量", "eligible": "符合条件数量", "fingerprint": "总体SHA-256"}
+
+
+# --------------------------------------------------------------------------- the workbooks
+
+@dataclass(frozen=True)
+class OutputBook:
+    """One output workbook: its sheets (``optional``: written only for some runs) and the
+    sheet and amount column ``pbm sample`` takes a population from."""
+
+    command: str
+    sheets: tuple[OutputSheet, ...]
+    population: OutputSheet
+    amount: str  # key of the population's amount column, 万元
+    optional: tuple[OutputSheet, ...] = ()
+
+    def names(self) -> set[str]:
+        return {s.sheet for s in self.sheets} | {ABOUT.sheet}
+
+    def matches(self, names: Collection[str]) -> bool:
+        """Whether a workbook with these sheets is this one (every sheet, nothing else)."""
+        present = set(names)
+        return self.names() <= present <= self.names() | {s.sheet for s in self.optional}
+
+
+GOALS = OutputBook("validate", (GOAL_PROJECTS, GOAL_INDICATORS, GOAL_FINDINGS),
+                   GOAL_PROJECTS, "amount")
+MONITOR = OutputBook("monitor", (MONITOR_SUMMARY, MONITOR_PROJECTS, MONITOR_INDICATORS,
+                                 MONITOR_FINDINGS, MONITOR_LEDGER), MONITOR_PROJECTS, "budget")
+SCORES = OutputBook("score", (SCORE_PROJECTS, SCORE_INDICATORS, SCORE_RECHECK, SCORE_GRADES,
+                              SCORE_APPLICATIONS, SCORE_FINDINGS), SCORE_PROJECTS, "budget",
+                    optional=(SCORE_EVALUATION_SUMMARY, SCORE_EVALUATORS, SCORE_EVALUATION_LINES))
+SAMPLE = OutputBook("sample", (SAMPLE_ROWS, SAMPLE_STRATA), SAMPLE_ROWS, "amount")
+BOOKS = (GOALS, MONITOR, SCORES, SAMPLE)
+
+
+# --------------------------------------------------------------------------- reading back
+
+@dataclass
+class OutputTable:
+    """One sheet of a pbm output: its header row and its data rows as {header: value}
+    (rows without any value left out; ``row_numbers`` gives each one's 1-based sheet row)."""
+
+    file: str
+    sheet: str
+    headers: list[str]
+    rows: list[dict[str, Any]]
+    row_numbers: list[int] = field(default_factory=list)
+
+    def header(self, schema: OutputSheet, key: str) -> str | None:
+        """The header of a declared column in this sheet, None when the sheet lacks it."""
+        return schema.find(self.headers, key)
+
+    def require(self, schema: OutputSheet, key: str, tool: str = "") -> str:
+        """The header of a column the caller cannot do without; a pbm output lacking it is a
+        clear error naming the file, sheet and column (and which pbm wrote the file)."""
+        header = self.header(schema, key)
+        if header is None:
+            raise PbmError("OUTPUT-COLUMN-MISSING", file=self.file, sheet=self.sheet,
+                           column=schema[key], written_by=tool or "?", version=tool_text())
+        return header
+
+
+@dataclass
+class OutputRead:
+    """A pbm output workbook read back: the sheets asked for, by name."""
+
+    path: Path
+    file: str  # as shown in findings
+    sha256: str
+    sheets: dict[str, OutputTable]
+    about: dict[str, str]  # 说明: 项目 → 内容
+
+    @property
+    def tool(self) -> str:
+        return self.about.get(ABOUT_TOOL, "")
+
+
+def read_output(path: Path, *, limits: Limits = Limits(), display: str | None = None,
+                only: Collection[str] = ()) -> OutputRead:
+    """The sheets of a pbm output (those in ``only`` and 说明, when given; else every sheet),
+    each with its first row as the header.  Raises ``PbmError`` as ``open_workbook`` does."""
+    path = Path(path)
+    name = display or path.name
+    wanted = tuple(only) + (ABOUT.sheet,) if only else ()
+    raw = open_workbook(path, limits, name, wanted)
+    sheets: dict[str, OutputTable] = {}
+    for sheet in raw.sheets:
+        if wanted and sheet.name not in wanted:
+            continue
+        if not sheet.rows:
+            sheets[sheet.name] = OutputTable(name, sheet.name, [], [])
+            continue
+        headers = ["" if v is None else str(v).strip() for v in sheet.rows[0]]
+        rows, numbers = [], []
+        for number, values in enumerate(sheet.rows[1:], start=2):
+            if not any(v not in (None, "") for v in values):
+                continue
+            rows.append({h: (values[i] if i < len(values) else None)
+                         for i, h in enumerate(headers) if h})
+            numbers.append(number)
+        sheets[sheet.name] = OutputTable(name, sheet.name, [h for h in headers if h], rows,
+                                         numbers)
+    about: dict[str, str] = {}
+    table = sheets.get(ABOUT.sheet)
+    if table is not None:
+        for row in table.rows:
+            label, value = row.get(ABOUT["label"]), row.get(ABOUT["value"])
+            if label is not None:
+                about.setdefault(str(label).strip(), "" if value is None else str(value).strip())
+    return OutputRead(path, name, raw.sha256, sheets, about)
+
+
+def output_book(path: Path, limits: Limits = Limits(), display: str | None = None
+                ) -> OutputBook | None:
+    """Which pbm output ``path`` is — None for any other workbook (a user's own list).
+
+    Its sheets must be those of one output (read from the workbook's directory, nothing
+    parsed) and its 说明 must name pbm as the 生成工具; only then is 说明 read."""
+    names = sheet_names(Path(path), limits, display)
+    book = next((b for b in BOOKS if b.matches(names)), None)
+    if book is None:
+        return None
+    about = read_output(path, limits=limits, display=display, only=(ABOUT.sheet,)).about
+    return book if is_pbm_tool(about.get(ABOUT_TOOL, "")) else None
+
+
+def is_pbm_tool(text: str) -> bool:
+    """A 生成工具 text that names pbm (``pbm 0.1.0``, or ``pbm`` alone)."""
+    return text == "pbm" or text.startswith("pbm ")
