@@ -50,7 +50,7 @@ def validate(
     config = common.load_config()
     settings = ReviewSettings.from_config(config)
     limits = Limits.from_config(config.section("limits"))
-    result = _run(paths, settings, limits, fmt)
+    result = _run(paths, settings, limits, fmt, config.year)
     out_dir = config.out_dir(out)
     outputs: list[Path] = []
     readable = [f for f in result.files if f.error is None]
@@ -72,7 +72,7 @@ def _goal_list_target(config, out_dir: Path, result) -> Path:
     target = out_dir / f"goals-{config.year}.xlsx"
     if config.workspace is None or not target.exists():
         return target
-    from pbm.workbook.reader import iter_workbook_files
+    from pbm.workbook.read import iter_workbook_files
 
     goals = config.workspace / "goals"
     every = {path.resolve() for path in iter_workbook_files([goals])} if goals.is_dir() else set()
@@ -88,16 +88,16 @@ def _goal_list_target(config, out_dir: Path, result) -> Path:
     return partial
 
 
-def _run(paths, settings, limits, fmt):
+def _run(paths, settings, limits, fmt, year):
     from pbm.goals.review import validate_paths
 
     if common.STATE.quiet or fmt == "json":
-        return validate_paths(paths, settings, limits)
-    from pbm.workbook.reader import iter_workbook_files
+        return validate_paths(paths, settings, limits, year=year)
+    from pbm.workbook.read import iter_workbook_files
 
     files = iter_workbook_files(paths)  # listed once: the count for the bar, then the files
     with common.file_progress("读取工作簿", "reading workbooks", len(files)) as advance:
-        return validate_paths(files, settings, limits, progress=advance)
+        return validate_paths(files, settings, limits, progress=advance, year=year)
 
 
 def _annotate(result, out_dir: Path) -> list[Path]:

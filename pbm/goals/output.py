@@ -43,13 +43,12 @@ def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
         project_code, name, department = (record.text("project_code"), record.name,
                                            record.department)
         for ind in review.project.indicators:
-            row = ind.record
             weight = ind.weight.number if ind.weight is not None else None
             indicator_rows.append([
-                record.file, record.sheet, row.a1("name") or row.a1("target"),
+                record.file, record.sheet, ind.cell("name") or ind.cell("target"),
                 project_code, name, department, ind.level1, ind.level2, ind.name,
-                ind.nature or "", row.text("target"), ind.unit, weight,
-                row.text("note"), review.grade])
+                ind.nature or "", ind.text("target"), ind.unit, weight,
+                ind.text("note"), review.grade])
     finding_rows = [[f.code, SEVERITY_ZH[f.severity], f.file, f.sheet, f.cell, f.project,
                      f.dimension, f.message(lang), _cell_value(f.value), f.hint(lang)]
                     for f in result.findings]

@@ -20,9 +20,10 @@ from pbm.goals.rules import (
     review_opinions,
     type_project,
 )
-from pbm.perf import collector_paused
-from pbm.workbook.reader import ProjectRecord, display_path, iter_workbook_files, read_workbook
+from pbm.indicators import Typing
+from pbm.workbook.read import FileRead, WorkbookRead, iter_workbook_files, read_inputs
 from pbm.workbook.source import Limits
+from pbm.workbook.table import ProjectRead
 
 GRADES = ("优", "良", "中", "差")
 
@@ -35,7 +36,7 @@ class ProjectReview:
     opinions: dict[str, str]
 
     @property
-    def record(self) -> ProjectRecord:
+    def record(self) -> ProjectRead:
         return self.project.record
 
     @property
@@ -60,14 +61,6 @@ class ProjectReview:
                 "amount": float(self.amount) if self.amount is not None else None,
                 "grade": self.grade, "errors": counts["error"], "warnings": counts["warning"],
                 "opinions": self.opinions, "opinion": overall_opinion(self.grade)}
-
-
-@dataclass
-class FileRead:
-    file: str
-    sha256: str | None
-    path: Path  # the source, for --annotate (the read itself is not kept: it holds every cell)
-    error: PbmError | None = None
 
 
 @dataclass
@@ -102,48 +95,34 @@ class ValidationResult:
 
 
 def validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
-                   progress=None) -> ValidationResult:
-    with collector_paused():
-        return _validate_paths(paths, settings, limits, progress)
-
-
-def _validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
-                    progress=None) -> ValidationResult:
+                   progress=None, *, year: int | None = None) -> ValidationResult:
+    """Review every project of the goal workbooks in ``paths`` (files or folders); an
+    unreadable file becomes an R- finding and the run goes on."""
     files = iter_workbook_files(paths)
     if not files:
         raise PbmError("CLI-USAGE", reason="没有找到工作簿文件（.xlsx/.xlsm/.xls/.csv） / no workbook files found")
+    typing = Typing(year)
     reads: list[FileRead] = []
     reviews: list[ProjectReview] = []
     findings: list[Finding] = []
-    for path in files:
-        display = display_path(path)
-        try:
-            # Projects complete in the first part of a big list sheet are reviewed while the
-            # rest is still being parsed.
-            workbook = read_workbook(path, limits=limits, display=display,
-                                     early=lambda record: _review(record, settings))
-        except PbmError as error:
-            reads.append(FileRead(display, None, path, error))
-            findings.append(Finding(error.code if error.code.startswith("R-") else "R-UNREADABLE",
-                                    file=display, params=error.params))
-            if progress:
-                progress(path)
-            continue
-        reads.append(FileRead(display, workbook.sha256, path))
+
+    def review_file(read: FileRead, workbook: WorkbookRead | None) -> None:
+        reads.append(read)
+        if workbook is None:
+            findings.append(read.finding)  # type: ignore[arg-type]
+            return
         findings.extend(workbook.all_findings)
         for record in workbook.projects:
-            review = workbook.early_result(record)
-            if review is None:
-                review = _review(record, settings)
+            review = _review(record, settings, typing)
             reviews.append(review)
             findings.extend(review.findings)
-        if progress:
-            progress(path)
+
+    read_inputs(files, limits, review_file, progress=progress)
     return ValidationResult(reads, reviews, findings, settings)
 
 
-def _review(record: ProjectRecord, settings: ReviewSettings) -> ProjectReview:
-    project = type_project(record, settings)
+def _review(record: ProjectRead, settings: ReviewSettings, typing: Typing) -> ProjectReview:
+    project = type_project(record, settings, typing)
     project_findings = check_project(project, settings)
     grade = review_grade(project_findings, settings)
     return ProjectReview(project, project_findings, grade, review_opinions(project_findings))

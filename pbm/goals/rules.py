@@ -14,27 +14,11 @@ from functools import lru_cache
 from typing import Any
 
 from pbm.findings import Finding, catalogue
-from pbm.values import (
-    ParsedValue,
-    cell_text,
-    parse_money,
-    parse_value,
-    plain_decimal,
-    typed_in_yuan,
-)
-from pbm.workbook.reader import IndicatorRecord, ProjectRecord, RowFields
+from pbm.indicators import COMPARISONS, TypedLine, Typing
+from pbm.values import ParsedValue, parse_value, plain_decimal, typed_in_yuan
+from pbm.workbook.table import IndicatorTable, ProjectRead
 
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
-QUALITATIVE_NATURES = {"定性", "定量(其他)", "定量（其他）", "不适用"}
-QUANTITATIVE_OPS = {"≥", "≤", "=", ">", "<"}
-# 指标性质 as templates spell it (after NFKC) → ≥ > ≤ < = 定性 定量 定量(其他) 不适用; the one
-# table validate, monitor and score use.
-_NATURE_OPS = {"≥": "≥", ">=": "≥", "≧": "≥", "大于等于": "≥", "正向": "≥", "正向指标": "≥",
-               ">": ">", "大于": ">",
-               "≤": "≤", "<=": "≤", "≦": "≤", "小于等于": "≤", "反向": "≤", "反向指标": "≤",
-               "<": "<", "小于": "<", "=": "=", "等于": "=",
-               "定性": "定性", "定性指标": "定性", "定量(其他)": "定量(其他)", "定量": "定量",
-               "定量指标": "定量", "不适用": "不适用"}
 
 LEVEL1_ALLOWED = {
     "2020": {"产出指标": {"数量指标", "质量指标", "时效指标", "成本指标"},
@@ -44,9 +28,6 @@ LEVEL1_ALLOWED = {
 LEVEL1_ALLOWED["2021"] = {**LEVEL1_ALLOWED["2020"],
                           "产出指标": {"数量指标", "质量指标", "时效指标"},
                           "成本指标": {"经济成本指标", "社会成本指标", "生态环境成本指标"}}
-SYNONYMS = {"环境效益指标": "生态效益指标", "社会公众或服务对象满意度指标": "服务对象满意度指标",
-            "产出(工作量)指标": "产出指标", "效果指标": "效益指标", "满意度": "满意度指标",
-            "服务对象满意度": "服务对象满意度指标"}
 
 _EMPTY_WORDS = re.compile(r"加强|做好|推进|落实|努力|积极|重视|进一步|持续|不断|全力|切实")
 _MEASURABLE = re.compile(r"有效|明显|显著|达到|符合|标准|提升|提高|改善|合格|达标|降低|减少|增加|"
@@ -55,35 +36,46 @@ _INPUTS = re.compile(r"(资金|经费|预算)(投入|拨付|到位|总额|支出
                      r"投入.{0,4}(人员|人力|人数|设备)|(人员|人力)投入|资金使用|支出金额|采购金额")
 _TARGET_IN_NAME = re.compile(r"(≥|≤|>=|<=|不低于|不少于|不超过|不高于|达到)\s*\d|\d+(\.\d+)?\s*%")
 _DONE = re.compile(r"^(已开展|已完成|是|已评估|开展|已做|有|完成|已)")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(slots=True)
 class GoalIndicator:
-    record: IndicatorRecord
+    """One 三级 indicator line of a goal table, typed; ``line`` is its index in ``table``."""
+
+    table: IndicatorTable
+    line: int
     level1: str
     level2: str
     name: str
-    nature: str | None
-    target: ParsedValue
-    unit: str
+    typed: TypedLine
     weight: ParsedValue | None
 
     @property
+    def nature(self) -> str | None:
+        return self.typed.nature
+
+    @property
+    def target(self) -> ParsedValue:
+        return self.typed.target
+
+    @property
+    def unit(self) -> str:
+        return self.typed.unit
+
+    @property
     def is_quantitative(self) -> bool:
-        if self.nature in QUALITATIVE_NATURES:
-            return False
-        if self.nature in QUANTITATIVE_OPS or self.nature == "定量":
-            return True
-        return self.target.kind == "number"
+        return self.typed.quantitative
 
     def cell(self, name: str) -> str | None:
-        return self.record.a1(name)
+        return self.table.a1(name, self.line)
+
+    def text(self, name: str) -> str:
+        return self.table.text(name, self.line)
 
 
 @dataclass
 class GoalProject:
-    record: ProjectRecord
+    record: ProjectRead
     indicators: list[GoalIndicator]
     money: dict[str, ParsedValue] = field(default_factory=dict)
     yuan_suspect: Decimal | None = None  # the amount as written, when it was read as 元
@@ -121,68 +113,22 @@ class ReviewSettings:
 
 # --------------------------------------------------------------------------- typing
 
-@lru_cache(maxsize=4096)
-def normalise_nature(text: str) -> str | None:
-    compact = text.replace(" ", "")
-    if not compact:
-        return None
-    return _NATURE_OPS.get(compact, compact)
-
-
-@lru_cache(maxsize=4096)
-def normalise_level(text: str) -> str:
-    compact = _SPACES.sub("", text or "")
-    compact = SYNONYMS.get(compact, compact)
-    if compact and not compact.endswith("指标"):
-        compact = SYNONYMS.get(compact + "指标", compact + "指标")
-    return compact
-
-
-_TYPED_FIELDS = ("unit", "nature", "target", "weight", "level1", "level2", "name")
-#: The typed 指标性质 / 计量单位 / 指标值 and 一级 / 二级 of a line, by the raw cells (with their
-#: types: 1, 1.0 and True are equal keys but different cells).  Thousands of lines share them.
-_LINE_CACHE: dict[tuple, tuple[str, str, ParsedValue]] = {}
-_LEVEL_CACHE: dict[tuple, tuple[str, str]] = {}
-_LINE_CACHE_LIMIT = 1 << 16
-
-
-def type_project(record: ProjectRecord, settings: ReviewSettings) -> GoalProject:
-    """Turn raw cells into typed values (the one value parser) for the rules."""
-    indicators = []
-    fields = RowFields(record.indicators[0].columns, _TYPED_FIELDS) if record.indicators \
-        else None
-    lines, levels = _LINE_CACHE, _LEVEL_CACHE
-    for row in record.indicators:
-        unit_raw, nature_raw, target_raw, weight_raw, level1, level2, name = fields(row)
-        key = (nature_raw.__class__, nature_raw, unit_raw.__class__, unit_raw,
-               target_raw.__class__, target_raw)
-        line = lines.get(key)
-        if line is None:
-            unit_text = cell_text(unit_raw)
-            line = (normalise_nature(cell_text(nature_raw)), unit_text,
-                    parse_value(target_raw, role="target", unit=unit_text or None))
-            if len(lines) >= _LINE_CACHE_LIMIT:
-                lines.clear()
-            lines[key] = line
-        level_key = (level1.__class__, level1, level2.__class__, level2)
-        level = levels.get(level_key)
-        if level is None:
-            level = (normalise_level(cell_text(level1)), normalise_level(cell_text(level2)))
-            if len(levels) >= _LINE_CACHE_LIMIT:
-                levels.clear()
-            levels[level_key] = level
-        weight = parse_value(weight_raw, role="number") if weight_raw is not None and not (
-            weight_raw.__class__ is str and not weight_raw.strip()) else None
-        indicators.append(GoalIndicator(row, level[0], level[1], cell_text(name), line[0],
-                                        line[2], line[1], weight))
+def type_project(record: ProjectRead, settings: ReviewSettings, typing: Typing) -> GoalProject:
+    """The project's lines and amounts typed (the one typing of indicators) for the rules."""
+    table = record.table
+    typed = typing.lines(record)
+    weights = typing.numbers(record, "weight")
+    names = typing.texts(record, "name")
+    levels1 = [typing.level(text) for text in typing.texts(record, "level1")]
+    levels2 = [typing.level(text) for text in typing.texts(record, "level2")]
+    indicators = [GoalIndicator(table, line, level1, level2, name, typed_line, weight)
+                  for line, level1, level2, name, typed_line, weight in
+                  zip(record.lines, levels1, levels2, names, typed, weights)]
     money: dict[str, ParsedValue] = {}
-    sheet_unit = record.units.get("money")
     for name in ("total_funds", "fiscal_funds", "other_funds", "carryover"):
-        cell = record.fields.get(name)
-        if cell is None or cell.empty:
-            continue
-        header_unit = record.units.get(name) or sheet_unit
-        money[name] = parse_money(cell.value, to_unit=settings.money_unit, header_unit=header_unit)
+        parsed = typing.money(record, name, settings.money_unit)
+        if parsed is not None:
+            money[name] = parsed
     project = GoalProject(record, indicators, money)
     total = money.get("total_funds")
     if typed_in_yuan(total, settings.money_unit):
@@ -207,9 +153,8 @@ def _note_params(note) -> dict[str, Any]:
                                                               "severity")}
 
 
-def _cell_of(record: ProjectRecord, name: str) -> str | None:
-    cell = record.fields.get(name)
-    return cell.a1 if cell is not None else None
+def _cell_of(record: ProjectRead, name: str) -> str | None:
+    return record.a1(name)
 
 
 def check_project(project: GoalProject, settings: ReviewSettings) -> list[Finding]:
@@ -316,13 +261,13 @@ def _indicator_rows(project: GoalProject, settings: ReviewSettings):
                 yield make_finding("G11", project, ind.cell("name"), ind.name)
         # levels
         if ind.level1 and ind.level1 not in allowed:
-            yield make_finding("G-LEVEL1", project, ind.cell("level1"), ind.record.text("level1"),
+            yield make_finding("G-LEVEL1", project, ind.cell("level1"), ind.text("level1"),
                                allowed="、".join(allowed))
         elif not ind.level1:
             yield make_finding("G-LEVEL1", project, ind.cell("level1"), None,
                                allowed="、".join(allowed))
         elif ind.level2 and ind.level2 not in allowed[ind.level1]:
-            yield make_finding("G-LEVEL2", project, ind.cell("level2"), ind.record.text("level2"),
+            yield make_finding("G-LEVEL2", project, ind.cell("level2"), ind.text("level2"),
                                level1=ind.level1, allowed="、".join(sorted(allowed[ind.level1])))
         yield from _target_rules(project, ind)
 
@@ -351,7 +296,7 @@ def _target_rules(project: GoalProject, ind: GoalIndicator):
     if not raw_text:
         yield make_finding("G3", project, ind.cell("target"), None, detail="指标值为空")
         return
-    if ind.nature == "定量(其他)" and not ind.record.text("note"):
+    if ind.nature == "定量(其他)" and not ind.text("note"):
         yield make_finding("G5", project, ind.cell("note") or ind.cell("target"), None)
     if ind.is_quantitative:
         if target.kind in ("date", "month"):
@@ -366,7 +311,7 @@ def _target_rules(project: GoalProject, ind: GoalIndicator):
             if note.code == "V-OP-IMPLIED" and not ind.nature:
                 yield make_finding("V-OP-IMPLIED", project, ind.cell("target"), raw_text,
                                    **_note_params(note))
-        if ind.nature in QUANTITATIVE_OPS and target.op and not target.op_implied and \
+        if ind.nature in COMPARISONS and target.op and not target.op_implied and \
                 target.op != ind.nature and (ind.nature, target.op) not in {("≥", ">"), ("≤", "<")}:
             yield make_finding("G-NATURE-MISMATCH", project, ind.cell("target"), raw_text,
                                nature=ind.nature, op=target.op)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pbm.errors import PbmError
-from pbm.goals.rules import QUANTITATIVE_OPS
+from pbm.indicators import COMPARISONS as QUANTITATIVE_OPS
 from pbm.values import ParsedValue, parse_value
 from pbm.workbook.outputs import (
     GOAL_INDICATORS,
@@ -153,7 +153,8 @@ class ApprovedGoals:
 def load_approved_goals(path: Path, config) -> ApprovedGoals:
     """Read the approved goals from pbm's goal list or from goal workbooks (file or folder)."""
     from pbm.goals.rules import ReviewSettings, type_project
-    from pbm.workbook.reader import iter_workbook_files, read_workbook
+    from pbm.indicators import Typing
+    from pbm.workbook.read import iter_workbook_files, read_workbook
     from pbm.workbook.source import Limits
 
     settings = ReviewSettings.from_config(config)
@@ -165,6 +166,7 @@ def load_approved_goals(path: Path, config) -> ApprovedGoals:
     projects: list[ApprovedProject] = []
     digests: dict[str, str] = {}
     skipped: list[tuple[str, str]] = []
+    typing = Typing(config.year)
     for file in files:
         try:
             if output_book(file, limits, str(file)) is GOALS:
@@ -181,7 +183,7 @@ def load_approved_goals(path: Path, config) -> ApprovedGoals:
             continue
         digests[str(file)] = workbook.sha256
         for record in workbook.projects:
-            typed = type_project(record, settings)
+            typed = type_project(record, settings, typing)
             total = typed.money.get("total_funds")
             indicators = [ApprovedIndicator(ind.level1, ind.level2, ind.name, ind.nature,
                                             ind.target, ind.unit) for ind in typed.indicators]
@@ -189,7 +191,7 @@ def load_approved_goals(path: Path, config) -> ApprovedGoals:
                 department=record.department, department_code=record.text("department_code"),
                 code=record.text("project_code"), name=record.name,
                 implementing_unit=record.text("implementing_unit"),
-                attribute=record.text("attribute"), annual_goal=_raw(record, "annual_goal"),
+                attribute=record.text("attribute"), annual_goal=record.raw_text("annual_goal"),
                 amount=total.number if total is not None else None, indicators=indicators,
                 source=f"{workbook.file} / {record.sheet}"))
     return ApprovedGoals(projects, str(path), digests, skipped)
@@ -201,7 +203,7 @@ def _from_goal_list(read: OutputRead) -> list[ApprovedProject]:
     workbooks gives them (:func:`pbm.values.cell_text`), so a goal list matches the
     monitoring rows exactly as the goal workbooks it came from would; a project listed twice
     (same 项目编码, 项目名称 and 主管部门) is one approved project."""
-    from pbm.goals.rules import normalise_level, normalise_nature
+    from pbm.indicators import normalise_level, normalise_nature
     from pbm.values import cell_text, parse_money
 
     by_ident: dict[tuple[str, str, str], ApprovedProject] = {}
@@ -265,12 +267,6 @@ def _blank(value: Any) -> bool:
 def _raw_text(value: Any) -> str:
     """Free text as written (the reader's ``text`` folds ， to , with NFKC)."""
     return "" if value is None else str(value).strip()
-
-
-def _raw(record, name: str) -> str:
-    """Free text as written (the reader's ``text`` folds ， to , with NFKC)."""
-    cell = record.fields.get(name)
-    return _raw_text(cell.value if cell is not None else None)
 
 
 def find_default_goals(workspace: Path | None, year: int) -> Path | None:

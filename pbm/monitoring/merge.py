@@ -625,7 +625,7 @@ def _cell_text(record, name: str) -> str:
 
 def _indicators(record: ProjectRecord, context: MonitorContext, approved: ApprovedProject | None,
                 findings: list[Finding]):
-    from pbm.goals.rules import normalise_level, normalise_nature
+    from pbm.indicators import normalise_level, normalise_nature
     from pbm.values import parse_value
 
     period, rule = context.period, context.rule

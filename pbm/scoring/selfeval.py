@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from pbm.findings import Finding
-from pbm.goals.rules import normalise_nature
+from pbm.indicators import normalise_nature
 from pbm.scoring.rules import (
     HUNDRED,
     ONE,

@@ -284,7 +284,7 @@ def test_terminal_lists_the_projects_needing_work_when_a_workbook_has_hundreds(t
 def test_one_nature_table_knows_the_zhibiao_spellings():
     """正向指标/反向指标/定性指标/定量指标 as vendor templates write them, for validate and
     monitor as for score."""
-    from pbm.goals.rules import normalise_nature
+    from pbm.indicators import normalise_nature
 
     assert [normalise_nature(t) for t in ("正向指标", "反向指标", "定性指标", "定量指标", "≧")] == \
         ["≥", "≤", "定性", "定量", "≥"]

@@ -1,0 +1,235 @@
+"""Typed indicators: what an indicator line's cells mean — one answer for validate, monitor
+and score.
+
+A line's 指标性质 (计算符号), 计量单位, 指标值 and 实际完成值 cells are typed together: the operator
+the line is judged by, the target and the actual value (the one value parser,
+:func:`pbm.values.parse_value`), whether the line applies at all, and what had to be decided on
+the way — a percentage written as a fraction, a number in scientific notation, a 时效 line
+judged by dates.  Weights and scores (分值, 得分), names and 一级/二级 categories are typed the
+same way.  Each distinct raw value (or combination of the four cells) is typed once per run, in
+the :class:`Typing` object of that run; nothing is kept between runs.
+
+Where the operator comes from: templates write it inside the 指标值 cell (``≥95%``, ``≤90万元``;
+the vendor's rule reads the first number with the operator before it), so a written operator
+wins; else the 指标性质 column (≥ > ≤ < =, 定性, 定量(其他)); else the target implies it — a
+number without an operator means "higher is better" (≥), a target of 0 means "= 0", a date
+means a deadline, a text means a qualitative line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from pbm.values import ParsedValue, cell_text, parse_money, parse_value
+from pbm.workbook.table import ProjectRead, is_blank
+
+#: 指标性质 as templates spell it (after NFKC, without spaces) → ≥ > ≤ < = 定性 定量 定量(其他) 不适用.
+NATURES = {
+    "≥": "≥", ">=": "≥", "≧": "≥", "大于等于": "≥", "正向": "≥", "正向指标": "≥",
+    ">": ">", "大于": ">",
+    "≤": "≤", "<=": "≤", "≦": "≤", "小于等于": "≤", "反向": "≤", "反向指标": "≤",
+    "<": "<", "小于": "<", "=": "=", "==": "=", "等于": "=",
+    "定性": "定性", "定性指标": "定性", "定量(其他)": "定量(其他)", "定量": "定量",
+    "定量指标": "定量", "不适用": "不适用",
+}
+COMPARISONS = frozenset({"≥", ">", "≤", "<", "="})
+POSITIVE = frozenset({"≥", ">"})
+REVERSE = frozenset({"≤", "<"})
+QUALITATIVE = "定性"
+OTHER_QUANTITATIVE = "定量(其他)"
+#: 指标性质 values of lines that are not quantified.
+QUALITATIVE_NATURES = frozenset({QUALITATIVE, OTHER_QUANTITATIVE, "不适用"})
+#: Texts that mark a line as not applicable (不适用) in 指标性质, 指标值, 实际完成值 or 得分.
+INAPPLICABLE_TEXTS = frozenset({"不适用", "不涉及", "无此项", "本年不适用", "n/a", "na"})
+_DATE_KINDS = ("date", "month")
+_HUNDRED = Decimal(100)
+_ONE = Decimal(1)
+_ZERO = Decimal(0)
+
+#: Older or informal names of 一级/二级 categories → the names of the 2020 indicator framework.
+LEVEL_SYNONYMS = {"环境效益指标": "生态效益指标", "社会公众或服务对象满意度指标": "服务对象满意度指标",
+                  "产出(工作量)指标": "产出指标", "效果指标": "效益指标", "满意度": "满意度指标",
+                  "服务对象满意度": "服务对象满意度指标"}
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
+def normalise_nature(text: str) -> str | None:
+    """The 指标性质 a text names (``正向指标`` → ≥), else the text itself; None when blank."""
+    compact = "".join(text.split())
+    if not compact:
+        return None
+    return NATURES.get(compact, compact)
+
+
+@lru_cache(maxsize=4096)
+def normalise_level(text: str) -> str:
+    """一级/二级 category names as the framework writes them: ``产出`` → ``产出指标``, older
+    names → the 2020 ones."""
+    compact = _SPACES.sub("", text or "")
+    compact = LEVEL_SYNONYMS.get(compact, compact)
+    if compact and not compact.endswith("指标"):
+        compact = LEVEL_SYNONYMS.get(compact + "指标", compact + "指标")
+    return compact
+
+
+@dataclass(frozen=True, slots=True)
+class TypedLine:
+    """What one combination of 指标性质 / 计量单位 / 指标值 / 实际完成值 cells means.
+
+    ``op`` is what the line is judged by: ≥ > ≤ < =, 定性, 定量(其他) (scored by hand),
+    ``date`` (a deadline judged by dates without an operator), or None (no target).
+    ``actual`` is the cell as read, except that a fraction under a percentage target (a cell
+    formatted as % holds 0.92 for 92 %) is read as the percentage it shows (``fraction_of``
+    keeps the cell's own text).  ``on_time`` is set for a 时效 line with a date on both sides.
+    ``scientific`` lists the cells written in scientific notation: (field, text, number)."""
+
+    nature: str | None
+    unit: str
+    target: ParsedValue
+    actual: ParsedValue
+    op: str | None
+    inapplicable: bool
+    fraction_of: str | None
+    on_time: bool | None
+    scientific: tuple[tuple[str, str, str], ...]
+
+    @property
+    def quantitative(self) -> bool:
+        """Counted as a quantified indicator (指标量化): by its 指标性质, else its target."""
+        if self.nature in QUALITATIVE_NATURES:
+            return False
+        if self.nature in COMPARISONS or self.nature == "定量":
+            return True
+        return self.target.kind == "number"
+
+    @property
+    def qualitative(self) -> bool:
+        return self.op == QUALITATIVE or self.target.kind == "qualitative"
+
+    @property
+    def timeliness(self) -> bool:
+        return self.on_time is not None
+
+
+def scientific_number(parsed: ParsedValue) -> str | None:
+    """The number a cell in scientific notation was read as (V-SCIENTIFIC), else None."""
+    for note in parsed.notes:
+        if note.code == "V-SCIENTIFIC":
+            return note.params["number"]
+    return None
+
+
+def _op(nature: str | None, target: ParsedValue, actual: ParsedValue) -> str | None:
+    if target.op is not None and not target.op_implied:
+        return target.op  # written in the cell
+    if nature in COMPARISONS or nature in (QUALITATIVE, OTHER_QUANTITATIVE):
+        return nature
+    if target.kind == "number":
+        return target.op  # implied: ≥, or = for a target of 0
+    if target.kind in _DATE_KINDS and actual.kind in _DATE_KINDS:
+        return "date"
+    if target.kind in ("qualitative", "text") or actual.kind == "qualitative":
+        return QUALITATIVE
+    return None
+
+
+def type_line(nature_raw: Any, unit_raw: Any, target_raw: Any, actual_raw: Any,
+              year: int | None = None) -> TypedLine:
+    """Type the four cells of one line (see :class:`TypedLine`)."""
+    nature_text = "".join(cell_text(nature_raw).split())
+    unit = cell_text(unit_raw)
+    target = parse_value(target_raw, role="target", unit=unit or None, year=year)
+    actual = parse_value(actual_raw, role="actual", unit=unit or target.unit, year=year)
+    nature = normalise_nature(nature_text) if nature_text else None
+    inapplicable = (nature_text in INAPPLICABLE_TEXTS or actual.text.lower() in INAPPLICABLE_TEXTS
+                    or target.text.lower() in INAPPLICABLE_TEXTS)
+    scientific = tuple((name, parsed.text, number) for name, raw, parsed in
+                       (("target", target_raw, target), ("actual", actual_raw, actual))
+                       if isinstance(raw, str) and (number := scientific_number(parsed)))
+    op = _op(nature, target, actual)
+    fraction_of = None
+    if (target.unit == "%" and actual.number is not None and target.number is not None
+            and type(actual_raw) in (int, float) and _ZERO < actual.number <= _ONE < target.number):
+        # A percent-formatted cell holds 0.92 for 92 %: read it as the percentage it shows.
+        fraction_of = actual.text
+        actual = parse_value(f"{(actual.number * _HUNDRED).normalize():f}%", role="actual",
+                             unit=unit or target.unit, year=year)
+    on_time = None
+    if target.kind in _DATE_KINDS and actual.kind in _DATE_KINDS and \
+            op in ("date", "≤", "<", "="):
+        # A deadline: on or before the target date (or month) is on time.
+        if target.date is not None and actual.date is not None:
+            on_time = actual.date <= target.date
+        else:
+            on_time = (actual.month or 13) <= (target.month or 0)
+    return TypedLine(nature, unit, target, actual, op, inapplicable, fraction_of, on_time,
+                     scientific)
+
+
+class Typing:
+    """The typing of one run: every distinct raw value (or four cells of a line) typed once.
+
+    ``year`` is the year a bare month (``9月底``) belongs to."""
+
+    def __init__(self, year: int | None = None):
+        self.year = year
+        self._lines: dict[tuple, TypedLine] = {}
+        self._numbers: dict[tuple[type, Any], ParsedValue] = {}
+        self._texts: dict[tuple[type, Any], str] = {}
+        self._levels: dict[str, str] = {}
+
+    def lines(self, project: ProjectRead) -> list[TypedLine]:
+        """The typed cells of each of the project's lines."""
+        columns = [project.column(name) for name in ("nature", "unit", "target", "actual")]
+        raw = list(zip(*columns))
+        keys = raw
+        if any(any(v.__class__ is bool for v in column) for column in columns):
+            # TRUE is no 1: keep a logical cell's type in its key.
+            keys = list(zip(*[[(v.__class__, v) for v in column] for column in columns]))
+        cache = self._lines
+        typed = []
+        for key, cells in zip(keys, raw):
+            line = cache.get(key)
+            if line is None:
+                line = cache[key] = type_line(*cells, year=self.year)
+            typed.append(line)
+        return typed
+
+    def number(self, raw: Any) -> ParsedValue | None:
+        """A weight or score cell (分值, 得分, 权重) as a number; None when blank."""
+        if is_blank(raw):
+            return None
+        key = (raw.__class__, raw)
+        parsed = self._numbers.get(key)
+        if parsed is None:
+            parsed = self._numbers[key] = parse_value(raw, role="number")
+        return parsed
+
+    def numbers(self, project: ProjectRead, name: str) -> list[ParsedValue | None]:
+        return [self.number(raw) for raw in project.column(name)]
+
+    def text(self, raw: Any) -> str:
+        return cell_text(raw)
+
+    def texts(self, project: ProjectRead, name: str) -> list[str]:
+        return [cell_text(raw) for raw in project.column(name)]
+
+    def level(self, text: str) -> str:
+        level = self._levels.get(text)
+        if level is None:
+            level = self._levels[text] = normalise_level(text)
+        return level
+
+    def money(self, project: ProjectRead, name: str, to_unit: str = "万元") -> ParsedValue | None:
+        """A project amount converted to ``to_unit`` from the unit its label or the sheet's
+        金额单位 writes; None when the cell is blank or absent."""
+        cell = project.fields.get(name)
+        if cell is None or cell.empty:
+            return None
+        return parse_money(cell.value, to_unit=to_unit,
+                           header_unit=project.units.get(name) or project.units.get("money"))

@@ -1,0 +1,291 @@
+"""Reading input workbooks: the one read loop every checking command goes through.
+
+``read_workbook`` turns a file into :class:`WorkbookRead`: per sheet its layout (which rows are
+what, for the monitor's 台账) and its :class:`IndicatorTable`\\ s — a list sheet or a form block
+each, with the projects as runs of lines and their key–value fields.  ``read_inputs`` reads many
+files (folders recursively), keeps going past unreadable ones (a :class:`FileRead` with the
+error, turned into an R- finding) and reports progress once per file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pbm.errors import PbmError
+from pbm.findings import Finding
+from pbm.workbook.layout import Block, Grid, RowAccount, SheetLayout, lay_out
+from pbm.workbook.source import WORKBOOK_SUFFIXES, Limits, open_workbook
+from pbm.workbook.table import IndicatorTable, ProjectRead
+
+T = TypeVar("T")
+
+
+@dataclass
+class SheetRead:
+    name: str
+    tables: list[IndicatorTable]
+    findings: list[Finding]
+    _layout: SheetLayout = field(repr=False)
+    _accounts: list[RowAccount] | None = field(default=None, repr=False)
+
+    @property
+    def layout(self) -> str | None:
+        """"form", "list" or None (skipped, empty, no header)."""
+        return self._layout.layout
+
+    @property
+    def header_row(self) -> int | None:
+        return self._layout.header_row
+
+    @property
+    def projects(self) -> list[ProjectRead]:
+        return [project for table in self.tables for project in table.projects]
+
+    @property
+    def accounts(self) -> list[RowAccount]:
+        """Every non-empty row with what it was read as (made on first use: the monitor
+        accounts for every row, the other commands never ask)."""
+        if self._accounts is None:
+            self._accounts = self._layout.accounts()
+        return self._accounts
+
+    @property
+    def row_count(self) -> int:
+        """Non-empty rows, counted from the sheet itself."""
+        return len(self._layout.rows)
+
+
+@dataclass
+class WorkbookRead:
+    file: str
+    path: Path
+    sha256: str
+    sheets: list[SheetRead]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def projects(self) -> list[ProjectRead]:
+        return [project for sheet in self.sheets for project in sheet.projects]
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        return self.findings + [f for sheet in self.sheets for f in sheet.findings]
+
+    @property
+    def rows_in(self) -> int:
+        """Non-empty rows of every sheet, hidden ones included."""
+        return sum(sheet.row_count for sheet in self.sheets)
+
+
+def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None = None,
+                  only: Collection[str] = ()) -> WorkbookRead:
+    """Read every project of one workbook (of the sheets in ``only`` when it has any of them).
+    Raises ``PbmError`` if the file is unreadable; a readable workbook in which no project is
+    found gets the error R-NO-PROJECTS, never a silent empty submission."""
+    name = display or str(path)
+    raw = open_workbook(Path(path), limits, name, only)
+    sheets = []
+    for raw_sheet in raw.sheets:
+        layout = lay_out(raw_sheet, name, limits)
+        grid = Grid(raw_sheet)
+        tables = [_table(grid, name, raw_sheet.name, block) for block in layout.blocks]
+        sheets.append(SheetRead(raw_sheet.name, tables, layout.findings, layout))
+    read = WorkbookRead(name, Path(path), raw.sha256, sheets)
+    if not read.projects and not any(f.severity == "error" for f in read.all_findings):
+        skipped = [f"“{sheet.name}”" for sheet in sheets
+                   if any(f.code == "R-SHEET-SKIPPED" for f in sheet.findings)]
+        read.findings.append(Finding("R-NO-PROJECTS", file=name, params={
+            "detail": f"（已跳过工作表 {'、'.join(skipped)}）" if skipped else "",
+            "detail_en": f" (skipped sheets: {', '.join(skipped)})" if skipped else ""}))
+    return read
+
+
+def _table(grid: Grid, file: str, sheet: str, block: Block) -> IndicatorTable:
+    """The block's lines as columns: each project's lines in a run, in the order met."""
+    line_rows = [r for project in block.projects for r in project.lines]
+    fields = list(block.columns)
+    cols = [block.columns[name] for name in fields]
+    values: dict[str, list[Any]] = {}
+    if fields and line_rows:
+        if grid.formulas:
+            rows = [grid.row_values(r) for r in line_rows]
+        else:
+            rows = [grid.rows[r] for r in line_rows]
+        need = max(cols) + 1
+        if all(len(row) >= need for row in rows):
+            fetch = itemgetter(*cols) if len(cols) > 1 else (lambda row, c=cols[0]: (row[c],))
+            gathered = list(zip(*map(fetch, rows)))
+        else:
+            gathered = [tuple(row[c] if c < len(row) else None for row in rows) for c in cols]
+        for name, column in zip(fields, gathered):
+            values[name] = [None if v == "" else v for v in column] if "" in column \
+                else list(column)
+    table = IndicatorTable(file, sheet, block.layout, {f: c + 1 for f, c in block.columns.items()},
+                           [r + 1 for r in line_rows], values)
+    start = 0
+    for rows_of in block.projects:
+        stop = start + len(rows_of.lines)
+        if rows_of.carried:
+            for k, r in enumerate(rows_of.lines, start):
+                for name, cell in rows_of.carried.get(r, {}).items():
+                    if name in values:
+                        values[name][k] = cell.value
+                        table.carried.setdefault(name, {})[k] = cell.row
+        table.projects.append(ProjectRead(
+            file=file, sheet=sheet, layout=block.layout, fields=rows_of.fields, table=table,
+            start=start, stop=stop, labels=rows_of.labels, units=rows_of.units,
+            first_row=rows_of.first_row, title=rows_of.title, extra=rows_of.extra,
+            rows=rows_of.rows, money=rows_of.money, total=rows_of.total))
+        start = stop
+    return table
+
+
+# --------------------------------------------------------------------------- many files
+
+def display_path(path: Path) -> str:
+    """A path as the user would write it: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def iter_workbook_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand files and folders (recursively), skipping ``~$`` lock files and hidden files;
+    a file named twice (a folder and a file inside it) is read once."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            children = []
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if any(part.startswith((".", "~$")) for part in rel.parts):
+                    continue
+                if child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES:
+                    children.append(child)
+        else:
+            if not path.exists():
+                raise PbmError("R-NOT-FOUND", file=str(path))
+            children = [path]
+        for child in children:
+            resolved = child.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                found.append(child)
+    return found
+
+
+@dataclass
+class FileRead:
+    """One input file as a run saw it: readable (its SHA-256) or not (the error)."""
+
+    file: str  # as the user would write it
+    path: Path
+    sha256: str | None = None
+    error: PbmError | None = None
+
+    @property
+    def finding(self) -> Finding | None:
+        """The unreadable file as an R- finding (None when it was read)."""
+        if self.error is None:
+            return None
+        code = self.error.code if self.error.code.startswith("R-") else "R-UNREADABLE"
+        return Finding(code, file=self.file, params=self.error.params)
+
+
+def read_file(path: Path, limits: Limits) -> tuple[FileRead, WorkbookRead | None]:
+    display = display_path(path)
+    try:
+        workbook = read_workbook(path, limits=limits, display=display)
+    except PbmError as error:
+        return FileRead(display, path, error=error), None
+    return FileRead(display, path, workbook.sha256), workbook
+
+
+def read_inputs(files: list[Path], limits: Limits,
+                work: Callable[[FileRead, WorkbookRead | None], T], *, workers: int = 1,
+                progress: Callable[[Path], None] | None = None) -> list[T]:
+    """Read each file and hand it to ``work`` (what the command makes of one file); the
+    results come back in input order.  An unreadable file is handed over with its error and
+    no workbook, and the run goes on.  ``progress`` is told of every finished file.
+
+    ``workers`` > 1 with many files: forked processes (the per-cell Python work holds the
+    GIL, so threads gain little; 200 files × 300 rows: 4.4 s on two threads, 2.8 s on two
+    processes); where forking is not safe, a thread pool (calamine releases the GIL while it
+    parses).  Results never depend on it."""
+    jobs = _Jobs(limits, work)
+    if workers <= 1 or len(files) < 2:
+        results = []
+        for path in files:
+            results.append(jobs.one(path))
+            if progress:
+                progress(path)
+        return results
+    if len(files) >= PROCESS_POOL_FILES:
+        in_processes = _in_processes(files, jobs, workers, progress)
+        if in_processes is not None:
+            return in_processes
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(jobs.one, path) for path in files]
+        results = []
+        for path, future in zip(files, futures):
+            results.append(future.result())
+            if progress:
+                progress(path)
+    return results
+
+
+PROCESS_POOL_FILES = 16  # fewer files are read faster than two processes start and report
+_POOL_CHUNK = 8  # files per task: fewer round trips, still an even split of the work
+_pool_jobs: _Jobs | None = None  # set in the parent, inherited by the forked workers
+
+
+@dataclass
+class _Jobs:
+    limits: Limits
+    work: Callable[[FileRead, WorkbookRead | None], Any]
+
+    def one(self, path: Path) -> Any:
+        return self.work(*read_file(path, self.limits))
+
+
+def _chunk(paths: list[Path]) -> list[Any]:
+    assert _pool_jobs is not None
+    return [_pool_jobs.one(path) for path in paths]
+
+
+def _in_processes(files: list[Path], jobs: _Jobs, workers: int,
+                  progress: Callable[[Path], None] | None) -> list[Any] | None:
+    """None when forking is not safe here or a worker died (the caller reads in threads)."""
+    global _pool_jobs
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from pbm.perf import fork_context
+
+    mp_context = fork_context()
+    if mp_context is None:
+        return None
+    chunks = [files[i:i + _POOL_CHUNK] for i in range(0, len(files), _POOL_CHUNK)]
+    _pool_jobs = jobs
+    results: list[Any] = []
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp_context) as pool:
+            for chunk, part in zip(chunks, pool.map(_chunk, chunks)):
+                results.extend(part)
+                if progress:
+                    for path in chunk:
+                        progress(path)
+    except BrokenProcessPool:
+        return None
+    finally:
+        _pool_jobs = None
+    return results
