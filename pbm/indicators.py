@@ -19,6 +19,7 @@ means a deadline, a text means a qualitative line.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -59,11 +60,17 @@ _SPACES = re.compile(r"\s+")
 
 @lru_cache(maxsize=4096)
 def normalise_nature(text: str) -> str | None:
-    """The 指标性质 a text names (``正向指标`` → ≥), else the text itself; None when blank."""
-    compact = "".join(text.split())
+    """The 指标性质 a text names (``正向指标`` → ≥, ``＞=`` → ≥), else the text itself; None
+    when blank."""
+    compact = "".join(unicodedata.normalize("NFKC", text).split())
     if not compact:
         return None
     return NATURES.get(compact, compact)
+
+
+def normalise_op(op: str | None) -> str | None:
+    """The canonical operator (≥ > ≤ < = 定性 …) of a spelling, by the same table."""
+    return None if op is None else normalise_nature(op)
 
 
 @lru_cache(maxsize=4096)

@@ -138,7 +138,7 @@ def _run(inputs, rules, limits, group_weights, reference, aggregate, year, fmt):
                    year=year)
     if common.STATE.quiet or fmt == "json":
         return score_paths(inputs, rules, limits, **options)
-    from pbm.workbook.reader import iter_workbook_files
+    from pbm.workbook.read import iter_workbook_files
 
     files = iter_workbook_files(inputs)  # listed once: the count for the bar, then the files
     with common.file_progress("读取并评分", "reading and scoring", len(files)) as advance:
@@ -204,7 +204,7 @@ def _render(run, outputs: list[Path], show: int) -> None:
     lines = sorted(((p, s) for p in run.projects for s in p.score.indicators
                     if s.difference is not None and s.difference != 0),
                    key=lambda item: (-abs(item[1].difference), item[0].input.file,
-                                     item[0].input.sheet, item[1].indicator.location.get("row", 0)))
+                                     item[0].input.sheet, item[1].indicator.row))
     if lines and show:
         table = Table(title=t("差异最大的指标", "largest differences (indicators)"))
         for column in (t("项目", "project"), t("指标", "indicator"), t("单元格", "cell"),
@@ -213,7 +213,7 @@ def _render(run, outputs: list[Path], show: int) -> None:
         for project, line in lines[:show]:
             ind = line.indicator
             table.add_row(project.input.name or project.input.sheet, ind.name,
-                          ind.location.get("cell_score") or "", _d(ind.claimed),
+                          ind.cell("score") or "", _d(ind.claimed),
                           _d(line.recomputed), decimal_text(line.difference, sign=True))
         console.print(table)
     if run.evaluations:

@@ -18,7 +18,6 @@ from typing import Any
 from pbm import __version__
 from pbm.errors import PbmError
 from pbm.findings import Finding, count_by_severity
-from pbm.perf import collector_paused
 from pbm.scoring.evaluation import (
     EvaluationResult,
     EvaluationSheet,
@@ -28,14 +27,15 @@ from pbm.scoring.evaluation import (
 )
 from pbm.scoring.frameworks import Framework
 from pbm.scoring.grades import grade_distribution
-from pbm.scoring.rules import ProjectScore, ScoreRules
+from pbm.scoring.recheck import recheck_project
+from pbm.scoring.rules import ProjectScore, Scorer, ScoreRules
 from pbm.scoring.selfeval import (
     SelfEvalInput,
+    SelfEvalTyping,
     aggregate_groups,
     aggregate_units,
-    self_eval_input,
 )
-from pbm.workbook.reader import ProjectRecord, display_path, iter_workbook_files, read_workbook
+from pbm.workbook.read import FileRead, WorkbookRead, iter_workbook_files, read_inputs
 from pbm.workbook.source import Limits
 
 KIND_SELF = "self-eval"
@@ -93,7 +93,7 @@ class ScoredProject:
             ind = score.indicator
             rows.append({
                 "file": inp.file, "sheet": inp.sheet, "project": inp.name or None,
-                "cell": ind.location.get("cell_score"),
+                "cell": ind.cell("score"),
                 "level1": ind.level1, "level2": ind.level2, "name": ind.name,
                 "op": ind.written_op, "target": ind.target_text or _num(ind.target),
                 "actual": ind.actual_text or _num(ind.actual),
@@ -109,16 +109,6 @@ def _num(value: Decimal | None) -> float | None:
 
 
 @dataclass
-class FileRead:
-    file: str
-    path: Path
-    sha256: str | None
-    error: PbmError | None = None
-    projects: int = 0
-    evaluation_sheets: int = 0
-
-
-@dataclass
 class ScoreRun:
     """Everything one ``pbm score`` run found (SPEC §7, §13)."""
 
@@ -131,6 +121,9 @@ class ScoreRun:
     group_weights: dict[str, Decimal]
     framework: Framework | None = None
     started: dt.datetime = field(default_factory=dt.datetime.now)
+    # per file read: its 自评 projects and its evaluators' scoring sheets
+    projects_read: dict[str, int] = field(default_factory=dict)
+    evaluation_sheets_read: dict[str, int] = field(default_factory=dict)
 
     @property
     def unreadable(self) -> list[FileRead]:
@@ -201,7 +194,8 @@ class ScoreRun:
                  "difference": _num(p.score.difference)}
                 for p in self.largest_differences()],
             "files": [{"file": f.file, "sha256": f.sha256, "readable": f.error is None,
-                       "projects": f.projects, "evaluation_sheets": f.evaluation_sheets}
+                       "projects": self.projects_read.get(f.file, 0),
+                       "evaluation_sheets": self.evaluation_sheets_read.get(f.file, 0)}
                       for f in self.files],
             "settings": settings_dict(self.rules, self.group_weights),
         }
@@ -236,17 +230,6 @@ def settings_dict(rules: ScoreRules, group_weights: Mapping[str, Decimal]) -> di
     }
 
 
-def _block_rows(grid: list[list[Any]], first_row: int, starts: list[int]) -> list[list[Any]]:
-    """The sheet's raw rows as one form of several pasted one below the other sees them: rows
-    outside its block (from its first row to the next form's) blank, row numbers kept, so its
-    money block and 总分 are never another form's."""
-    end = next((start for start in starts if start > first_row), None)
-    if first_row <= 1 and end is None:
-        return grid
-    low, high = first_row - 1, (end - 1 if end is not None else len(grid))
-    return [row if low <= index < high else [] for index, row in enumerate(grid)]
-
-
 def score_paths(paths: list[Path], rules: ScoreRules, limits: Limits = Limits(), *,
                 group_weights: Mapping[str, Decimal] | None = None,
                 framework: Framework | None = None, aggregate: bool = False,
@@ -261,74 +244,46 @@ def score_paths(paths: list[Path], rules: ScoreRules, limits: Limits = Limits(),
     from pbm.scoring.groups import DEFAULT_GROUP_WEIGHTS
 
     weights = dict(group_weights) if group_weights is not None else dict(DEFAULT_GROUP_WEIGHTS)
-    with collector_paused():
-        return _score_paths(paths, rules, limits, weights, framework, aggregate, year, progress)
-
-
-def _score_paths(paths, rules, limits, weights, framework, aggregate, year,
-                 progress) -> ScoreRun:
     files = iter_workbook_files(paths)
     if not files:
         raise PbmError("CLI-USAGE", reason="没有找到工作簿文件（.xlsx/.xlsm/.xls/.csv） / "
                                            "no workbook files found")
+    typing = SelfEvalTyping(rules, year)
+    scorer = Scorer(rules)
+    clean: set[tuple] = set()  # claimed lines the recheck found nothing on, by their inputs
     reads: list[FileRead] = []
     projects: list[ScoredProject] = []
     sheets: list[EvaluationSheet] = []
     file_findings: list[Finding] = []
-    seen: set[Path] = set()
+    projects_read: dict[str, int] = {}
+    sheets_read: dict[str, int] = {}
 
-    def score_early(record: ProjectRecord) -> ScoredProject | None:
-        """A list project scored while the rest of its big sheet is still being parsed."""
-        if is_evaluation_record(record):
-            return None
-        inp = self_eval_input(record, rules, year=year)
-        return ScoredProject(inp, inp.score(rules))
-
-    for path in files:
-        resolved = path.resolve()
-        if resolved in seen:
-            continue  # the same file given twice (a folder and a file inside it)
-        seen.add(resolved)
-        display = display_path(path)
-        try:
-            workbook = read_workbook(path, limits=limits, display=display, early=score_early)
-        except PbmError as error:
-            reads.append(FileRead(display, path, None, error))
-            code = error.code if error.code.startswith("R-") else "R-UNREADABLE"
-            file_findings.append(Finding(code, file=display, params=error.params))
-            if progress:
-                progress(path)
-            continue
-        read = FileRead(display, path, workbook.sha256)
+    def score_file(read: FileRead, workbook: WorkbookRead | None) -> None:
         reads.append(read)
+        if workbook is None:
+            file_findings.append(read.finding)  # type: ignore[arg-type]
+            return
         file_findings.extend(workbook.all_findings)
-        raw_sheets = {sheet.name: sheet.grid for sheet in workbook.sheets}
-        form_starts = {sheet.name: sorted(p.first_row for p in sheet.projects)
-                       for sheet in workbook.sheets if sheet.layout == "form"}
         for record in workbook.projects:
             if is_evaluation_record(record):
-                sheets.append(evaluation_sheet(record, weights))
-                read.evaluation_sheets += 1
+                sheets.append(evaluation_sheet(record, typing.typing, weights))
+                sheets_read[read.file] = sheets_read.get(read.file, 0) + 1
                 continue
-            scored = workbook.early_result(record)
-            if scored is None:
-                raw_rows = raw_sheets.get(record.sheet) if raw_sheets else None
-                if raw_rows is not None and record.sheet in form_starts:
-                    raw_rows = _block_rows(raw_rows, record.first_row,
-                                           form_starts[record.sheet])
-                inp = self_eval_input(record, rules, raw_rows=raw_rows, year=year)
-                scored = ScoredProject(inp, inp.score(rules))
-            projects.append(scored)
-            read.projects += 1
-        if progress:
-            progress(path)
+            inp = typing.project(record)
+            score = inp.score(rules, scorer)
+            score.findings = recheck_project(score, rules, clean)
+            projects.append(ScoredProject(inp, score))
+            projects_read[read.file] = projects_read.get(read.file, 0) + 1
 
+    read_inputs(files, limits, score_file, progress=progress)
     evaluations = evaluate_sheets(sheets, rules, weights, framework) if sheets else []
     aggregates: list[ScoredProject] = []
     if aggregate:
         for group in aggregate_groups([p.input for p in projects]):
             summary = aggregate_units(group)
-            aggregates.append(ScoredProject(summary, summary.score(rules), KIND_AGGREGATE))
+            score = summary.score(rules, scorer)
+            score.findings = recheck_project(score, rules)
+            aggregates.append(ScoredProject(summary, score, KIND_AGGREGATE))
     findings = list(file_findings)
     for project in projects:
         findings.extend(project.findings)
@@ -337,4 +292,5 @@ def _score_paths(paths, rules, limits, weights, framework, aggregate, year,
     return ScoreRun(files=reads, projects=projects, evaluations=evaluations,
                     aggregates=aggregates, findings=findings, rules=rules,
                     group_weights={k: Decimal(str(v)) for k, v in weights.items()},
-                    framework=framework)
+                    framework=framework, projects_read=projects_read,
+                    evaluation_sheets_read=sheets_read)

@@ -20,12 +20,13 @@ from typing import Any
 
 from pbm.errors import PbmError
 from pbm.findings import Finding
+from pbm.indicators import Typing
 from pbm.scoring.frameworks import Framework, framework_from_rows, validate_framework
 from pbm.scoring.grades import grade_for
 from pbm.scoring.groups import GroupResult, combine_groups
 from pbm.scoring.rules import CENT, ZERO, ScoreRules
-from pbm.values import parse_value, plain_decimal
-from pbm.workbook.reader import ProjectRecord
+from pbm.values import plain_decimal
+from pbm.workbook.table import ProjectRead
 
 UNNAMED_GROUP = "未注明评价组"
 
@@ -97,29 +98,31 @@ class EvaluationSheet:
     lines: list[EvaluationLine]
 
 
-def is_evaluation_record(record: ProjectRecord) -> bool:
+def is_evaluation_record(record: ProjectRead) -> bool:
     """A scoring sheet has 评价组 or 评价人 labels (filled or not); a 自评表 has neither."""
     return "evaluator_group" in record.fields or "evaluator" in record.fields
 
 
-def evaluation_sheet(record: ProjectRecord,
+def evaluation_sheet(record: ProjectRead, typing: Typing,
                      group_weights: Mapping[str, Any] | None = None) -> EvaluationSheet:
     """Type one scoring sheet read by the workbook reader."""
+    table = record.table
     lines = []
-    for rec in record.indicators:
-        weight_cell, score_cell = rec.get("weight"), rec.get("score")
+    for line in record.lines:
+        weight_cell, score_cell = table.cell("weight", line), table.cell("score", line)
         weight = None
         weight_text = ""
         if weight_cell is not None and not weight_cell.empty:
             weight_text = weight_cell.text
-            weight = parse_value(weight_cell.value, role="number").number
+            weight = typing.number(weight_cell.value).number  # type: ignore[union-attr]
         score = None
         if score_cell is not None and not score_cell.empty:
-            score = parse_value(score_cell.value, role="number").number
+            score = typing.number(score_cell.value).number  # type: ignore[union-attr]
         lines.append(EvaluationLine(
-            level1=rec.text("level1"), level2=rec.text("level2"),
-            name=rec.text("name") or "（未填指标名称）", weight=weight, weight_text=weight_text,
-            note=rec.text("note"), score=score, reason=rec.text("deviation"),
+            level1=table.text("level1", line), level2=table.text("level2", line),
+            name=table.text("name", line) or "（未填指标名称）", weight=weight,
+            weight_text=weight_text, note=table.text("note", line), score=score,
+            reason=table.text("deviation", line),
             weight_cell=weight_cell.a1 if weight_cell is not None else None,
             score_cell=score_cell.a1 if score_cell is not None else None))
     written = record.text("evaluator_group")

@@ -75,7 +75,7 @@ def _worst(findings: list[Finding]) -> str | None:
 
 
 def _rule_zh(score: IndicatorScore) -> str:
-    if score.indicator.location.get("timeliness"):
+    if score.indicator.timeliness:
         return TIMELINESS_RULE_ZH
     return RULE_LABELS_ZH.get(score.rule, score.rule)
 
@@ -137,7 +137,7 @@ def indicator_sheet(run: ScoreRun):
             notes = "；".join(NOTE_ZH.get(note, note) for note in score.notes)
             if not ind.applicable:
                 notes = "不适用，已剔除并折算"
-            rows.append([inp.file, inp.sheet, ind.location.get("cell_score"), inp.code, inp.name,
+            rows.append([inp.file, inp.sheet, ind.cell("score"), inp.code, inp.name,
                          inp.department, ind.level1, ind.level2, ind.name, ind.written_op,
                          ind.target_text, ind.actual_text, ind.weight, ind.claimed,
                          score.recomputed, difference, _rule_zh(score), score.achieved_ratio,
@@ -191,16 +191,15 @@ def recheck_sheet(run: ScoreRun, lang: str = "zh"):
 
         for score in ps.indicators:
             ind = score.indicator
-            loc = ind.location
-            found = take(loc.get("cell_score"), loc.get("cell_actual"), loc.get("cell_target"),
-                         loc.get("cell_weight"))
+            found = take(ind.cell("score"), ind.cell("actual"), ind.cell("target"),
+                         ind.cell("weight"))
             differs = (ind.claimed is not None and score.recomputed is not None
                        and ind.claimed != score.recomputed)
             if not found and not differs:
                 continue
             explained = (claim_rules_zh(explain_claim(ind, rules))
                          if ind.claimed is not None and ind.applicable else "")
-            add([inp.file, inp.sheet, loc.get("cell_score"), inp.code, inp.name, inp.department,
+            add([inp.file, inp.sheet, ind.cell("score"), inp.code, inp.name, inp.department,
                  ind.name, ind.weight, ind.target_text, ind.actual_text, ind.claimed,
                  score.recomputed, score.difference, _rule_zh(score), explained], found)
         execution_found = take(ps.execution_cell, ps.executed_cell)

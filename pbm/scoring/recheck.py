@@ -243,12 +243,11 @@ class _Emitter:
         self.out = out
 
     def emit(self, code: str, *, cell: str | None = None, value: Any = None,
-             location: dict | None = None, **params: Any) -> None:
-        location = location or {}
+             line: IndicatorInput | None = None, **params: Any) -> None:
         self.out.append(Finding(
             code,
-            file=location.get("file") or self.ps.file,
-            sheet=location.get("sheet") or self.ps.sheet,
+            file=(line.file if line is not None else None) or self.ps.file,
+            sheet=(line.sheet if line is not None else None) or self.ps.sheet,
             cell=cell,
             project=self.ps.project,
             value=value,
@@ -256,18 +255,21 @@ class _Emitter:
         ))
 
 
-_CLEAN_LINES_LIMIT = 1 << 16
+def recheck_project(ps: ProjectScore, rules: ScoreRules,
+                    clean: set[tuple] | None = None) -> list[Finding]:
+    """Findings of the recheck (复核) of one scored project: the S-codes.
 
-
-def recheck_project(ps: ProjectScore, rules: ScoreRules) -> list[Finding]:
-    """Findings of the recheck (复核) of one scored project (SPEC §7, §13 S-codes)."""
+    ``clean`` (kept by the caller for one run) holds the keys of claimed lines the recheck
+    found nothing on: a claimed line's findings follow from its scored inputs and the texts
+    compared, so a line typed like one that gave none gives none."""
     findings: list[Finding] = []
     emitter = _Emitter(ps, findings)
     claims_present = (ps.claimed_total is not None or ps.claimed_execution is not None
                       or any(s.indicator.claimed is not None and s.indicator.applicable
                              for s in ps.indicators))
     tolerance = rules.tolerance
-    clean = rules._clean_lines  # type: ignore[attr-defined]
+    if clean is None:
+        clean = set()
     for score in ps.indicators:
         ind = score.indicator
         if not ind.applicable:
@@ -275,15 +277,13 @@ def recheck_project(ps: ProjectScore, rules: ScoreRules) -> list[Finding]:
         if ind.claimed is None:  # what is reported then depends on the project's other lines
             _recheck_line(score, rules, emitter, claims_present, tolerance)
             continue
-        # A claimed line's findings follow from its scored inputs and the texts compared:
-        # a line typed like one that gave none gives none.
         key = (ind.op, ind.target, ind.actual, ind.actual_tier, ind.actual_text,
                ind.target_text, ind.actual_has_op, ind.weight, ind.claimed)
         if key in clean:
             continue
         before = len(findings)
         _recheck_line(score, rules, emitter, claims_present, tolerance)
-        if len(findings) == before and len(clean) < _CLEAN_LINES_LIMIT:
+        if len(findings) == before:
             clean.add(key)
     _recheck_weights(ps, rules, emitter)
     _recheck_execution(ps, rules, emitter, tolerance)
@@ -309,26 +309,25 @@ def _line_params(score: IndicatorScore, claimed: Decimal | None) -> dict[str, An
 def _recheck_line(score: IndicatorScore, rules: ScoreRules, emitter: _Emitter,
                   claims_present: bool, tolerance: Decimal) -> None:
     ind = score.indicator
-    location = ind.location
-    score_cell = location.get("cell_score")
-    actual_cell = location.get("cell_actual")
+    score_cell = ind.cell("score")
+    actual_cell = ind.cell("actual")
     claimed = ind.claimed
 
     if _repeats_target(ind):
         emitter.emit("S-ACTUAL-REPEATS-TARGET", cell=actual_cell, value=ind.actual_text,
-                     location=location, name=ind.name, actual=ind.actual_text,
+                     line=ind, name=ind.name, actual=ind.actual_text,
                      target=ind.target_text)
 
     if score.rule == "unscorable":
         zh, en = _UNSCORABLE_REASONS.get(score.notes[0], (score.notes[0], score.notes[0]))
-        emitter.emit("S-UNSCORABLE", cell=score_cell, value=claimed, location=location,
+        emitter.emit("S-UNSCORABLE", cell=score_cell, value=claimed, line=ind,
                      name=ind.name, reason_zh=zh, reason_en=en)
         return
 
     over = _over_achievement(score, rules)
     if over is not None:
         emitter.emit("S-OVER-ACHIEVED", cell=actual_cell, value=ind.actual_text or ind.actual,
-                     location=location, name=ind.name,
+                     line=ind, name=ind.name,
                      target=ind.target_text or plain_decimal(ind.target),
                      actual=ind.actual_text or plain_decimal(ind.actual),
                      comparison_zh=over[0], comparison_en=over[1])
@@ -347,7 +346,7 @@ def _recheck_line(score: IndicatorScore, rules: ScoreRules, emitter: _Emitter,
                 filled_en = f"; the default tier share gives {_fmt(score.recomputed)}"
             else:
                 filled_zh = filled_en = ""
-            emitter.emit("S-MISSING-SCORE", cell=score_cell, location=location,
+            emitter.emit("S-MISSING-SCORE", cell=score_cell, line=ind,
                          filled_zh=filled_zh, filled_en=filled_en,
                          **_line_params(score, claimed))
         return
@@ -360,7 +359,7 @@ def _recheck_line(score: IndicatorScore, rules: ScoreRules, emitter: _Emitter,
             upper = _fmt(highest) if inclusive else _fmt(high * weight)  # type: ignore[operator]
             interval = f"[{_fmt(lowest)}, {upper}{']' if inclusive else ')'}"
             emitter.emit("S-QUAL-OUT-OF-TIER", cell=score_cell, value=claimed,
-                         location=location, tier=score.tier, interval=interval,
+                         line=ind, tier=score.tier, interval=interval,
                          **_line_params(score, claimed))
         return  # inside its tier the claim is the score
 
@@ -382,7 +381,7 @@ def _recheck_line(score: IndicatorScore, rules: ScoreRules, emitter: _Emitter,
     params["difference"] = _fmt(abs(difference))
     params["tolerance"] = plain_decimal(tolerance)
     params.update(_rules_params(explain_claim(ind, rules)))
-    emitter.emit(code, cell=score_cell, value=claimed, location=location, **params)
+    emitter.emit(code, cell=score_cell, value=claimed, line=ind, **params)
 
 
 def _recheck_weights(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter) -> None:

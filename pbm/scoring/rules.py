@@ -18,7 +18,9 @@ from typing import Any
 
 from pbm.errors import PbmError
 from pbm.findings import Finding
+from pbm.indicators import normalise_op
 from pbm.scoring.grades import DEFAULT_GRADE_BANDS, grade_for, sorted_bands
+from pbm.workbook.table import IndicatorTable
 
 # Quantizing with module-level constants keeps the hot loop free of context changes.
 CENT = Decimal("0.01")
@@ -36,14 +38,6 @@ EQUAL = "="
 QUALITATIVE = "定性"
 _POSITIVE_OPS = frozenset({POSITIVE, POSITIVE_STRICT})
 _REVERSE_OPS = frozenset({REVERSE, REVERSE_STRICT})
-_OP_ALIASES = {
-    "≥": POSITIVE, ">=": POSITIVE, "≧": POSITIVE, "＞=": POSITIVE, "大于等于": POSITIVE,
-    ">": POSITIVE_STRICT, "＞": POSITIVE_STRICT, "大于": POSITIVE_STRICT,
-    "≤": REVERSE, "<=": REVERSE, "≦": REVERSE, "＜=": REVERSE, "小于等于": REVERSE,
-    "<": REVERSE_STRICT, "＜": REVERSE_STRICT, "小于": REVERSE_STRICT,
-    "=": EQUAL, "==": EQUAL, "＝": EQUAL, "等于": EQUAL,
-    "定性": QUALITATIVE,
-}
 
 #: DOMAIN.md §4.5 [厂商]: share of the weight per outcome; [low, high), the top tier
 #: (high = 1) inclusive of the full weight.
@@ -88,19 +82,6 @@ def to_decimal(value: Any) -> Decimal | None:
         raise ValueError(f"not a number: {value!r}") from exc
 
 
-def normalise_op(op: str | None) -> str | None:
-    """The canonical operator (≥ > ≤ < = 定性) for the spellings templates use."""
-    if op is None:
-        return None
-    known = _OP_ALIASES.get(op)
-    if known is not None:
-        return known
-    text = op.strip()
-    if not text:
-        return None
-    return _OP_ALIASES.get(text, text)
-
-
 @dataclass(frozen=True)
 class ScoreRules:
     """Settings of the score command — the ``[score]`` table of pbm.toml (SPEC §8)."""
@@ -142,11 +123,6 @@ class ScoreRules:
             name: (low, high, high >= ONE) for name, low, high in self.qualitative_tiers})
         object.__setattr__(self, "_tier_names_longest_first", tuple(
             sorted((tier[0] for tier in self.qualitative_tiers), key=len, reverse=True)))
-        # Lines typed alike score alike: (op, target, actual, tier, actual text, weight,
-        # claimed) → the IndicatorScore fields after the line (see _score_lines).
-        object.__setattr__(self, "_line_scores", {})
-        # … and lines rechecked alike: the keys of claimed lines the recheck found nothing on.
-        object.__setattr__(self, "_clean_lines", set())
         object.__setattr__(self, "qualitative_defaults", {
             name: _setting_decimal("qualitative_defaults", share)
             for name, share in dict(self.qualitative_defaults).items()})
@@ -235,15 +211,33 @@ class IndicatorInput:
     claimed: Decimal | None = None  # the unit's own 得分
     applicable: bool = True  # 不适用 → False
     actual_has_op: bool = False  # the actual cell carried an operator ("≥266米")
-    location: dict = field(default_factory=dict)  # file, sheet, cell_actual, cell_score, …
+    unit: str | None = None
+    timeliness: bool = False  # a 时效 line judged by dates: scored as ≥ 1 (on time) or 0
+    written: str | None = None  # the operator a 时效 line writes (≤2026年12月)
+    table: IndicatorTable | None = None  # where the line's cells are (None: an aggregate)
+    line: int = 0
 
     @property
     def written_op(self) -> str | None:
         """The operator as the workbook writes it, for display: a 时效 line (≤2026年12月) is
-        scored as ≥ 1 (on time) but shows its own ≤ (``location["written_op"]``)."""
-        if self.location.get("timeliness"):
-            return self.location.get("written_op")
-        return self.op
+        scored as ≥ 1 (on time) but shows its own ≤."""
+        return self.written if self.timeliness else self.op
+
+    def cell(self, name: str) -> str | None:
+        """The A1 of one of the line's cells (target, actual, weight, score …)."""
+        return self.table.a1(name, self.line) if self.table is not None else None
+
+    @property
+    def file(self) -> str | None:
+        return self.table.file if self.table is not None else None
+
+    @property
+    def sheet(self) -> str | None:
+        return self.table.sheet if self.table is not None else None
+
+    @property
+    def row(self) -> int:
+        return self.table.rows[self.line] if self.table is not None else 0
 
 
 @dataclass(slots=True)
@@ -299,7 +293,7 @@ class IndicatorScore:
             "achieved_ratio": _num(self.achieved_ratio),
             "applicable": ind.applicable,
             "notes": list(self.notes),
-            "location": dict(ind.location),
+            "file": ind.file, "sheet": ind.sheet, "cell": ind.cell("score"),
         }
 
 
@@ -576,33 +570,35 @@ class ProjectScore:
         return data
 
 
-_LINE_SCORES_LIMIT = 1 << 16
+class Scorer:
+    """``score_indicator`` for the lines of one run under one set of rules: a line whose scored
+    inputs were seen before (most lines of a big table: ≥95% / 96% / 10 / 10) takes that
+    result instead of the arithmetic."""
 
+    def __init__(self, rules: ScoreRules):
+        self.rules = rules
+        self._seen: dict[tuple, tuple] = {}
 
-def _score_lines(indicators: list[IndicatorInput], rules: ScoreRules) -> list[IndicatorScore]:
-    """``score_indicator`` of every line; a line whose scored inputs were seen before (most
-    lines of a big table: ≥95% / 96% / 10 / 10) takes that result instead of the arithmetic."""
-    seen = rules._line_scores  # type: ignore[attr-defined]
-    scores = []
-    append = scores.append
-    for ind in indicators:
-        if not ind.applicable:
-            append(IndicatorScore(ind, None, "inapplicable", False, None, []))
-            continue
-        key = (ind.op, ind.target, ind.actual, ind.actual_tier, ind.actual_text, ind.weight,
-               ind.claimed)
-        known = seen.get(key)
-        if known is None:
-            score = score_indicator(ind, rules)
-            if len(seen) < _LINE_SCORES_LIMIT:
+    def lines(self, indicators: list[IndicatorInput]) -> list[IndicatorScore]:
+        seen = self._seen
+        scores = []
+        for ind in indicators:
+            if not ind.applicable:
+                scores.append(IndicatorScore(ind, None, "inapplicable", False, None, []))
+                continue
+            key = (ind.op, ind.target, ind.actual, ind.actual_tier, ind.actual_text, ind.weight,
+                   ind.claimed)
+            known = seen.get(key)
+            if known is None:
+                score = score_indicator(ind, self.rules)
                 seen[key] = (score.recomputed, score.rule, score.full, score.achieved_ratio,
                              tuple(score.notes), score.met, score.allowed_range, score.tier)
-            append(score)
-        else:
-            recomputed, rule, full, ratio, notes, met, allowed, tier = known
-            append(IndicatorScore(ind, recomputed, rule, full, ratio, [*notes], met, allowed,
-                                  tier))
-    return scores
+                scores.append(score)
+            else:
+                recomputed, rule, full, ratio, notes, met, allowed, tier = known
+                scores.append(IndicatorScore(ind, recomputed, rule, full, ratio, [*notes], met,
+                                             allowed, tier))
+        return scores
 
 
 def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
@@ -613,8 +609,9 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
                   sheet: str | None = None, total_cell: str | None = None,
                   execution_cell: str | None = None, executed_cell: str | None = None,
                   claimed_grade: str | None = None, grade_cell: str | None = None,
-                  recheck: bool = True) -> ProjectScore:
-    """Score every line, the execution rate, the total and the grade; then recheck.
+                  scorer: Scorer | None = None) -> ProjectScore:
+    """Score every line, the execution rate, the total and the grade (the recheck of the
+    unit's own scores is :func:`pbm.scoring.recheck.recheck_project`).
 
     DOMAIN.md §4.1 (grade), §4.3 (execution), §4.4 (lines, inapplicable rescale).  When
     both ``budget`` and ``executed`` are None the project has no execution part (e.g. a
@@ -625,7 +622,7 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
     ``total_cell``/``execution_cell``/``executed_cell`` (全年执行数)/``grade_cell`` are the
     A1 cells findings point to.
     """
-    scores = _score_lines(indicators, rules)
+    scores = (scorer or Scorer(rules)).lines(indicators)
     indicator_total = ZERO
     applicable_weight = ZERO
     any_inapplicable = False
@@ -677,8 +674,4 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
         claimed_grade=claimed_grade or None,
         grade_cell=grade_cell,
     )
-    if recheck:
-        from pbm.scoring.recheck import recheck_project
-
-        result.findings = recheck_project(result, rules)
     return result

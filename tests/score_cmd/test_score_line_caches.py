@@ -1,7 +1,7 @@
-"""`pbm score` types, scores and rechecks a line like one seen before by looking it up (a
-100,000-line table repeats ≥95% / 96% / 10 / 10 thousands of times).  The lookups must never
-change a result: the whole run with them equals the run without them, on a list workbook whose
-lines repeat with different claims, cell types and blanks."""
+"""`pbm score` types, scores and rechecks a line like one seen before in the same run by
+looking it up (a 100,000-line table repeats ≥95% / 96% / 10 / 10 thousands of times).  The
+lookups must never change a result: the whole run with them equals the run without them, on a
+list workbook whose lines repeat with different claims, cell types and blanks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import json
 
 import xlsxwriter
 
-from pbm.scoring import recheck, selfeval
+from pbm import indicators
+from pbm.scoring import batch, selfeval
 from pbm.scoring import rules as scoring_rules
 from pbm.scoring.batch import score_paths
 from pbm.scoring.forms import SELF_EVAL_LIST_COLUMNS
@@ -71,13 +72,36 @@ def _run(path) -> dict:
     return json.loads(json.dumps(run.to_dict(), sort_keys=True, ensure_ascii=False, default=str))
 
 
+class _Forgetful(dict):
+    """A lookup that never finds anything: every line is typed, scored and rechecked anew."""
+
+    def __setitem__(self, key, value):
+        pass
+
+    def add(self, key):
+        pass
+
+
+def _forget(cls, *names):
+    init = cls.__init__
+
+    def forgetting(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        for name in names:
+            setattr(self, name, _Forgetful())
+    return forgetting
+
+
 def _without_lookups(monkeypatch) -> None:
-    monkeypatch.setattr(selfeval, "_CACHE_LIMIT", 0)
-    monkeypatch.setattr(selfeval, "_TYPED_CACHES", {})
-    monkeypatch.setattr(selfeval, "_NUMBERS", {})
-    monkeypatch.setattr(selfeval, "_NAMES", {})
-    monkeypatch.setattr(scoring_rules, "_LINE_SCORES_LIMIT", 0)
-    monkeypatch.setattr(recheck, "_CLEAN_LINES_LIMIT", 0)
+    monkeypatch.setattr(indicators.Typing, "__init__",
+                        _forget(indicators.Typing, "_lines", "_numbers", "_levels"))
+    monkeypatch.setattr(selfeval.SelfEvalTyping, "__init__",
+                        _forget(selfeval.SelfEvalTyping, "_scored"))
+    monkeypatch.setattr(scoring_rules.Scorer, "__init__",
+                        _forget(scoring_rules.Scorer, "_seen"))
+    real = batch.recheck_project
+    monkeypatch.setattr(batch, "recheck_project",
+                        lambda score, rules, clean=None: real(score, rules, _Forgetful()))
 
 
 def test_lines_looked_up_score_as_lines_computed(tmp_path, monkeypatch):
@@ -86,7 +110,7 @@ def test_lines_looked_up_score_as_lines_computed(tmp_path, monkeypatch):
         _without_lookups(m)
         computed = _run(path)
     looked_up = _run(path)
-    again = _run(path)  # the module-level lookups are filled now
+    again = _run(path)  # a second run looks up in lookups of its own
     assert looked_up == computed
     assert again == computed
 

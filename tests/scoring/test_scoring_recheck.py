@@ -11,10 +11,22 @@ from pbm.findings import catalogue
 from pbm.resources import resource_dir
 from pbm.scoring.recheck import CLAIM_RULE_LABELS_ZH, explain_claim
 from pbm.scoring.rules import IndicatorInput, ScoreRules, score_project
+from pbm.workbook.table import IndicatorTable
+
+
+def rechecked(indicators, budget, executed, rules, **kwargs):
+    """``score_project`` followed by the recheck, as ``pbm score`` runs them."""
+    from pbm.scoring.recheck import recheck_project
+
+    project = score_project(indicators, budget, executed, rules, **kwargs)
+    project.findings = recheck_project(project, rules)
+    return project
+
 
 RULES = ScoreRules()
-LOCATION = {"file": "自评表.xlsx", "sheet": "自评表", "cell_actual": "F12", "cell_score": "H12",
-            "cell_weight": "G12", "row": 12}
+# The line sits on row 12 of 自评表.xlsx: 实际完成值 in F, 分值 in G, 得分 in H.
+TABLE = IndicatorTable("自评表.xlsx", "自评表", "form", {"actual": 6, "weight": 7, "score": 8},
+                       [12], {})
 
 
 def line(name="受训合格率", op="≥", target=95, actual=90, weight=10, claimed=None,
@@ -26,7 +38,7 @@ def line(name="受训合格率", op="≥", target=95, actual=90, weight=10, clai
         actual_text=actual_text if actual_text is not None else f"{actual}%",
         weight=None if weight is None else D(str(weight)),
         claimed=None if claimed is None else D(str(claimed)),
-        location=kw.pop("location", dict(LOCATION)), **kw)
+        table=kw.pop("table", TABLE), **kw)
 
 
 def filler(weight, claimed=None):
@@ -37,7 +49,7 @@ def filler(weight, claimed=None):
 
 
 def recheck(*lines, **kw):
-    return score_project(list(lines), kw.pop("budget", None), kw.pop("executed", None), RULES,
+    return rechecked(list(lines), kw.pop("budget", None), kw.pop("executed", None), RULES,
                          project="示例项目", file="自评表.xlsx", sheet="自评表", **kw)
 
 
@@ -225,7 +237,7 @@ def test_blank_qualitative_line_is_reported_as_a_lower_bound():
     assert "已按“达成”档次最低分计 16.00 分，项目复核总分和等级为下限" in finding.message("zh")
     assert "lower bound" in finding.message("en")
     configured = ScoreRules(qualitative_defaults={"达成": 1})
-    filled = score_project([blank, filler(70, 70)], None, None, configured)
+    filled = rechecked([blank, filler(70, 70)], None, None, configured)
     assert "默认档次比例计 20.00 分" in only(filled.findings, "S-MISSING-SCORE").message("zh")
 
 

@@ -22,6 +22,16 @@ from pbm.scoring.rules import (
     score_project,
 )
 
+
+def rechecked(indicators, budget, executed, rules, **kwargs):
+    """``score_project`` followed by the recheck, as ``pbm score`` runs them."""
+    from pbm.scoring.recheck import recheck_project
+
+    project = score_project(indicators, budget, executed, rules, **kwargs)
+    project.findings = recheck_project(project, rules)
+    return project
+
+
 R1 = ScoreRules()
 R2 = ScoreRules(reverse_rule="R2")
 
@@ -66,26 +76,26 @@ def test_example2_over_achieved_capped_and_flagged():
     score = score_indicator(line("培训人次", "≥", 100, 135, 8), R1)
     assert score.recomputed == D("8.00")
     assert score.full is True and score.met is True
-    project = score_project([line("培训人次", "≥", 100, 135, 8)], None, None, R1)
+    project = rechecked([line("培训人次", "≥", 100, 135, 8)], None, None, R1)
     over = [f for f in project.findings if f.code == "S-OVER-ACHIEVED"]
     assert len(over) == 1 and over[0].severity == "info"
 
 
 @pytest.mark.parametrize("actual, flagged", [(129, False), ("129.99", False), (130, True)])
 def test_over_achievement_line_is_inclusive_at_130_percent(actual, flagged):
-    project = score_project([line(op="≥", target=100, actual=actual, weight=8)], None, None, R1)
+    project = rechecked([line(op="≥", target=100, actual=actual, weight=8)], None, None, R1)
     assert ("S-OVER-ACHIEVED" in codes(project.findings)) is flagged
 
 
 @pytest.mark.parametrize("actual, flagged", [(29, False), (30, True)])
 def test_over_achievement_with_zero_target_uses_30(actual, flagged):
-    project = score_project([line(op="≥", target=0, actual=actual, weight=5)], None, None, R1)
+    project = rechecked([line(op="≥", target=0, actual=actual, weight=5)], None, None, R1)
     assert project.indicators[0].recomputed == D("5.00")
     assert ("S-OVER-ACHIEVED" in codes(project.findings)) is flagged
 
 
 def test_reverse_line_far_above_target_is_not_an_over_achievement():
-    project = score_project([line(op="≤", target=90, actual=200, weight=8)], None, None, R1)
+    project = rechecked([line(op="≤", target=90, actual=200, weight=8)], None, None, R1)
     assert "S-OVER-ACHIEVED" not in codes(project.findings)
 
 
@@ -145,7 +155,7 @@ def test_example5_qualitative_tier_rejects_8_accepts_7_50():
     assert rejected.allowed_range == (D("6.00"), D("7.99"))
     accepted = score_indicator(qual("部分达成", "7.50"), R1)
     assert accepted.recomputed == D("7.50") and accepted.notes == []
-    project = score_project([qual("部分达成", "8.00"), qual("部分达成", "7.50")], None, None, R1)
+    project = rechecked([qual("部分达成", "8.00"), qual("部分达成", "7.50")], None, None, R1)
     out_of_tier = [f for f in project.findings if f.code == "S-QUAL-OUT-OF-TIER"]
     assert len(out_of_tier) == 1 and out_of_tier[0].value == D("8.00")
     assert out_of_tier[0].params["interval"] == "[6.00, 8.00)"
@@ -173,7 +183,7 @@ def test_qualitative_blank_uses_configured_default_share_else_the_tier_floor():
     assert score_indicator(qual("未达成", None, weight=5), with_defaults).recomputed == D("1.50")
     blank = score_indicator(qual("部分达成", None), R1)
     assert blank.recomputed == D("6.00") and blank.notes == ["tier-minimum"]  # 0.6 × 10
-    project = score_project([qual("部分达成", None)], None, None, R1)
+    project = rechecked([qual("部分达成", None)], None, None, R1)
     assert codes(project.findings).count("S-MISSING-SCORE") == 1
     assert project.indicator_total == D("6.00")
 
@@ -190,7 +200,7 @@ def test_blank_qualitative_counts_the_lowest_score_of_its_tier(tier, weight, flo
 
 def test_blank_achieved_line_keeps_a_95_point_project_excellent():
     lines = [line("数量", "≥", 100, 100, 70, claimed=70), qual("达成", None, weight=20)]
-    project = score_project(lines, D(100), D(100), R1, claimed_execution=D(10))
+    project = rechecked(lines, D(100), D(100), R1, claimed_execution=D(10))
     assert (project.total, project.grade) == (D("96.00"), "优")  # 0 would give 80.00 → 良
 
 
@@ -225,7 +235,7 @@ def test_example7_total_92_03_is_excellent():
         line("效益", "≥", 100, "91.67", 30),     # 27.501 → 27.50
         line("满意度", "≥", 90, 81, 10),         # 9.00
     ]
-    project = score_project(lines, D(200), D("186.5"), R1)
+    project = rechecked(lines, D(200), D("186.5"), R1)
     assert [s.recomputed for s in project.indicators] == [D("46.20"), D("27.50"), D("9.00")]
     assert project.execution_score == D("9.33")
     assert project.indicator_total == D("82.70")
@@ -242,7 +252,7 @@ def test_example8_inapplicable_rescaled_to_100():
         line("产出数量", "≥", 100, 90, 80),                      # 72.00
         line("生态效益", "≥", 100, 50, 10, applicable=False),   # dropped
     ]
-    project = score_project(lines, D(100), D(90), R1)            # execution 9.00
+    project = rechecked(lines, D(100), D(90), R1)            # execution 9.00
     assert project.raw_total == D("81.00")
     assert project.applicable_weight == D(90)
     assert project.total == D("90.00")
@@ -279,7 +289,7 @@ def test_unscorable_lines(indicator, reason):
 
 
 def test_unscorable_line_counts_zero_and_is_reported():
-    project = score_project([line(op="≥", target=100, actual=100, weight=80),
+    project = rechecked([line(op="≥", target=100, actual=100, weight=80),
                              line(op="≥", target=None, actual=3, weight=10)], None, None, R1)
     assert project.total == D("80.00")
     assert "S-UNSCORABLE" in codes(project.findings)
