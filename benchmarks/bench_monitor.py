@@ -113,8 +113,8 @@ def _workspace(root: Path) -> Path:
 def _context(limits=None):
     from pbm.monitoring.departments import Roster
     from pbm.monitoring.lights import LightRule
-    from pbm.monitoring.merge import MonitorContext
     from pbm.monitoring.period import Period
+    from pbm.monitoring.project import MonitorContext
     from pbm.workbook.source import Limits
 
     return MonitorContext(Period(2026, MONTH, "bench"), LightRule(), None, Roster([]),
@@ -123,11 +123,13 @@ def _context(limits=None):
 
 def time_pbm_merge(paths: list[Path], repeats: int = 3, workers: int = 1) -> float:
     from pbm.monitoring.merge import monitor_files
+    from pbm.perf import collector_paused
 
     best = float("inf")
     for _ in range(repeats):
         start = time.perf_counter()
-        result = monitor_files(paths, _context(), workers=workers)
+        with collector_paused():  # as the command pauses it
+            result = monitor_files(paths, _context(), workers=workers)
         best = min(best, time.perf_counter() - start)
         assert result.ledger_counts["rows_in"] >= len(paths) * ROWS
     return best

@@ -115,8 +115,10 @@ class TypedLine:
         return self.target.kind == "number"
 
     @property
-    def qualitative(self) -> bool:
-        return self.op == QUALITATIVE or self.target.kind == "qualitative"
+    def comparison(self) -> str | None:
+        """The comparison the target states — written, else by 指标性质, else implied (≥, or
+        = for a target of 0) — also for a qualitative or 时效 line (monitor's lights, drift)."""
+        return self.op if self.op in COMPARISONS else self.target.op
 
     @property
     def timeliness(self) -> bool:

@@ -220,7 +220,8 @@ TERMINAL_LINES = 100
 
 
 def bulk_data(func: Callable) -> Callable:
-    """For the commands that hold a whole province's rows at once (validate, monitor, score):
+    """For the commands that hold a whole province's rows at once (validate, monitor, score,
+    sample) — the one place the collector is paused:
     the cyclic garbage collector stays paused for the run (see ``pbm.perf``); without it,
     every pass over millions of live cells costs more than building the output."""
     @functools.wraps(func)

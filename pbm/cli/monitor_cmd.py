@@ -105,9 +105,10 @@ def run_monitor(config, folder: Path, *, period: str | None = None, goals: Path 
     from pbm.monitoring.departments import load_roster
     from pbm.monitoring.goals import find_default_goals, load_approved_goals
     from pbm.monitoring.lights import LightRule
-    from pbm.monitoring.merge import MonitorContext, monitor_files
+    from pbm.monitoring.merge import monitor_files
     from pbm.monitoring.period import resolve_period
-    from pbm.workbook.reader import display_path, iter_workbook_files
+    from pbm.monitoring.project import MonitorContext
+    from pbm.workbook.read import display_path, iter_workbook_files
     from pbm.workbook.source import Limits
 
     folder = Path(folder)

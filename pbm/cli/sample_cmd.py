@@ -46,6 +46,7 @@ def register(app: typer.Typer) -> None:
 
 @sample_app.callback(invoke_without_command=True)
 @common.handle_errors
+@common.bulk_data
 def sample(
     ctx: typer.Context,
     rate: float | None = typer.Option(None, "--rate", help="抽取比例 (0,1]，默认取 pbm.toml（0.10）"),

@@ -17,7 +17,8 @@ from typing import Any
 
 from pbm.findings import SEVERITY_ZH
 from pbm.monitoring.lights import LIGHT_ZH, execution_rate
-from pbm.monitoring.merge import KIND_ZH, STATUS_ZH, MonitorResult
+from pbm.monitoring.merge import MonitorResult
+from pbm.monitoring.submission import KIND_ZH, STATUS_ZH
 from pbm.workbook.outputs import (
     ABOUT,
     ABOUT_TOOL,

@@ -25,21 +25,14 @@ from typing import Any, NamedTuple
 from pbm.errors import PbmError
 from pbm.findings import Finding
 from pbm.values import cell_text, parse_money
-from pbm.workbook.fields import field_titles, match_label
+from pbm.workbook.fields import field_titles
 from pbm.workbook.outputs import OutputBook, output_book, read_output
-from pbm.workbook.reader import (
-    ROW_PROJECT,
-    Cell,
-    ProjectRecord,
-    SheetRead,
-    column_letter,
-    read_workbook,
-)
+from pbm.workbook.read import SheetRead, read_workbook
 from pbm.workbook.source import Limits
+from pbm.workbook.table import LIST, Cell, ProjectRead, column_letter
 
 AMOUNT_FIELDS = ("total_funds", "adjusted_budget", "initial_budget")
 PREFERRED_SHEETS = ("项目", "项目得分", "样本")
-_KEY_FIELDS = ("project_code", "project_name", "department")  # the reader's project key
 
 
 class RowOrigin(NamedTuple):
@@ -107,7 +100,7 @@ def load_population(path: Path, limits: Limits = Limits(), display: str | None =
                                  if name in amount_columns), 0)
         for project in sheet.projects:
             amount, amount_cell = _amount(project)
-            row = _row(project, sheet, amount)
+            row = _row(project, amount)
             origin = _origin(project, amount_cell, blank_amount_col)
             rows.append(row)
             origins.append(origin)
@@ -183,12 +176,13 @@ def _from_output(path: Path, book: OutputBook, limits: Limits, display: str | No
                       sheets=[table.sheet])
 
 
-def _row(project: ProjectRecord, sheet: SheetRead, amount: Decimal | None) -> dict[str, Any]:
+def _row(project: ProjectRead, amount: Decimal | None) -> dict[str, Any]:
+    """A project as a row keyed by the headers the user sees (a list's own column headers)."""
     titles = field_titles("project")
     row: dict[str, Any] = {}
     for name, cell in project.fields.items():
-        header = sheet.headers.get(cell.col) or titles.get(name, name)
-        row[header] = cell.value
+        label = project.labels.get(name) if project.layout == LIST else None
+        row[(label.value if label is not None else "") or titles.get(name, name)] = cell.value
     for header, cell in project.extra.items():
         row[header] = cell.value
     row["项目编码"] = project.text("project_code")
@@ -200,15 +194,14 @@ def _row(project: ProjectRecord, sheet: SheetRead, amount: Decimal | None) -> di
 
 def _amount_columns(sheet: SheetRead) -> dict[str, int]:
     """Amount field → 1-based column of a list sheet (to name a blank amount cell)."""
-    columns: dict[str, int] = {}
-    for col, header in sorted(sheet.headers.items()):
-        match = match_label(header)
-        if match is not None and match[0] == "project" and match[1] in AMOUNT_FIELDS:
-            columns.setdefault(match[1], col)
-    return columns
+    for project in sheet.projects:
+        if project.layout == LIST:
+            return {name: project.labels[name].col for name in AMOUNT_FIELDS
+                    if name in project.labels}
+    return {}
 
 
-def _origin(project: ProjectRecord, amount_cell: Cell | None, blank_amount_col: int) -> RowOrigin:
+def _origin(project: ProjectRead, amount_cell: Cell | None, blank_amount_col: int) -> RowOrigin:
     """``blank_amount_col``: where a blank amount is (the first amount column; 0: none)."""
     fields = project.fields
     key = fields.get("project_code") or fields.get("project_name")
@@ -219,7 +212,7 @@ def _origin(project: ProjectRecord, amount_cell: Cell | None, blank_amount_col: 
     return RowOrigin(project.sheet, project.first_row, key, where)
 
 
-def _amount_finding(file: str, project: ProjectRecord, origin: RowOrigin) -> Finding:
+def _amount_finding(file: str, project: ProjectRead, origin: RowOrigin) -> Finding:
     raw = next((cell.value for name in AMOUNT_FIELDS
                 if (cell := project.fields.get(name)) is not None and not cell.empty), None)
     code = "SAMPLE-AMOUNT-MISSING" if raw is None else "SAMPLE-AMOUNT-UNREADABLE"
@@ -232,33 +225,16 @@ def _amount_finding(file: str, project: ProjectRecord, origin: RowOrigin) -> Fin
 def _merged_rows(file: str, sheet: SheetRead) -> list[Finding]:
     """Rows the reader folded into a project read above (same 项目编码, 项目名称, 主管部门):
     in a one-row-per-project list each is a duplicate, named with the row that is kept."""
-    if any(project.indicators for project in sheet.projects):
+    if any(project.line_count for project in sheet.projects):
         return []  # one row per indicator: repeated project columns are the layout
-    first_rows = {project.first_row for project in sheet.projects}
-    extra = [account.row for account in sheet.rows
-             if account.kind == ROW_PROJECT and account.row not in first_rows]
-    if not extra or not sheet.grid:
-        return []
-    # the reader's key columns may differ between projects (a blank 主管部门): group by them
-    by_columns: dict[tuple[int, ...], dict[tuple[str, ...], ProjectRecord]] = {}
-    for project in sheet.projects:
-        cells = [c for name in _KEY_FIELDS if (c := project.fields.get(name)) is not None]
-        by_columns.setdefault(tuple(c.col for c in cells), {}).setdefault(
-            tuple(c.text for c in cells), project)
     findings = []
-    for number in extra:
-        values = sheet.grid[number - 1] if number - 1 < len(sheet.grid) else []
-        owner = None
-        for columns, projects in by_columns.items():
-            texts = tuple(cell_text(values[col - 1] if col - 1 < len(values) else None)
-                          for col in columns)
-            owner = projects.get(texts)
-            if owner is not None and owner.first_row < number:
-                break
-            owner = None
-        if owner is None:
-            continue
+    duplicates = sorted(((number, project) for project in sheet.projects
+                         for number in project.rows if number != project.first_row),
+                        key=lambda pair: pair[0])
+    for number, owner in duplicates:
         key_cell = owner.fields.get("project_code") or owner.fields.get("project_name")
+        if key_cell is None:
+            continue
         findings.append(Finding(
             "SAMPLE-DUPLICATE-CODE", file=file, sheet=sheet.name,
             cell=f"{column_letter(key_cell.col)}{number}", project=owner.name or None,
@@ -268,7 +244,7 @@ def _merged_rows(file: str, sheet: SheetRead) -> list[Finding]:
     return findings
 
 
-def _amount(project: ProjectRecord) -> tuple[Decimal | None, Cell | None]:
+def _amount(project: ProjectRead) -> tuple[Decimal | None, Cell | None]:
     """The amount in 万元 and the cell it came from; (None, the first filled amount cell that
     could not be read) or (None, None) when every amount cell is blank."""
     unreadable = None

@@ -25,7 +25,7 @@ from pbm.sampling.population import (
 )
 from pbm.sampling.selection import SampleOptions, SampleResult, draw_sample
 from pbm.workbook.outputs import ABOUT, ABOUT_TOOL, SAMPLE_ROWS, tool_text
-from pbm.workbook.reader import display_path
+from pbm.workbook.read import display_path
 from pbm.workbook.source import Limits
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from pbm.values import cell_text
 
@@ -130,6 +130,33 @@ class ProjectRead:
     def column(self, name: str) -> list[Any]:
         """The raw values of one indicator field over the project's lines."""
         return self.table.column(name)[self.start:self.stop]
+
+    def indicator_lines(self) -> list[Line]:
+        """The project's lines one by one (for code that asks few cells of each)."""
+        return [Line(self.table, line) for line in self.lines]
+
+
+class Line(NamedTuple):
+    """One line of a table, its cells made when asked for."""
+
+    table: IndicatorTable
+    index: int
+
+    def value(self, name: str) -> Any:
+        return self.table.value(name, self.index)
+
+    def text(self, name: str) -> str:
+        return self.table.text(name, self.index)
+
+    def cell(self, name: str) -> Cell | None:
+        return self.table.cell(name, self.index)
+
+    def a1(self, name: str) -> str | None:
+        return self.table.a1(name, self.index)
+
+    @property
+    def row(self) -> int:
+        return self.table.rows[self.index]
 
 
 class IndicatorTable:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from pbm.errors import PbmError
-from pbm.perf import collector_paused
 
 FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "error": "#FFC7CE",
          "warning": "#FFEB9C", "info": "#DDEBF7"}
@@ -115,7 +114,7 @@ def write_xlsx(path: Path, sheets: list[Sheet], engine: str = "auto") -> Path:
     import xlsxwriter
 
     path = Path(path)
-    with atomic_path(path) as temp, collector_paused():
+    with atomic_path(path) as temp:
         _write_sheets(xlsxwriter, temp, sheets)
     return path
 

@@ -11,7 +11,7 @@ import pytest
 import typer
 
 from pbm.cli.app import app
-from pbm.workbook.reader import read_workbook
+from pbm.workbook.read import read_workbook
 
 
 def _all_commands():

@@ -367,7 +367,7 @@ def test_department_name_cannot_escape_the_output_folder(workspace, run_pbm, tmp
 
 
 def test_template_monitor_prefills_approved_goals(ws, run_pbm):
-    from pbm.workbook.reader import read_workbook
+    from pbm.workbook.read import read_workbook
 
     code, _, err = run_pbm("template", "monitor", "--goals", "goals/", "-o", "q3/blank/", cwd=ws)
     assert code == 0, err
@@ -380,9 +380,9 @@ def test_template_monitor_prefills_approved_goals(ws, run_pbm):
     road = projects["乡村道路养护项目"]
     assert road.fields["initial_budget"].value == 150
     assert road.fields["executed"].value is None
-    assert [i.cells["target"].value for i in road.indicators] == \
+    assert [i.value("target") for i in road.indicator_lines()] == \
         [266, "85%", "2026年12月", "0.56万元", "有效改善", "90%"]
-    assert all(i.cells["actual"].value is None for i in road.indicators)
+    assert all(i.value("actual") is None for i in road.indicator_lines())
     book = openpyxl.load_workbook(path)
     sheet = book["P2026001"]
     assert sheet.protection.sheet is True

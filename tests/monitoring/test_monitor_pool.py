@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
-from pbm.monitoring import merge
+from pbm.monitoring.project import MonitorContext
+from pbm.monitoring.submission import read_submission
 from pbm.perf import fork_context
+from pbm.workbook import read
+from pbm.workbook.read import PROCESS_POOL_FILES, read_file
 from tests.monitoring.monitor_builders import (
     build_workspace,
     goal_projects,
@@ -15,7 +19,7 @@ from tests.monitoring.monitor_builders import (
 )
 
 
-def _many_submissions(ws, count: int = 2 * merge.PROCESS_POOL_FILES):
+def _many_submissions(ws, count: int = 2 * PROCESS_POOL_FILES):
     """The workspace's q3/ plus ``count`` more department files in both layouts, with red,
     yellow and green projects, text in number cells, and one file that is no workbook."""
     road, bridge, _ = goal_projects()
@@ -49,7 +53,7 @@ def test_forked_readers_give_the_sequential_result(workspace, run_pbm):
         data.pop("outputs", None)
         results.append(data)
     sequential, pooled = results
-    assert sequential["summary"]["files"] == 2 * merge.PROCESS_POOL_FILES + 3
+    assert sequential["summary"]["files"] == 2 * PROCESS_POOL_FILES + 3
     assert sequential["summary"]["lights"]["red"] > 0
     assert any(f["code"] == "R-UNREADABLE" for f in sequential["findings"])
     assert json.dumps(pooled, sort_keys=True, ensure_ascii=False) == \
@@ -62,21 +66,21 @@ def _context():
     from pbm.monitoring.period import Period
     from pbm.workbook.source import Limits
 
-    return merge.MonitorContext(Period(2026, 9, "2026-09"), LightRule(), None, Roster([]),
-                                Limits())
+    return MonitorContext(Period(2026, 9, "2026-09"), LightRule(), None, Roster([]), Limits())
 
 
 def test_process_pool_reads_every_file_in_input_order(workspace):
     q3 = _many_submissions(workspace)
     files = sorted(q3.glob("*.xlsx"))
     assert fork_context() is not None  # Linux, no polars, no other thread: forking is safe
-    jobs = [(path, path.name) for path in files]
+    context = _context()
+    jobs = read._Jobs(context.limits, partial(read_submission, context=context))
     seen = []
-    pooled = merge._read_in_processes(jobs, _context(), 2, seen.append)
+    pooled = read._in_processes(files, jobs, 2, seen.append)
     assert pooled is not None
-    sequential = [merge.read_submission(path, path.name, _context()) for path in files]
+    sequential = [read_submission(*read_file(path, context.limits), context) for path in files]
     assert seen == files
-    assert [s.file for s in pooled] == [path.name for path in files]
+    assert [s.file for s in pooled] == [s.file for s in sequential]
     assert [(s.status, len(s.projects), [p.light for p in s.projects], len(s.findings))
             for s in pooled] == \
         [(s.status, len(s.projects), [p.light for p in s.projects], len(s.findings))
@@ -91,7 +95,7 @@ def test_terminal_lists_missing_and_red_departments_first_past_the_limit(workspa
     monkeypatch.setattr(common, "TERMINAL_LINES", 5)
     code, out, err = run_pbm("monitor", "q3/", "--quiet", cwd=workspace)
     assert code in (0, 1), err
-    total = 2 * merge.PROCESS_POOL_FILES + 2 + 1  # + the roster's 文化和旅游局, not submitted
+    total = 2 * PROCESS_POOL_FILES + 2 + 1  # + the roster's 文化和旅游局, not submitted
     assert f"另有 {total - 5} 个部门未逐个列出（共 {total} 个" in out
     table = out.split("部门汇总")[1].split("另有")[0]
     rows = [[c.strip() for c in line.split("│")[1:-1]] for line in table.splitlines()

@@ -9,7 +9,7 @@ import openpyxl
 
 from pbm.scoring.forms import EvaluationSheetSpec, write_evaluation_workbook
 from pbm.scoring.frameworks import framework_from_toml, load_framework
-from pbm.workbook.reader import read_workbook
+from pbm.workbook.read import read_workbook
 from tests.score_cmd.score_cmd_helpers import score_json
 
 
@@ -115,10 +115,10 @@ def test_template_evaluation_writes_the_scoring_sheet(tmp_path, run_pbm):
     assert [p.sheet for p in projects] == ["财政-张三", "第三方-李四"]
     assert projects[0].text("evaluator_group") == "财政" and projects[1].text("evaluator") == "李四"
     framework = load_framework("national")
-    assert [r.text("name") for r in projects[0].indicators] == \
+    assert [r.text("name") for r in projects[0].indicator_lines()] == \
         [item.level3 for item in framework.indicators]
-    assert sum(Decimal(r.text("weight")) for r in projects[0].indicators) == 100
-    assert projects[0].indicators[0].text("level1") == "决策"
+    assert sum(Decimal(r.text("weight")) for r in projects[0].indicator_lines()) == 100
+    assert projects[0].indicator_lines()[0].text("level1") == "决策"
     # a blank template among the inputs is reported, not scored as a self-evaluation
     code, data, _ = score_json(run_pbm, output, cwd=tmp_path)
     assert data["summary"]["self_evaluations"] == 0

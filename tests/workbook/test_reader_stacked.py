@@ -7,7 +7,7 @@ from __future__ import annotations
 import xlsxwriter
 
 from pbm.workbook.forms import GOAL_LIST_COLUMNS, list_rows
-from pbm.workbook.reader import read_workbook
+from pbm.workbook.read import read_workbook
 from tests.builders import good_project, write_form_workbook, write_list_workbook
 from tests.workbook.stacking import stack_sheets
 
@@ -44,15 +44,15 @@ def test_two_forms_pasted_in_one_sheet_are_two_projects_with_their_own_cells(tmp
     assert first.fields["total_funds"].value == 150
     assert second.title == "2026年项目支出绩效目标申报表" and second.first_row == 23
     assert second.units.get("money") == "万元"
-    assert [len(p.indicators) for p in sheet.projects] == [6, 6]
+    assert [p.line_count for p in sheet.projects] == [6, 6]
     # Provenance in the second block: real cells, 一级指标 filled down from its own merge.
-    assert second.indicators[0].a1("name") == "C34"
-    assert second.indicators[1].get("level1").a1 == "A34"
-    assert second.indicators[1].text("level1") == "产出指标"
+    assert second.table.a1("name", 0) == "C34"
+    assert second.table.cell("level1", 1).a1 == "A34"
+    assert second.table.text("level1", 1) == "产出指标"
     # Every non-empty row accounted, each to its own block's project; nothing "outside".
-    assert [a.row for a in sheet.rows] == _nonempty_rows(path, "申报表")
-    owner = {a.row: a.project for a in sheet.rows}
-    kinds = {a.row: a.kind for a in sheet.rows}
+    assert [a.row for a in sheet.accounts] == _nonempty_rows(path, "申报表")
+    owner = {a.row: a.project for a in sheet.accounts}
+    kinds = {a.row: a.kind for a in sheet.accounts}
     assert all(owner[r] == "乡村道路养护项目" for r in range(1, 21) if r in owner)
     assert all(owner[r] == "危桥改造工程" for r in range(23, 43) if r in owner)
     assert kinds[23] == "title" and kinds[33] == "header"
@@ -71,14 +71,14 @@ def test_three_forms_pasted_without_blank_rows_between_them(tmp_path):
                                  [(forms, "项目1"), (forms, "项目2"), (forms, "项目3")], gap=0)
     sheet = read_workbook(path).sheets[0]
     assert [p.name for p in sheet.projects] == ["乡村道路养护项目", "危桥改造工程", "农村客运补贴"]
-    assert [len(p.indicators) for p in sheet.projects] == [6, 6, 6]
+    assert [p.line_count for p in sheet.projects] == [6, 6, 6]
     assert [p.first_row for p in sheet.projects] == [off + 1 for off in offsets]
     third = sheet.projects[2]
     assert third.fields["project_name"].a1 == f"B{offsets[2] + 3}"
     # 填报日期 of the second block is the last row before the third title: it stays there.
-    owner = {a.row: a.project for a in sheet.rows}
+    owner = {a.row: a.project for a in sheet.accounts}
     assert owner[offsets[2]] == "危桥改造工程" and owner[offsets[2] + 1] == "农村客运补贴"
-    assert "outside" not in {a.kind for a in sheet.rows}
+    assert "outside" not in {a.kind for a in sheet.accounts}
 
 
 def test_a_form_pasted_right_below_the_last_indicator_row(tmp_path):
@@ -101,11 +101,11 @@ def test_a_form_pasted_right_below_the_last_indicator_row(tmp_path):
     read = read_workbook(path)
     first, second = read.projects
     assert (first.name, second.name) == ("校舍维修", "营养餐")
-    assert [i.text("name") for i in first.indicators] == ["维修面积", "验收合格率"]
-    assert [i.a1("name") for i in second.indicators] == ["C13", "C14"]
-    assert second.indicators[1].get("level1").a1 == "A13"   # not the first block's A6
+    assert [i.text("name") for i in first.indicator_lines()] == ["维修面积", "验收合格率"]
+    assert [i.a1("name") for i in second.indicator_lines()] == ["C13", "C14"]
+    assert second.indicator_lines()[1].cell("level1").a1 == "A13"   # not the first block's A6
     assert second.fields["executed"].a1 == "D11"
-    kinds = {a.row: (a.kind, a.project) for a in read.sheets[0].rows}
+    kinds = {a.row: (a.kind, a.project) for a in read.sheets[0].accounts}
     assert kinds[8] == ("title", "营养餐")
     assert kinds[9] == ("field", "营养餐")
 
@@ -122,9 +122,9 @@ def test_a_key_value_block_without_grid_then_a_form_with_one(tmp_path):
     sheet.write_row(6, 0, ["产出指标", "数量指标", "演练次数", "≥2次", 30])
     workbook.close()
     first, second = read_workbook(path).projects
-    assert (first.name, first.fields["total_funds"].value, len(first.indicators)) == \
+    assert (first.name, first.fields["total_funds"].value, first.line_count) == \
         ("应急物资储备", 80, 0)
-    assert (second.name, second.fields["total_funds"].a1, len(second.indicators)) == \
+    assert (second.name, second.fields["total_funds"].a1, second.line_count) == \
         ("防汛演练", "B5", 1)
 
 
@@ -144,7 +144,7 @@ def test_a_tail_after_the_grid_without_a_new_project_name_joins_the_project(tmp_
     assert project.fields["possibility"].a1 == "B5"
     assert project.fields["review_opinion"].value == "同意"
     assert project.fields["version"].a1 == "B7"
-    assert {a.project for a in read.sheets[0].rows} == {"校舍维修"}
+    assert {a.project for a in read.sheets[0].accounts} == {"校舍维修"}
     assert not [f for f in read.all_findings if f.code.startswith("R-FORM")]
 
 
@@ -152,12 +152,12 @@ def test_the_same_project_pasted_twice_is_not_split_but_said_with_its_cell(tmp_p
     path, _ = _two_goal_forms(tmp_path, good_project())
     read = read_workbook(path)
     [project] = read.projects
-    assert len(project.indicators) == 6
+    assert len(project.indicator_lines()) == 6
     [warning] = [f for f in read.all_findings if f.code == "R-FORM-UNSPLIT"]
     assert (warning.severity, warning.cell, warning.params["row"]) == ("warning", "B25", 25)
     assert "相同" in warning.message("zh")
     # The rows are still accounted, not dropped.
-    assert [a.row for a in read.sheets[0].rows] == _nonempty_rows(path, "申报表")
+    assert [a.row for a in read.sheets[0].accounts] == _nonempty_rows(path, "申报表")
 
 
 def test_a_second_grid_without_a_project_name_is_said_with_its_cell(tmp_path):
@@ -173,7 +173,7 @@ def test_a_second_grid_without_a_project_name_is_said_with_its_cell(tmp_path):
     workbook.close()
     read = read_workbook(path)
     [project] = read.projects
-    assert len(project.indicators) == 1
+    assert len(project.indicator_lines()) == 1
     [warning] = [f for f in read.all_findings if f.code == "R-FORM-UNSPLIT"]
     assert (warning.cell, warning.project) == ("A7", "校舍维修")
 
@@ -187,17 +187,17 @@ def test_a_header_repeated_mid_sheet_is_a_header_row_not_a_project(tmp_path):
     read = read_workbook(path)
     [sheet] = read.sheets
     assert [p.name for p in sheet.projects] == ["乡村道路养护项目", "危桥改造"]
-    assert [len(p.indicators) for p in sheet.projects] == [6, 6]
-    kinds = {a.row: (a.kind, a.project) for a in sheet.rows}
+    assert [p.line_count for p in sheet.projects] == [6, 6]
+    kinds = {a.row: (a.kind, a.project) for a in sheet.accounts}
     assert kinds[10] == ("title", None) and kinds[11] == ("header", None)
     assert kinds[12] == ("indicator", "危桥改造")
     assert sheet.projects[1].fields["project_code"].a1 == "A12"
-    assert sheet.projects[1].indicators[0].a1("name") == "M12"
+    assert sheet.projects[1].indicator_lines()[0].a1("name") == "M12"
     notes = {(f.code, f.cell, f.severity): f for f in read.all_findings}
     assert ("R-NON-DATA-ROW", "A11", "info") in notes
     assert ("R-NON-DATA-ROW", "A10", "info") in notes
     assert "表头" in notes[("R-NON-DATA-ROW", "A11", "info")].message("zh")
-    assert [a.row for a in sheet.rows] == _nonempty_rows(path, "项目绩效目标")
+    assert [a.row for a in sheet.accounts] == _nonempty_rows(path, "项目绩效目标")
 
 
 def test_a_two_row_merged_header_repeated_mid_sheet(tmp_path):
@@ -221,7 +221,7 @@ def test_a_two_row_merged_header_repeated_mid_sheet(tmp_path):
     read = read_workbook(path)
     assert [p.name for p in read.projects] == ["农村饮水", "河道清淤"]
     second = read.projects[1]
-    assert [i.text("name") for i in second.indicators] == ["清淤长度"]
-    assert second.indicators[0].text("level1") == ""   # not filled down across the header
-    kinds = {a.row: a.kind for a in read.sheets[0].rows}
+    assert [i.text("name") for i in second.indicator_lines()] == ["清淤长度"]
+    assert second.indicator_lines()[0].text("level1") == ""   # not filled down across the header
+    kinds = {a.row: a.kind for a in read.sheets[0].accounts}
     assert (kinds[5], kinds[6]) == ("header", "header")

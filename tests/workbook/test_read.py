@@ -1,10 +1,11 @@
-"""The reader on realistic workbooks: form layout with merged cells, list layout, CSV."""
+"""Reading input workbooks on realistic files: form layout with merged cells, list layout,
+CSV, legacy .xls; what each project and line holds, with provenance."""
 
 from __future__ import annotations
 
 import xlsxwriter
 
-from pbm.workbook.reader import read_workbook
+from pbm.workbook.read import read_workbook
 from tests.builders import good_project, write_csv, write_form_workbook, write_list_workbook
 
 
@@ -22,14 +23,14 @@ def test_form_layout_fields_indicators_and_provenance(tmp_path):
     assert project.fields["fiscal_funds"].a1 == "D8"
     assert project.fields["implementing_unit"].value == "县公路养护中心"
     assert project.title == "2026年项目支出绩效目标申报表"
-    assert len(project.indicators) == 6
-    second = project.indicators[1]
+    assert project.line_count == 6
+    table, second = project.table, project.start + 1
     # 一级指标 is merged vertically over four rows: filled down, provenance kept at A12.
-    assert second.cells["level1"].value == "产出指标"
-    assert second.cells["level1"].a1 == "A12"
-    assert "level1" in second.filled
-    assert second.cells["target"].a1 == "E13"
-    assert second.cells["target"].value == "85%"
+    assert table.cell("level1", second).value == "产出指标"
+    assert table.cell("level1", second).a1 == "A12"
+    assert table.carried_fields(second) == {"level1"}
+    assert table.cell("target", second).a1 == "E13"
+    assert table.cell("target", second).value == "85%"
 
 
 def test_instruction_and_hidden_sheets_are_skipped_with_info(tmp_path):
@@ -49,8 +50,8 @@ def test_list_layout_groups_rows_by_project_and_recognises_total(tmp_path):
     assert sheet.layout == "list"
     assert sheet.header_row == 2
     assert [p.name for p in workbook.projects] == ["乡村道路养护项目", "危桥改造"]
-    assert [len(p.indicators) for p in workbook.projects] == [6, 6]
-    kinds = {a.row: a.kind for a in sheet.rows}
+    assert [p.line_count for p in workbook.projects] == [6, 6]
+    kinds = {a.row: a.kind for a in sheet.accounts}
     assert kinds[1] == "title" and kinds[2] == "header" and kinds[15] == "total"
     assert sum(1 for k in kinds.values() if k == "indicator") == 12
     assert workbook.projects[1].fields["project_code"].a1 == "A9"
@@ -79,9 +80,10 @@ def test_two_row_merged_header_below_a_title_at_row_12(tmp_path):
     assert read.sheets[0].header_row == 13
     assert project.name == "农村饮水"
     assert project.fields["total_funds"].value == 480
-    assert [i.text("name") for i in project.indicators] == ["受益人口", "水质达标率"]
-    assert project.indicators[1].text("level1") == "产出指标"  # blank 一级 filled down
-    assert project.indicators[1].cells["target"].a1 == "H15"
+    table = project.table
+    assert [table.text("name", line) for line in project.lines] == ["受益人口", "水质达标率"]
+    assert table.text("level1", project.start + 1) == "产出指标"  # blank 一级 filled down
+    assert table.a1("target", project.start + 1) == "H15"
 
 
 def test_gbk_csv_is_detected_and_read(tmp_path):
@@ -90,8 +92,8 @@ def test_gbk_csv_is_detected_and_read(tmp_path):
     [project] = read.projects
     assert project.name == "应急物资储备"
     assert project.department == "交通运输局"
-    assert len(project.indicators) == 6
-    assert project.indicators[0].cells["name"].a1 == "M2"
+    assert project.line_count == 6
+    assert project.table.a1("name", project.start) == "M2"
 
 
 def test_utf8_csv_with_bom(tmp_path):
@@ -108,8 +110,8 @@ def test_every_nonempty_row_is_accounted_for(tmp_path):
     rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("项目1") \
         .to_python(skip_empty_area=False)
     nonempty = [i + 1 for i, row in enumerate(rows) if any(v not in ("", None) for v in row)]
-    assert [a.row for a in sheet.rows] == nonempty
-    assert sum(1 for a in sheet.rows if a.kind == "indicator") == 6
+    assert [a.row for a in sheet.accounts] == nonempty
+    assert sum(1 for a in sheet.accounts if a.kind == "indicator") == 6
 
 
 def test_total_and_instruction_rows_get_info_findings(tmp_path):
@@ -119,7 +121,7 @@ def test_total_and_instruction_rows_get_info_findings(tmp_path):
     notes = [(f.code, f.cell, f.severity) for f in read.all_findings]
     assert ("R-NON-DATA-ROW", "A9", "info") in notes    # 注：… row
     assert ("R-NON-DATA-ROW", "A10", "info") in notes   # 合计 row
-    assert len(read.projects[0].indicators) == 6
+    assert read.projects[0].line_count == 6
 
 
 def test_legacy_xls_with_merged_cells(tmp_path):
@@ -144,9 +146,10 @@ def test_legacy_xls_with_merged_cells(tmp_path):
     read = read_workbook(path)
     [project] = read.projects
     assert project.name == "农村饮水安全" and project.fields["total_funds"].value == 480
-    assert [i.text("name") for i in project.indicators] == ["受益人口", "水质达标率"]
-    assert project.indicators[1].text("level1") == "产出指标"
-    assert project.indicators[1].cells["target"].a1 == "G4"
+    table = project.table
+    assert [table.text("name", line) for line in project.lines] == ["受益人口", "水质达标率"]
+    assert table.text("level1", project.start + 1) == "产出指标"
+    assert table.a1("target", project.start + 1) == "G4"
 
 
 def test_key_value_row_right_above_the_grid_stays_a_project_field(tmp_path):
@@ -162,8 +165,8 @@ def test_key_value_row_right_above_the_grid_stays_a_project_field(tmp_path):
     [project] = read.projects
     assert read.sheets[0].layout == "form" and read.sheets[0].header_row == 3
     assert project.fields["evaluator"].value == "张三"
-    assert project.indicators[0].text("name") == "立项依据充分性"
-    assert "evaluator" not in project.indicators[0].cells
+    assert project.table.text("name", project.start) == "立项依据充分性"
+    assert not project.table.has("evaluator")
 
 
 def test_a_title_merged_across_the_top_does_not_make_project_columns_fill_down(tmp_path):
@@ -172,7 +175,7 @@ def test_a_title_merged_across_the_top_does_not_make_project_columns_fill_down(t
     import xlsxwriter
 
     from pbm.workbook.forms import write_list_table
-    from pbm.workbook.reader import read_workbook
+    from pbm.workbook.read import read_workbook
 
     path = tmp_path / "projects.xlsx"
     workbook = xlsxwriter.Workbook(str(path))
@@ -189,7 +192,7 @@ def test_a_total_row_with_a_zero_width_space_is_still_a_total_row(tmp_path):
     import xlsxwriter
 
     from pbm.workbook.forms import write_list_table
-    from pbm.workbook.reader import read_workbook
+    from pbm.workbook.read import read_workbook
 
     path = tmp_path / "projects.xlsx"
     workbook = xlsxwriter.Workbook(str(path))
@@ -198,7 +201,7 @@ def test_a_total_row_with_a_zero_width_space_is_still_a_total_row(tmp_path):
     workbook.close()
     sheet = read_workbook(path).sheets[0]
     assert [p.text("project_code") for p in sheet.projects] == ["P1"]
-    assert [r.kind for r in sheet.rows if r.row == 3] == ["total"]
+    assert [r.kind for r in sheet.accounts if r.row == 3] == ["total"]
 
 
 def test_only_reads_the_named_sheets_when_the_workbook_has_them(tmp_path):
@@ -206,7 +209,7 @@ def test_only_reads_the_named_sheets_when_the_workbook_has_them(tmp_path):
     import xlsxwriter
 
     from pbm.workbook.forms import write_list_table
-    from pbm.workbook.reader import read_workbook
+    from pbm.workbook.read import read_workbook
 
     path = tmp_path / "goals-2026.xlsx"
     workbook = xlsxwriter.Workbook(str(path))
@@ -218,21 +221,16 @@ def test_only_reads_the_named_sheets_when_the_workbook_has_them(tmp_path):
     assert [s.name for s in read_workbook(path, only=("样本",)).sheets] == ["项目", "指标"]
 
 
-def _every_record(workbook):
-    return [record for project in workbook.projects for record in project.indicators]
-
-
-def test_row_fields_give_what_each_record_gives_field_by_field(tmp_path):
-    """RowFields (the one-call fetch the hot loops use) returns, for every row, exactly
-    record.value(name) for each name: merged 一级/二级 filled down from the cell above, a
-    formula without a cached value blank, "" blank, a field the table lacks None."""
+def test_a_table_column_holds_what_each_cell_holds(tmp_path):
+    """The columns of an IndicatorTable give, for every line, the cell's own value: merged
+    一级/二级 filled down from the cell above (with that cell's address), a formula without a
+    cached value blank, "" blank, a field the table lacks None."""
     import openpyxl
+    import python_calamine
 
-    from pbm.workbook.reader import RowFields
-
-    form = read_workbook(write_form_workbook(tmp_path / "表式.xlsx", [good_project()]))
-    listed = read_workbook(write_list_workbook(tmp_path / "清单.xlsx", [
-        good_project(), good_project("校舍维修项目", code="P2026002")]))
+    form_path = write_form_workbook(tmp_path / "表式.xlsx", [good_project()])
+    list_path = write_list_workbook(tmp_path / "清单.xlsx", [
+        good_project(), good_project("校舍维修项目", code="P2026002")])
     path = tmp_path / "公式.xlsx"
     book = openpyxl.Workbook()
     sheet = book.active
@@ -241,23 +239,29 @@ def test_row_fields_give_what_each_record_gives_field_by_field(tmp_path):
     sheet.append(["道路养护", "交通运输局", "产出指标", "数量指标", "养护里程", "≥", "=B5*2", "公里", 20])
     sheet.append(["道路养护", "交通运输局", None, None, "路面合格率", "≥", "", "%", 20])
     book.save(path)
-    formula = read_workbook(path)
 
-    names = ("level1", "level2", "name", "nature", "target", "unit", "weight", "note",
-             "actual")
-    for workbook in (form, listed, formula):
-        records = _every_record(workbook)
-        assert records
-        fields = RowFields(records[0].columns, names)
-        for record in records:
-            assert fields(record) == [record.value(name) for name in names]
+    names = ("level1", "level2", "name", "nature", "target", "unit", "weight", "note", "actual")
+    for source in (form_path, list_path, path):
+        grids = {name: python_calamine.CalamineWorkbook.from_path(str(source))
+                 .get_sheet_by_name(name).to_python(skip_empty_area=False)
+                 for name in python_calamine.CalamineWorkbook.from_path(str(source)).sheet_names}
+        read = read_workbook(source)
+        lines = [(project.table, line) for project in read.projects for line in project.lines]
+        assert lines
+        for table, line in lines:
+            for name in names:
+                cell = table.cell(name, line)
+                if cell is None:
+                    assert table.value(name, line) is None
+                    continue
+                raw = grids[table.sheet][cell.row - 1][cell.col - 1]
+                assert cell.value == (None if raw == "" or str(raw).startswith("=") else raw)
 
-    # What the comparison covers, so it cannot pass on rows that exercise nothing:
-    filled_down = [r for r in _every_record(form) if "level1" in r.filled]
-    assert filled_down and RowFields(filled_down[0].columns, ("level1",))(filled_down[0]) == \
-        ["产出指标"]
-    first, second = _every_record(formula)
-    got = RowFields(first.columns, names)
-    assert got(first)[4] is None  # =B5*2 was saved without a value
-    assert got(second)[:2] == ["产出指标", "数量指标"]  # blank levels carried down
-    assert got(second)[4] is None and got(second)[7:] == [None, None]  # "" and absent columns
+    form = read_workbook(form_path).projects[0]
+    carried = [line for line in form.lines if "level1" in form.table.carried_fields(line)]
+    assert carried and form.table.a1("level1", carried[0]) == "A12"  # the merged cells anchor
+    first, second = read_workbook(path).projects[0].lines
+    table = read_workbook(path).projects[0].table
+    assert table.value("target", first) is None  # =B5*2 was saved without a value
+    assert [table.value(name, second) for name in ("level1", "level2")] == ["产出指标", "数量指标"]
+    assert table.value("target", second) is None and table.value("note", second) is None
