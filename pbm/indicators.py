@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from pbm.values import ParsedValue, cell_text, parse_money, parse_value
-from pbm.workbook.table import ProjectRead, is_blank
+from pbm.workbook.table import IndicatorTable, ProjectRead, is_blank
 
 #: 指标性质 as templates spell it (after NFKC, without spaces) → ≥ > ≤ < = 定性 定量 定量(其他) 不适用.
 NATURES = {
@@ -181,58 +181,21 @@ def type_line(nature_raw: Any, unit_raw: Any, target_raw: Any, actual_raw: Any,
 
 
 class Typing:
-    """The typing of one run: every distinct raw value (or four cells of a line) typed once.
-
-    ``year`` is the year a bare month (``9月底``) belongs to."""
+    """The typing of one run: every distinct raw value (or four cells of a line) typed once,
+    whichever table it is met in.  ``year`` is the year a bare month (``9月底``) belongs to."""
 
     def __init__(self, year: int | None = None):
         self.year = year
-        self._lines: dict[tuple, TypedLine] = {}
-        self._numbers: dict[tuple[type, Any], ParsedValue] = {}
-        self._texts: dict[tuple[type, Any], str] = {}
-        self._levels: dict[str, str] = {}
+        self._lines: dict[Any, TypedLine] = {}
+        self._values: dict[str, dict[Any, Any]] = {"number": {}, "text": {}, "level": {}}
+        self._money: dict[tuple, ParsedValue] = {}
 
-    def lines(self, project: ProjectRead) -> list[TypedLine]:
-        """The typed cells of each of the project's lines."""
-        columns = [project.column(name) for name in ("nature", "unit", "target", "actual")]
-        raw = list(zip(*columns))
-        keys = raw
-        if any(any(v.__class__ is bool for v in column) for column in columns):
-            # TRUE is no 1: keep a logical cell's type in its key.
-            keys = list(zip(*[[(v.__class__, v) for v in column] for column in columns]))
-        cache = self._lines
-        typed = []
-        for key, cells in zip(keys, raw):
-            line = cache.get(key)
-            if line is None:
-                line = cache[key] = type_line(*cells, year=self.year)
-            typed.append(line)
-        return typed
+    def table(self, table: IndicatorTable) -> TypedTable:
+        return TypedTable(self, table)
 
     def number(self, raw: Any) -> ParsedValue | None:
         """A weight or score cell (分值, 得分, 权重) as a number; None when blank."""
-        if is_blank(raw):
-            return None
-        key = (raw.__class__, raw)
-        parsed = self._numbers.get(key)
-        if parsed is None:
-            parsed = self._numbers[key] = parse_value(raw, role="number")
-        return parsed
-
-    def numbers(self, project: ProjectRead, name: str) -> list[ParsedValue | None]:
-        return [self.number(raw) for raw in project.column(name)]
-
-    def text(self, raw: Any) -> str:
-        return cell_text(raw)
-
-    def texts(self, project: ProjectRead, name: str) -> list[str]:
-        return [cell_text(raw) for raw in project.column(name)]
-
-    def level(self, text: str) -> str:
-        level = self._levels.get(text)
-        if level is None:
-            level = self._levels[text] = normalise_level(text)
-        return level
+        return self._typed("number", [raw])[0]
 
     def money(self, project: ProjectRead, name: str, to_unit: str = "万元") -> ParsedValue | None:
         """A project amount converted to ``to_unit`` from the unit its label or the sheet's
@@ -240,5 +203,75 @@ class Typing:
         cell = project.fields.get(name)
         if cell is None or cell.empty:
             return None
-        return parse_money(cell.value, to_unit=to_unit,
-                           header_unit=project.units.get(name) or project.units.get("money"))
+        unit = project.units.get(name) or project.units.get("money")
+        key = (cell.value.__class__, cell.value, unit, to_unit)
+        parsed = self._money.get(key)
+        if parsed is None:
+            parsed = self._money[key] = parse_money(cell.value, to_unit=to_unit, header_unit=unit)
+        return parsed
+
+    def _typed(self, kind: str, raw: list[Any]) -> list[Any]:
+        """``raw`` typed as ``kind``, each distinct value once (a logical TRUE kept apart from
+        1, which it equals)."""
+        known = self._values[kind]
+        keys = [(v.__class__, v) for v in raw] if any(v.__class__ is bool for v in raw) else raw
+        convert = _CONVERT[kind]
+        for key, value in zip(keys, raw):
+            if key not in known:
+                known[key] = convert(value)
+        return [known[key] for key in keys]
+
+    def _typed_lines(self, columns: list[list[Any]]) -> list[TypedLine]:
+        raw = list(zip(*columns))
+        keys = raw
+        if any(any(v.__class__ is bool for v in column) for column in columns):
+            keys = list(zip(*[[(v.__class__, v) for v in column] for column in columns]))
+        known = self._lines
+        for key, cells in zip(keys, raw):
+            if key not in known:
+                known[key] = type_line(*cells, year=self.year)
+        return [known[key] for key in keys]
+
+
+def _number(raw: Any) -> ParsedValue | None:
+    return None if is_blank(raw) else parse_value(raw, role="number")
+
+
+_CONVERT = {"number": _number, "text": cell_text,
+            "level": lambda raw: normalise_level(cell_text(raw))}
+
+
+class TypedTable:
+    """One table's columns typed by a run's :class:`Typing`, each column when first asked
+    for; a project's lines are a slice of them."""
+
+    def __init__(self, typing: Typing, table: IndicatorTable):
+        self.typing = typing
+        self.table = table
+        self._columns: dict[tuple[str, str], list[Any]] = {}
+
+    def _column(self, kind: str, name: str) -> list[Any]:
+        column = self._columns.get((kind, name))
+        if column is None:
+            if kind == "line":
+                column = self.typing._typed_lines([self.table.column(field) for field in
+                                                   ("nature", "unit", "target", "actual")])
+            else:
+                column = self.typing._typed(kind, self.table.column(name))
+            self._columns[(kind, name)] = column
+        return column
+
+    def lines(self, project: ProjectRead) -> list[TypedLine]:
+        """The typed cells of each of the project's lines."""
+        return self._column("line", "")[project.start:project.stop]
+
+    def numbers(self, project: ProjectRead, name: str) -> list[ParsedValue | None]:
+        """A weight or score column as numbers (None for a blank)."""
+        return self._column("number", name)[project.start:project.stop]
+
+    def texts(self, project: ProjectRead, name: str) -> list[str]:
+        return self._column("text", name)[project.start:project.stop]
+
+    def levels(self, project: ProjectRead, name: str) -> list[str]:
+        """一级/二级 names as the framework writes them (``产出`` → ``产出指标``)."""
+        return self._column("level", name)[project.start:project.stop]

@@ -20,7 +20,7 @@ from pbm.goals.rules import (
     review_opinions,
     type_project,
 )
-from pbm.indicators import Typing
+from pbm.indicators import TypedTable, Typing
 from pbm.workbook.read import FileRead, WorkbookRead, iter_workbook_files, read_inputs
 from pbm.workbook.source import Limits
 from pbm.workbook.table import ProjectRead
@@ -112,17 +112,19 @@ def validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
             findings.append(read.finding)  # type: ignore[arg-type]
             return
         findings.extend(workbook.all_findings)
-        for record in workbook.projects:
-            review = _review(record, settings, typing)
-            reviews.append(review)
-            findings.extend(review.findings)
+        for table in workbook.tables:
+            typed = typing.table(table)
+            for record in table.projects:
+                review = _review(record, settings, typed)
+                reviews.append(review)
+                findings.extend(review.findings)
 
     read_inputs(files, limits, review_file, progress=progress)
     return ValidationResult(reads, reviews, findings, settings)
 
 
-def _review(record: ProjectRead, settings: ReviewSettings, typing: Typing) -> ProjectReview:
-    project = type_project(record, settings, typing)
+def _review(record: ProjectRead, settings: ReviewSettings, typed: TypedTable) -> ProjectReview:
+    project = type_project(record, settings, typed)
     project_findings = check_project(project, settings)
     grade = review_grade(project_findings, settings)
     return ProjectReview(project, project_findings, grade, review_opinions(project_findings))

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from pbm.findings import Finding, catalogue
-from pbm.indicators import COMPARISONS, TypedLine, Typing
+from pbm.indicators import COMPARISONS, TypedLine, TypedTable
 from pbm.values import ParsedValue, parse_value, plain_decimal, typed_in_yuan
 from pbm.workbook.table import IndicatorTable, ProjectRead
 
@@ -113,14 +113,16 @@ class ReviewSettings:
 
 # --------------------------------------------------------------------------- typing
 
-def type_project(record: ProjectRead, settings: ReviewSettings, typing: Typing) -> GoalProject:
-    """The project's lines and amounts typed (the one typing of indicators) for the rules."""
-    table = record.table
-    typed = typing.lines(record)
-    weights = typing.numbers(record, "weight")
-    names = typing.texts(record, "name")
-    levels1 = [typing.level(text) for text in typing.texts(record, "level1")]
-    levels2 = [typing.level(text) for text in typing.texts(record, "level2")]
+def type_project(record: ProjectRead, settings: ReviewSettings,
+                 typed_table: TypedTable) -> GoalProject:
+    """The project's lines and amounts typed (the one typing of indicators) for the rules;
+    ``typed_table`` is the typing of the project's table."""
+    table, typing = record.table, typed_table.typing
+    typed = typed_table.lines(record)
+    weights = typed_table.numbers(record, "weight")
+    names = typed_table.texts(record, "name")
+    levels1 = typed_table.levels(record, "level1")
+    levels2 = typed_table.levels(record, "level2")
     indicators = [GoalIndicator(table, line, level1, level2, name, typed_line, weight)
                   for line, level1, level2, name, typed_line, weight in
                   zip(record.lines, levels1, levels2, names, typed, weights)]

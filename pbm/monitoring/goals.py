@@ -152,7 +152,7 @@ class ApprovedGoals:
 
 def load_approved_goals(path: Path, config) -> ApprovedGoals:
     """Read the approved goals from pbm's goal list or from goal workbooks (file or folder)."""
-    from pbm.goals.rules import ReviewSettings, type_project
+    from pbm.goals.rules import ReviewSettings
     from pbm.indicators import Typing
     from pbm.workbook.read import iter_workbook_files, read_workbook
     from pbm.workbook.source import Limits
@@ -182,8 +182,19 @@ def load_approved_goals(path: Path, config) -> ApprovedGoals:
             skipped.append((str(file), error.message()))
             continue
         digests[str(file)] = workbook.sha256
-        for record in workbook.projects:
-            typed = type_project(record, settings, typing)
+        projects.extend(_from_goal_workbook(workbook, settings, typing))
+    return ApprovedGoals(projects, str(path), digests, skipped)
+
+
+def _from_goal_workbook(workbook, settings, typing) -> list[ApprovedProject]:
+    """Goal workbooks as departments sent them, typed as validate types them."""
+    from pbm.goals.rules import type_project
+
+    projects = []
+    for table in workbook.tables:
+        typed_table = typing.table(table)
+        for record in table.projects:
+            typed = type_project(record, settings, typed_table)
             total = typed.money.get("total_funds")
             indicators = [ApprovedIndicator(ind.level1, ind.level2, ind.name, ind.nature,
                                             ind.target, ind.unit) for ind in typed.indicators]
@@ -194,7 +205,7 @@ def load_approved_goals(path: Path, config) -> ApprovedGoals:
                 attribute=record.text("attribute"), annual_goal=record.raw_text("annual_goal"),
                 amount=total.number if total is not None else None, indicators=indicators,
                 source=f"{workbook.file} / {record.sheet}"))
-    return ApprovedGoals(projects, str(path), digests, skipped)
+    return projects
 
 
 def _from_goal_list(read: OutputRead) -> list[ApprovedProject]:

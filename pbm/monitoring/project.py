@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from pbm.findings import Finding, count_by_severity
-from pbm.indicators import QUALITATIVE, Typing
+from pbm.indicators import QUALITATIVE, TypedTable, Typing
 from pbm.monitoring.departments import Roster
 from pbm.monitoring.goals import ApprovedGoals, ApprovedProject, key, same_target
 from pbm.monitoring.lights import (
@@ -143,8 +143,10 @@ def _fmt(number: Decimal | None) -> str:
 
 # --------------------------------------------------------------------------- one project
 
-def type_project(record: ProjectRead, context: MonitorContext) -> MonitorProject:
-    """Type one project: amounts, execution light, M1/M2/M4, indicators, drift."""
+def type_project(record: ProjectRead, context: MonitorContext,
+                 typed: TypedTable) -> MonitorProject:
+    """Type one project (``typed``: the typing of its table): amounts, execution light,
+    M1/M2/M4, indicators, drift."""
     period, rule = context.period, context.rule
     file, sheet, name = record.file, record.sheet, record.name
     findings: list[Finding] = []
@@ -246,7 +248,7 @@ def type_project(record: ProjectRead, context: MonitorContext) -> MonitorProject
     # Indicators, their lights and drift from the approved goals.
     approved = context.goals.find(record.text("project_code"), record.department, name) \
         if context.goals is not None else None
-    indicators, removed, drift = _indicators(record, context, approved, findings)
+    indicators, removed, drift = _indicators(record, context, typed, approved, findings)
     indicator_light_value = worst(ind.light for ind in indicators)
     light = combined_light(lit.light, [indicator_light_value], possibility == "不可能")
     return MonitorProject(
@@ -264,9 +266,9 @@ def type_project(record: ProjectRead, context: MonitorContext) -> MonitorProject
         indicators=indicators, removed=removed, findings=findings)
 
 
-def _indicators(record: ProjectRead, context: MonitorContext, approved: ApprovedProject | None,
-                findings: list[Finding]):
-    period, rule, typing = context.period, context.rule, context.typing
+def _indicators(record: ProjectRead, context: MonitorContext, typed_table: TypedTable,
+                approved: ApprovedProject | None, findings: list[Finding]):
+    period, rule = context.period, context.rule
     file, sheet, project_name = record.file, record.sheet, record.name
     table = record.table
     # Approved indicators by name; a name used twice (G-DUPLICATE) is matched in order.
@@ -276,7 +278,9 @@ def _indicators(record: ProjectRead, context: MonitorContext, approved: Approved
     matched: set[int] = set()
     indicators: list[MonitorIndicator] = []
     counts: Counter = Counter()
-    for line, typed, name in zip(record.lines, typing.lines(record), typing.texts(record, "name")):
+    for line, typed, name, level1, level2 in zip(
+            record.lines, typed_table.lines(record), typed_table.texts(record, "name"),
+            typed_table.levels(record, "level1"), typed_table.levels(record, "level2")):
         unit = typed.unit
         nature_text = table.text("nature", line)
         nature = typed.nature or ""
@@ -309,8 +313,7 @@ def _indicators(record: ProjectRead, context: MonitorContext, approved: Approved
                                          actual.text, op=note.params.get("op"),
                                          number=note.params.get("number")))
         indicator = MonitorIndicator(
-            sheet=sheet, cell=a1, level1=typing.level(table.text("level1", line)),
-            level2=typing.level(table.text("level2", line)), name=name, nature=nature_text,
+            sheet=sheet, cell=a1, level1=level1, level2=level2, name=name, nature=nature_text,
             target=target_shown, unit=unit, actual=table.text("actual", line),
             expected=table.text("expected_actual", line), light=lit.light, ratio=lit.ratio,
             basis=lit.basis)

@@ -102,26 +102,27 @@ def read_submission(read: FileRead, workbook: WorkbookRead | None,
                             findings=list(workbook.all_findings), rows_in=workbook.rows_in)
     accepted: dict[str, MonitorProject] = {}
     rejected_rows: dict[tuple[str, int], tuple[str, str]] = {}  # (sheet,row) → (reason, project)
-    for sheet in workbook.sheets:
-        for record in sheet.projects:
-            rows = record.rows
+    for table in workbook.tables:
+        typed = context.typing.table(table)
+        for record in table.projects:
+            rows, sheet = record.rows, record.sheet
             name, code = record.name, record.text("project_code")
             if not name and not code:
                 submission.findings.append(finding_at(
-                    "M-NO-PROJECT-NAME", display, sheet.name, None, rows=len(rows)))
+                    "M-NO-PROJECT-NAME", display, sheet, None, rows=len(rows)))
                 for row in rows:
-                    rejected_rows[(sheet.name, row)] = ("缺少项目名称和项目编码", "")
+                    rejected_rows[(sheet, row)] = ("缺少项目名称和项目编码", "")
                 continue
             ident = key(code) or f"name:{key(name)}"
             if ident in accepted:
                 first = accepted[ident]
                 where = f"工作表“{first.sheet}”第 {first.row} 行起"
                 submission.findings.append(finding_at(
-                    "M-DUPLICATE-PROJECT", display, sheet.name, None, name, name=name, kept=where))
+                    "M-DUPLICATE-PROJECT", display, sheet, None, name, name=name, kept=where))
                 for row in rows:
-                    rejected_rows[(sheet.name, row)] = (f"同一项目重复填报，已采用{where}", name)
+                    rejected_rows[(sheet, row)] = (f"同一项目重复填报，已采用{where}", name)
                 continue
-            project = type_project(record, context)
+            project = type_project(record, context, typed)
             accepted[ident] = project
             submission.projects.append(project)
     submission.ledger = _ledger(workbook, rejected_rows)

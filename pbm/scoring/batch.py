@@ -264,16 +264,18 @@ def score_paths(paths: list[Path], rules: ScoreRules, limits: Limits = Limits(),
             file_findings.append(read.finding)  # type: ignore[arg-type]
             return
         file_findings.extend(workbook.all_findings)
-        for record in workbook.projects:
-            if is_evaluation_record(record):
-                sheets.append(evaluation_sheet(record, typing.typing, weights))
-                sheets_read[read.file] = sheets_read.get(read.file, 0) + 1
-                continue
-            inp = typing.project(record)
-            score = inp.score(rules, scorer)
-            score.findings = recheck_project(score, rules, clean)
-            projects.append(ScoredProject(inp, score))
-            projects_read[read.file] = projects_read.get(read.file, 0) + 1
+        for table in workbook.tables:
+            typed = typing.typing.table(table)
+            for record in table.projects:
+                if is_evaluation_record(record):
+                    sheets.append(evaluation_sheet(record, typing.typing, weights))
+                    sheets_read[read.file] = sheets_read.get(read.file, 0) + 1
+                    continue
+                inp = typing.project(record, typed)
+                score = inp.score(rules, scorer)
+                score.findings = recheck_project(score, rules, clean)
+                projects.append(ScoredProject(inp, score))
+                projects_read[read.file] = projects_read.get(read.file, 0) + 1
 
     read_inputs(files, limits, score_file, progress=progress)
     evaluations = evaluate_sheets(sheets, rules, weights, framework) if sheets else []

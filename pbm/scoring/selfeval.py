@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from pbm.findings import Finding
-from pbm.indicators import INAPPLICABLE_TEXTS, QUALITATIVE, TypedLine, Typing
+from pbm.indicators import INAPPLICABLE_TEXTS, QUALITATIVE, TypedLine, TypedTable, Typing
 from pbm.scoring.rules import (
     ONE,
     ZERO,
@@ -120,17 +120,18 @@ class SelfEvalTyping:
         return _Scored(typed.op, target.number, actual.number, actual.text, None,
                        "V-ACTUAL-HAS-OP" in actual.note_codes, unit, False, None)
 
-    def project(self, record: ProjectRead) -> SelfEvalInput:
-        """Type one 自评表 project for scoring."""
-        return _ProjectTyping(self, record).input()
+    def project(self, record: ProjectRead, typed: TypedTable) -> SelfEvalInput:
+        """Type one 自评表 project for scoring; ``typed`` is the typing of its table."""
+        return _ProjectTyping(self, record, typed).input()
 
 
 class _ProjectTyping:
     """Typing one project: its lines, amounts and claims, and the findings on the way."""
 
-    def __init__(self, run: SelfEvalTyping, record: ProjectRead):
+    def __init__(self, run: SelfEvalTyping, record: ProjectRead, typed: TypedTable):
         self.run = run
         self.record = record
+        self.typed = typed
         self.findings: list[Finding] = []
         self.scientific_cells: set[str | None] = set()  # cells reported V-SCIENTIFIC
 
@@ -161,14 +162,14 @@ class _ProjectTyping:
 
     def lines(self) -> list[IndicatorInput]:
         """Every indicator line of the project, typed."""
-        record, run = self.record, self.run
+        record, run, columns = self.record, self.run, self.typed
         table = record.table
         typing = run.typing
         lines = []
         for line, typed, weight_cell, score_raw, name, level1, level2 in zip(
-                record.lines, typing.lines(record), typing.numbers(record, "weight"),
-                record.column("score"), typing.texts(record, "name"),
-                typing.texts(record, "level1"), typing.texts(record, "level2")):
+                record.lines, columns.lines(record), columns.numbers(record, "weight"),
+                record.column("score"), columns.texts(record, "name"),
+                columns.texts(record, "level1"), columns.texts(record, "level2")):
             weight = self.number(weight_cell, table.a1("weight", line), "分值")
             applicable = not typed.inapplicable and not (
                 isinstance(score_raw, str) and cell_text(score_raw).lower() in INAPPLICABLE_TEXTS)

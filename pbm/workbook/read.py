@@ -72,6 +72,10 @@ class WorkbookRead:
         return [project for sheet in self.sheets for project in sheet.projects]
 
     @property
+    def tables(self) -> list[IndicatorTable]:
+        return [table for sheet in self.sheets for table in sheet.tables]
+
+    @property
     def all_findings(self) -> list[Finding]:
         return self.findings + [f for sheet in self.sheets for f in sheet.findings]
 

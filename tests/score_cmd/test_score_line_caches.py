@@ -73,7 +73,7 @@ def _run(path) -> dict:
 
 
 class _Forgetful(dict):
-    """A lookup that never finds anything: every line is typed, scored and rechecked anew."""
+    """A lookup that never finds anything."""
 
     def __setitem__(self, key, value):
         pass
@@ -82,23 +82,19 @@ class _Forgetful(dict):
         pass
 
 
-def _forget(cls, *names):
-    init = cls.__init__
-
-    def forgetting(self, *args, **kwargs):
-        init(self, *args, **kwargs)
-        for name in names:
-            setattr(self, name, _Forgetful())
-    return forgetting
-
-
 def _without_lookups(monkeypatch) -> None:
-    monkeypatch.setattr(indicators.Typing, "__init__",
-                        _forget(indicators.Typing, "_lines", "_numbers", "_levels"))
-    monkeypatch.setattr(selfeval.SelfEvalTyping, "__init__",
-                        _forget(selfeval.SelfEvalTyping, "_scored"))
-    monkeypatch.setattr(scoring_rules.Scorer, "__init__",
-                        _forget(scoring_rules.Scorer, "_seen"))
+    """Every cell, line and score worked out anew, nothing looked up."""
+    monkeypatch.setattr(indicators.Typing, "_typed", lambda self, kind, raw: [
+        indicators._CONVERT[kind](value) for value in raw])
+    monkeypatch.setattr(indicators.Typing, "_typed_lines", lambda self, columns: [
+        indicators.type_line(*cells, year=self.year) for cells in zip(*columns)])
+    monkeypatch.setattr(selfeval.SelfEvalTyping, "scored", lambda self, typed: self._score_view(typed))
+    init = scoring_rules.Scorer.__init__
+
+    def forgetting(self, rules):
+        init(self, rules)
+        self._seen = _Forgetful()
+    monkeypatch.setattr(scoring_rules.Scorer, "__init__", forgetting)
     real = batch.recheck_project
     monkeypatch.setattr(batch, "recheck_project",
                         lambda score, rules, clean=None: real(score, rules, _Forgetful()))
