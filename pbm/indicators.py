@@ -195,7 +195,11 @@ class Typing:
 
     def number(self, raw: Any) -> ParsedValue | None:
         """A weight or score cell (分值, 得分, 权重) as a number; None when blank."""
-        return self._typed("number", [raw])[0]
+        known = self._values["number"]
+        key = (raw.__class__, raw)
+        if key not in known:
+            known[key] = _number(raw)
+        return known[key]
 
     def money(self, project: ProjectRead, name: str, to_unit: str = "万元") -> ParsedValue | None:
         """A project amount converted to ``to_unit`` from the unit its label or the sheet's

@@ -87,6 +87,7 @@ class _Scored(NamedTuple):
     unit: str | None
     timeliness: bool
     written: str | None  # a 时效 line's operator as written
+    flagged: bool  # a placeholder, a fraction for a percentage, scientific notation
 
 
 class SelfEvalTyping:
@@ -107,18 +108,21 @@ class SelfEvalTyping:
     def _score_view(self, typed: TypedLine) -> _Scored:
         target, actual = typed.target, typed.actual
         unit = target.unit or actual.unit or typed.unit or None
+        flagged = bool(target.placeholder or actual.placeholder or typed.fraction_of is not None
+                       or typed.scientific)
         if typed.timeliness:
             # A deadline: on or before the target date scores the full weight, later scores 0
             # (pbm's choice where the national rules give no formula for 时效 lines).
             written = typed.op if typed.op in _DATE_OPS else target.op
             return _Scored("≥", ONE, ONE if typed.on_time else ZERO, actual.text, None, False,
-                           unit, True, written)
+                           unit, True, written, flagged)
         if typed.op == QUALITATIVE:
             tier = actual.tier if actual.tier in self.tier_names \
                 else self.rules.normalise_tier(actual.text)
-            return _Scored(typed.op, None, None, actual.text, tier, False, unit, False, None)
+            return _Scored(typed.op, None, None, actual.text, tier, False, unit, False, None,
+                           flagged)
         return _Scored(typed.op, target.number, actual.number, actual.text, None,
-                       "V-ACTUAL-HAS-OP" in actual.note_codes, unit, False, None)
+                       "V-ACTUAL-HAS-OP" in actual.note_codes, unit, False, None, flagged)
 
     def project(self, record: ProjectRead, typed: TypedTable) -> SelfEvalInput:
         """Type one 自评表 project for scoring; ``typed`` is the typing of its table."""
@@ -149,28 +153,31 @@ class _ProjectTyping:
                 self.finding("V-SCIENTIFIC", a1, parsed.text, number=note.params["number"])
         return parsed.number
 
-    def number(self, parsed: ParsedValue | None, a1: str | None,
-               field_zh: str) -> Decimal | None:
-        """A weight or score cell as a Decimal (None for a blank; R-UNPARSEABLE when it is
-        no number)."""
+    def line_number(self, parsed: ParsedValue | None, line: int, name: str,
+                    field_zh: str) -> Decimal | None:
+        """A line's weight or score cell as a Decimal (None for a blank; R-UNPARSEABLE when it
+        is no number); its address is made only for a finding."""
         if parsed is None:
             return None
         if parsed.number is None and not parsed.placeholder:
-            self.finding("R-UNPARSEABLE", a1, parsed.text, field=field_zh, detail="")
+            self.finding("R-UNPARSEABLE", self.record.table.a1(name, line), parsed.text,
+                         field=field_zh, detail="")
             return None
-        return self.checked(parsed, a1)
+        if parsed.notes:
+            return self.checked(parsed, self.record.table.a1(name, line))
+        return parsed.number
 
     def lines(self) -> list[IndicatorInput]:
         """Every indicator line of the project, typed."""
         record, run, columns = self.record, self.run, self.typed
         table = record.table
-        typing = run.typing
         lines = []
-        for line, typed, weight_cell, score_raw, name, level1, level2 in zip(
+        for line, typed, weight_cell, score_cell, score_raw, name, level1, level2 in zip(
                 record.lines, columns.lines(record), columns.numbers(record, "weight"),
-                record.column("score"), columns.texts(record, "name"),
-                columns.texts(record, "level1"), columns.texts(record, "level2")):
-            weight = self.number(weight_cell, table.a1("weight", line), "分值")
+                columns.numbers(record, "score"), record.column("score"),
+                columns.texts(record, "name"), columns.texts(record, "level1"),
+                columns.texts(record, "level2")):
+            weight = self.line_number(weight_cell, line, "weight", "分值")
             applicable = not typed.inapplicable and not (
                 isinstance(score_raw, str) and cell_text(score_raw).lower() in INAPPLICABLE_TEXTS)
             names = (name or "（未填指标名称）", level1 or None, level2 or None)
@@ -181,14 +188,15 @@ class _ProjectTyping:
                                             applicable=False, unit=scored.unit, table=table,
                                             line=line))
                 continue
-            claimed = self.number(typing.number(score_raw), table.a1("score", line), "得分")
+            claimed = self.line_number(score_cell, line, "score", "得分")
             lines.append(IndicatorInput(
                 *names, op=scored.op, target=scored.target, target_text=typed.target.text,
                 actual=scored.actual, actual_text=scored.actual_text,
                 actual_tier=scored.actual_tier, weight=weight, claimed=claimed,
                 actual_has_op=scored.actual_has_op, unit=scored.unit,
                 timeliness=scored.timeliness, written=scored.written, table=table, line=line))
-            self._flag(typed, table.a1("target", line), table.a1("actual", line), names[0])
+            if scored.flagged:
+                self._flag(typed, table.a1("target", line), table.a1("actual", line), names[0])
         return lines
 
     def _flag(self, typed: TypedLine, target_a1: str | None, actual_a1: str | None,

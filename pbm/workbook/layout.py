@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
@@ -205,7 +206,9 @@ def nonempty(row: list[Any]) -> bool:
 
 
 def nonempty_rows(rows: list[list[Any]]) -> list[int]:
-    return [r for r, row in enumerate(rows) if nonempty(row)]
+    # Most rows show it in their first cell; the others are looked at cell by cell.
+    return [r for r, row in enumerate(rows)
+            if (row and not is_blank(row[0])) or nonempty(row)]
 
 
 def lay_out(sheet: RawSheet, file: str, limits: Limits) -> SheetLayout:
@@ -396,20 +399,25 @@ def _leading_kind(grid: Grid, r: int, firsts: list[Any] | tuple[Any, ...]) -> st
 
 def text_row_kinds(grid: Grid, rows: list[int]) -> dict[int, str]:
     """``classify_text_row`` of many rows: a row whose first three cells are filled is judged
-    by those three, each distinct triple once (a list repeats a project's code, name and
-    department on every line); the others one by one."""
+    by those three, each run of rows with the same three once (a list repeats a project's
+    code, name and department on every line); the others one by one."""
     if grid.width >= 3 and grid.rectangular:
-        leads = list(map(itemgetter(0, 1, 2), (grid.rows[r] for r in rows)))
+        leads = map(itemgetter(0, 1, 2), [grid.rows[r] for r in rows])
     else:
-        leads = [None] * len(rows)
-    plain = {triple for triple in set(leads) if triple is not None and _plain(triple)}
+        leads = [None] * len(rows)  # type: ignore[assignment]
+    runs = [(lead, [r for r, _ in group])
+            for lead, group in groupby(zip(rows, leads), key=itemgetter(1))]
+    texts = {v for lead, _ in runs if lead is not None for v in lead if isinstance(v, str)}
+    no_trigger = _ROW_TRIGGER.search("\x00".join(texts)) is None
     kinds: dict[int, str] = {}
-    for r, triple in zip(rows, leads):
-        if triple in plain:
+    for lead, run in runs:
+        if lead is not None and None not in lead and "" not in lead and (
+                no_trigger or _plain(lead)):
             continue
-        kind = classify_text_row(grid, r)
-        if kind is not None:
-            kinds[r] = kind
+        for r in run:
+            kind = classify_text_row(grid, r)
+            if kind is not None:
+                kinds[r] = kind
     return kinds
 
 

@@ -150,7 +150,7 @@ class _Grouping:
                 if c < 0:
                     continue
                 cell = grid.cell(r, c)
-                if cell.empty and name in self.previous and \
+                if is_blank(cell.value) and name in self.previous and \
                         (self.has_indicators or c in self.merged_project_columns):
                     # Blank project cells (merged down in exports) repeat the row above.
                     cell = self.previous[name]
@@ -189,24 +189,40 @@ class _Grouping:
 
     def _fields(self, rows: list[int], key_cells: dict[str, Cell]) -> None:
         """Project fields not found yet, and unrecognised columns, from the first of ``rows``
-        that fills them."""
+        that fills them (in column order)."""
         project = self.project
         missing = self.pending[self.current_key]  # type: ignore[index]
-        grid = self.grid
+        extra, extra_columns = project.extra, self.extra_columns  # type: ignore[union-attr]
+        if not missing and len(extra) >= len(extra_columns):
+            return
+        grid_rows, formulas = self.grid.rows, self.grid.formulas
         for r in rows:
-            if not missing and len(project.extra) >= len(self.extra_columns):  # type: ignore
-                return
-            for c, name in self.project_columns.items():
-                if name in missing and (name in key_cells or grid.filled(r, c)):
-                    cell = key_cells.get(name) or grid.cell(r, c)
-                    if not cell.empty:
+            values = grid_rows[r]
+            if missing:
+                for c, name in self.project_columns.items():
+                    if name not in missing:
+                        continue
+                    cell = key_cells.get(name) or _filled_cell(values, r, c, formulas)
+                    if cell is not None and not cell.empty:
                         project.fields[name] = cell  # type: ignore[union-attr]
                         missing.discard(name)
-            for c, header_text in self.extra_columns.items():
-                if header_text not in project.extra and grid.filled(r, c):  # type: ignore
-                    cell = grid.cell(r, c)
-                    if not cell.empty:
-                        project.extra[header_text] = cell  # type: ignore[union-attr]
+            if len(extra) < len(extra_columns):
+                for c, header_text in extra_columns.items():
+                    if header_text not in extra:
+                        cell = _filled_cell(values, r, c, formulas)
+                        if cell is not None:
+                            extra[header_text] = cell
+            if not missing and len(extra) >= len(extra_columns):
+                return
+
+
+def _filled_cell(values: list[Any], r: int, c: int, formulas) -> Cell | None:
+    """The cell at column ``c`` of row ``r`` when it holds a value (a formula without a cached
+    value holds none)."""
+    value = values[c] if c < len(values) else None
+    if is_blank(value) or (formulas and (r, c) in formulas):
+        return None
+    return Cell(value, r + 1, c + 1)
 
 
 def _lines(grid: Grid, fields_at: dict[str, int], has_indicators: bool, data_rows: list[int],
@@ -220,10 +236,10 @@ def _lines(grid: Grid, fields_at: dict[str, int], has_indicators: bool, data_row
         return
     values = [grid.row_values(r) for r in data_rows] if grid.formulas else \
         [grid.rows[r] for r in data_rows]
-    columns = {f: column_values(values, c, grid.rectangular) for f, c in fields_at.items()
-               if f in INDICATOR_CONTENT or f in LEVELS}
-    for k in sorted(_empty_positions([column for f, column in columns.items()
-                                      if f in INDICATOR_CONTENT])):
+    columns = {f: column_values(values, fields_at[f], grid.rectangular) for f in LEVELS
+               if f in fields_at}
+    content = [fields_at[f] for f in INDICATOR_CONTENT if f in fields_at]
+    for k in sorted(_empty_positions(values, content, grid.rectangular)):
         r, project = data_rows[k], owners[k]
         project.lines.remove(r)
         project.others[r] = ROW_PROJECT
@@ -236,12 +252,18 @@ def _blank_values(column: list[Any]) -> set[Any]:
     return {v for v in set(column) if is_blank(v)}
 
 
-def _empty_positions(gathered: list[list[Any]]) -> set[int]:
-    """Positions of the rows blank in every one of the ``gathered`` columns: none as soon as
-    one column holds no blank value (the usual list, whose 三级指标 is always filled)."""
-    blanks = [_blank_values(column) for column in gathered]
-    if not all(blanks):
-        return set()
+def _empty_positions(values: list[list[Any]], columns: list[int],
+                     rectangular: bool) -> set[int]:
+    """Positions of the rows blank in every one of ``columns``: none as soon as one column
+    holds no blank value (the usual list, whose 三级指标 is always filled)."""
+    gathered, blanks = [], []
+    for c in columns:
+        column = column_values(values, c, rectangular)
+        blank = _blank_values(column)
+        if not blank:
+            return set()
+        gathered.append(column)
+        blanks.append(blank)
     empty: set[int] | None = None
     for column, blank in zip(gathered, blanks):
         found = {k for k, v in enumerate(column) if v in blank} if empty is None else \

@@ -126,8 +126,7 @@ def _table(grid: Grid, file: str, sheet: str, block: Block) -> IndicatorTable:
         else:
             gathered = [tuple(row[c] if c < len(row) else None for row in rows) for c in cols]
         for name, column in zip(fields, gathered):
-            values[name] = [None if v == "" else v for v in column] if "" in column \
-                else list(column)
+            values[name] = list(column)
     table = IndicatorTable(file, sheet, block.layout, {f: c + 1 for f, c in block.columns.items()},
                            [r + 1 for r in line_rows], values)
     start = 0
@@ -143,7 +142,8 @@ def _table(grid: Grid, file: str, sheet: str, block: Block) -> IndicatorTable:
             file=file, sheet=sheet, layout=block.layout, fields=rows_of.fields, table=table,
             start=start, stop=stop, labels=rows_of.labels, units=rows_of.units,
             first_row=rows_of.first_row, title=rows_of.title, extra=rows_of.extra,
-            rows=rows_of.rows, money=rows_of.money, total=rows_of.total))
+            other_rows=[r + 1 for r in rows_of.others], money=rows_of.money,
+            total=rows_of.total))
         start = stop
     return table
 

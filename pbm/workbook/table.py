@@ -79,8 +79,8 @@ class ProjectRead:
     """One project: its key–value fields and its run of lines in ``table``.
 
     ``labels`` are the label cells of the fields as written (a form's ``1-9月执行数``, a list's
-    header), ``rows`` every 1-based data row that belongs to the project (its lines, its
-    project rows, its form's key–value rows), for the monitor's 台账."""
+    header), ``other_rows`` its data rows that are no line (project rows of a list, a form's
+    key–value rows), 1-based."""
 
     file: str
     sheet: str
@@ -94,13 +94,18 @@ class ProjectRead:
     first_row: int = 0
     title: str = ""
     extra: dict[str, Cell] = field(default_factory=dict)  # unrecognised list columns by header
-    rows: list[int] = field(default_factory=list)
+    other_rows: list[int] = field(default_factory=list)
     money: MoneyRegion | None = None
     total: Cell | None = None  # the 得分 cell of the 总分 row below a form's grid
 
     @property
     def lines(self) -> range:
         return range(self.start, self.stop)
+
+    @property
+    def rows(self) -> list[int]:
+        """Every 1-based data row that belongs to the project (the monitor's 台账)."""
+        return sorted([*self.table.rows[self.start:self.stop], *self.other_rows])
 
     @property
     def line_count(self) -> int:
@@ -162,8 +167,9 @@ class Line(NamedTuple):
 class IndicatorTable:
     """The indicator lines of one list sheet or one form block, as columns.
 
-    ``values[field][line]`` is the raw value (None for a blank or a formula without a cached
-    value); ``rows[line]`` its 1-based sheet row; ``columns[field]`` the 1-based sheet column of
+    ``values[field][line]`` is the raw value (None or "" for a blank, None for a formula
+    without a cached value; :meth:`value` gives None for both); ``rows[line]`` its 1-based
+    sheet row; ``columns[field]`` the 1-based sheet column of
     the field.  一级/二级 cells merged down or left blank repeat the one above within a project:
     the value is in the column, and ``carried[field][line]`` names the row it was taken from.
     """
@@ -196,7 +202,10 @@ class IndicatorTable:
 
     def value(self, name: str, line: int) -> Any:
         values = self.values.get(name)
-        return None if values is None else values[line]
+        if values is None:
+            return None
+        value = values[line]
+        return None if value == "" else value
 
     def text(self, name: str, line: int) -> str:
         return cell_text(self.value(name, line))
