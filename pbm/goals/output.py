@@ -36,7 +36,7 @@ def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
             record.file, record.sheet, record.text("project_code"), record.name, record.department,
             record.text("implementing_unit"), record.text("attribute"), review.amount,
             record.text("prior_assessment"), record.text("annual_goal"),
-            len(review.project.indicators), review.weight_total, counts["error"], counts["warning"],
+            review.project.count, review.weight_total, counts["error"], counts["warning"],
             review.grade, overall_opinion(review.grade),
             *(review.opinions[d] for d in GOAL_DIMENSIONS)])
         fills.append({"优": "green", "良": None, "中": "yellow", "差": "red"}[review.grade])

@@ -13,6 +13,7 @@ from pbm.errors import PbmError
 from pbm.findings import Finding, count_by_severity
 from pbm.goals.rules import (
     GoalProject,
+    LineChecks,
     ReviewSettings,
     check_project,
     overall_opinion,
@@ -41,8 +42,8 @@ class ProjectReview:
 
     @property
     def weight_total(self) -> Decimal | None:
-        weights = [i.weight.number for i in self.project.indicators
-                   if i.weight is not None and i.weight.number is not None]
+        weights = [w.number for w in self.project.weights
+                   if w is not None and w.number is not None]
         return sum(weights, Decimal(0)) if weights else None
 
     @property
@@ -56,7 +57,7 @@ class ProjectReview:
         return {"file": record.file, "sheet": record.sheet, "name": record.name,
                 "code": record.text("project_code") or None,
                 "department": record.department or None,
-                "layout": record.layout, "indicators": len(self.project.indicators),
+                "layout": record.layout, "indicators": self.project.count,
                 "weight_total": float(self.weight_total) if self.weight_total is not None else None,
                 "amount": float(self.amount) if self.amount is not None else None,
                 "grade": self.grade, "errors": counts["error"], "warnings": counts["warning"],
@@ -82,7 +83,7 @@ class ValidationResult:
             grades[review.grade] += 1
         return {"files": len(self.files), "files_unreadable": len(self.unreadable),
                 "projects": len(self.reviews),
-                "indicators": sum(len(r.project.indicators) for r in self.reviews),
+                "indicators": sum(r.project.count for r in self.reviews),
                 "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
                 "grades": grades}
 
@@ -102,6 +103,7 @@ def validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
     if not files:
         raise PbmError("CLI-USAGE", reason="没有找到工作簿文件（.xlsx/.xlsm/.xls/.csv） / no workbook files found")
     typing = Typing(year)
+    checks = LineChecks(settings)
     reads: list[FileRead] = []
     reviews: list[ProjectReview] = []
     findings: list[Finding] = []
@@ -115,7 +117,7 @@ def validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
         for table in workbook.tables:
             typed = typing.table(table)
             for record in table.projects:
-                review = _review(record, settings, typed)
+                review = _review(record, settings, typed, checks)
                 reviews.append(review)
                 findings.extend(review.findings)
 
@@ -123,8 +125,9 @@ def validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
     return ValidationResult(reads, reviews, findings, settings)
 
 
-def _review(record: ProjectRead, settings: ReviewSettings, typed: TypedTable) -> ProjectReview:
+def _review(record: ProjectRead, settings: ReviewSettings, typed: TypedTable,
+            checks: LineChecks) -> ProjectReview:
     project = type_project(record, settings, typed)
-    project_findings = check_project(project, settings)
+    project_findings = check_project(project, settings, checks)
     grade = review_grade(project_findings, settings)
     return ProjectReview(project, project_findings, grade, review_opinions(project_findings))

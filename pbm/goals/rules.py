@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from pbm.findings import Finding, catalogue
 from pbm.indicators import COMPARISONS, TypedLine, TypedTable
-from pbm.values import ParsedValue, parse_value, plain_decimal, typed_in_yuan
+from pbm.values import ParsedValue, cell_text, parse_value, plain_decimal, typed_in_yuan
 from pbm.workbook.table import IndicatorTable, ProjectRead
 
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
@@ -75,10 +74,30 @@ class GoalIndicator:
 
 @dataclass
 class GoalProject:
+    """A project's amounts and its lines typed, as columns (one value per line)."""
+
     record: ProjectRead
-    indicators: list[GoalIndicator]
+    typed: list[TypedLine]
+    weights: list[ParsedValue | None]
+    names: list[str]
+    levels1: list[str]  # normalised (产出 → 产出指标)
+    levels2: list[str]
+    level_texts: tuple[list[str], list[str]]  # 一级/二级 as written
     money: dict[str, ParsedValue] = field(default_factory=dict)
     yuan_suspect: Decimal | None = None  # the amount as written, when it was read as 元
+
+    @property
+    def count(self) -> int:
+        return len(self.typed)
+
+    @property
+    def indicators(self) -> list[GoalIndicator]:
+        """The lines one by one (for the outputs)."""
+        table = self.record.table
+        return [GoalIndicator(table, line, level1, level2, name, typed, weight)
+                for line, level1, level2, name, typed, weight in
+                zip(self.record.lines, self.levels1, self.levels2, self.names, self.typed,
+                    self.weights)]
 
 
 @dataclass
@@ -117,21 +136,19 @@ def type_project(record: ProjectRead, settings: ReviewSettings,
                  typed_table: TypedTable) -> GoalProject:
     """The project's lines and amounts typed (the one typing of indicators) for the rules;
     ``typed_table`` is the typing of the project's table."""
-    table, typing = record.table, typed_table.typing
-    typed = typed_table.lines(record)
-    weights = typed_table.numbers(record, "weight")
-    names = typed_table.texts(record, "name")
-    levels1 = typed_table.levels(record, "level1")
-    levels2 = typed_table.levels(record, "level2")
-    indicators = [GoalIndicator(table, line, level1, level2, name, typed_line, weight)
-                  for line, level1, level2, name, typed_line, weight in
-                  zip(record.lines, levels1, levels2, names, typed, weights)]
+    typing = typed_table.typing
     money: dict[str, ParsedValue] = {}
     for name in ("total_funds", "fiscal_funds", "other_funds", "carryover"):
         parsed = typing.money(record, name, settings.money_unit)
         if parsed is not None:
             money[name] = parsed
-    project = GoalProject(record, indicators, money)
+    project = GoalProject(record, typed_table.lines(record),
+                          typed_table.numbers(record, "weight"),
+                          typed_table.texts(record, "name"),
+                          typed_table.levels(record, "level1"),
+                          typed_table.levels(record, "level2"),
+                          (typed_table.texts(record, "level1"),
+                           typed_table.texts(record, "level2")), money)
     total = money.get("total_funds")
     if typed_in_yuan(total, settings.money_unit):
         project.yuan_suspect = total.number
@@ -159,11 +176,16 @@ def _cell_of(record: ProjectRead, name: str) -> str | None:
     return record.a1(name)
 
 
-def check_project(project: GoalProject, settings: ReviewSettings) -> list[Finding]:
-    """Every review rule on one project, in a stable order."""
+def check_project(project: GoalProject, settings: ReviewSettings,
+                  checks: LineChecks | None = None) -> list[Finding]:
+    """Every review rule on one project, in a stable order; ``checks`` (one per run) holds
+    what each distinct line cell was found to break."""
+    checks = checks or LineChecks(settings)
     findings: list[Finding] = []
-    for rule in (_required_fields, _money_block, _prior_assessment, _indicator_rows,
-                 _weights, _coverage):
+    for rule in (_required_fields, _money_block, _prior_assessment):
+        findings.extend(rule(project, settings))
+    findings.extend(_indicator_rows(project, checks))
+    for rule in (_weights, _coverage):
         findings.extend(rule(project, settings))
     return findings
 
@@ -238,96 +260,147 @@ def _prior_assessment(project: GoalProject, settings: ReviewSettings):
                            threshold=plain_decimal(settings.prior_assessment_amount))
 
 
-def _indicator_rows(project: GoalProject, settings: ReviewSettings):
-    allowed = LEVEL1_ALLOWED.get(settings.indicator_schema, LEVEL1_ALLOWED["2020"])
-    seen: dict[str, GoalIndicator] = {}
-    for ind in project.indicators:
-        # G1 name
-        if not ind.name:
-            yield make_finding("G1", project, ind.cell("name"), None, detail="三级指标名称为空")
-        elif len(ind.name) > settings.name_max_length:
-            yield make_finding("G1", project, ind.cell("name"), ind.name[:30] + "…",
-                               detail=f"名称 {len(ind.name)} 字，超过 {settings.name_max_length} 字")
-        elif _name_flags(ind.name)[0]:
-            yield make_finding("R-PLACEHOLDER", project, ind.cell("name"), ind.name)
-        if ind.name:
-            _, target_in_name, input_name = _name_flags(ind.name)
-            if ind.name in seen:
-                yield make_finding("G-DUPLICATE", project, ind.cell("name"), ind.name,
-                                   first=seen[ind.name].cell("name") or "")
+#: A problem of a line, found from its cells alone: (code, the fields whose cell it names —
+#: the first one the table has —, the value shown, the params of the message).
+LineProblem = tuple[str, tuple[str, ...], Any, dict[str, Any]]
+
+
+class LineChecks:
+    """The rules of a goal line that follow from its cells alone — its 三级 name, its
+    一级/二级, its 指标性质/计量单位/指标值 — each distinct cell (or four) checked once a run."""
+
+    def __init__(self, settings: ReviewSettings):
+        self.settings = settings
+        self.allowed = LEVEL1_ALLOWED.get(settings.indicator_schema, LEVEL1_ALLOWED["2020"])
+        self._names: dict[str, tuple[tuple[LineProblem, ...], tuple[LineProblem, ...]]] = {}
+        self._levels: dict[tuple[str, str, str, str], tuple[LineProblem, ...]] = {}
+        self._targets: dict[tuple[TypedLine, bool], tuple[LineProblem, ...]] = {}
+
+    def name(self, name: str) -> tuple[tuple[LineProblem, ...], tuple[LineProblem, ...]]:
+        """(what is found before the duplicate check, what after it) of a 三级 name."""
+        found = self._names.get(name)
+        if found is None:
+            found = self._names[name] = _name_problems(name, self.settings.name_max_length)
+        return found
+
+    def levels(self, level1: str, level2: str, text1: str, text2: str
+               ) -> tuple[LineProblem, ...]:
+        key = (level1, level2, text1, text2)
+        found = self._levels.get(key)
+        if found is None:
+            found = self._levels[key] = tuple(_level_problems(self.allowed, *key))
+        return found
+
+    def target(self, typed: TypedLine, has_note: bool) -> tuple[LineProblem, ...]:
+        key = (typed, has_note)
+        found = self._targets.get(key)
+        if found is None:
+            found = self._targets[key] = tuple(_target_problems(typed, has_note))
+        return found
+
+
+def _indicator_rows(project: GoalProject, checks: LineChecks) -> list[Finding]:
+    """G1, G-DUPLICATE, G-NAME-HAS-TARGET, G11, G-LEVEL1/2 and the target rules, line by line."""
+    record = project.record
+    table = record.table
+    findings: list[Finding] = []
+    seen: dict[str, int] = {}
+    note = table.column("note")[record.start:record.stop] if table.has("note") else None
+    for k, (line, name, level1, level2, typed, text1, text2) in enumerate(zip(
+            record.lines, project.names, project.levels1, project.levels2, project.typed,
+            *project.level_texts)):
+        before, after = checks.name(name)
+        problems = list(before)
+        if name:
+            if name in seen:
+                problems.append(("G-DUPLICATE", ("name",), name,
+                                 {"first": table.a1("name", seen[name]) or ""}))
             else:
-                seen[ind.name] = ind
-            if target_in_name:
-                yield make_finding("G-NAME-HAS-TARGET", project, ind.cell("name"), ind.name)
-            if input_name:
-                yield make_finding("G11", project, ind.cell("name"), ind.name)
-        # levels
-        if ind.level1 and ind.level1 not in allowed:
-            yield make_finding("G-LEVEL1", project, ind.cell("level1"), ind.text("level1"),
-                               allowed="、".join(allowed))
-        elif not ind.level1:
-            yield make_finding("G-LEVEL1", project, ind.cell("level1"), None,
-                               allowed="、".join(allowed))
-        elif ind.level2 and ind.level2 not in allowed[ind.level1]:
-            yield make_finding("G-LEVEL2", project, ind.cell("level2"), ind.text("level2"),
-                               level1=ind.level1, allowed="、".join(sorted(allowed[ind.level1])))
-        yield from _target_rules(project, ind)
+                seen[name] = line
+        problems.extend(after)
+        problems.extend(checks.levels(level1, level2, text1, text2))
+        problems.extend(checks.target(typed, bool(note is not None and cell_text(note[k]))))
+        for code, fields, value, params in problems:
+            cell = next((a1 for name_ in fields if (a1 := table.a1(name_, line))), None)
+            findings.append(make_finding(code, project, cell, value, **params))
+    return findings
 
 
-@lru_cache(maxsize=1 << 16)
-def _name_flags(name: str) -> tuple[bool, bool, bool]:
-    """(a placeholder, a target written into the name, an input used as a goal) of a 三级指标."""
-    return (parse_value(name, role="text").placeholder, bool(_TARGET_IN_NAME.search(name)),
-            bool(_INPUTS.search(name)))
+def _name_problems(name: str, max_length: int
+                   ) -> tuple[tuple[LineProblem, ...], tuple[LineProblem, ...]]:
+    before: list[LineProblem] = []
+    after: list[LineProblem] = []
+    if not name:
+        before.append(("G1", ("name",), None, {"detail": "三级指标名称为空"}))
+        return tuple(before), ()
+    if len(name) > max_length:
+        before.append(("G1", ("name",), name[:30] + "…",
+                       {"detail": f"名称 {len(name)} 字，超过 {max_length} 字"}))
+    elif parse_value(name, role="text").placeholder:
+        before.append(("R-PLACEHOLDER", ("name",), name, {}))
+    if _TARGET_IN_NAME.search(name):
+        after.append(("G-NAME-HAS-TARGET", ("name",), name, {}))
+    if _INPUTS.search(name):
+        after.append(("G11", ("name",), name, {}))
+    return tuple(before), tuple(after)
 
 
-@lru_cache(maxsize=1 << 16)
+def _level_problems(allowed: dict[str, set[str]], level1: str, level2: str, text1: str,
+                    text2: str):
+    if level1 and level1 not in allowed:
+        yield "G-LEVEL1", ("level1",), text1, {"allowed": "、".join(allowed)}
+    elif not level1:
+        yield "G-LEVEL1", ("level1",), None, {"allowed": "、".join(allowed)}
+    elif level2 and level2 not in allowed[level1]:
+        yield "G-LEVEL2", ("level2",), text2, {"level1": level1,
+                                               "allowed": "、".join(sorted(allowed[level1]))}
+
+
 def _empty_words_only(text: str) -> bool:
     """G13: only empty words (加强/做好/推进…) and nothing measurable."""
     return bool(_EMPTY_WORDS.search(text)) and not _MEASURABLE.search(text)
 
 
-def _target_rules(project: GoalProject, ind: GoalIndicator):
-    target = ind.target
+def _target_problems(typed: TypedLine, has_note: bool):
+    target, nature = typed.target, typed.nature
     raw_text = target.text  # the cell as text, as the parser read it
     if target.placeholder:
-        yield make_finding("G4", project, ind.cell("target"), raw_text)
+        yield "G4", ("target",), raw_text, {}
         return
     if target.kind == "missing" and any(n.code == "R-FORMULA-NO-VALUE" for n in target.notes):
         return  # the reader already reported the formula cell
     if not raw_text:
-        yield make_finding("G3", project, ind.cell("target"), None, detail="指标值为空")
+        yield "G3", ("target",), None, {"detail": "指标值为空"}
         return
-    if ind.nature == "定量(其他)" and not ind.text("note"):
-        yield make_finding("G5", project, ind.cell("note") or ind.cell("target"), None)
-    if ind.is_quantitative:
+    if nature == "定量(其他)" and not has_note:
+        yield "G5", ("note", "target"), None, {}
+    if typed.quantitative:
         if target.kind in ("date", "month"):
             return  # a 时效 target such as ≤2026年12月 is a deadline, not a number
         if target.number is None:
-            yield make_finding("G3", project, ind.cell("target"), raw_text,
-                               detail="定量指标的指标值应为数值")
+            yield "G3", ("target",), raw_text, {"detail": "定量指标的指标值应为数值"}
             return
-        if not ind.unit and not target.unit:
-            yield make_finding("G2", project, ind.cell("unit") or ind.cell("target"), None)
+        if not typed.unit and not target.unit:
+            yield "G2", ("unit", "target"), None, {}
         for note in target.notes:
-            if note.code == "V-OP-IMPLIED" and not ind.nature:
-                yield make_finding("V-OP-IMPLIED", project, ind.cell("target"), raw_text,
-                                   **_note_params(note))
-        if ind.nature in COMPARISONS and target.op and not target.op_implied and \
-                target.op != ind.nature and (ind.nature, target.op) not in {("≥", ">"), ("≤", "<")}:
-            yield make_finding("G-NATURE-MISMATCH", project, ind.cell("target"), raw_text,
-                               nature=ind.nature, op=target.op)
-    else:
-        if (target.kind in ("text", "qualitative") and target.tier is None and \
-                _empty_words_only(raw_text)) or (target.kind == "text" and not _MEASURABLE.search(raw_text) and len(raw_text) <= 4):
-            yield make_finding("G13", project, ind.cell("target"), raw_text)
+            if note.code == "V-OP-IMPLIED" and not nature:
+                yield "V-OP-IMPLIED", ("target",), raw_text, _note_params(note)
+        if nature in COMPARISONS and target.op and not target.op_implied and \
+                target.op != nature and (nature, target.op) not in {("≥", ">"), ("≤", "<")}:
+            yield "G-NATURE-MISMATCH", ("target",), raw_text, {"nature": nature,
+                                                                "op": target.op}
+    elif (target.kind in ("text", "qualitative") and target.tier is None
+          and _empty_words_only(raw_text)) or (
+            target.kind == "text" and not _MEASURABLE.search(raw_text) and len(raw_text) <= 4):
+        yield "G13", ("target",), raw_text, {}
 
 
 def _weights(project: GoalProject, settings: ReviewSettings):
     """G6/G7: each 三级 weight > 0; the total against the configured total (warning)."""
-    weights = [(ind, ind.weight) for ind in project.indicators]
-    present = [(ind, w) for ind, w in weights if w is not None]
-    if not project.indicators:
+    table, lines = project.record.table, project.record.lines
+    weights = list(zip(lines, project.weights))
+    present = [w for w in project.weights if w is not None]
+    if not project.count:
         return
     if not present:
         if settings.require_weights:
@@ -338,17 +411,18 @@ def _weights(project: GoalProject, settings: ReviewSettings):
                                detail_en=" (no indicator has a weight)")
         return
     total = Decimal(0)
-    for ind, weight in weights:
+    for line, weight in weights:
         if weight is None:
             if settings.require_weights:
-                yield make_finding("G7", project, ind.cell("weight"), None, detail="权重为空")
+                yield make_finding("G7", project, table.a1("weight", line), None,
+                                   detail="权重为空")
             continue
         if weight.number is None:
-            yield make_finding("G7", project, ind.cell("weight"), weight.text,
+            yield make_finding("G7", project, table.a1("weight", line), weight.text,
                                detail="权重不是数字")
             continue
         if weight.number <= 0:
-            yield make_finding("G7", project, ind.cell("weight"), weight.text,
+            yield make_finding("G7", project, table.a1("weight", line), weight.text,
                                detail="权重应大于 0")
         total += weight.number
     expected = settings.indicator_weight_total
@@ -366,20 +440,20 @@ def _weights(project: GoalProject, settings: ReviewSettings):
 
 def _coverage(project: GoalProject, settings: ReviewSettings):
     """G8 (产出/效益/满意度 present), G9 (minimum count), G10 (quantified share)."""
-    indicators = [ind for ind in project.indicators]
-    if not indicators:
+    count = project.count
+    if not count:
         yield make_finding("G-NO-INDICATORS", project, None, None)
         return
-    present = {ind.level1 for ind in indicators}
+    present = set(project.levels1)
     needed = ["产出指标", "效益指标"] + (["满意度指标"] if settings.require_satisfaction else [])
     missing = [name for name in needed if name not in present]
     if missing:
         yield make_finding("G8", project, None, None, missing="、".join(missing))
-    if len(indicators) < settings.min_indicators:
-        yield make_finding("G9", project, None, len(indicators), count=len(indicators),
+    if count < settings.min_indicators:
+        yield make_finding("G9", project, None, count, count=count,
                            minimum=settings.min_indicators)
-    quantitative = sum(1 for ind in indicators if ind.is_quantitative)
-    share = Decimal(quantitative) / Decimal(len(indicators))
+    quantitative = sum(1 for typed in project.typed if typed.quantitative)
+    share = Decimal(quantitative) / Decimal(count)
     if share < settings.quantitative_share:
         yield make_finding("G10", project, None, f"{share:.0%}",
                            share=f"{(share * 100).quantize(Decimal('1'))}%",
