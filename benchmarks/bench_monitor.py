@@ -1,4 +1,4 @@
-"""Benchmark of ``pbm monitor`` (SPEC §11, PERF.md), each step beside a plain pandas + openpyxl
+"""Benchmark of ``pbm monitor`` against its targets, each step beside a plain pandas + openpyxl
 implementation of the same job on the same files.
 
 Steps:

@@ -1,4 +1,4 @@
-"""`pbm score` on one workbook of 100,000 self-evaluation indicator rows (SPEC §11).
+"""`pbm score` on one workbook of 100,000 self-evaluation indicator rows.
 
 Rows reported:
 
@@ -7,7 +7,7 @@ Rows reported:
 * type + score + recheck — from the read records to every project's recomputed score, grade
   and recheck findings (baseline: the same arithmetic in plain pandas on the read frame);
 * read + score + recheck — the library call the command makes, target ≤ 3 s;
-* write scores-<year>.xlsx — reported apart, as SPEC §11 asks (baseline:
+* write scores-<year>.xlsx — reported apart from the 3 s target (baseline:
   ``DataFrame.to_excel(engine="openpyxl")`` of the project and indicator tables);
 * the whole command in a fresh process.
 

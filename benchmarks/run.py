@@ -1,4 +1,4 @@
-"""`make bench`: each step of SPEC §11 timed beside a plain pandas + openpyxl baseline.
+"""`make bench`: every targeted step timed beside a plain pandas + openpyxl baseline.
 
 Every ``benchmarks/bench_*.py`` exposes ``bench(workdir) -> list[dict]`` with rows
 ``{"step", "data", "pbm_s", "baseline_s", "target_s"}``.  Data sets are generated once into

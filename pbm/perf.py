@@ -35,7 +35,7 @@ def collector_paused() -> Iterator[None]:
 
 def fork_context() -> Any | None:
     """A ``fork`` multiprocessing context where forking is safe, else None: POSIX, polars not
-    imported (forking after polars has run can deadlock, PERF.md) and no other thread alive
+    imported (a pool forked after polars had run hung when measured) and no other thread alive
     (a lock another thread holds stays held in the child).  Fork costs milliseconds; spawn
     re-imports everything in each worker (about 1 s), which loses at pbm's sizes."""
     import multiprocessing

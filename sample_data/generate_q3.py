@@ -50,7 +50,7 @@ MONTH = 9
 CREATED = dt.datetime(2026, 10, 8, 9, 0, 0)
 
 # Share of the budget executed by the end of September; time progress is 75 %, so
-# ≥ 60 % is green (ratio ≥ 80), 45–60 % yellow, below 45 % red (DOMAIN.md §3.3).
+# ≥ 60 % is green (ratio ≥ 80), 45–60 % yellow, below 45 % red (the vendor's ratio rule).
 GREEN_SHARE, YELLOW_SHARE, RED_SHARE = 0.72, 0.52, 0.30
 REASON = "受项目招投标程序及施工季节影响，部分资金尚未拨付，实际进度滞后于序时进度"
 MEASURES = "加快项目实施和资金拨付，每月调度进度，确保年底前完成年度目标"

@@ -3,8 +3,8 @@
 Called by ``sample_data/generate.py`` (and so by ``make sample-data``); run on its own with
 ``python sample_data/generate_selfeval.py``.  It writes:
 
-* two form-layout 自评表 workbooks (one project per sheet, the national layout of DOMAIN.md
-  §4.7: money block, 年度总体目标, indicator grid, 总分, 自评等级);
+* two form-layout 自评表 workbooks (one project per sheet, the national layout of the
+  池州市贵池区 2022 自评表: money block, 年度总体目标, indicator grid, 总分, 自评等级);
 * two list-layout 自评汇总 workbooks (one row per indicator, as budget systems export);
 * one evaluation workbook: the project 农村公路日常养护 scored on the national framework by
   three evaluator groups (财政 ×2, 第三方 ×3 with one outlier, 群众代表 ×2), one sheet per
@@ -47,7 +47,7 @@ PLANTED = {
                   "(pbm 18.40)",
     "S-FULL-DESPITE-SHORTFALL": "教育局 中小学校舍维修改造: 任务完成率 92% of ≥95%, claimed the full 15",
     "S-TOTAL-INFLATED": "教育局 中小学校舍维修改造: the claimed total follows the inflated lines",
-    "S-OVER-ACHIEVED": "教育局 乡村教师培训: 培训教师人次 2,025 of ≥1,500 (135 %, DOMAIN §8 example 2)",
+    "S-OVER-ACHIEVED": "教育局 乡村教师培训: 培训教师人次 2,025 of ≥1,500 (135 %, past 130 %)",
     "S-ACTUAL-REPEATS-TARGET": "教育局 智慧校园建设: 实际完成值 “≥120间” copies the target",
     "S-MISSING-SCORE": "教育局 智慧校园建设: 服务对象满意度 without 得分; 卫生健康委员会 家庭医生签约服务: "
                        "a qualitative line without 得分",
@@ -199,7 +199,7 @@ def education(projects, rng) -> list[SelfEvalSpec]:
     spec.indicators[1].score = 15
     refresh_total(spec)
     specs.append(spec)
-    # 3 — DOMAIN §8 examples 1, 2, 6: 培训 135 % (over-achieved), 合格率 90 % of 95 %, 93.25 %.
+    # 3 — worked cases: 培训 135 % (over-achieved), 合格率 90 % of 95 %, 93.25 %.
     name, unit_suffix, _amount, attribute, output = projects[2]
     lines = standard_lines(output, rng)
     lines[0].actual = 2025

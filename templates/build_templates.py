@@ -8,14 +8,14 @@ far as a template can: A4, margins 37/35/28/26 mm, 仿宋_GB2312 三号 body on 
 黑体 headings, 楷体 second-level headings, 方正小标宋简体 title, red issuing-office banner with
 a red rule under the 文号, page numbers “— 1 —”.  Fonts are set IN THE STYLES with
 ``w:eastAsia`` (python-docx's ``font.name`` would leave Chinese text in the theme font,
-ANCHORS.md §C.2), so text docxtpl inserts inherits them.
+python-docx issues 154 and 1601), so text docxtpl inserts inherits them.
 
-Slim on purpose (PERF.md §3: loading and re-zipping python-docx's 790 KB of default styles
+Slim on purpose (as measured, loading and re-zipping python-docx's 790 KB of default styles
 costs more than filling a letter): the styles part is replaced by the dozen styles used here,
 and stylesWithEffects, theme, numbering, webSettings, customXml and the thumbnail are dropped.
 The output is reproducible: fixed zip timestamps and document properties.
 
-Tables loop one row per item with ``{%tr for %}`` (flattened data, ANCHORS.md §C.2); every
+Tables loop one row per item with ``{%tr for %}`` (flattened data, docxtpl issue 104); every
 placeholder is typed in one run, so Word's run splitting cannot break it.
 """
 
@@ -505,7 +505,7 @@ def _cell_text(cell, text: str, style) -> None:
 
 def _loop_table(document, var: str, items: str, columns: list[tuple[str, str, int]]) -> None:
     """Header row, then ``{%tr for %}`` / one data row / ``{%tr endfor %}``: docxtpl repeats
-    the data row once per item (one flat loop per table, ANCHORS.md §C.2)."""
+    the data row once per item (one flat loop per table, as docxtpl's maintainer advises)."""
     from docx.oxml import parse_xml
 
     table = _new_table(document, 4, _widths([c[2] for c in columns]))

@@ -1,5 +1,5 @@
 """Build realistic workbooks for the tests: form layout with merged cells, list layout,
-messy values (SPEC §3.1).  Everything is written with the same form writer as
+messy values.  Everything is written with the same form writer as
 ``pbm template goal``, so the reader is tested on files a department could really send."""
 
 from __future__ import annotations

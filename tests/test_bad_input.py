@@ -1,4 +1,4 @@
-"""SPEC §12 bad inputs that concern reading: a clear message naming the file (and sheet/cell),
+"""Bad inputs that concern reading: a clear message naming the file (and sheet/cell),
 a non-zero exit, no traceback, no half-written output, the input untouched."""
 
 from __future__ import annotations

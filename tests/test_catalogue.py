@@ -1,5 +1,5 @@
-"""One message catalogue: every code has zh and en texts and a valid severity; the codes SPEC §13
-requires exist; every rendered message fills its placeholders."""
+"""One message catalogue: every code has zh and en texts and a valid severity; the stable
+codes scripts rely on exist; every rendered message fills its placeholders."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def test_every_entry_has_both_languages_and_a_severity():
         assert entry.get("severity") in ("error", "warning", "info"), code
 
 
-def test_spec_codes_exist():
+def test_required_codes_exist():
     assert set(catalogue()) >= REQUIRED
 
 

@@ -1,4 +1,4 @@
-"""The value parser against the table of SPEC §3.1 (and DOMAIN.md §2.3, §3.1, §4.5)."""
+"""The value parser on the messy cells of real workbooks: operators, units, placeholders, tiers."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def test_target_without_operator_is_at_least_with_info_note():
 
 @pytest.mark.parametrize("raw", ["0", 0, "0起", 0.0])
 def test_target_of_zero_without_operator_means_equal_zero(raw):
-    # "≥ 0" would be met by anything: 安全事故 0 起 means none at all (DOMAIN.md §4.4 "= 0").
+    # "≥ 0" would be met by anything: 安全事故 0 起 means none at all (the vendors' "= 0" rule).
     value = parse_value(raw, role="target", unit="起")
     assert (value.op, value.number, value.op_implied) == ("=", Decimal(0), True)
     assert codes(value) == ["V-OP-IMPLIED"]

@@ -1,4 +1,4 @@
-"""Properties of the value parser (SPEC §3.1): it never raises, never hides a failure, and
+"""Properties of the value parser: it never raises, never hides a failure, and
 reads back what a well-formed cell says."""
 
 from __future__ import annotations

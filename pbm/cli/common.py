@@ -123,7 +123,7 @@ def print_json(data: dict[str, Any]) -> None:
 
 
 def error_json(command: str, error: PbmError) -> dict[str, Any]:
-    """The one JSON object of a ``--format json`` run that could not do its job (SPEC §13):
+    """The one JSON object of a ``--format json`` run that could not do its job:
     the error as a finding, so scripts read the same shape as from a run that worked."""
     from pbm import __version__
     from pbm.findings import Finding

@@ -1,4 +1,4 @@
-"""``pbm init [DIR]`` — create a workspace (SPEC §2) with pbm.toml commented line by line."""
+"""``pbm init [DIR]`` — create a workspace folder with pbm.toml commented line by line."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``pbm monitor DIR`` — merge a quarter's monitoring submissions (双监控), SPEC §5, and
+"""``pbm monitor DIR`` — merge a quarter's monitoring submissions (双监控), and
 ``pbm template monitor`` — pre-filled monitoring workbooks per department."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``pbm report [KIND…]`` — the Word documents a finance bureau sends (SPEC §9)."""
+"""``pbm report [KIND…]`` — the Word documents a finance bureau sends."""
 
 from __future__ import annotations
 

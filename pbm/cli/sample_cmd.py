@@ -1,4 +1,4 @@
-"""``pbm sample`` — reproducible, stratified spot-check sampling (抽评), SPEC §6;
+"""``pbm sample`` — reproducible, stratified spot-check sampling (抽评);
 ``pbm sample plan`` / ``pbm sample evaluate`` — attribute-sampling sizes and limits."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``pbm score PATH…`` — scoring, grading and rechecking (评分/评级/复核), SPEC §7.
+"""``pbm score PATH…`` — scoring, grading and rechecking (评分/评级/复核).
 
 Also adds ``pbm template self-eval`` and ``pbm template evaluation --framework NAME`` to the
 template command group.  The work is done by :mod:`pbm.scoring.batch`; this module parses

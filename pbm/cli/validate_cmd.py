@@ -1,4 +1,4 @@
-"""``pbm validate PATH…`` — goal review (绩效目标审核), SPEC §4."""
+"""``pbm validate PATH…`` — goal review (绩效目标审核)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Goal review rules (绩效目标审核): DOMAIN.md §2.4 G1–G13, structure checks, the 事前绩效评估
-rule, weights against the configured total, and the review grade of §2.5.
+"""Goal review rules (绩效目标审核): G1–G13 (G1–G7 as the vendors' budget systems check goals,
+G9/G11 from local forms, the rest pbm's own), structure checks, the 事前绩效评估 rule, weights
+against the configured total, and the review grade (the grades of 财预〔2015〕88号 第二十五条).
 
 Each rule takes a ``GoalProject`` (typed values with their cells) and yields findings; the
 zh/en texts and the review dimension of each code live in pbm/messages/goals.toml.
@@ -466,7 +467,7 @@ BLOCKING = {"G-NO-INDICATORS", "G12"}
 
 
 def review_grade(findings: list[Finding], settings: ReviewSettings) -> str:
-    """优/良/中/差 per DOMAIN.md §2.5 (cut-offs configurable; a design choice, not a rule)."""
+    """优/良/中/差 as in 财预〔2015〕88号 第二十五条; the cut-offs are pbm's own, configurable."""
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity == "warning"]
     blocking = any(f.code in BLOCKING or (f.code == "G-REQUIRED" and

@@ -1,5 +1,5 @@
 """Departments: the roster (roster.xlsx: 主管部门编码, 主管部门, 联系人), which department a
-submission comes from, and which of two submissions of one department is kept (SPEC §5)."""
+submission comes from, and which of two submissions of one department is kept (the newer)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Used by ``pbm template monitor`` (one workbook per department, pre-filled with i
 projects and indicators, only the values left to fill), by the sample-data generator and by
 the tests, so every monitoring file pbm reads in its tests is one a department could have
 filled in from pbm's own template.  The form mirrors :class:`pbm.workbook.forms.GoalFormWriter`
-(columns A–H, merged 一级/二级 cells) and the fields of DOMAIN.md §3.1.
+(columns A–H, merged 一级/二级 cells) and the fields of 黄石's 2019 monitoring table.
 """
 
 from __future__ import annotations

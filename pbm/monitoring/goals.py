@@ -1,4 +1,4 @@
-"""Approved goals (批复的绩效目标) and drift of monitoring rows from them (DOMAIN.md §3.1 M3).
+"""Approved goals (批复的绩效目标) and drift of monitoring rows from them (M3, pbm's own rule).
 
 The approved list is ``out/goals-<year>.xlsx`` written by ``pbm validate`` (sheets 项目 and
 指标, read directly by their declared columns: :mod:`pbm.workbook.outputs`), or a folder of goal workbooks read with the one reader and typed with
@@ -45,7 +45,7 @@ def _compact(text: str) -> str:
 
 
 def effective_op(target: ParsedValue, nature: str | None) -> str | None:
-    """The operator a target means: written in the cell, else 指标性质, else ≥ (DOMAIN §2.3)."""
+    """The operator a target means: written in the cell, else 指标性质 (计算符号), else ≥."""
     if target.op and not target.op_implied:
         return target.op
     if nature in QUANTITATIVE_OPS:

@@ -1,4 +1,4 @@
-"""Warning lights (红黄绿灯), DOMAIN.md §3.3, computed with exact decimals.
+"""Warning lights (红黄绿灯): vendor budget-system rules, else pbm's own; exact decimals.
 
 * Execution light, ratio rule (vendor 预算执行预警, the default)::
 
@@ -6,7 +6,7 @@
       red < 60 ≤ yellow < 80 ≤ green
 
   computed as ``executed × 12 × 100 / (budget × month)`` so no binary float (0.60 / 0.75 × 100
-  = 79.99999999999999) and no rounded 7/12 can move a boundary case (DOMAIN.md §8 example 9).
+  = 79.99999999999999) and no rounded 7/12 can move a boundary case (60 % by September: 80, green).
 * Execution light, deviation-points rule (optional preset ``points-monitor``)::
 
       points = (time_progress − execution_rate) × 100   (rounded half-up to 2 decimals)
@@ -116,7 +116,7 @@ def light_for_points(points: Decimal, rule: LightRule) -> str:
 
 
 def execution_rate(executed: Decimal | None, budget: Decimal | None) -> Decimal | None:
-    """执行率 = 1–N月执行数 ÷ 预算数 (DOMAIN.md §3.1) as a fraction with 4 decimals (0.3500).
+    """执行率 = 1–N月执行数 ÷ 预算数 (monitoring-table columns) as a fraction, 4 decimals (0.3500).
 
     Budget 0 or missing → 0, as the vendor rule does; a missing executed amount → None.
     """
@@ -136,7 +136,7 @@ class ExecutionLight:
 
 def execution_light(executed: Decimal | None, budget: Decimal | None, month: int,
                     rule: LightRule) -> ExecutionLight:
-    """The execution light of DOMAIN.md §3.3 at the end of ``month``.
+    """The execution light at the end of ``month`` (the vendor's 预算执行预警 or the points preset).
 
     ratio = executed × 1200 ÷ (budget × month), i.e. rate ÷ (month/12) × 100, in one exact
     division.  A missing executed amount is lit as 0, as the vendor rule sums a missing 执行数
@@ -177,7 +177,7 @@ def _tier_light(actual_tier: str | None, target_tier: str | None) -> str | None:
 
 def indicator_light(target, actual, op: str | None, month: int, rule: LightRule,
                     qualitative: bool = False) -> IndicatorLight:
-    """The light of one indicator (DOMAIN.md §3.3 indicator lights; the [设计] defaults).
+    """The light of one indicator (vendor rules for 定性 and "= 0" targets; pbm's own for the rest).
 
     ``target``/``actual`` are :class:`pbm.values.ParsedValue`; ``op`` the effective operator
     (written, else from 指标性质, else ≥).  Rules:
@@ -249,7 +249,7 @@ def worst(lights: Iterable[str | None]) -> str | None:
 
 def combined_light(execution: str | None, indicators: Iterable[str | None],
                    impossible: bool) -> str | None:
-    """Combined project light (DOMAIN.md §3.3): worst of all; 完成目标可能性 不可能 → red."""
+    """Combined project light (pbm's own rule): worst of all; 完成目标可能性 不可能 → red."""
     if impossible:
         return RED
     return worst([execution, *indicators])

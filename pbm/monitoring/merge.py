@@ -54,7 +54,7 @@ class DepartmentSummary:
 
     @property
     def execution_rate(self) -> Decimal | None:
-        """Σ执行数 ÷ Σ预算数 (the vendor's department rate, DOMAIN.md §3.1), over the projects
+        """Σ执行数 ÷ Σ预算数 (as the vendor's budget system rates a department), over the projects
         that state an executed amount — a missing amount is not a zero."""
         if self.budget_reported <= 0:
             return None
@@ -232,7 +232,7 @@ def merge_submissions(submissions: list[Submission], context: MonitorContext,
 
 
 def ledger_balance(submissions: list[Submission]) -> dict[str, int]:
-    """rows_in = merged + rejected + non_data — checked, never assumed (SPEC §5)."""
+    """rows_in = merged + rejected + non_data — every non-empty row accounted for, checked."""
     counts = {MERGED: 0, REJECTED: 0, NON_DATA: 0}
     rows_in = 0
     for submission in submissions:

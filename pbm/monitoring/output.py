@@ -3,7 +3,7 @@
 Parquet for DuckDB/Spark users.
 
 At province scale (more rows than a workbook sheet should hold) the indicator detail and the
-ledger go to Parquet beside the workbook, which keeps 汇总/项目 (SPEC §11).
+ledger go to Parquet beside the workbook, which keeps 汇总/项目 (a sheet ends at 1,048,576 rows).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The monitoring period (监控期间) and its time progress (序时进度), DOMAIN.md §3.2.
+"""The monitoring period (监控期间) and its time progress (序时进度): 1–7月 under 财预〔2019〕136号,
+half-years or quarters in local practice (黄石 1–6月, 溧阳 after each quarter).
 
 The period is a parameter because time progress — and so every light — depends on it:
 ``--period 2026-09`` / ``--period Q3``, else the submissions folder's name (``q3`` → month

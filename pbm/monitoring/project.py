@@ -224,7 +224,7 @@ def type_project(record: ProjectRead, context: MonitorContext,
             "M-EXEC-OVER-BUDGET", file, sheet, cells["expected_execution"], name, _fmt(expected),
             what="全年预计执行数", what_en="expected execution for the year", amount=_fmt(expected),
             budget=_fmt(budget), explained="", explained_en=""))
-    # M1/M2 — 完成目标可能性 and the reasons it requires (DOMAIN.md §3.1, 黄石 notes 1–3).
+    # M1/M2 — 完成目标可能性 and the reasons it requires (黄石 2019 monitoring table, notes 1–3).
     possibility_raw = record.raw_text("possibility")
     possibility = POSSIBLE.get(record.text("possibility").replace(" ", ""), "")
     possibility_cell = record.a1("possibility")

@@ -5,11 +5,12 @@ values and the reading of columns.  The context of each kind is built in its own
 A context is plain data (strings, numbers as formatted text, lists of row dicts), so the same
 context fills the Word template, the Markdown/HTML template and the JSON summary, and it can be
 sent to a worker process.  Every key a kind's template may use is always present — an absent
-sheet or column becomes 无/— instead of a missing placeholder (SPEC §9).
+sheet or column becomes 无/— instead of a missing placeholder.
 
-Sources of the wording: DOMAIN.md §2.5 (review grades and what follows), §3.4 and §7
-(monitoring feedback and notices), §4.8 (evaluation report outline), §4.9 (20/30-day
-deadlines), §6 (result application, always a suggestion).
+Sources of the wording: 财预〔2015〕88号 第二十五条 (review grades and what follows), 焦作 and
+溧阳 practice (monitoring feedback and notices; their layout is pbm's own), the 参考提纲 of
+财预〔2020〕10号 (evaluation report outline), a province's 结果应用办法 (20/30-day deadlines),
+达州's rule (result application, always a suggestion).
 """
 
 from __future__ import annotations
@@ -90,8 +91,8 @@ class ReportSettings:
     doc_prefix: str = "财绩"
     year: int = 2026
     locality: str = ""
-    rectification_days: int = 30   # DOMAIN.md §4.9: measures within 30 days [地方]
-    feedback_days: int = 20        # DOMAIN.md §4.9: results fed back within 20 days [地方]
+    rectification_days: int = 30   # a province's 结果应用办法: measures in 30 days
+    feedback_days: int = 20        # the same 办法: results fed back within 20 days
     contact: str = ""
     phone: str = ""
     date: dt.date = field(default_factory=dt.date.today)

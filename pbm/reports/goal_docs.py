@@ -25,7 +25,7 @@ from pbm.workbook.outputs import GOAL_DIMENSIONS, GOAL_FINDINGS, GOAL_PROJECTS
 # --------------------------------------------------------------------------- goals
 
 GOAL_ACTIONS = {
-    # DOMAIN.md §2.5 (财预〔2015〕88号 第二十五条 as reproduced): what each review grade means.
+    # 财预〔2015〕88号 第二十五条 (as reproduced): what each review grade means.
     "优": "审核等级为“优”的项目：审核通过，直接进入预算安排流程。",
     "良": "审核等级为“良”的项目：请与我局协商，按审核意见修改完善后进入预算安排流程。",
     "中": "审核等级为“中”的项目：请按审核意见修改完善，于{deadline}前重新报送审核。",
@@ -35,7 +35,7 @@ GOAL_ACTIONS = {
 
 def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSettings
                       ) -> list[DocumentSpec]:
-    """绩效目标审核意见书, one per 主管部门 (DOMAIN.md §2.5, §7)."""
+    """绩效目标审核意见书, one per 主管部门 (88号's grades; pbm's own layout)."""
     projects_table = workbook.table(GOAL_PROJECTS.sheet)
     problems_table = workbook.table(GOAL_FINDINGS.sheet)
     col = _columns(workbook, projects_table, GOAL_PROJECTS, "department", "name", "code",

@@ -1,4 +1,4 @@
-"""Read pbm's own output workbooks back for the documents (SPEC §9).
+"""Read pbm's own output workbooks back for the documents.
 
 Sheets are found by their declared NAME and columns by their declared HEADER
 (:mod:`pbm.workbook.outputs`, the same declarations the writers use), never by position, so a

@@ -39,7 +39,7 @@ from pbm.workbook.outputs import (
 # --------------------------------------------------------------------------- monitor
 
 MONITOR_MEASURES = {
-    # DOMAIN.md §3.4: units correct deviations; seriously deviating projects may have payments
+    # Local practice: units correct deviations; seriously deviating projects may have payments
     # suspended or stopped [地方:焦作]; results feed in-year adjustment and next year's budget.
     "红": ("亮红灯的项目：请逐项分析偏差原因，提出切实可行的整改措施；整改不到位的，"
            "财政部门将视情况暂缓或停止拨款，并在年中调整和下年度预算安排中予以考虑。"),
@@ -200,7 +200,7 @@ def _light_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
 def build_monitor_feedback(workbook: OutputWorkbook, kind: Kind, settings: ReportSettings
                            ) -> list[DocumentSpec]:
     """绩效监控情况反馈书 per department: lights table, problems, measures, deadline
-    (DOMAIN.md §3.4, §7).  A department on the roster that sent nothing gets a letter too."""
+    (pbm's own layout).  A department on the roster that sent nothing gets a letter too."""
     data = _monitor_data(workbook)
     documents = []
     for sequence, (department, info) in enumerate(data.departments.items(), start=1):
@@ -239,7 +239,7 @@ def build_monitor_feedback(workbook: OutputWorkbook, kind: Kind, settings: Repor
 def build_monitor_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportSettings
                          ) -> list[DocumentSpec]:
     """监控情况通报: red/yellow/green counts by department, red projects, missing submissions
-    (DOMAIN.md §3.4, §7)."""
+    (pbm's own layout)."""
     data = _monitor_data(workbook)
     department_rows, chart_data = [], []
     for department, info in data.departments.items():

@@ -1,14 +1,15 @@
 """Render documents: pre-flight checks, a sandboxed Jinja environment, docx/md/html output,
-a 2-process pool for many letters, atomic publication (SPEC §9, §12; ANCHORS.md §C).
+a 2-process pool for many letters, atomic publication, guarded as docxtpl's issues advise.
 
-Safety (SPEC §12): every template renders in ``ImmutableSandboxedEnvironment`` with
+Safety: every template renders in ``ImmutableSandboxedEnvironment`` with
 autoescape on for Word XML, so a department called ``A&B <局>`` or ``{{ ''.__class__ }}`` is
 text, never markup or code; a TEMPLATE that reaches for ``__class__`` is refused before
 rendering and, failing that, by the sandbox.  Control characters that XML forbids are removed
 from submitted text so the .docx always opens.
 
-Speed (PERF.md §3): the template's bytes are loaded once per process, its Jinja source is
-compiled once per process (see ``_CompiledDocxTemplate``), letters go to two processes.
+Speed (loading a template costs more than filling it, as measured): the template's bytes are
+loaded once per process, its Jinja source is compiled once per process (see
+``_CompiledDocxTemplate``), letters go to two processes.
 """
 
 from __future__ import annotations
@@ -170,7 +171,7 @@ def _not_a_docx(path: Path, exc: Exception) -> str:
 def split_tags(paragraphs: list[list[str]]) -> list[str]:
     """Tags whose characters Word spread over several runs, or over several paragraphs.
 
-    docxtpl's regex repair (patch_xml) covers the common cases but is fragile (ANCHORS.md §C.2),
+    docxtpl's regex repair (patch_xml) covers the common cases but is fragile (its issues 81, 204),
     so pbm asks for the tag to be retyped instead of guessing.
     """
     problems = []
@@ -395,7 +396,7 @@ def _compiled_template_class():
     from docxtpl import DocxTemplate
 
     class _CompiledDocxTemplate(DocxTemplate):
-        """docxtpl with its per-letter fixed costs paid once per process (PERF.md §3): the
+        """docxtpl with its per-letter fixed costs paid once per process (most of the cost): the
         template XML is patched and compiled once, document properties without a tag are not
         recompiled, and the Listing pass runs only when a value carries a tab or line break."""
 
@@ -464,7 +465,7 @@ def _render_docx_job(job: tuple[dict[str, Any], dict[str, tuple[bytes, int]], st
 
 def fixed_zip_times(package: bytes) -> bytes:
     """The same package with every zip entry dated 1980-01-01, so a re-run with the same
-    inputs and date gives byte-identical documents (SPEC §2); python-docx stamps the clock."""
+    inputs and date gives byte-identical documents; python-docx stamps the clock."""
     import zipfile
 
     source = zipfile.ZipFile(io.BytesIO(package))
@@ -479,9 +480,10 @@ def fixed_zip_times(package: bytes) -> bytes:
 
 
 def _pool_context():
-    """fork where it is safe: POSIX, no polars imported (forking after polars can deadlock,
-    PERF.md) and no other thread alive (a lock held by another thread stays held in the child).
-    Otherwise forkserver with the renderer preloaded, or spawn where neither exists (Windows)."""
+    """fork where it is safe: POSIX, no polars imported (forking after polars can deadlock: a
+    pool hung when measured) and no other thread alive (a lock held by another thread stays
+    held in the child).  Otherwise forkserver with the renderer preloaded, or spawn where
+    neither exists (Windows)."""
     import multiprocessing
 
     from pbm.perf import fork_context

@@ -1,4 +1,4 @@
-"""``pbm report``: from pbm's output workbooks to the documents a finance bureau sends (SPEC §9).
+"""``pbm report``: from pbm's output workbooks to the documents a finance bureau sends.
 
 Order of work, chosen so that a bad template or a crash never leaves a half set behind:
 read the workbooks → build every context → check every template (nothing written yet) →
@@ -137,7 +137,7 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
     templates = {kind.key: str(source.path) for kind, _, source in plan}
     if plan and not any(documents for _, documents, _ in plan):
         # Every kind had its workbook but none gave a document (a sheet missing, no rows):
-        # the run cannot do its job (SPEC §12) — exit 2, and the previous set stays in place.
+        # the run cannot do its job — exit 2, and the previous set stays in place.
         raise _nothing_produced(plan, workbooks, findings)
     if check_only:
         return ReportResult(fmt, [], findings, {k.key: len(d) for k, d, _ in plan}, skipped,

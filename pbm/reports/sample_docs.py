@@ -26,7 +26,7 @@ from pbm.workbook.outputs import SAMPLE_ABOUT, SAMPLE_ROWS
 # --------------------------------------------------------------------------- sample
 
 SAMPLE_MATERIALS = [
-    # What a unit hands in for a spot-check (DOMAIN.md §1, §4.7, §5) — [设计] defaults.
+    # What a unit hands in for a spot-check — pbm's own defaults.
     "项目支出绩效自评表及自评报告",
     "项目绩效目标申报表及批复文件",
     "项目预算批复、调整及资金拨付、支出明细（含会计凭证复印件）",
@@ -37,7 +37,7 @@ SAMPLE_MATERIALS = [
 
 def build_sample_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportSettings
                         ) -> list[DocumentSpec]:
-    """抽评名单通知: the sampled projects and what each unit must prepare (SPEC §6, DOMAIN §5)."""
+    """抽评名单通知: the sampled projects and what each unit must prepare."""
     sample = workbook.table(SAMPLE_ROWS.sheet)
     col = _columns(workbook, sample, SAMPLE_ROWS, "code", "name", "department", "amount",
                    "stratum", "reason", "detail")

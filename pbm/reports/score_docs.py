@@ -42,7 +42,7 @@ from pbm.workbook.outputs import (
 
 SELF_EVALUATION = "单位自评"
 EVALUATION_MODES = {
-    # 项目得分.类型 → 评价方式 in the letter (DOMAIN.md §1: 单位自评、部门评价、财政评价)
+    # 项目得分.类型 → 评价方式 in the letter (财预〔2020〕10号: 单位自评、部门评价、财政评价)
     SELF_EVALUATION: "单位自评抽查复核",
     "多方评价": "绩效评价（多个评价组综合评分）",
 }
@@ -181,7 +181,7 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
         if not suggestion:
             suggestion = settings.application.get(grade, "")
         if suggestion and not suggestion.startswith("建议"):
-            suggestion = "建议：" + suggestion  # DOMAIN.md §6: a suggestion, never a decision
+            suggestion = "建议：" + suggestion  # a suggestion, never a decision
 
         budget = number(_get(row, pcol["budget"]))
         executed = number(_get(row, pcol["executed"]))
@@ -237,7 +237,7 @@ def _file_stem(kind: Kind, project: _ScoredProject) -> str:
 def build_score_feedback(workbook: OutputWorkbook, kind: Kind, settings: ReportSettings
                          ) -> list[DocumentSpec]:
     """绩效评价结果反馈书 per project: score, grade, problems, rectification deadline, result
-    application suggestion (DOMAIN.md §4.9, §6, §7)."""
+    application suggestion (30 days as in a province's 结果应用办法; layout pbm's own)."""
     documents = []
     for sequence, project in enumerate(_scored_projects(workbook, settings), start=1):
         context = base_context(kind, settings, sequence)
@@ -263,7 +263,7 @@ def _final_results(scored: list[_ScoredProject]) -> list[_ScoredProject]:
 def build_score_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportSettings
                        ) -> list[DocumentSpec]:
     """评价结果通报: grade distribution, self vs recheck scores, inflated self-evaluations
-    (DOMAIN.md §7)."""
+    (pbm's own layout)."""
     scored = _scored_projects(workbook, settings)
     # A project evaluated twice (its own 自评 and a multi-group evaluation) is one project in
     # the counts, the distribution and the average, with the evaluation's result; the table
@@ -317,7 +317,7 @@ def build_score_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportSet
 
 
 REPORT_SECTIONS = [
-    # DOMAIN.md §4.8: the 参考提纲 of 财预〔2020〕10号 as summarised in practice.
+    # The 参考提纲 of 财预〔2020〕10号 as summarised in practice.
     ("一、基本情况", "（一）项目概况：项目背景、主要内容及实施情况、资金投入和使用情况。\n"
                 "（二）项目绩效目标：总体目标和阶段性目标。"),
     ("二、绩效评价工作开展情况", "（一）绩效评价目的、对象和范围。\n"
@@ -335,7 +335,7 @@ REPORT_SECTIONS = [
 
 def build_evaluation_report(workbook: OutputWorkbook, kind: Kind, settings: ReportSettings,
                             sample: OutputWorkbook | None = None) -> list[DocumentSpec]:
-    """绩效评价报告 skeleton per project, outline of DOMAIN.md §4.8 with the 评分表 and 资金表.
+    """绩效评价报告 skeleton per project (参考提纲 of 财预〔2020〕10号), with 评分表 and 资金表.
 
     When a sample workbook exists, only the sampled (抽评) projects get a report — those are
     the ones a finance bureau evaluates in depth; otherwise every scored project does.  A

@@ -1,4 +1,4 @@
-"""The `--must` rule language of `pbm sample` (SPEC §6): small, safe, no ``eval``.
+"""The `--must` rule language of `pbm sample`: small, safe, no ``eval``.
 
 Grammar (keywords are case-insensitive; Chinese forms in brackets)::
 

@@ -1,10 +1,10 @@
-"""Attribute-sampling plans and evaluations (SPEC §6 `pbm sample plan` / `evaluate`).
+"""Attribute-sampling plans and evaluations (`pbm sample plan` / `evaluate`).
 
-The semantics are those of jfa (ANCHORS.md §A, koenderks/jfa R/planning.R): the sample size is
+The semantics are those of jfa (koenderks/jfa: R/planning.R): the sample size is
 the smallest n whose upper bound at confidence c is strictly below the tolerable rate, with
 planned deviations x = expected·n rounded **up** for the binomial and hypergeometric plans and
 kept fractional for the Poisson plan.  Unlike jfa the product expected·n is exact
-(``Decimal``), so 0.035 × 400 is 14, not 14.000000000000002 (ANCHORS.md §A, "Float trap").
+(``Decimal``), so 0.035 × 400 is 14, not 14.000000000000002 as in binary doubles.
 
 How each bound is decided without special-function round-off:
 
@@ -61,7 +61,7 @@ class Plan:
     planned_deviations: Decimal  # x: an integer for binomial/hypergeometric, fractional for Poisson
 
     def to_dict(self) -> dict:
-        """SPEC §13 `sample plan` summary keys; numbers as JSON numbers."""
+        """The `sample plan` JSON summary keys (a contract); numbers as JSON numbers."""
         return {
             "sample_size": self.sample_size,
             "method": self.method,
@@ -90,7 +90,7 @@ class Evaluation:
         return (Decimal(self.deviations) / Decimal(self.n)).quantize(Decimal("0.000001"))
 
     def to_dict(self) -> dict:
-        """SPEC §13 `sample evaluate` summary keys; upper_limit as a fraction, 6 places."""
+        """The `sample evaluate` JSON summary keys; upper_limit as a fraction, 6 places."""
         return {
             "upper_limit": float(self.upper_limit.quantize(Decimal("0.000001"), ROUND_HALF_UP)),
             "upper_limit_percent": float(self.upper_limit_percent),
@@ -117,7 +117,7 @@ def plan_sample_size(confidence, tolerable, expected=0, *, population: int | Non
 
     Rates are fractions (0.05 = 5 %); floats are read through their shortest repr, so 0.035 is
     exactly 35/1000.  ``population`` is required for the hypergeometric plan (finite
-    population, ANCHORS.md §A); for the other methods it is recorded and caps the size.
+    population, as in jfa); for the other methods it is recorded and caps the size.
     Raises ``PbmError`` SAMPLE-BAD-PLAN / SAMPLE-BAD-METHOD / SAMPLE-PLAN-TOO-LARGE.
     """
     method = _check_method(method)

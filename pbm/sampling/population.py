@@ -6,7 +6,7 @@ by the reader of input workbooks.
 Rows are dicts keyed by the column names the user sees (so ``--must "灯色==红"`` works) plus
 the four keys the selector relies on: 项目编码, 项目名称, 主管部门, 金额 (Decimal, 万元).
 
-Nothing is taken silently (SPEC §3): an amount that is blank or cannot be read keeps its
+Nothing is taken silently: an amount that is blank or cannot be read keeps its
 project (金额 None: the 无金额 stratum, no amount rule matches it) with a warning naming the
 cell; a row that repeats a project the reader already holds (same 项目编码, 项目名称 and
 主管部门, merged by the reader) is a SAMPLE-DUPLICATE-CODE warning naming both rows.  Each row's

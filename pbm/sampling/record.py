@@ -80,8 +80,8 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
 
     limits = Limits.from_config(config.section("limits"))
     out_dir = config.out_dir(out)
-    # --out is only where this run writes (SPEC §10): the default population and the rotation
-    # history are what earlier commands wrote to the workspace's own out/ (SPEC §6).
+    # --out is only where this run writes: the default population and the rotation
+    # history are what earlier commands wrote to the workspace's own out/.
     workspace_out = config.out_dir(None)
     if source is None:
         source = newest_project_list(workspace_out, config.year)
@@ -137,9 +137,9 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
 
 
 def population_findings(population: Population, result: SampleResult) -> list[Finding]:
-    """What was not taken as it stood, each naming its file, sheet and cell (SPEC §3, §13):
+    """What was not taken as it stood, each naming its file, sheet and cell:
     amounts blank or unreadable, duplicate codes (both rows), zero-budget projects left out
-    (DOMAIN.md §5 step 1).  In row order."""
+    (nothing to evaluate).  In row order."""
     # (sheet, row, kind, finding): the reader's own findings first, then row by row.
     located: list[tuple[int, int, int, Finding]] = []
     for f in population.findings:

@@ -1,14 +1,14 @@
-"""Drawing the 抽评 sample (SPEC §6; algorithm DOMAIN.md §5; reproducibility ANCHORS.md §A).
+"""Drawing the 抽评 sample (pbm's own algorithm; reproducible from its seed, as IDEA and ACL are).
 
 1. eligible = the population with duplicate 项目编码 dropped (the first in canonical order is
    kept; rows without a code are duplicates only when name, department and amount all match)
-   and zero-budget projects removed (DOMAIN.md §5 step 1: a project with 金额 0 has nothing
+   and zero-budget projects removed (a project with 金额 0 has nothing
    to evaluate; a blank or unreadable amount is not zero and stays);
 2. mandatory (必选) = eligible rows matching any ``--must`` rule — rotation never removes them;
 3. n = max(⌈rate × eligible⌉, mandatory, min), capped at eligible (exact: ``Fraction``);
 4. rotation: codes in ``exclude_codes`` leave the random pool only;
 5. k = n − mandatory, allocated across strata in proportion to each stratum's random pool by
-   largest remainder, at least one per non-empty stratum when k allows (DOMAIN.md §8 ex. 11);
+   largest remainder, at least one per non-empty stratum when k allows;
 6. draw inside each stratum: simple random without replacement (default), systematic, or
    probability proportional to amount (monetary-unit, PPS) with certainty items;
 7. ``coverage``: top up with the largest remaining projects until the sampled share of the
@@ -146,7 +146,7 @@ class SampleResult:
     zero_amount_rows: list[dict] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict:
-        """SPEC §13 `sample`: summary (contract keys first) and the sample list."""
+        """The ``--format json`` object: summary (contract keys first) and the sample list."""
         options = self.options
         summary = {
             "population": self.population,
@@ -178,7 +178,7 @@ class SampleResult:
         }
 
     def to_sheets(self) -> list[tuple[str, list[str], list[list]]]:
-        """The record workbook: 样本, 分层, 说明 (SPEC §6).  Amounts in 万元 as numbers.
+        """The record workbook: 样本, 分层, 说明.  Amounts in 万元 as numbers.
 
         The 说明 row "复现命令" is left empty for the command line to fill in.
         """
@@ -350,7 +350,7 @@ def allocate(stratum_sizes: dict[str, int], k: int) -> dict[str, int]:
     Floors of the exact quotas k·size/Σsize first; the seats left go to the largest
     remainders, ties to the stratum whose name sorts first.  When k is at least the number of
     non-empty strata, an empty-handed stratum then takes one seat from the stratum most above
-    its quota (ties again by name).  DOMAIN.md §5 step 5, §8 example 11.
+    its quota (ties again by name).  4 seats over B 40 and C 72 → B 1, C 3.
     """
     result = {stratum: 0 for stratum in stratum_sizes}
     sizes = {stratum: size for stratum, size in stratum_sizes.items() if size > 0}
@@ -379,7 +379,7 @@ def allocate(stratum_sizes: dict[str, int], k: int) -> dict[str, int]:
 
 
 def draw_sample(population: list[dict], options: SampleOptions) -> SampleResult:
-    """Draw the spot-check sample (DOMAIN.md §5 algorithm, SPEC §6 options).
+    """Draw the spot-check sample (the steps of the module docstring).
 
     ``population`` rows are dicts keyed by the column names the user sees, with at least
     项目编码/项目名称/主管部门/金额 (金额 a Decimal in 万元 or None).  Raises ``PbmError``:

@@ -1,6 +1,6 @@
 """``pbm score``: read self-evaluation and evaluation workbooks, score, recheck, combine.
 
-SPEC §7 and §13.  Every readable workbook is read once by the shared reader; each project is
+Every readable workbook is read once by the shared reader; each project is
 either a 自评表 (scored and rechecked, :mod:`pbm.scoring.selfeval`) or an evaluator's scoring
 sheet (combined per project, :mod:`pbm.scoring.evaluation`).  The result is data with
 ``to_dict()``; the command line renders it and :mod:`pbm.scoring.output` writes the workbook.
@@ -110,7 +110,7 @@ def _num(value: Decimal | None) -> float | None:
 
 @dataclass
 class ScoreRun:
-    """Everything one ``pbm score`` run found (SPEC §7, §13)."""
+    """Everything one ``pbm score`` run found."""
 
     files: list[FileRead]
     projects: list[ScoredProject]
@@ -202,7 +202,7 @@ class ScoreRun:
 
 
 def _evaluation_project(result: EvaluationResult) -> dict[str, Any]:
-    """An evaluated project in the ``projects`` list with the SPEC §13 keys."""
+    """An evaluated project in the ``projects`` list with the ``--format json`` contract keys."""
     return {
         "kind": "evaluation", "file": result.file, "sheet": result.sheet,
         "name": result.project or None, "department": result.department or None,
@@ -239,7 +239,7 @@ def score_paths(paths: list[Path], rules: ScoreRules, limits: Limits = Limits(),
 
     An unreadable file becomes an R- finding and the run goes on; no workbook at all is a
     usage error (PbmError CLI-USAGE).  ``aggregate`` adds a summary per project that several
-    units reported separately (DOMAIN.md §4.4 aggregation, §8 example 10).
+    units reported separately (rates weighted by funding, counts summed: local 自评表 notes).
     """
     from pbm.scoring.groups import DEFAULT_GROUP_WEIGHTS
 

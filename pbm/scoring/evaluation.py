@@ -1,4 +1,4 @@
-"""部门评价 / 财政评价 by several evaluator groups, from filled scoring sheets (SPEC §7).
+"""部门评价 / 财政评价 by several evaluator groups, from filled scoring sheets.
 
 Layout (chosen and documented in the README): **one scoring sheet per evaluator** — the sheet
 ``pbm template evaluation`` writes: 项目名称, 评价组, 评价人 as key–value cells, then
@@ -8,7 +8,7 @@ project name.  Each evaluator's total is the sum of their scores (each kept with
 line's weight); groups are combined by :func:`pbm.scoring.groups.combine_groups` (group
 means, weighted combination, spread, outlier evaluators).  The indicator framework is read
 from the sheets themselves and checked by :func:`pbm.scoring.frameworks.validate_framework`
-(weights add up, 产出 + 效益 ≥ the configured minimum, DOMAIN.md §4.6).
+(weights add up, 产出 + 效益 ≥ the configured minimum, 60 under 财预〔2020〕10号).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pbm.workbook.table import ProjectRead
 
 UNNAMED_GROUP = "未注明评价组"
 
-#: Spellings of the five evaluator groups (SPEC §7) → the names used in [score.group_weights].
+#: Spellings of the five evaluator groups (财政…群众代表) → the names in [score.group_weights].
 GROUP_ALIASES = {
     "财政": "财政", "财政局": "财政", "财政部门": "财政", "财政评价": "财政",
     "主管部门": "主管部门", "主管单位": "主管部门", "部门": "主管部门",
@@ -172,7 +172,7 @@ class EvaluationLineScore:
 
 @dataclass
 class EvaluationResult:
-    """One project evaluated by several evaluator groups (SPEC §7)."""
+    """One project evaluated by several evaluator groups (combined score, spread, outliers)."""
 
     project: str
     department: str
@@ -258,7 +258,7 @@ def _differences(lines: list[EvaluationLine], reference: list[tuple[tuple[str, s
 def evaluate_project(sheets: list[EvaluationSheet], rules: ScoreRules,
                      group_weights: Mapping[str, Decimal] | None = None,
                      reference: Framework | None = None) -> EvaluationResult:
-    """Combine the scoring sheets of one project (SPEC §7; DOMAIN.md §4.6).
+    """Combine the scoring sheets of one project (framework checks: 财预〔2020〕10号 附件2 shape).
 
     Findings: the framework checks of the first sheet (S-WEIGHT-TOTAL,
     S-OUTPUT-BENEFIT-WEIGHT), sheets that list other indicators (S-EVAL-SHEETS-DIFFER) or

@@ -4,13 +4,13 @@ Used by ``pbm template self-eval`` / ``pbm template evaluation``, the sample-dat
 the tests and the benchmark, so every workbook ``pbm score`` is tested on is one a unit could
 have filled in from pbm's own template.
 
-* Self-evaluation form (表单式), DOMAIN.md §4.7 (池州市贵池区 2022 layout): title, 项目名称 /
+* Self-evaluation form (表单式), the national layout (池州市贵池区 2022 自评表): title, 项目名称 /
   主管部门 / 实施单位, the money block as a small table (年初预算数 | 全年预算数 | 全年执行数 |
   分值 | 执行率 | 得分 over the rows 年度资金总额 / 其中：本年财政拨款 / 上年结转资金 / 其他资金),
   年度总体目标, the indicator grid (一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 |
   偏差原因分析及改进措施) with 一级/二级 merged vertically, then 总分 and 自评等级.
 * Self-evaluation list (清单式): one row per indicator, project columns repeated.
-* Evaluation scoring sheet (评分表), DOMAIN.md §4.6/§7: 项目名称, 评价组, 评价人, then
+* Evaluation scoring sheet (评分表, pbm's layout): 项目名称, 评价组, 评价人, then
   一级 | 二级 | 三级 | 分值 | 评分要点 | 得分 | 扣分原因.  One sheet per evaluator: each
   evaluator fills a copy; a workbook (or several) holds the copies (README, ``pbm score``).
 """
@@ -61,7 +61,7 @@ class SelfEvalIndicator:
 
 @dataclass
 class SelfEvalSpec:
-    """One project's 自评表 (DOMAIN.md §4.7)."""
+    """One project's 自评表 (池州市贵池区 2022 layout)."""
 
     name: Any = None
     code: Any = None
@@ -124,7 +124,7 @@ class SelfEvalFormWriter(FormWriter):
             sheet.write_string(1, 0, "项目编码", self.label)
             self._merged(sheet, 1, 1, 3, spec.code)
 
-        # Money block: a small table, as published (DOMAIN.md §4.7 item 2).
+        # Money block: a small table, as published (池州市贵池区 2022 自评表).
         sheet.merge_range(4, 0, 8, 0, f"项目资金（{spec.money_unit}）", self.label)
         sheet.write_blank(4, 1, None, self.label)
         for offset, text in enumerate(MONEY_HEADER):

@@ -1,4 +1,4 @@
-"""Indicator frameworks (共性指标体系框架) for 部门评价 / 财政评价 (SPEC §7, DOMAIN.md §4.6).
+"""Indicator frameworks (共性指标体系框架) for 部门评价 / 财政评价 (财预〔2020〕10号 附件2 shape).
 
 A framework is data: 一级/二级/三级 indicators with weights (分值) and scoring notes (评分要点).
 It comes from a TOML file (two presets ship in ``pbm/presets/framework-*.toml``) or from
@@ -24,7 +24,7 @@ from pbm.values import plain_decimal
 
 PRESET_PREFIX = "framework-"
 
-#: Header of the scoring sheet (评分表, DOMAIN.md §7): 一级/二级/三级/分值/评分要点/得分/扣分原因.
+#: Header of the scoring sheet (评分表, pbm's layout): 一级/二级/三级/分值/评分要点/得分/扣分原因.
 SCORING_SHEET_HEADER = ["一级指标", "二级指标", "三级指标", "分值", "评分要点", "得分", "扣分原因"]
 
 _ROW_KEYS = {
@@ -38,7 +38,7 @@ _TOTAL_ROW_NAMES = frozenset({"合计", "总计", "总分", "合  计"})
 # "产出指标（50分）", "决策(20)" — a weight written into the name cell
 _NAME_WITH_WEIGHT = re.compile(r"^(?P<name>.*?)\s*[（(]\s*(?P<weight>\d+(?:\.\d+)?)\s*分?\s*[)）]$")
 # 一级 names counted as output/benefit: 产出, 效益, 产出效益 and 满意度 — 服务对象满意度 is a
-# 效益 indicator in the national framework (DOMAIN.md §4.6), so a separate 满意度 一级 counts.
+# 效益 indicator in the national framework (财预〔2020〕10号), so a separate 满意度 一级 counts.
 _OUTPUT_BENEFIT_MARKERS = ("产出", "效益", "满意度")
 
 
@@ -287,7 +287,7 @@ def _finding(code: str, fw: Framework, **params: Any) -> Finding:
 
 
 def validate_framework(fw: Framework, rules: ScoreRules) -> list[Finding]:
-    """Weight checks of a framework (DOMAIN.md §4.6; §2.4 G6 for the add-up rule).
+    """Weight checks of a framework (产出 + 效益 ≥ 60, 财预〔2020〕10号; add-up as in goal rule G6).
 
     * every declared 二级 weight = Σ of its 三级 (S-WEIGHT-TOTAL);
     * every declared 一级 weight = Σ of its 二级 (declared weight, else Σ 三级), so one

@@ -1,8 +1,8 @@
 """Grades (评级) and result application (结果应用).
 
-* Grade bands: DOMAIN.md §4.1 — 优 [90, 100], 良 [80, 90), 中 [60, 80), 差 [0, 60), decided on
+* Grade bands of 财政部预算司 — 优 [90, 100], 良 [80, 90), 中 [60, 80), 差 [0, 60), decided on
   a ``Decimal`` total rounded to 2 decimals (never a float at a band edge).
-* Result application: DOMAIN.md §6 — grade → suggested next-year budget action.  No source
+* Result application (中发〔2018〕34号 principle): grade → suggested next-year action.  No source
   gives a binding percentage, so every text is labelled a suggestion (“建议：”).
 """
 
@@ -14,7 +14,7 @@ from functools import lru_cache
 
 GradeBands = tuple[tuple[str, Decimal], ...]
 
-#: DOMAIN.md §4.1 [国-核]: lower bounds of the half-open bands, highest first.
+#: 财政部预算司's unified bands: lower bounds of the half-open bands, highest first.
 DEFAULT_GRADE_BANDS: GradeBands = (
     ("优", Decimal(90)),
     ("良", Decimal(80)),
@@ -22,7 +22,7 @@ DEFAULT_GRADE_BANDS: GradeBands = (
     ("差", Decimal(0)),
 )
 
-#: DOMAIN.md §4.1 [厂商]: a vendor's 自评结论 variant (优 ≥ 80, 良 70–80, 中 60–70); a
+#: A vendor budget system's 自评结论 variant (优 ≥ 80, 良 70–80, 中 60–70); a
 #: selectable preset only, never the default.
 VENDOR_SELF_EVALUATION_BANDS: GradeBands = (
     ("优", Decimal(80)),
@@ -33,7 +33,7 @@ VENDOR_SELF_EVALUATION_BANDS: GradeBands = (
 
 SUGGESTION_PREFIX = "建议："
 
-#: DOMAIN.md §6 (达州 bureau wording + the [设计] placeholder percentages).
+#: A 达州 municipal bureau's wording, plus pbm's own placeholder percentages.
 DEFAULT_APPLICATION_TABLE: dict[str, str] = {
     "优": "建议：优先保障，下年度预算适当优先安排",
     "良": "建议：据实合理保障",
@@ -41,7 +41,7 @@ DEFAULT_APPLICATION_TABLE: dict[str, str] = {
     "差": "建议：取消或暂停（建议 −30% 或不再安排）",
 }
 
-#: DOMAIN.md §6 [设计]: placeholder budget adjustments per grade, NOT a rule.
+#: pbm's own placeholder budget adjustments per grade, NOT a rule.
 DEFAULT_BUDGET_ADJUSTMENTS: dict[str, Decimal] = {
     "优": Decimal("0"),
     "良": Decimal("0"),
@@ -65,7 +65,7 @@ def _sorted_bands(bands: tuple) -> GradeBands:
 
 
 def grade_for(total: Decimal, bands: Iterable[tuple[str, Decimal]] = DEFAULT_GRADE_BANDS) -> str:
-    """The grade of ``total`` on half-open bands (DOMAIN.md §4.1).
+    """The grade of ``total`` on half-open bands (财政部预算司's by default).
 
     A total belongs to the first band (highest lower bound first) whose lower bound it
     reaches: 90.00 → 优, 89.99 → 良, 60.00 → 中, 59.99 → 差.  A total below every bound
@@ -97,7 +97,7 @@ def grade_distribution(grades: Iterable[str | None],
 
 
 def application_for(grade: str, table: Mapping[str, str] | None = None) -> str:
-    """Suggested next-year action for a grade (DOMAIN.md §6), always starting with “建议：”.
+    """Suggested next-year action for a grade, always starting with “建议：”.
 
     ``table`` is the ``[score.application]`` table of pbm.toml; grades missing from it
     fall back to :data:`DEFAULT_APPLICATION_TABLE`.  A configured text without the prefix
@@ -117,7 +117,7 @@ def application_for(grade: str, table: Mapping[str, str] | None = None) -> str:
 def adjustment_for(grade: str, table: Mapping[str, Decimal] | None = None) -> Decimal | None:
     """Suggested budget change as a fraction (−0.10 = −10 %) for a grade, or None if unknown.
 
-    DOMAIN.md §6 [设计]: placeholders, to be shown as a suggestion only.
+    pbm's own placeholders, to be shown as a suggestion only.
     """
     source = table if table is not None else DEFAULT_BUDGET_ADJUSTMENTS
     value = source.get(grade)

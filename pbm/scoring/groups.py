@@ -1,4 +1,4 @@
-"""Several evaluator groups score one project (多方评价, SPEC §7).
+"""Several evaluator groups score one project (多方评价).
 
 Groups are 财政、主管部门、项目单位、第三方、群众代表 with configurable weights
 (``[score.group_weights]`` of pbm.toml; the defaults below are the national preset's).
@@ -27,7 +27,7 @@ from typing import Any
 from pbm.findings import Finding
 from pbm.scoring.rules import CENT, TWO, ZERO, to_decimal
 
-#: Default group weights (SPEC §7; the [score.group_weights] table of national-2020.toml).
+#: Default group weights (pbm's own choice; the [score.group_weights] of national-2020.toml).
 DEFAULT_GROUP_WEIGHTS: dict[str, Decimal] = {
     "财政": Decimal("0.3"),
     "主管部门": Decimal("0.2"),

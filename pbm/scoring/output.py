@@ -1,9 +1,9 @@
-"""The sheets of ``out/scores-<year>.xlsx`` (SPEC §7): 项目得分, 指标得分, 复核差异, 等级分布,
+"""The sheets of ``out/scores-<year>.xlsx``: 项目得分, 指标得分, 复核差异, 等级分布,
 结果应用建议, the evaluation sheets when evaluations were scored, 问题清单 and 说明.
 
 Rows are built here from a :class:`pbm.scoring.batch.ScoreRun`; the shared writer
 (:func:`pbm.workbook.writer.write_xlsx`) writes them.  Everything is in Chinese, as are all
-workbooks pbm hands out (SPEC §10).
+workbooks pbm hands out.
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def _finding_columns(findings: list[Finding], lang: str) -> list[Any]:
 
 def recheck_sheet(run: ScoreRun, lang: str = "zh"):
     """One row per claimed score that differs from pbm's or carries a finding, with the
-    scoring methods that reproduce the claim (SPEC §7), then the project-level findings."""
+    scoring methods that reproduce the claim, then the project-level findings."""
     from pbm.workbook.writer import Sheet
 
     rules = run.rules
@@ -299,7 +299,7 @@ def _mean(values: list[Decimal]) -> Decimal | None:
 # --------------------------------------------------------------------------- 结果应用建议
 
 def application_sheet(run: ScoreRun, application: Mapping[str, str] | None = None):
-    """Grade → suggested next-year action (DOMAIN.md §6), always labelled 建议."""
+    """Grade → suggested next-year action (达州 wording, no binding rule), always labelled 建议."""
     from pbm.workbook.writer import Sheet
 
     columns = SCORE_APPLICATIONS.headers()
@@ -409,17 +409,17 @@ def about_rows(run: ScoreRun, command: str, preset: str,
         ["生成时间", run.started.strftime("%Y-%m-%d %H:%M:%S")],
         ["规则预设", preset],
         ["预算执行率", f"分值 {plain_decimal(rules.execution_weight)} 分，得分 = min(执行率, 1) × 分值，"
-                  f"最高 {plain_decimal(rules.effective_execution_cap)} 分（DOMAIN.md §4.3）"],
+                  f"最高 {plain_decimal(rules.effective_execution_cap)} 分（预算管理系统口径）"],
         ["指标分值合计（规定）", f"{plain_decimal(rules.indicator_weight_total)} 分 + 预算执行率 "
                          f"{plain_decimal(rules.execution_weight)} 分"],
         ["定量指标计分", "正向：达到指标值得满分，否则 分值 × 实际值 / 指标值；等于（=）同正向，"
-                   "指标值为 0 时为 0 满分、否则 0 分；实际值为负按 0；得分不超过分值（DOMAIN.md §4.4）"],
+                   "指标值为 0 时为 0 满分、否则 0 分；实际值为负按 0；得分不超过分值（预算系统、自评表口径）"],
         ["反向指标计分", "R1 比值法：分值 × 指标值 / 实际值" if rules.reverse_rule == "R1"
          else "R2 线性扣减法：分值 × (1 − (实际值 − 指标值) / 指标值)，达到 2 倍指标值为 0"],
         ["时效指标（日期）", "按期（不晚于指标值日期）得满分，逾期 0 分（设计选择，可人工调整）"],
         ["定性指标档次", tiers + "（得分须落在完成情况所在档次内）"],
         ["定性默认比例", defaults],
-        ["不适用指标", "剔除后按适用分值折算为百分制：总分 × 100 / 适用分值（DOMAIN.md §4.4）"],
+        ["不适用指标", "剔除后按适用分值折算为百分制：总分 × 100 / 适用分值（地方自评表做法）"],
         ["舍入", "每项得分四舍五入保留 2 位小数（ROUND_HALF_UP），总分为各项之和再保留 2 位"],
         ["等级区间", "；".join(band_texts) + "（半开区间，按两位小数的 Decimal 判定）"],
         ["自评虚高容差", f"自评得分高于复核得分超过 {plain_decimal(rules.tolerance)} 分时报告"],
@@ -441,7 +441,7 @@ def about_rows(run: ScoreRun, command: str, preset: str,
         rows.append(["指定指标体系框架", run.framework.title or run.framework.name])
     if run.aggregates:
         rows.append(["多单位汇总", "同一项目由多个单位分别填报时（--aggregate），比率类指标按各单位全年预算数"
-                               "加权、数量类指标相加后另行计分（DOMAIN.md §4.4）；汇总行不计入等级分布和结果应用建议"])
+                               "加权、数量类指标相加后另行计分（地方自评表口径）；汇总行不计入等级分布和结果应用建议"])
     for read in run.files:
         rows.append([f"输入文件 {read.file}", f"SHA-256 {read.sha256}" if read.sha256
                      else f"无法读取：{read.error.message() if read.error else ''}"])

@@ -1,7 +1,7 @@
 """Recheck (复核): what a spot check is for — compare the unit's own scores with pbm's.
 
-SPEC §7 and §13 (S-codes).  The rules come from DOMAIN.md §4.3–§4.5; the 130 % explanation
-line from §4.4 [厂商/广西].  One finding per line per issue: S-FULL-DESPITE-SHORTFALL is
+Findings carry stable S-codes; the rules are those of :mod:`pbm.scoring.rules`, the 130 %
+line a vendor rule (广西).  One finding per line per issue: S-FULL-DESPITE-SHORTFALL is
 reported instead of (not besides) S-INFLATED for the same cell, and S-DEDUCTED-WHEN-MET
 instead of S-UNDERSTATED; the difference is in their params either way.
 
@@ -87,7 +87,7 @@ def _is_qualitative(ind: IndicatorInput) -> bool:
 
 
 def explain_claim(ind: IndicatorInput, rules: ScoreRules) -> list[str]:
-    """Which usual scoring methods reproduce the claimed score within 0.01 (SPEC §7).
+    """Which usual scoring methods reproduce the claimed score within 0.01.
 
     Labels, in this order: reverse-R1, reverse-R2 (reverse lines only);
     proportional-rounded (w × A/T half-up, capped at w) and proportional-truncated (the
@@ -214,7 +214,7 @@ def _repeats_target(ind: IndicatorInput) -> bool:
 
 
 def _over_achievement(score: IndicatorScore, rules: ScoreRules) -> tuple[str, str] | None:
-    """(zh, en) comparison text when the 130 % explanation line is reached (DOMAIN §4.4)."""
+    """(zh, en) comparison text when the 130 % explanation line is reached (a vendor rule, 广西)."""
     if score.rule not in ("positive", "equal"):
         return None  # reverse lines: a large actual is a shortfall, not an over-achievement
     ind = score.indicator
@@ -478,8 +478,8 @@ def _band_text(grade: str, bands: tuple[tuple[str, Decimal], ...]) -> str:
 
 
 def _recheck_grade(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter) -> None:
-    """S-GRADE-MISMATCH: the 自评等级 is not the grade of the unit's own 自评总分 (DOMAIN.md
-    §4.1, half-open bands: 89.99 is 良).  A text that names no grade is left alone."""
+    """S-GRADE-MISMATCH: the 自评等级 is not the grade of the unit's own 自评总分 (财政部预算司
+    bands, half-open: 89.99 is 良).  A text that names no grade is left alone."""
     if not ps.claimed_grade or ps.claimed_total is None:
         return
     claimed = _grade_name(ps.claimed_grade, rules.grade_bands)

@@ -1,8 +1,9 @@
 """Scoring rules of the 单位自评 (self-evaluation): indicators, budget execution, project total.
 
-Sources (DOMAIN.md): §4.3 预算执行率, §4.4 quantitative indicators (positive, reverse R1/R2,
-equal, zero target, negative actual, inapplicable rescale, aggregation across units), §4.5
-qualitative tiers, §4.1 grades.  Every score is a ``Decimal`` rounded ROUND_HALF_UP to 2
+Sources: 预算执行率 and the quantitative rules (positive, reverse R2, equal, zero target, negative
+actual) as the vendors' budget systems score them; positive and reverse R1, the 不适用 rescale and
+aggregation across units from local 自评表 notes; qualitative tiers from a vendor's tier check;
+grades on the 财政部预算司 bands.  Every score is a ``Decimal`` rounded ROUND_HALF_UP to 2
 decimals per indicator; the total is the sum of those, rounded again to 2 decimals.
 
 The functions here are pure: they neither read workbooks nor print.  Findings for a spot
@@ -39,7 +40,7 @@ QUALITATIVE = "定性"
 _POSITIVE_OPS = frozenset({POSITIVE, POSITIVE_STRICT})
 _REVERSE_OPS = frozenset({REVERSE, REVERSE_STRICT})
 
-#: DOMAIN.md §4.5 [厂商]: share of the weight per outcome; [low, high), the top tier
+#: The vendor's qualitative tiers: share of the weight per outcome; [low, high), the top tier
 #: (high = 1) inclusive of the full weight.
 DEFAULT_QUALITATIVE_TIERS: tuple[tuple[str, Decimal, Decimal], ...] = (
     ("达成", Decimal("0.8"), Decimal("1.0")),
@@ -84,19 +85,19 @@ def to_decimal(value: Any) -> Decimal | None:
 
 @dataclass(frozen=True)
 class ScoreRules:
-    """Settings of the score command — the ``[score]`` table of pbm.toml (SPEC §8)."""
+    """Settings of the score command — the ``[score]`` table of pbm.toml."""
 
-    execution_weight: Decimal = Decimal(10)  # 10 national; 20 in the provincial preset (§4.2)
-    execution_cap: Decimal | None = None  # None → equal to execution_weight (§4.3 [设计])
-    reverse_rule: str = "R1"  # "R1" ratio | "R2" linear deviation (§4.4)
+    execution_weight: Decimal = Decimal(10)  # 10: 财预〔2020〕10号; 20: provincial preset
+    execution_cap: Decimal | None = None  # None → equal to execution_weight (pbm's own cap)
+    reverse_rule: str = "R1"  # "R1" ratio (local 自评表) | "R2" linear (vendor)
     indicator_weight_total: Decimal = Decimal(90)  # 三级 weights; + execution = 100
     tolerance: Decimal = Decimal("0.5")  # |claimed − recomputed| beyond this is reported
     grade_bands: tuple[tuple[str, Decimal], ...] = DEFAULT_GRADE_BANDS
     qualitative_tiers: tuple[tuple[str, Decimal, Decimal], ...] = DEFAULT_QUALITATIVE_TIERS
     qualitative_defaults: Mapping[str, Decimal] = field(default_factory=dict)
-    over_achievement_ratio: Decimal = Decimal("1.3")  # §4.4 [厂商/广西] 130 % rule
-    over_achievement_zero_target: Decimal = Decimal(30)  # §4.4: target 0 → actual ≥ 30
-    min_output_benefit_weight: Decimal = Decimal(60)  # §4.6 产出 + 效益 ≥ 60
+    over_achievement_ratio: Decimal = Decimal("1.3")  # vendor rule for 广西: 130 %
+    over_achievement_zero_target: Decimal = Decimal(30)  # same rule: target 0 → actual ≥ 30
+    min_output_benefit_weight: Decimal = Decimal(60)  # 财预〔2020〕10号 产出 + 效益 ≥ 60
 
     def __post_init__(self) -> None:
         # Accept ints/floats/strings from callers and config, store Decimals only.
@@ -169,7 +170,7 @@ class ScoreRules:
         return self._tier_bounds.get(name)  # type: ignore[attr-defined]
 
     def normalise_tier(self, text: str | None) -> str | None:
-        """The configured tier a cell's outcome text names (DOMAIN.md §4.5).
+        """The configured tier a cell's outcome text names (达成 / 部分达成 / 未达成).
 
         "部分达成年度指标并具有一定效果" → 部分达成; "未达成…" → 未达成; "达成年度指标" →
         达成.  Longer tier names are tried first because "达成" is inside the others.
@@ -196,7 +197,7 @@ def _setting_decimal(name: str, value: Any) -> Decimal:
 
 @dataclass(slots=True)
 class IndicatorInput:
-    """One 三级 indicator line of a 自评表 as the reader parsed it (DOMAIN.md §4.7)."""
+    """One 三级 indicator line of a 自评表 as the reader parsed it (池州市贵池区 2022 columns)."""
 
     name: str
     level1: str | None = None
@@ -311,7 +312,7 @@ def _unscorable(ind: IndicatorInput, reason: str) -> IndicatorScore:
 
 
 def score_indicator(ind: IndicatorInput, rules: ScoreRules) -> IndicatorScore:
-    """Recompute one indicator's score (DOMAIN.md §4.4 quantitative, §4.5 qualitative).
+    """Recompute one indicator's score (quantitative by direction, qualitative within its tier).
 
     * 正向 (≥, >, or no operator): A ≥ T → w, else w × A / T.
     * 反向 (≤, <): A ≤ T → w, else R1 w × T / A, or R2 w × (1 − (A − T)/T) and 0 from 2T on;
@@ -382,7 +383,7 @@ def score_indicator(ind: IndicatorInput, rules: ScoreRules) -> IndicatorScore:
 
 def qualitative_range(weight: Decimal, low: Decimal, high: Decimal,
                       inclusive: bool) -> tuple[Decimal, Decimal]:
-    """Lowest and highest 2-decimal score inside a tier [low×w, high×w) (DOMAIN.md §4.5).
+    """Lowest and highest 2-decimal score inside a tier [low×w, high×w) (the vendor's tier check).
 
     Weight 10, 部分达成 [0.6, 0.8) → (6.00, 7.99); 达成 [0.8, 1.0] → (8.00, 10.00).
     """
@@ -405,7 +406,7 @@ def in_tier(claimed: Decimal, weight: Decimal, low: Decimal, high: Decimal,
 
 
 def _score_qualitative(ind: IndicatorInput, rules: ScoreRules) -> IndicatorScore:
-    """DOMAIN.md §4.5: the evaluator's score must lie in the tier of the outcome.
+    """The evaluator's score must lie in the tier of the outcome (the vendor's tier check).
 
     Claimed inside → recomputed = claimed.  Outside → the nearest allowed score (the tier's
     lowest, or its highest: an exclusive upper bound minus 0.01) and a note the recheck
@@ -433,7 +434,7 @@ def _score_qualitative(ind: IndicatorInput, rules: ScoreRules) -> IndicatorScore
     if claimed is None:
         share = rules.qualitative_defaults.get(tier_name)
         if share is None:
-            # DOMAIN.md §4.5 allows only scores inside the tier: its floor, never 0 for 达成
+            # the tiers allow only scores inside them: the floor, never 0 for 达成
             recomputed = lowest
             notes.append("tier-minimum")
         else:
@@ -457,7 +458,7 @@ def _score_qualitative(ind: IndicatorInput, rules: ScoreRules) -> IndicatorScore
 
 
 def execution_rate(budget: Decimal | None, executed: Decimal | None) -> Decimal | None:
-    """执行率 = 全年执行数 / 全年预算数 (DOMAIN.md §4.3), 4 decimals; None if budget is 0/None."""
+    """执行率 = 全年执行数 / 全年预算数 (自评表 columns), 4 decimals; None if budget is 0/None."""
     exact = _exact_rate(budget, executed)
     return None if exact is None else exact.quantize(RATE_PLACES, ROUND_HALF_UP)
 
@@ -470,7 +471,7 @@ def _exact_rate(budget: Decimal | None, executed: Decimal | None) -> Decimal | N
 
 def score_execution(budget: Decimal | None, executed: Decimal | None,
                     rules: ScoreRules) -> tuple[Decimal | None, Decimal | None]:
-    """(execution rate, score): score = min(rate, 1) × weight, 2 dp half-up, ≤ cap (§4.3).
+    """(execution rate, score): score = min(rate, 1) × weight, 2 dp half-up, ≤ cap (vendor rule).
 
     The score comes from the exact rate, not the 4-decimal display rate, so it is rounded
     once: 200 and 186.5 → (0.9325, 9.33).
@@ -487,7 +488,7 @@ def score_execution(budget: Decimal | None, executed: Decimal | None,
 
 
 def aggregate_rate(parts: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
-    """A relative value (rate) summarised across units, weighted by funding (DOMAIN.md §4.4).
+    """A relative value (rate) summarised across units, weighted by funding (local 自评表 note).
 
     [(0.95, 60), (0.85, 40)] → 0.91.  None when there is no funding to weight by.  Parts
     with a missing rate or amount are left out (they carry no weight).
@@ -505,7 +506,7 @@ def aggregate_rate(parts: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
 
 
 def aggregate_count(parts: Iterable[Decimal | None]) -> Decimal:
-    """An absolute value (count, amount) summarised across units: the sum (DOMAIN.md §4.4)."""
+    """An absolute value (count, amount) summarised across units: the sum (local 自评表 note)."""
     total = ZERO
     for value in parts:
         if value is not None:
@@ -518,7 +519,7 @@ class ProjectScore:
     """A project's recomputed self-evaluation: lines, execution, total, grade, findings.
 
     ``total`` is the indicator scores plus the execution score; when some indicators are
-    不适用 it is rescaled to 100 over the applicable weight (DOMAIN.md §4.4, example 8:
+    不适用 it is rescaled to 100 over the applicable weight (local 自评表 practice, e.g.
     81 of 90 applicable → 90.00).  ``difference`` = claimed_total − total.
     """
 
@@ -613,11 +614,11 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
     """Score every line, the execution rate, the total and the grade (the recheck of the
     unit's own scores is :func:`pbm.scoring.recheck.recheck_project`).
 
-    DOMAIN.md §4.1 (grade), §4.3 (execution), §4.4 (lines, inapplicable rescale).  When
+    Grade, execution score, line scores and 不适用 rescale as the module docstring says.  When
     both ``budget`` and ``executed`` are None the project has no execution part (e.g. a
     framework-based 部门评价) and its weight is left out of the rescale denominator.
     Unscorable lines count 0 (and get a finding); a qualitative line with a known outcome
-    but no score counts its tier's lowest score (§4.5, note ``tier-minimum``).
+    but no score counts its tier's lowest score (note ``tier-minimum``).
     ``claimed_execution`` is the unit's own execution 得分, ``claimed_grade`` its 自评等级;
     ``total_cell``/``execution_cell``/``executed_cell`` (全年执行数)/``grade_cell`` are the
     A1 cells findings point to.
@@ -643,7 +644,7 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
     total = raw_total
     rescaled = False
     if any_inapplicable and applicable_weight > ZERO:
-        # DOMAIN.md §4.4: drop 不适用 lines and rescale to 100 over the applicable weight
+        # local 自评表 practice: drop 不适用 lines and rescale to 100 over the applicable weight
         total = raw_total * HUNDRED / applicable_weight
         rescaled = True
     total = _round(total)

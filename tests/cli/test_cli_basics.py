@@ -94,7 +94,7 @@ def test_every_working_command_takes_quiet_and_format(path, run_pbm):
 ])
 def test_json_runs_that_cannot_start_still_print_one_json_object(tmp_path, run_pbm, args,
                                                                   command):
-    # SPEC §13: with --format json a script always gets one JSON object on stdout, also when
+    # With --format json a script always gets one JSON object on stdout, also when
     # the run fails on its input (exit 2); the human message stays on stderr.
     code, out, err = run_pbm(*args, "--format", "json", cwd=tmp_path)
     assert code == 2 and "没有这个" in err

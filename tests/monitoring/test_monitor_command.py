@@ -1,5 +1,5 @@
 """``pbm monitor`` end to end on real generated workbooks: JSON contract, the ledger, lights,
-departments, drift, M-rules, inert text, tables and bad inputs (SPEC §5, §12, §13)."""
+departments, drift, M-rules, inert text, tables and bad inputs."""
 
 from __future__ import annotations
 

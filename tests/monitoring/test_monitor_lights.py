@@ -1,4 +1,4 @@
-"""Warning lights and the monitoring period: DOMAIN.md §3.2–§3.3 and §8 example 9 exactly."""
+"""Warning lights and the monitoring period; the worked July and September cases exactly."""
 
 from __future__ import annotations
 
@@ -24,12 +24,12 @@ POINTS = LightRule(rule="points")
 
 
 @pytest.mark.parametrize("month, executed, ratio, light", [
-    # DOMAIN.md §8 example 9: end of July (7/12 = 58.33 %) …
+    # the vendor ratio rule's worked cases: end of July (7/12 = 58.33 %) …
     (7, "35", "60.00", "yellow"), (7, "30", "51.43", "red"), (7, "50", "85.71", "green"),
     # … and end of September (75 %): 60 % → exactly 80, which is green (80 inclusive).
     (9, "70", "93.33", "green"), (9, "60", "80.00", "green"), (9, "50", "66.67", "yellow"),
 ])
-def test_example_9_ratio_rule(month, executed, ratio, light):
+def test_ratio_rule_worked_cases(month, executed, ratio, light):
     lit = execution_light(Decimal(executed), Decimal(100), month, RATIO)
     assert lit.measure == Decimal(ratio)
     assert lit.light == light
@@ -48,7 +48,7 @@ def test_the_two_decimal_ratio_decides_with_half_up_rounding():
     assert execution_light(Decimal(35), Decimal(100), 7, RATIO).light == "yellow"
 
 
-def test_example_9_points_preset_disagrees_in_july():
+def test_points_preset_disagrees_with_the_ratio_rule_in_july():
     lit = execution_light(Decimal(35), Decimal(100), 7, POINTS)
     assert lit.measure == Decimal("23.33")
     assert lit.light == "red"

@@ -1,6 +1,6 @@
 """``pbm monitor`` on a department's two monitoring forms pasted one below the other in one
 sheet: two projects, each lit from its own cells, every row in the 台账 under its own
-project (SPEC §3, §5 "nothing lost")."""
+project (every non-empty row accounted for)."""
 
 from __future__ import annotations
 

@@ -210,7 +210,7 @@ def test_dates_and_document_numbers_follow_the_configuration():
     assert parse_date("2026年3月5日") == dt.date(2026, 3, 5)
     assert parse_date("2026/3/5") == dt.date(2026, 3, 5)
     assert chinese_date(dt.date(2026, 3, 5)) == "2026年3月5日"  # no leading zeros (GB/T 9704)
-    # DOMAIN.md §4.9: rectification within 30 days (the [report] default)
+    # a province's 结果应用办法: rectification within 30 days (the [report] default)
     assert SETTINGS.deadline == dt.date(2026, 4, 4)
     assert SETTINGS.doc_number(3) == "测财绩〔2026〕3号"
     later = ReportSettings(doc_prefix="财绩", year=2026, number_start=41)
@@ -293,7 +293,7 @@ def test_goal_review_one_letter_per_department_with_projects_issues_and_actions(
         ("可行性", "项目2 C7", "新增项目 300 万元未开展事前绩效评估")]
     assert education["dimensions"][3] == {"dimension": "可行性", "count": "1",
                                           "opinion": "智慧校园建设（未开展事前绩效评估）"}
-    # DOMAIN.md §2.5: 中 → revise and re-submit by the deadline
+    # 财预〔2015〕88号 第二十五条: 中 → revise and re-submit by the deadline
     assert education["actions"][1] == ("审核等级为“中”的项目：请按审核意见修改完善，于2026年4月4日前重新报送审核。"
                                        "涉及：智慧校园建设。")
     assert education["resubmit_needed"] == "是"
@@ -391,7 +391,7 @@ def test_score_feedback_per_project_with_problems_deadline_and_suggestion(output
     assert renovation["deadline"] == "2026年4月4日"
     assert [i["level3"] for i in renovation["indicators"]] == ["维修校舍面积", "任务完成率"]
     assert renovation["indicators"][0]["deducted"] == "1.60"
-    # DOMAIN.md §8 example 6: 186.5 / 200 = 93.25 %
+    # the worked execution example: 186.5 / 200 = 93.25 %
     assert documents[0].context["execution_rate"] == "93.25%"
     # no suggestion row: the [score.application] text for the grade, still a suggestion
     assert documents[2].context["application"] == "建议：督促整改，下年度预算核减一定比例（参考 −10%）"
@@ -400,7 +400,7 @@ def test_score_feedback_per_project_with_problems_deadline_and_suggestion(output
 def test_score_grade_falls_back_to_the_national_bands(tmp_path):
     path = write_scores(tmp_path / "scores-2026.xlsx", with_grade=False)
     documents, _ = _documents("score-feedback", {"scores": path})
-    # DOMAIN.md §8 example 7: 92.03 → 优, 89.99 → 良, 60.00 → 中
+    # the grade edges: 92.03 → 优, 89.99 → 良, 60.00 → 中
     assert [d.context["grade"] for d in documents[:3]] == ["优", "良", "中"]
 
 

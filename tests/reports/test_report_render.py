@@ -1,5 +1,5 @@
 """Rendering: every generated .docx is opened with python-docx and its content asserted;
-sandbox and autoescape (SPEC §12), template pre-flight, charts with and without a CJK font,
+sandbox and autoescape, template pre-flight, charts with and without a CJK font,
 atomic re-runs, Markdown/HTML, the 2-process pool."""
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def test_goal_review_letters_carry_names_numbers_and_one_row_per_project(sources
 
 
 def test_submitted_text_stays_text_and_the_docx_stays_valid(sources, tmp_path):
-    """SPEC §12: & < and {{ ''.__class__ }} in a department or project name are harmless."""
+    """& < and {{ ''.__class__ }} in a department or project name are harmless."""
     run(sources, tmp_path, ["goal-review"])
     path = (tmp_path / "out" / "reports" / "goal-review"
             / "A&B _局_ {{ ''.__class__ }}-绩效目标审核意见书.docx")

@@ -1,4 +1,4 @@
-"""The `--must` rule language (SPEC §6): parsing, matching, errors, and no eval."""
+"""The `--must` rule language: parsing, matching, errors, and no eval."""
 
 from __future__ import annotations
 

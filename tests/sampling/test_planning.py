@@ -1,4 +1,4 @@
-"""Attribute-sampling plans and evaluations (SPEC §6 `sample plan`, ANCHORS.md §A)."""
+"""Attribute-sampling plans and evaluations (`sample plan`, with jfa's semantics)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_zero_error_closed_forms():
-    # ANCHORS.md §A: binomial ⌈ln(1−c)/ln(1−p)⌉ (95 %, 5 % → 59), Poisson ⌈−ln(1−c)/p⌉ → 60
+    # jfa's closed forms: binomial ⌈ln(1−c)/ln(1−p)⌉ (95 %, 5 % → 59), Poisson ⌈−ln(1−c)/p⌉ → 60
     assert plan_sample_size("0.95", "0.05").sample_size == 59
     assert plan_sample_size("0.95", "0.05", method="poisson").sample_size == 60
     plan = plan_sample_size(Decimal("0.95"), Decimal("0.05"))
@@ -137,7 +137,7 @@ def test_evaluate_refuses_impossible_counts():
         assert caught.value.code == "SAMPLE-BAD-PLAN"
 
 
-def test_results_are_json_ready_with_the_spec_keys():
+def test_results_are_json_ready_with_the_contract_keys():
     plan = plan_sample_size("0.95", "0.05", "0.01")
     assert isinstance(plan, Plan)
     summary = plan.to_dict()

@@ -35,7 +35,7 @@ def _json(run_pbm, *args, cwd):
     return code, (json.loads(out) if out.strip() else None), err
 
 
-def test_example_11_through_a_workbook(tmp_path, run_pbm):
+def test_stratified_allocation_through_a_workbook(tmp_path, run_pbm):
     source = _project_list(tmp_path / "list.xlsx")
     code, data, err = _json(run_pbm, "--from", source, "--rate", "0.1", "--must", "金额>=500",
                             "--strata", "类别", "--seed", "11", cwd=tmp_path)

@@ -1,4 +1,4 @@
-"""Drawing the 抽评 sample (SPEC §6, DOMAIN.md §5 and §8 example 11, ANCHORS.md §A)."""
+"""Drawing the 抽评 sample: size, mandatory rows, largest-remainder strata, reproducible draws."""
 
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ def project(number: int, amount, department: str = "教育局", **extra) -> dict
             "金额": amount, **extra}
 
 
-def example_11() -> list[dict]:
-    """DOMAIN.md §8 example 11: A (≥500万) 8, B (100–500万) 40, C (<100万) 72."""
+def abc_strata() -> list[dict]:
+    """The worked stratified example: A (≥500万) 8, B (100–500万) 40, C (<100万) 72."""
     rows = [project(i, 600 + i) for i in range(1, 9)]
     rows += [project(i, 100 + i) for i in range(9, 49)]
     rows += [project(i, Decimal(i) / 2) for i in range(49, 121)]
@@ -52,8 +52,8 @@ def codes(result: SampleResult, *reasons: str) -> list[str]:
 # Allocation
 
 
-def test_domain_example_11_comes_out_exactly():
-    result = draw_sample(example_11(), SampleOptions(rate=Decimal("0.10"), must=["金额>=500"],
+def test_stratified_allocation_by_largest_remainder_comes_out_exactly():
+    result = draw_sample(abc_strata(), SampleOptions(rate=Decimal("0.10"), must=["金额>=500"],
                                                      strata=["类别"], seed=7))
     assert (result.population, result.eligible, result.mandatory) == (120, 120, 8)
     assert (result.planned_size, result.random_size, result.sample_size) == (12, 4, 12)
@@ -67,7 +67,7 @@ def test_domain_example_11_comes_out_exactly():
     assert all(row.detail == "金额>=500" for row in result.sample if row.reason == "必选")
 
 
-def test_domain_example_11_small_population():
+def test_small_population_size_is_rounded_up():
     rows = [project(i, 50) for i in range(1, 38)]
     result = draw_sample(rows, SampleOptions(rate=Decimal("0.1"), seed=1))
     assert (result.eligible, result.mandatory, result.planned_size, result.sample_size) == (37, 0, 4, 4)
@@ -161,7 +161,7 @@ def test_prefix_stability_a_larger_n_extends_the_sample():
 
 
 def test_input_order_does_not_matter():
-    rows = example_11()
+    rows = abc_strata()
     options = SampleOptions(rate=Decimal("0.1"), must=["金额>=500"], strata=["类别"], seed=99)
     first = draw_sample(rows, options)
     shuffled = list(rows)
@@ -215,7 +215,7 @@ def test_draws_are_uniform_within_a_stratum():
 
 
 def test_population_fingerprint():
-    rows = example_11()
+    rows = abc_strata()
     digest = population_sha256(rows)
     assert len(digest) == 64
     assert population_sha256(list(reversed(rows))) == digest
@@ -256,7 +256,7 @@ def test_pps_takes_items_above_the_interval_with_certainty():
 
 
 def test_pps_with_no_amounts_left_falls_back_to_random_keys():
-    # missing amounts have no weight (a zero amount is not eligible at all: DOMAIN.md §5 step 1)
+    # missing amounts have no weight (a zero amount is not eligible at all)
     rows = [project(i, None) for i in range(1, 11)]
     result = draw_sample(rows, SampleOptions(rate=Decimal("0.3"), method="pps", seed=4))
     assert result.sample_size == 3 and {row.reason for row in result.sample} == {"分层随机"}
@@ -328,13 +328,13 @@ def test_every_sample_code_is_in_the_catalogue_in_both_languages():
 # The record
 
 
-def test_to_dict_has_the_spec_keys_and_is_json():
-    result = draw_sample(example_11(), SampleOptions(must=["金额>=500"], strata=["类别"], seed=5))
+def test_to_dict_has_the_contract_keys_and_is_json():
+    result = draw_sample(abc_strata(), SampleOptions(must=["金额>=500"], strata=["类别"], seed=5))
     data = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
     summary = data["summary"]
     assert {key: summary[key] for key in ("population", "eligible", "mandatory", "sample_size", "seed")} == \
         {"population": 120, "eligible": 120, "mandatory": 8, "sample_size": 12, "seed": 5}
-    assert summary["population_sha256"] == population_sha256(example_11())
+    assert summary["population_sha256"] == population_sha256(abc_strata())
     assert len(data["sample"]) == 12
     assert set(data["sample"][0]) >= {"code", "name", "department", "amount", "stratum", "reason"}
     assert data["sample"][0] == {"code": "P0001", "name": "项目1", "department": "教育局", "amount": 601.0,

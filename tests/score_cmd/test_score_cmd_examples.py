@@ -1,5 +1,6 @@
-"""DOMAIN.md §8 worked examples 1–8 and 10 end to end: workbook → `pbm score` → the same numbers
-the scoring library gives (tests/scoring covers the formulas; these prove the workbook path)."""
+"""The worked scoring examples end to end (line scores, execution, grade edges, 不适用 rescale,
+units aggregated): workbook → `pbm score` → the same numbers the scoring library gives
+(tests/scoring covers the formulas; these prove the workbook path)."""
 
 from __future__ import annotations
 
@@ -18,16 +19,16 @@ from tests.score_cmd.score_cmd_helpers import (
 )
 
 EXAMPLE_LINES = [
-    line("受训合格率", "≥95%", "90%", 10),                      # 1: 10 × 90/95
-    line("培训人次", "≥100", 135, 8),                            # 2: capped, 135 % of target
-    line("项目总成本", "≤90万元", "99万元", 8),                   # 3: R1 8 × 90/99, R2 8 × (1 − 9/90)
-    line("项目总成本超支三成", "≤90万元", "120万元", 8),       # 3: R1 6.00, R2 5.33
-    line("项目总成本翻倍", "≤90万元", "180万元", 8),           # 3: R2 0 from 2T on
-    line("政策覆盖率", "=100%", "98%", 5),                        # 4: 4.90
-    line("安全事故数", "=0", 1, 5),                               # 4: 0
-    line("安全事故数为零", "=0", 0, 5),                      # 4: full weight
-    qual("教学质量", "部分达成", 10, 7.5),                         # 5: 7.50 inside [6, 8)
-    qual("服务质量", "部分达成", 10, 8),                           # 5: 8.00 belongs to 达成
+    line("受训合格率", "≥95%", "90%", 10),                      # ≥: 10 × 90/95
+    line("培训人次", "≥100", 135, 8),                            # ≥: capped, 135 % of target
+    line("项目总成本", "≤90万元", "99万元", 8),                   # ≤: R1 8 × 90/99, R2 8 × (1 − 9/90)
+    line("项目总成本超支三成", "≤90万元", "120万元", 8),       # ≤: R1 6.00, R2 5.33
+    line("项目总成本翻倍", "≤90万元", "180万元", 8),           # ≤: R2 0 from 2T on
+    line("政策覆盖率", "=100%", "98%", 5),                        # =: 4.90
+    line("安全事故数", "=0", 1, 5),                               # = 0: 0
+    line("安全事故数为零", "=0", 0, 5),                      # = 0: full weight
+    qual("教学质量", "部分达成", 10, 7.5),                         # 定性: 7.50 inside [6, 8)
+    qual("服务质量", "部分达成", 10, 8),                           # 定性: 8.00 belongs to 达成
 ]
 R1 = {"受训合格率": 9.47, "培训人次": 8.0, "项目总成本": 7.27, "项目总成本超支三成": 6.0,
       "项目总成本翻倍": 4.0, "政策覆盖率": 4.9, "安全事故数": 0.0, "安全事故数为零": 5.0,
@@ -36,26 +37,26 @@ R2 = {**R1, "项目总成本": 7.2, "项目总成本超支三成": 5.33, "项目
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_examples_1_to_6_line_scores_and_execution(tmp_path, run_pbm, layout):
+def test_worked_line_scores_and_execution(tmp_path, run_pbm, layout):
     path = write(tmp_path, "examples", [project("示例项目", EXAMPLE_LINES)], layout)
     code, data, err = score_json(run_pbm, path, cwd=tmp_path)
-    assert code == 1, err  # 8.00 outside its tier is an error (example 5)
+    assert code == 1, err  # 8.00 outside its tier is an error
     lines = lines_of(data, "示例项目")
     assert {name: row["recomputed"] for name, row in lines.items()} == R1
     assert lines["项目总成本"]["rule"] == "reverse-R1"
     found = {(f["code"], f["cell"]) for f in data["findings"]}
-    assert ("S-OVER-ACHIEVED", line_cell(layout, "actual", 1)) in found       # example 2
+    assert ("S-OVER-ACHIEVED", line_cell(layout, "actual", 1)) in found       # over-achieved
     assert [f["cell"] for f in data["findings"] if f["code"] == "S-OVER-ACHIEVED"] == \
         [line_cell(layout, "actual", 1)]
     out_of_tier = [f for f in data["findings"] if f["code"] == "S-QUAL-OUT-OF-TIER"]
-    assert [f["cell"] for f in out_of_tier] == [line_cell(layout, "score", 9)]  # example 5
+    assert [f["cell"] for f in out_of_tier] == [line_cell(layout, "score", 9)]  # out of tier
     assert "[6.00, 8.00)" in out_of_tier[0]["message"]
     [result] = data["projects"]
-    assert result["execution_rate"] == 0.9325 and result["execution_score"] == 9.33  # example 6
+    assert result["execution_rate"] == 0.9325 and result["execution_score"] == 9.33  # execution
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_example_3_reverse_r2_by_option(tmp_path, run_pbm, layout):
+def test_reverse_r2_by_option(tmp_path, run_pbm, layout):
     path = write(tmp_path, "examples", [project("示例项目", EXAMPLE_LINES)], layout)
     _, data, _ = score_json(run_pbm, path, "--reverse-rule", "R2", cwd=tmp_path)
     lines = lines_of(data, "示例项目")
@@ -74,7 +75,7 @@ def _grade_project(name, budget, executed, output_actual, outcome, outcome_score
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_example_7_totals_and_grade_edges(tmp_path, run_pbm, layout):
+def test_totals_and_grade_edges(tmp_path, run_pbm, layout):
     specs = [
         _grade_project("九十二分项目", 200, 186.5, 92.4, "达成", 27.5, 90),      # 9.33+46.20+27.50+9.00
         _grade_project("八十九点九九", 100, 100, 99.98, "部分达成", 21, 90),       # 10+49.99+21+9
@@ -91,7 +92,7 @@ def test_example_7_totals_and_grade_edges(tmp_path, run_pbm, layout):
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_example_8_inapplicable_line_is_rescaled(tmp_path, run_pbm, layout):
+def test_inapplicable_line_is_rescaled(tmp_path, run_pbm, layout):
     spec = project("不适用折算项目", [
         line("产出数量", "≥100", 82, 50),                      # 41.00
         qual("社会效益", "达成", 30, 30),                       # 30.00
@@ -114,7 +115,7 @@ def _unit_table(unit, budget, rate, trained):
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_example_10_units_aggregated_by_funding(tmp_path, run_pbm, layout):
+def test_units_aggregated_by_funding(tmp_path, run_pbm, layout):
     x = write(tmp_path, "单位X", [_unit_table("职业培训中心", 60, 95, 300)], layout)
     y = write(tmp_path, "单位Y", [_unit_table("技工学校", 40, 85, 200)], layout)
     _, data, _ = score_json(run_pbm, x, y, "--aggregate", cwd=tmp_path)
@@ -128,7 +129,7 @@ def test_example_10_units_aggregated_by_funding(tmp_path, run_pbm, layout):
     assert sorted(p["recomputed_total"] for p in data["projects"]) == [28.95, 30.0]
 
 
-def test_example_6_with_amounts_in_yuan_on_the_form(tmp_path, run_pbm):
+def test_execution_with_amounts_in_yuan_on_the_form(tmp_path, run_pbm):
     spec = project("元为单位", [line("数量", "≥10", 10, 90, 90)], budget=2_000_000,
                    executed=1_865_000, execution_score=9.33, total=99.33)
     spec.money_unit = "元"  # the form says 金额单位：元 and 项目资金（元）

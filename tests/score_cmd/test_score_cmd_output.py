@@ -1,4 +1,4 @@
-"""out/scores-<year>.xlsx, the JSON contract of SPEC §13, exit codes and repeatability."""
+"""out/scores-<year>.xlsx, the ``--format json`` contract, exit codes and repeatability."""
 
 from __future__ import annotations
 

@@ -210,7 +210,7 @@ def test_form_total_row_is_read_from_the_score_column_whatever_its_label(tmp_pat
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_blank_qualitative_score_counts_the_floor_of_its_tier(tmp_path, run_pbm, layout):
-    """A 达成 line without a 得分 counts 16 of 20 (the lowest score 达成 allows, DOMAIN §4.5),
+    """A 达成 line without a 得分 counts 16 of 20 (the lowest score 达成 allows, 80 %),
     not 0: 70 + 16 + 10 = 96 → 优, where 0 would give 80 → 良 and a budget-cut letter.  The
     line is reported, saying the total and grade are a lower bound."""
     spec = project("定性未填分", [line("数量", "≥10", 10, 70, 70), qual("社会效益", "达成", 20)],

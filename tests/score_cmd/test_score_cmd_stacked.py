@@ -1,5 +1,5 @@
 """Two national 自评表 forms pasted one below the other in one sheet: each project is scored
-from its own money block and its own 总分 (DOMAIN.md §4.7), never the other form's."""
+from its own money block and its own 总分 (national 自评表 layout), never the other form's."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Indicator frameworks (DOMAIN.md §4.6): presets, workbook rows, weight validation."""
+"""Indicator frameworks (财预〔2020〕10号 shape): presets, workbook rows, weight validation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Grades (DOMAIN.md §4.1) and result application (§6)."""
+"""Grades (财政部预算司 bands) and result application (always a suggestion)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from pbm.scoring.grades import (
     ("100", "优"), ("92.03", "优"), ("90.00", "优"), ("89.99", "良"), ("80", "良"),
     ("79.99", "中"), ("60.00", "中"), ("59.99", "差"), ("0", "差"), ("-1", "差"),
 ])
-def test_example7_half_open_bands(total, grade):
+def test_half_open_bands(total, grade):
     assert grade_for(D(total)) == grade
 
 

@@ -1,4 +1,4 @@
-"""Scoring rules: the worked examples of DOMAIN.md §8 (1–8, 10) with their exact numbers."""
+"""Scoring rules: the worked scoring examples (lines, execution, total, grade) to the cent."""
 
 from __future__ import annotations
 
@@ -47,9 +47,9 @@ def codes(findings):
     return [finding.code for finding in findings]
 
 
-# -- example 1: positive proportional ---------------------------------------------------
+# -- worked example: positive proportional ----------------------------------------------
 
-def test_example1_positive_proportional():
+def test_positive_proportional():
     score = score_indicator(line("受训合格率", "≥", 95, 90, 10), R1)
     assert score.recomputed == D("9.47")
     assert score.rule == "positive"
@@ -70,9 +70,9 @@ def test_positive_met_exactly_and_strict_operator_scores_full():
     assert strict.recomputed == D("10.00") and strict.rule == "positive"
 
 
-# -- example 2: over-achievement ----------------------------------------------------------
+# -- worked example: over-achievement -----------------------------------------------------
 
-def test_example2_over_achieved_capped_and_flagged():
+def test_over_achieved_capped_and_flagged():
     score = score_indicator(line("培训人次", "≥", 100, 135, 8), R1)
     assert score.recomputed == D("8.00")
     assert score.full is True and score.met is True
@@ -99,7 +99,7 @@ def test_reverse_line_far_above_target_is_not_an_over_achievement():
     assert "S-OVER-ACHIEVED" not in codes(project.findings)
 
 
-# -- example 3: reverse, R1 ratio and R2 linear ---------------------------------------------
+# -- worked example: reverse, R1 ratio and R2 linear ----------------------------------------
 
 @pytest.mark.parametrize("actual, r1, r2", [
     (99, "7.27", "7.20"),
@@ -110,7 +110,7 @@ def test_reverse_line_far_above_target_is_not_an_over_achievement():
     (90, "8.00", "8.00"),
     (80, "8.00", "8.00"),
 ])
-def test_example3_reverse_cost(actual, r1, r2):
+def test_reverse_cost_r1_and_r2(actual, r1, r2):
     indicator = line("项目总成本", "≤", 90, actual, 8)
     first = score_indicator(indicator, R1)
     second = score_indicator(indicator, R2)
@@ -124,9 +124,9 @@ def test_reverse_with_zero_target():
     assert score_indicator(line(op="≤", target=0, actual=0, weight=5), R2).recomputed == D("5.00")
 
 
-# -- example 4: equal -------------------------------------------------------------------------
+# -- worked example: equal --------------------------------------------------------------------
 
-def test_example4_equal():
+def test_equal_and_zero_target():
     assert score_indicator(line("政策覆盖率", "=", 100, 98, 5), R1).recomputed == D("4.90")
     one_accident = score_indicator(line("安全事故数", "=", 0, 1, 5), R1)
     assert one_accident.recomputed == D("0.00") and one_accident.rule == "equal-zero"
@@ -142,13 +142,13 @@ def test_negative_actual_is_treated_as_zero():
     assert equal_zero.recomputed == D("4.00")
 
 
-# -- example 5: qualitative tiers ----------------------------------------------------------
+# -- worked example: qualitative tiers -----------------------------------------------------
 
 def qual(tier, claimed, weight=10):
     return line("群众获得感", "定性", weight=weight, claimed=claimed, actual_tier=tier)
 
 
-def test_example5_qualitative_tier_rejects_8_accepts_7_50():
+def test_qualitative_tier_rejects_8_accepts_7_50():
     rejected = score_indicator(qual("部分达成", "8.00"), R1)
     assert rejected.recomputed == D("7.99")  # exclusive upper bound minus 0.01
     assert "claimed-above-tier" in rejected.notes
@@ -209,9 +209,9 @@ def test_qualitative_without_tier_is_unscorable():
     assert score.rule == "unscorable" and score.recomputed is None
 
 
-# -- example 6: budget execution -------------------------------------------------------------
+# -- worked example: budget execution --------------------------------------------------------
 
-def test_example6_execution():
+def test_execution_186_5_of_200():
     assert score_execution(D(200), D("186.5"), R1) == (D("0.9325"), D("9.33"))
     assert execution_rate(D(200), D("186.5")) == D("0.9325")
 
@@ -227,9 +227,9 @@ def test_execution_capped_at_weight_and_edge_cases():
     assert score_execution(D(200), D(200), capped)[1] == D("15.00")
 
 
-# -- example 7: total and grade ----------------------------------------------------------------
+# -- worked example: total and grade -----------------------------------------------------------
 
-def test_example7_total_92_03_is_excellent():
+def test_total_92_03_is_excellent():
     lines = [
         line("产出", "≥", 100, "92.4", 50),      # 46.20
         line("效益", "≥", 100, "91.67", 30),     # 27.501 → 27.50
@@ -245,9 +245,9 @@ def test_example7_total_92_03_is_excellent():
     assert project.findings == []
 
 
-# -- example 8: inapplicable rescale ---------------------------------------------------------
+# -- worked example: inapplicable rescale ----------------------------------------------------
 
-def test_example8_inapplicable_rescaled_to_100():
+def test_inapplicable_rescaled_to_100():
     lines = [
         line("产出数量", "≥", 100, 90, 80),                      # 72.00
         line("生态效益", "≥", 100, 50, 10, applicable=False),   # dropped
@@ -261,9 +261,9 @@ def test_example8_inapplicable_rescaled_to_100():
     assert project.indicators[1].rule == "inapplicable"
 
 
-# -- example 10: aggregation across units ----------------------------------------------------
+# -- worked example: aggregation across units ------------------------------------------------
 
-def test_example10_aggregate_rate_then_score():
+def test_aggregate_rate_then_score():
     rate = aggregate_rate([(D("0.95"), D(60)), (D("0.85"), D(40))])
     assert rate == D("0.91")
     percent = aggregate_rate([(D(95), D(60)), (D(85), D(40))])

@@ -1,6 +1,6 @@
 """Two exports pasted together: form-layout projects one below the other in one sheet (one
 project per block), and a list whose header is repeated mid-sheet (a header row, not a
-project).  Every row is accounted to its own block's project (SPEC §3, §5 "nothing lost")."""
+project).  Every row is accounted to its own block's project (no row is lost)."""
 
 from __future__ import annotations
 
