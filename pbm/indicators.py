@@ -84,9 +84,10 @@ def normalise_level(text: str) -> str:
     return compact
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class TypedLine:
-    """What one combination of 指标性质 / 计量单位 / 指标值 / 实际完成值 cells means.
+    """What one combination of 指标性质 / 计量单位 / 指标值 / 实际完成值 cells means (one object
+    per combination in a run, so it is compared and looked up by identity).
 
     ``op`` is what the line is judged by: ≥ > ≤ < =, 定性, 定量(其他) (scored by hand),
     ``date`` (a deadline judged by dates without an operator), or None (no target).

@@ -15,7 +15,7 @@ from typing import Any
 
 from pbm.findings import Finding, catalogue
 from pbm.indicators import COMPARISONS, TypedLine, TypedTable
-from pbm.values import ParsedValue, cell_text, parse_value, plain_decimal, typed_in_yuan
+from pbm.values import ParsedValue, parse_value, plain_decimal, typed_in_yuan
 from pbm.workbook.table import IndicatorTable, ProjectRead
 
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
@@ -84,6 +84,7 @@ class GoalProject:
     levels1: list[str]  # normalised (产出 → 产出指标)
     levels2: list[str]
     level_texts: tuple[list[str], list[str]]  # 一级/二级 as written
+    notes: list[str]  # 指标值说明
     money: dict[str, ParsedValue] = field(default_factory=dict)
     yuan_suspect: Decimal | None = None  # the amount as written, when it was read as 元
 
@@ -149,7 +150,8 @@ def type_project(record: ProjectRead, settings: ReviewSettings,
                           typed_table.levels(record, "level1"),
                           typed_table.levels(record, "level2"),
                           (typed_table.texts(record, "level1"),
-                           typed_table.texts(record, "level2")), money)
+                           typed_table.texts(record, "level2")),
+                          typed_table.texts(record, "note"), money)
     total = money.get("total_funds")
     if typed_in_yuan(total, settings.money_unit):
         project.yuan_suspect = total.number
@@ -183,7 +185,8 @@ def check_project(project: GoalProject, settings: ReviewSettings,
     what each distinct line cell was found to break."""
     checks = checks or LineChecks(settings)
     findings: list[Finding] = []
-    for rule in (_required_fields, _money_block, _prior_assessment):
+    findings.extend(_required_fields(project, checks))
+    for rule in (_money_block, _prior_assessment):
         findings.extend(rule(project, settings))
     findings.extend(_indicator_rows(project, checks))
     for rule in (_weights, _coverage):
@@ -191,7 +194,7 @@ def check_project(project: GoalProject, settings: ReviewSettings,
     return findings
 
 
-def _required_fields(project: GoalProject, settings: ReviewSettings):
+def _required_fields(project: GoalProject, checks: LineChecks):
     record = project.record
     for name, label in (("project_name", "项目名称"), ("department", "主管部门"),
                         ("implementing_unit", "项目实施单位"), ("annual_goal", "年度目标"),
@@ -200,8 +203,7 @@ def _required_fields(project: GoalProject, settings: ReviewSettings):
         if cell is None or cell.empty:
             yield make_finding("G-REQUIRED", project, cell.a1 if cell else None, field=label)
             continue
-        parsed = parse_value(cell.value, role="text")
-        if parsed.placeholder:
+        if isinstance(cell.value, str) and checks.placeholder(cell.value):
             yield make_finding("R-PLACEHOLDER", project, cell.a1, cell.text)
     attribute = record.text("attribute")
     if attribute and attribute not in ("新增项目", "延续项目", "新增", "延续"):
@@ -268,35 +270,33 @@ LineProblem = tuple[str, tuple[str, ...], Any, dict[str, Any]]
 
 class LineChecks:
     """The rules of a goal line that follow from its cells alone — its 三级 name, its
-    一级/二级, its 指标性质/计量单位/指标值 — each distinct cell (or four) checked once a run."""
+    一级/二级, its 指标性质/计量单位/指标值, whether it explains itself (指标值说明) — each
+    distinct combination checked once a run."""
 
     def __init__(self, settings: ReviewSettings):
         self.settings = settings
         self.allowed = LEVEL1_ALLOWED.get(settings.indicator_schema, LEVEL1_ALLOWED["2020"])
-        self._names: dict[str, tuple[tuple[LineProblem, ...], tuple[LineProblem, ...]]] = {}
-        self._levels: dict[tuple[str, str, str, str], tuple[LineProblem, ...]] = {}
-        self._targets: dict[tuple[TypedLine, bool], tuple[LineProblem, ...]] = {}
+        self._lines: dict[tuple, tuple[tuple[LineProblem, ...], tuple[LineProblem, ...]]] = {}
+        self._placeholders: dict[str, bool] = {}
 
-    def name(self, name: str) -> tuple[tuple[LineProblem, ...], tuple[LineProblem, ...]]:
-        """(what is found before the duplicate check, what after it) of a 三级 name."""
-        found = self._names.get(name)
+    def line(self, name: str, level1: str, level2: str, text1: str, text2: str,
+             typed: TypedLine, has_note: bool
+             ) -> tuple[tuple[LineProblem, ...], tuple[LineProblem, ...]]:
+        """(what is found before the duplicate check, what after it)."""
+        key = (name, level1, level2, text1, text2, typed, has_note)
+        found = self._lines.get(key)
         if found is None:
-            found = self._names[name] = _name_problems(name, self.settings.name_max_length)
+            before, after = _name_problems(name, self.settings.name_max_length)
+            after += tuple(_level_problems(self.allowed, level1, level2, text1, text2))
+            after += tuple(_target_problems(typed, has_note))
+            found = self._lines[key] = (before, after)
         return found
 
-    def levels(self, level1: str, level2: str, text1: str, text2: str
-               ) -> tuple[LineProblem, ...]:
-        key = (level1, level2, text1, text2)
-        found = self._levels.get(key)
+    def placeholder(self, text: str) -> bool:
+        """A project field left as the template wrote it (``**``, ``请填写…``)."""
+        found = self._placeholders.get(text)
         if found is None:
-            found = self._levels[key] = tuple(_level_problems(self.allowed, *key))
-        return found
-
-    def target(self, typed: TypedLine, has_note: bool) -> tuple[LineProblem, ...]:
-        key = (typed, has_note)
-        found = self._targets.get(key)
-        if found is None:
-            found = self._targets[key] = tuple(_target_problems(typed, has_note))
+            found = self._placeholders[text] = parse_value(text, role="text").placeholder
         return found
 
 
@@ -306,23 +306,25 @@ def _indicator_rows(project: GoalProject, checks: LineChecks) -> list[Finding]:
     table = record.table
     findings: list[Finding] = []
     seen: dict[str, int] = {}
-    note = table.column("note")[record.start:record.stop] if table.has("note") else None
-    for k, (line, name, level1, level2, typed, text1, text2) in enumerate(zip(
+    check = checks.line
+    for line, name, level1, level2, typed, text1, text2, note in zip(
             record.lines, project.names, project.levels1, project.levels2, project.typed,
-            *project.level_texts)):
-        before, after = checks.name(name)
-        problems = list(before)
+            *project.level_texts, project.notes):
+        before, after = check(name, level1, level2, text1, text2, typed, bool(note))
+        duplicate = None
         if name:
-            if name in seen:
-                problems.append(("G-DUPLICATE", ("name",), name,
-                                 {"first": table.a1("name", seen[name]) or ""}))
-            else:
+            first = seen.get(name)
+            if first is None:
                 seen[name] = line
-        problems.extend(after)
-        problems.extend(checks.levels(level1, level2, text1, text2))
-        problems.extend(checks.target(typed, bool(note is not None and cell_text(note[k]))))
-        for code, fields, value, params in problems:
-            cell = next((a1 for name_ in fields if (a1 := table.a1(name_, line))), None)
+            else:
+                duplicate = ("G-DUPLICATE", ("name",), name,
+                             {"first": table.a1("name", first) or ""})
+        if not before and not after and duplicate is None:
+            continue
+        for code, fields, value, params in (*before, *((duplicate,) if duplicate else ()),
+                                            *after):
+            cell = next((a1 for field_name in fields if (a1 := table.a1(field_name, line))),
+                        None)
             findings.append(make_finding(code, project, cell, value, **params))
     return findings
 

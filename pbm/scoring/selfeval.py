@@ -97,12 +97,12 @@ class SelfEvalTyping:
         self.rules = rules
         self.typing = Typing(year)
         self.tier_names = frozenset(name for name, _, _ in rules.qualitative_tiers)
-        self._scored: dict[int, _Scored] = {}
+        self._scored: dict[TypedLine, _Scored] = {}
 
     def scored(self, typed: TypedLine) -> _Scored:
-        found = self._scored.get(id(typed))
+        found = self._scored.get(typed)
         if found is None:
-            found = self._scored[id(typed)] = self._score_view(typed)
+            found = self._scored[typed] = self._score_view(typed)
         return found
 
     def _score_view(self, typed: TypedLine) -> _Scored:
@@ -159,6 +159,8 @@ class _ProjectTyping:
         is no number); its address is made only for a finding."""
         if parsed is None:
             return None
+        if not parsed.notes:
+            return parsed.number
         if parsed.number is None and not parsed.placeholder:
             self.finding("R-UNPARSEABLE", self.record.table.a1(name, line), parsed.text,
                          field=field_zh, detail="")
@@ -178,25 +180,24 @@ class _ProjectTyping:
                 columns.texts(record, "name"), columns.texts(record, "level1"),
                 columns.texts(record, "level2")):
             weight = self.line_number(weight_cell, line, "weight", "分值")
-            applicable = not typed.inapplicable and not (
-                isinstance(score_raw, str) and cell_text(score_raw).lower() in INAPPLICABLE_TEXTS)
-            names = (name or "（未填指标名称）", level1 or None, level2 or None)
             scored = run.scored(typed)
-            if not applicable:
-                lines.append(IndicatorInput(*names, target_text=typed.target.text,
-                                            actual_text=scored.actual_text, weight=weight,
-                                            applicable=False, unit=scored.unit, table=table,
-                                            line=line))
+            name = name or "（未填指标名称）"
+            if typed.inapplicable or (isinstance(score_raw, str) and
+                                      cell_text(score_raw).lower() in INAPPLICABLE_TEXTS):
+                lines.append(IndicatorInput(
+                    name, level1 or None, level2 or None, None, None, typed.target.text, None,
+                    scored.actual_text, None, weight, None, False, False, scored.unit, False,
+                    None, table, line))
                 continue
-            claimed = self.line_number(score_cell, line, "score", "得分")
+            # Positional: 100,000 lines a run.
             lines.append(IndicatorInput(
-                *names, op=scored.op, target=scored.target, target_text=typed.target.text,
-                actual=scored.actual, actual_text=scored.actual_text,
-                actual_tier=scored.actual_tier, weight=weight, claimed=claimed,
-                actual_has_op=scored.actual_has_op, unit=scored.unit,
-                timeliness=scored.timeliness, written=scored.written, table=table, line=line))
+                name, level1 or None, level2 or None, scored.op, scored.target,
+                typed.target.text, scored.actual, scored.actual_text, scored.actual_tier,
+                weight, self.line_number(score_cell, line, "score", "得分"), True,
+                scored.actual_has_op, scored.unit, scored.timeliness, scored.written, table,
+                line))
             if scored.flagged:
-                self._flag(typed, table.a1("target", line), table.a1("actual", line), names[0])
+                self._flag(typed, table.a1("target", line), table.a1("actual", line), name)
         return lines
 
     def _flag(self, typed: TypedLine, target_a1: str | None, actual_a1: str | None,

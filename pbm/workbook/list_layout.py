@@ -196,16 +196,27 @@ class _Grouping:
         if not missing and len(extra) >= len(extra_columns):
             return
         grid_rows, formulas = self.grid.rows, self.grid.formulas
+        fields = project.fields  # type: ignore[union-attr]
         for r in rows:
             values = grid_rows[r]
             if missing:
+                # Inlined: this runs for every field of every project of a 100,000-row list.
+                width = len(values)
                 for c, name in self.project_columns.items():
                     if name not in missing:
                         continue
-                    cell = key_cells.get(name) or _filled_cell(values, r, c, formulas)
-                    if cell is not None and not cell.empty:
-                        project.fields[name] = cell  # type: ignore[union-attr]
-                        missing.discard(name)
+                    cell = key_cells.get(name)
+                    if cell is None:
+                        value = values[c] if c < width else None
+                        if value is None or value == "" or (
+                                value.__class__ is str and not value.strip()) or (
+                                formulas and (r, c) in formulas):
+                            continue
+                        cell = Cell(value, r + 1, c + 1)
+                    elif cell.empty:
+                        continue
+                    fields[name] = cell
+                    missing.discard(name)
             if len(extra) < len(extra_columns):
                 for c, header_text in extra_columns.items():
                     if header_text not in extra:
