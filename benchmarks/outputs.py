@@ -25,9 +25,17 @@ ROOT = HERE.parent
 WORKSPACE = ROOT / "sample_data" / "2026-示例区"
 
 
-def _runs(data: Path) -> list[tuple[str, Path, list[str]]]:
-    """(name, folder to run in, arguments) of every recorded run."""
-    return [
+def _runs(data: Path, real: Path | None = None) -> list[tuple[str, Path, list[str]]]:
+    """(name, folder to run in, arguments) of every recorded run; ``real``: a folder of real
+    workbooks (goal-forms/, published/) to run validate and score on as well."""
+    extra = [] if real is None else [
+        ("real-validate-forms", real, ["validate", "goal-forms/"]),
+        ("real-validate-published", real, ["validate", *sorted(
+            str(p.relative_to(real)) for p in (real / "published").glob("goal_*.xlsx"))]),
+        ("real-score-published", real, ["score", *sorted(
+            str(p.relative_to(real)) for p in (real / "published").glob("se_*.xlsx"))]),
+    ]
+    return extra + [
         ("sample-validate", WORKSPACE, ["validate", "goals/"]),
         ("sample-monitor", WORKSPACE, ["monitor", "q3/"]),
         ("sample-score", WORKSPACE, ["score", "self-eval/"]),
@@ -68,7 +76,7 @@ def _normalise(value, out: str):
     return value
 
 
-def record(target: Path, tree: Path) -> int:
+def record(target: Path, tree: Path, real: Path | None = None) -> int:
     data = HERE / "data"
     data.mkdir(exist_ok=True)
     _bench_data(data)
@@ -76,7 +84,7 @@ def record(target: Path, tree: Path) -> int:
     env = {**os.environ, "PYTHONPATH": str(tree), "PBM_LANG": "zh"}
     with tempfile.TemporaryDirectory(prefix="pbm-outputs-") as scratch:
         out = str(Path(scratch) / "out")
-        for name, folder, args in _runs(data):
+        for name, folder, args in _runs(data, real):
             args = [a.replace("{out}", out) for a in args]
             command = [sys.executable, "-m", "pbm.cli.app", *args, "--format", "json",
                        "--out", out]
@@ -133,12 +141,15 @@ def main() -> int:
     rec = commands.add_parser("record")
     rec.add_argument("dir", type=Path)
     rec.add_argument("--tree", type=Path, default=ROOT)
+    rec.add_argument("--real", type=Path, default=None,
+                     help="a folder of real workbooks (goal-forms/, published/), not ours")
     cmp_ = commands.add_parser("compare")
     cmp_.add_argument("old", type=Path)
     cmp_.add_argument("new", type=Path)
     args = parser.parse_args()
     if args.command == "record":
-        return record(args.dir.resolve(), args.tree.resolve())
+        return record(args.dir.resolve(), args.tree.resolve(),
+                      args.real.resolve() if args.real else None)
     return compare(args.old, args.new)
 
 

@@ -219,7 +219,7 @@ class Typing:
         """``raw`` typed as ``kind``, each distinct value once (a logical TRUE kept apart from
         1, which it equals)."""
         known = self._values[kind]
-        keys = [(v.__class__, v) for v in raw] if any(v.__class__ is bool for v in raw) else raw
+        keys = [(v.__class__, v) for v in raw] if _has_logical(raw) else raw
         convert = _CONVERT[kind]
         for key, value in zip(keys, raw):
             if key not in known:
@@ -229,13 +229,18 @@ class Typing:
     def _typed_lines(self, columns: list[list[Any]]) -> list[TypedLine]:
         raw = list(zip(*columns))
         keys = raw
-        if any(any(v.__class__ is bool for v in column) for column in columns):
+        if any(_has_logical(column) for column in columns):
             keys = list(zip(*[[(v.__class__, v) for v in column] for column in columns]))
         known = self._lines
         for key, cells in zip(keys, raw):
             if key not in known:
                 known[key] = type_line(*cells, year=self.year)
         return [known[key] for key in keys]
+
+
+def _has_logical(column: list[Any]) -> bool:
+    """A TRUE/FALSE cell among the values (it equals 1/0 as a key)."""
+    return bool in set(map(type, column))
 
 
 def _number(raw: Any) -> ParsedValue | None:
