@@ -152,8 +152,8 @@ def _render_unreadable(result) -> None:
         if finding.severity == "error":
             console.print(Text(f"✗ {finding.file}: {finding.message(common.STATE.lang)}",
                                style="bold red"))
-    console.print(common.t(f"错误：{len(result.submissions)} 个文件都无法读取，未生成监控结果",
-                           f"error: none of the {len(result.submissions)} files could be read"))
+    console.print(common.t(f"错误：{len(result.files)} 个文件都无法读取，未生成监控结果",
+                           f"error: none of the {len(result.files)} files could be read"))
 
 
 def _render(result, outputs: list[Path]) -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from pbm import __version__
 from pbm.errors import PbmError
 from pbm.findings import Finding, count_by_severity
 from pbm.goals.rules import (
@@ -22,6 +20,7 @@ from pbm.goals.rules import (
     type_project,
 )
 from pbm.indicators import TypedTable, Typing
+from pbm.result import RunResult
 from pbm.workbook.read import FileRead, WorkbookRead, iter_workbook_files, read_inputs
 from pbm.workbook.source import Limits
 from pbm.workbook.table import ProjectRead
@@ -65,34 +64,21 @@ class ProjectReview:
 
 
 @dataclass
-class ValidationResult:
-    files: list[FileRead]
-    reviews: list[ProjectReview]
-    findings: list[Finding]  # every finding, file-level and project-level, in report order
-    settings: ReviewSettings
-    started: dt.datetime = field(default_factory=dt.datetime.now)
+class ValidationResult(RunResult):
+    command: ClassVar[str] = "validate"
 
-    @property
-    def unreadable(self) -> list[FileRead]:
-        return [f for f in self.files if f.error is not None]
+    reviews: list[ProjectReview] = field(default_factory=list)
+    settings: ReviewSettings = field(default_factory=ReviewSettings)
 
     def summary(self) -> dict[str, Any]:
-        counts = count_by_severity(self.findings)
         grades = {grade: 0 for grade in GRADES}
         for review in self.reviews:
             grades[review.grade] += 1
-        return {"files": len(self.files), "files_unreadable": len(self.unreadable),
-                "projects": len(self.reviews),
-                "indicators": sum(r.project.count for r in self.reviews),
-                "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
-                "grades": grades}
+        return {**super().summary(), "projects": len(self.reviews),
+                "indicators": sum(r.project.count for r in self.reviews), "grades": grades}
 
-    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
-        return {"command": "validate", "pbm_version": __version__, "summary": self.summary(),
-                "findings": [f.to_dict(lang) for f in self.findings],
-                "projects": [r.to_dict() for r in self.reviews],
-                "files": [{"file": f.file, "sha256": f.sha256,
-                           "readable": f.error is None} for f in self.files]}
+    def lists(self, lang: str) -> dict[str, Any]:
+        return {"projects": [r.to_dict() for r in self.reviews]}
 
 
 def validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
@@ -122,7 +108,7 @@ def validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
                 findings.extend(review.findings)
 
     read_inputs(files, limits, review_file, progress=progress)
-    return ValidationResult(reads, reviews, findings, settings)
+    return ValidationResult(reads, findings, reviews, settings)
 
 
 def _review(record: ProjectRead, settings: ReviewSettings, typed: TypedTable,

@@ -9,15 +9,13 @@ renderers turn into the terminal report, JSON and workbooks.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from pbm import __version__
 from pbm.errors import PbmError
 from pbm.findings import Finding, count_by_severity
 from pbm.monitoring.departments import Roster, newer_submission
@@ -32,6 +30,7 @@ from pbm.monitoring.submission import (
     Submission,
     read_submission,
 )
+from pbm.result import RunResult
 from pbm.workbook.read import read_inputs
 
 
@@ -70,15 +69,16 @@ class DepartmentSummary:
 
 
 @dataclass
-class MonitorResult:
-    context: MonitorContext
-    submissions: list[Submission]
-    projects: list[MonitorProject]
-    departments: list[DepartmentSummary]
-    findings: list[Finding]
-    ledger_counts: dict[str, int]
-    folder: str
-    started: dt.datetime = field(default_factory=dt.datetime.now)
+class MonitorResult(RunResult):
+    """``files`` are the department submissions read (:class:`Submission`)."""
+
+    command: ClassVar[str] = "monitor"
+
+    context: MonitorContext = field(kw_only=True)
+    projects: list[MonitorProject] = field(default_factory=list)
+    departments: list[DepartmentSummary] = field(default_factory=list)
+    ledger_counts: dict[str, int] = field(default_factory=dict)
+    folder: str = ""
 
     @property
     def period(self) -> Period:
@@ -86,14 +86,14 @@ class MonitorResult:
 
     @property
     def readable(self) -> list[Submission]:
-        return [s for s in self.submissions if s.error is None]
+        return [s for s in self.files if s.error is None]
 
     @property
     def missing_departments(self) -> list[DepartmentSummary]:
         return [d for d in self.departments if d.status == "未报送"]
 
     def iter_ledger(self):
-        for submission in self.submissions:
+        for submission in self.files:
             yield from submission.ledger
 
     def iter_indicators(self):
@@ -109,13 +109,11 @@ class MonitorResult:
                 unlit += 1
             else:
                 lights[project.light] += 1
-        counts = count_by_severity(self.findings)
         submitted = {d.name for d in self.departments if d.status != "未报送"}
         return {
-            "files": len(self.submissions),
-            "files_unreadable": sum(1 for s in self.submissions if s.error is not None),
-            "files_superseded": sum(1 for s in self.submissions if s.status == "superseded"),
-            "files_blank": sum(1 for s in self.submissions if s.status == "blank"),
+            **super().summary(),
+            "files_superseded": sum(1 for s in self.files if s.status == "superseded"),
+            "files_blank": sum(1 for s in self.files if s.status == "blank"),
             "departments": len(submitted),
             "projects": len(self.projects),
             "indicators": sum(len(p.indicators) for p in self.projects),
@@ -129,21 +127,20 @@ class MonitorResult:
             "missing_department_names": [d.name for d in self.missing_departments],
             "zero_spend": sum(1 for p in self.projects if p.zero_spend),
             "drifted_projects": sum(1 for p in self.projects if p.drift),
-            "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
             "period": self.period.label, "month": self.period.month,
             "time_progress": float(round(self.period.time_progress, 4)),
             "rule": self.context.rule.rule,
         }
 
-    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+    def lists(self, lang: str) -> dict[str, Any]:
         time_progress = self.period.time_progress
-        return {"command": "monitor", "pbm_version": __version__, "summary": self.summary(),
-                "findings": [f.to_dict(lang) for f in self.findings],
-                "projects": [p.to_dict(time_progress) for p in self.projects],
+        return {"projects": [p.to_dict(time_progress) for p in self.projects],
                 "departments": [d.to_dict() for d in self.departments],
-                "period": self.period.to_dict(), "rule": self.context.rule.to_dict(),
-                "files": [{"file": s.file, "sha256": s.sha256, "status": s.status,
-                           "department": s.department or None} for s in self.submissions]}
+                "period": self.period.to_dict(), "rule": self.context.rule.to_dict()}
+
+    def file_dict(self, read: Submission) -> dict[str, Any]:
+        return {"file": read.file, "sha256": read.sha256, "status": read.status,
+                "department": read.department or None}
 
 
 # --------------------------------------------------------------------------- many files
@@ -228,7 +225,8 @@ def merge_submissions(submissions: list[Submission], context: MonitorContext,
                                              name=approved.name))
                     reported.add(approved.ident)
     counts = ledger_balance(submissions)
-    return MonitorResult(context, submissions, projects, departments, findings, counts, folder)
+    return MonitorResult(submissions, findings, context=context, projects=projects,
+                         departments=departments, ledger_counts=counts, folder=folder)
 
 
 def ledger_balance(submissions: list[Submission]) -> dict[str, int]:

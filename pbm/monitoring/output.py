@@ -169,7 +169,7 @@ def about_rows(result: MonitorResult, command: str, preset: str,
         rows.append([f"{name}明细", f"{path.name}（行数超过工作表适宜的规模，另存为文件）"])
     status_zh = {"used": "采用", "superseded": "重复报送未采用", "blank": "空白监控表未采用",
                  "unreadable": "无法读取"}
-    for submission in result.submissions:
+    for submission in result.files:
         state = status_zh[submission.status]
         if submission.error is not None:
             text = f"{state}：{submission.error.message()}"
@@ -204,7 +204,7 @@ def write_outputs(result: MonitorResult, out_dir: Path, *, command: str, preset:
     stem = f"monitor-{result.period.label}"
     month, rule = result.period.month, result.context.rule.rule
     indicator_count = sum(len(p.indicators) + len(p.removed) for p in result.projects)
-    ledger_lines = sum(len(s.ledger) for s in result.submissions)
+    ledger_lines = sum(len(s.ledger) for s in result.files)
     limit = DETAIL_ROW_LIMIT if detail == "auto" else EXCEL_MAX_ROWS
     indicators_apart = detail == "parquet" or indicator_count > limit
     ledger_apart = detail == "parquet" or ledger_lines > limit

@@ -8,16 +8,15 @@ sheet (combined per project, :mod:`pbm.scoring.evaluation`).  The result is data
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from pbm import __version__
 from pbm.errors import PbmError
-from pbm.findings import Finding, count_by_severity
+from pbm.findings import Finding
+from pbm.result import RunResult
 from pbm.scoring.evaluation import (
     EvaluationResult,
     EvaluationSheet,
@@ -109,25 +108,20 @@ def _num(value: Decimal | None) -> float | None:
 
 
 @dataclass
-class ScoreRun:
+class ScoreRun(RunResult):
     """Everything one ``pbm score`` run found."""
 
-    files: list[FileRead]
-    projects: list[ScoredProject]
-    evaluations: list[EvaluationResult]
-    aggregates: list[ScoredProject]
-    findings: list[Finding]
-    rules: ScoreRules
-    group_weights: dict[str, Decimal]
+    command: ClassVar[str] = "score"
+
+    projects: list[ScoredProject] = field(default_factory=list)
+    evaluations: list[EvaluationResult] = field(default_factory=list)
+    aggregates: list[ScoredProject] = field(default_factory=list)
+    rules: ScoreRules = field(default_factory=ScoreRules)
+    group_weights: dict[str, Decimal] = field(default_factory=dict)
     framework: Framework | None = None
-    started: dt.datetime = field(default_factory=dt.datetime.now)
     # per file read: its 自评 projects and its evaluators' scoring sheets
     projects_read: dict[str, int] = field(default_factory=dict)
     evaluation_sheets_read: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def unreadable(self) -> list[FileRead]:
-        return [f for f in self.files if f.error is not None]
 
     def grades(self) -> dict[str, int]:
         """Recomputed grade per project: 自评 projects and evaluated projects."""
@@ -150,12 +144,10 @@ class ScoreRun:
                                                   p.input.file, p.input.sheet))[:limit]
 
     def summary(self) -> dict[str, Any]:
-        counts = count_by_severity(self.findings)
         inflated = sum(1 for p in self.projects if p.score.difference is not None
                        and p.score.difference > self.rules.tolerance)
         return {
-            "files": len(self.files),
-            "files_unreadable": len(self.unreadable),
+            **super().summary(),
             "projects": len(self.projects) + len(self.evaluations),
             "self_evaluations": len(self.projects),
             "evaluations": len(self.evaluations),
@@ -166,21 +158,14 @@ class ScoreRun:
             "grades": self.grades(),
             "claimed_grades": self.claimed_grades(),
             "inflated_projects": inflated,
-            "errors": counts["error"],
-            "warnings": counts["warning"],
-            "infos": counts["info"],
         }
 
     def indicator_rows(self) -> list[dict[str, Any]]:
         """One dict per 自评 indicator line, with its provenance (the JSON ``indicators``)."""
         return [row for project in self.projects for row in project.indicator_rows()]
 
-    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+    def lists(self, lang: str) -> dict[str, Any]:
         return {
-            "command": "score",
-            "pbm_version": __version__,
-            "summary": self.summary(),
-            "findings": [f.to_dict(lang) for f in self.findings],
             "projects": [p.to_dict(lang) for p in self.projects]
             + [_evaluation_project(e) for e in self.evaluations],
             "indicators": self.indicator_rows(),
@@ -193,12 +178,12 @@ class ScoreRun:
                  "recomputed_total": _num(p.score.total),
                  "difference": _num(p.score.difference)}
                 for p in self.largest_differences()],
-            "files": [{"file": f.file, "sha256": f.sha256, "readable": f.error is None,
-                       "projects": self.projects_read.get(f.file, 0),
-                       "evaluation_sheets": self.evaluation_sheets_read.get(f.file, 0)}
-                      for f in self.files],
             "settings": settings_dict(self.rules, self.group_weights),
         }
+
+    def file_dict(self, read: FileRead) -> dict[str, Any]:
+        return {**super().file_dict(read), "projects": self.projects_read.get(read.file, 0),
+                "evaluation_sheets": self.evaluation_sheets_read.get(read.file, 0)}
 
 
 def _evaluation_project(result: EvaluationResult) -> dict[str, Any]:
@@ -291,8 +276,8 @@ def score_paths(paths: list[Path], rules: ScoreRules, limits: Limits = Limits(),
         findings.extend(project.findings)
     for evaluation in evaluations:
         findings.extend(evaluation.findings)
-    return ScoreRun(files=reads, projects=projects, evaluations=evaluations,
-                    aggregates=aggregates, findings=findings, rules=rules,
+    return ScoreRun(reads, findings, projects=projects, evaluations=evaluations,
+                    aggregates=aggregates, rules=rules,
                     group_weights={k: Decimal(str(v)) for k, v in weights.items()},
                     framework=framework, projects_read=projects_read,
                     evaluation_sheets_read=sheets_read)
