@@ -10,7 +10,7 @@ from typing import Any
 from pbm.findings import SEVERITY_ZH, count_by_severity
 from pbm.goals.review import ValidationResult
 from pbm.goals.rules import overall_opinion
-from pbm.values import plain_decimal
+from pbm.values import cell_text, plain_decimal
 from pbm.workbook.outputs import (
     ABOUT,
     ABOUT_TOOL,
@@ -42,13 +42,16 @@ def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
         fills.append({"优": "green", "良": None, "中": "yellow", "差": "red"}[review.grade])
         project_code, name, department = (record.text("project_code"), record.name,
                                            record.department)
-        for ind in review.project.indicators:
-            weight = ind.weight.number if ind.weight is not None else None
+        project, table = review.project, record.table
+        where = "name" if table.has("name") else "target"
+        for line, level1, level2, line_name, typed, weight, target, note in zip(
+                record.lines, project.levels1, project.levels2, project.names, project.typed,
+                project.weights, record.column("target"), project.notes):
             indicator_rows.append([
-                record.file, record.sheet, ind.cell("name") or ind.cell("target"),
-                project_code, name, department, ind.level1, ind.level2, ind.name,
-                ind.nature or "", ind.text("target"), ind.unit, weight,
-                ind.text("note"), review.grade])
+                record.file, record.sheet, table.a1(where, line), project_code, name,
+                department, level1, level2, line_name, typed.nature or "", cell_text(target),
+                typed.unit, weight.number if weight is not None else None, note,
+                review.grade])
     finding_rows = [[f.code, SEVERITY_ZH[f.severity], f.file, f.sheet, f.cell, f.project,
                      f.dimension, f.message(lang), _cell_value(f.value), f.hint(lang)]
                     for f in result.findings]

@@ -192,7 +192,7 @@ def recheck_sheet(run: ScoreRun, lang: str = "zh"):
         for score in ps.indicators:
             ind = score.indicator
             found = take(ind.cell("score"), ind.cell("actual"), ind.cell("target"),
-                         ind.cell("weight"))
+                         ind.cell("weight")) if pending else []
             differs = (ind.claimed is not None and score.recomputed is not None
                        and ind.claimed != score.recomputed)
             if not found and not differs:

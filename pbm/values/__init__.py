@@ -36,28 +36,20 @@ notes' ``params`` as read-only.
 from __future__ import annotations
 
 # ``name as name`` marks a name that other modules import from pbm.values but that is not in
-# __all__ (kept as the single module had it, so ``import *`` gives what it gave).  The private
-# ones — the normalised-text function and the parser caches — are kept importable from here
-# for any caller that used them when pbm/values.py was one module.
+# __all__ (``import *`` gives the parser's own API).
 from pbm.values.model import OPS, Note, ParsedValue
 from pbm.values.model import ROLES as ROLES
 from pbm.values.money import MONEY_UNITS as MONEY_UNITS
 from pbm.values.money import YUAN_SUSPECT_WAN as YUAN_SUSPECT_WAN
-from pbm.values.money import _parse_money_text_cached as _parse_money_text_cached
 from pbm.values.money import money_unit as money_unit
 from pbm.values.money import parse_money
 from pbm.values.money import typed_in_yuan as typed_in_yuan
-from pbm.values.parse import _parse_number_cached as _parse_number_cached
-from pbm.values.parse import _parse_str_cached as _parse_str_cached
 from pbm.values.parse import parse_value
 from pbm.values.placeholders import is_placeholder, qualitative_tier
-from pbm.values.text import _TEXT_CACHES as _TEXT_CACHES
-from pbm.values.text import _normalise_str as _normalise_str
 from pbm.values.text import cell_text as cell_text
 from pbm.values.text import decimal_text as decimal_text
 from pbm.values.text import normalise_text
 from pbm.values.text import plain_decimal as plain_decimal
-from pbm.values.units import _normalise_unit_cached as _normalise_unit_cached
 
 __all__ = [
     "OPS",

@@ -52,6 +52,33 @@ def _value(value: Any) -> Any:
     return excel_text(str(value))
 
 
+_PLAIN = frozenset({float, int, type(None)})
+
+
+def _columns(rows: list[list[Any]], width: int) -> list[list[Any]]:
+    """The rows' values as the library takes them, column by column: a column of numbers as it
+    is, any other each distinct value converted once (a sheet of 100,000 lines repeats its
+    names, units and texts)."""
+    padded = rows if all(len(row) == width for row in rows) else \
+        [list(row[:width]) + [None] * (width - len(row)) for row in rows]
+    columns = []
+    for column in zip(*padded):
+        kinds = set(map(type, column))
+        if kinds <= _PLAIN:
+            columns.append(column)
+            continue
+        if bool in kinds:  # True is 1 as a key: convert cell by cell
+            columns.append([_value(value) for value in column])
+            continue
+        try:
+            converted = {value: _value(value) for value in set(column)}
+        except TypeError:  # an unhashable value: convert cell by cell
+            columns.append([_value(value) for value in column])
+            continue
+        columns.append([converted[value] for value in column])
+    return columns
+
+
 def can_write(sheets) -> bool:
     """Every sheet needs a data row: the library takes its header from the records."""
     return all(sheet.rows for sheet in sheets)
@@ -81,13 +108,12 @@ def write_xlsx_fast(path: Path, sheets) -> Path:
         book = rx.FastExcel(str(temp)).freeze(row=1)
         for sheet in sheets:
             columns = [str(c) for c in sheet.columns]
-            records = [{column: _value(value) for column, value in zip(columns, row)}
-                       for row in sheet.rows]
+            values = _columns(sheet.rows, len(columns))
+            records = [dict(zip(columns, row)) for row in zip(*values)]
             formats = dict(sheet.number_formats)
-            for col, column in enumerate(columns):
+            for col, column_values in enumerate(values):
                 if col not in formats:
-                    dates = [record[column] for record in records
-                             if record[column].__class__ is dt.datetime]
+                    dates = [v for v in column_values if v.__class__ is dt.datetime]
                     if dates:  # shown as the XlsxWriter path shows them (writer.date_format)
                         formats[col] = max(map(date_format, dates), key=len)
             column_formats = {}
