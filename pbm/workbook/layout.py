@@ -27,7 +27,7 @@ from typing import Any
 
 from pbm.findings import Finding
 from pbm.values import cell_text
-from pbm.workbook.fields import INDICATOR, PROJECT, alias_table, match_label
+from pbm.workbook.fields import INDICATOR, PROJECT, match_label
 from pbm.workbook.source import Limits, RawSheet
 from pbm.workbook.table import Cell, MoneyRegion, column_letter, is_blank
 
@@ -82,11 +82,6 @@ class ProjectRows:
     def name(self) -> str:
         cell = self.fields.get("project_name")
         return cell.text if cell is not None else ""
-
-    @property
-    def rows(self) -> list[int]:
-        """Its data rows, 1-based: lines, project rows, key–value rows (the 台账)."""
-        return sorted(r + 1 for r in (*self.lines, *self.others))
 
 
 @dataclass
@@ -354,10 +349,6 @@ def _looks_like_table_header(grid: Grid, r: int, labels: dict) -> bool:
         len(labels) >= 3 and all(isinstance(grid.value(r, c), str) for c in filled))
     return enough and \
         not all(grid.value(r, c + 1) is not None and (c + 1) not in labels for c in labels)
-
-
-def indicator_fields() -> set[str]:
-    return set(alias_table(INDICATOR).values())
 
 
 # --------------------------------------------------------------------------- row kinds
