@@ -117,13 +117,23 @@ class TypedLine:
 
     @property
     def comparison(self) -> str | None:
-        """The comparison the target states — written, else by 指标性质, else implied (≥, or
-        = for a target of 0) — also for a qualitative or 时效 line (monitor's lights, drift)."""
-        return self.op if self.op in COMPARISONS else self.target.op
+        """The comparison the target states — also for a qualitative or 时效 line (monitor's
+        lights, drift): :func:`comparison`."""
+        return comparison(self.target, self.nature)
 
     @property
     def timeliness(self) -> bool:
         return self.on_time is not None
+
+
+def comparison(target: ParsedValue, nature: str | None) -> str | None:
+    """The comparison a target states: written in the cell, else by 指标性质 (≥ > ≤ < =),
+    else implied (≥, or = for a target of 0)."""
+    if target.op is not None and not target.op_implied:
+        return target.op
+    if nature in COMPARISONS:
+        return nature
+    return target.op
 
 
 def scientific_number(parsed: ParsedValue) -> str | None:

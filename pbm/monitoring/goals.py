@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pbm.errors import PbmError
-from pbm.indicators import COMPARISONS as QUANTITATIVE_OPS
+from pbm.indicators import comparison
 from pbm.values import ParsedValue, parse_value
 from pbm.workbook.outputs import (
     GOAL_INDICATORS,
@@ -29,6 +29,7 @@ from pbm.workbook.outputs import (
     output_book,
     read_output,
 )
+from pbm.workbook.table import is_blank
 
 _PUNCT = re.compile(r"[\s，,。.；;：:、“”\"'（）()]+")
 
@@ -44,19 +45,10 @@ def _compact(text: str) -> str:
     return _PUNCT.sub("", unicodedata.normalize("NFKC", text or "")).casefold()
 
 
-def effective_op(target: ParsedValue, nature: str | None) -> str | None:
-    """The operator a target means: written in the cell, else 指标性质 (计算符号), else ≥."""
-    if target.op and not target.op_implied:
-        return target.op
-    if nature in QUANTITATIVE_OPS:
-        return nature
-    return target.op
-
-
 def target_text(target: ParsedValue, nature: str | None) -> str:
     """The target as one comparable, readable text (``≥95%``, ``12000人``, ``有效提升``)."""
     if target.kind == "number" and target.number is not None:
-        op = effective_op(target, nature) or ""
+        op = comparison(target, nature) or ""
         number = format(target.number.normalize(), "f") if target.number == target.number.to_integral() \
             else format(target.number, "f")
         return f"{op}{number}{target.unit or ''}"
@@ -69,7 +61,7 @@ def same_target(approved: ParsedValue, approved_nature: str | None, submitted: P
     if approved.kind == "number" and submitted.kind == "number":
         if approved.number != submitted.number:
             return False
-        if effective_op(approved, approved_nature) != effective_op(submitted, submitted_nature):
+        if comparison(approved, approved_nature) != comparison(submitted, submitted_nature):
             return False
         return not (approved.unit and submitted.unit and approved.unit != submitted.unit)
     if approved.kind in ("date", "month") and submitted.kind in ("date", "month"):
@@ -235,7 +227,7 @@ def _from_goal_list(read: OutputRead) -> list[ApprovedProject]:
         if (code, name, department) in listed:
             continue
         listed.add((code, name, department))
-        amount = None if _blank(row["amount"]) else \
+        amount = None if is_blank(row["amount"]) else \
             parse_money(row["amount"], to_unit="万元").number
         project = ApprovedProject(
             department=department, department_code="", code=code, name=name,
@@ -269,10 +261,6 @@ def _goal_sheet(read: OutputRead, schema: OutputSheet, keys: tuple[str, ...]
     table = read.sheets[schema.sheet]  # output_book() found every sheet of a goal list
     headers = {k: table.require(schema, k, read.tool) for k in keys}
     return [{k: row.get(header) for k, header in headers.items()} for row in table.rows]
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _raw_text(value: Any) -> str:

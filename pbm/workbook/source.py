@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pbm.errors import PbmError
+from pbm.workbook.table import is_blank
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -98,7 +99,7 @@ def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = N
     else:
         raise PbmError("R-UNREADABLE", file=name,
                        reason=f"不支持的文件类型 {suffix or '(无扩展名)'} / unsupported file type")
-    if not any(any(_has_value(v) for v in row) for sheet in sheets for row in sheet.rows):
+    if not any(not is_blank(v) for sheet in sheets for row in sheet.rows for v in row):
         raise PbmError("R-EMPTY", file=name)
     return RawWorkbook(path=path, sha256=file_sha256(path), sheets=sheets)
 
@@ -130,10 +131,6 @@ def _check_file(path: Path, name: str, limits: Limits) -> bytes:
         raise PbmError("R-UNREADABLE", file=name, reason="文件为空 (0 字节) / empty file")
     with path.open("rb") as handle:
         return handle.read(8)
-
-
-def _has_value(value: Any) -> bool:
-    return value is not None and value != ""
 
 
 class _FormulaScan(threading.Thread):
