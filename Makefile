@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 WS     := sample_data/2026-示例区
 
-.PHONY: demo test bench install clean sample-data lint
+.PHONY: demo test bench real install clean sample-data lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# pbm on the real workbooks beside the repository (../shared/real), when they are there.
+real: $(STAMP)
+	$(BIN)/python benchmarks/real.py
 
 sample-data: $(STAMP)
 	$(BIN)/python sample_data/generate.py
