@@ -18,7 +18,8 @@ from typing import Any
 from pbm.findings import SEVERITY_ZH
 from pbm.monitoring.lights import LIGHT_ZH, execution_rate
 from pbm.monitoring.merge import MonitorResult
-from pbm.monitoring.submission import KIND_ZH, STATUS_ZH
+from pbm.monitoring.submission import STATUS_ZH
+from pbm.workbook.layout import ROW_KINDS_ZH
 from pbm.workbook.outputs import (
     ABOUT,
     ABOUT_TOOL,
@@ -124,7 +125,7 @@ def _cell_value(value: Any) -> Any:
 def iter_ledger_rows(result: MonitorResult) -> Iterator[list[Any]]:
     for run in result.iter_ledger():
         yield [run.file, run.sheet, run.first, run.last, run.count, STATUS_ZH[run.status],
-               KIND_ZH.get(run.kind, run.kind), run.reason, run.project]
+               ROW_KINDS_ZH.get(run.kind, run.kind), run.reason, run.project]
 
 
 def about_rows(result: MonitorResult, command: str, preset: str,

@@ -18,14 +18,11 @@ from pbm.monitoring.departments import Department, stated_date
 from pbm.monitoring.goals import key
 from pbm.monitoring.period import Period
 from pbm.monitoring.project import MonitorContext, MonitorProject, finding_at, type_project
+from pbm.workbook.layout import ROW_KINDS_ZH
 from pbm.workbook.read import FileRead, WorkbookRead
 
 MERGED, REJECTED, NON_DATA = "merged", "rejected", "non_data"
 STATUS_ZH = {MERGED: "合并", REJECTED: "拒收", NON_DATA: "非数据"}
-KIND_ZH = {"indicator": "指标行", "project": "项目行", "field": "项目要素行",
-           "title": "标题行", "header": "表头行", "total": "合计/小计行", "sub-item": "“其中”分项行",
-           "instruction": "填报说明/备注行", "label-only": "仅含指标分类的空行", "outside": "表格外文字",
-           "hidden-sheet": "隐藏工作表", "skipped-sheet": "说明类工作表"}
 DATA_KINDS = {"indicator", "project", "field"}
 
 
@@ -196,6 +193,6 @@ def _ledger(workbook, rejected_rows: dict[tuple[str, int], tuple[str, str]]) -> 
                     "无法归属到项目（项目编码、项目名称、主管部门均为空）"
                 builder.add(sheet.name, account.row, REJECTED, kind, reason, "")
             else:
-                builder.add(sheet.name, account.row, NON_DATA, kind, KIND_ZH.get(kind, kind),
+                builder.add(sheet.name, account.row, NON_DATA, kind, ROW_KINDS_ZH.get(kind, kind),
                             project if kind != "outside" else "")
     return builder.runs

@@ -37,8 +37,10 @@ from pbm.workbook.layout import (
     fill_levels,
     find_header,
     is_indicator_header,
+    is_indicator_name,
     non_data_findings,
     nonempty,
+    not_indicator_findings,
     row_labels,
 )
 from pbm.workbook.table import FORM, Cell, MoneyRegion, column_letter, is_blank
@@ -89,7 +91,7 @@ def lay_out_form(grid: Grid, file: str, header: Header | None, rows: list[int],
         blocks.append(Block(FORM, columns, [project]))
         project.span = (start, grid.height if end is None else end)
         for r, kind in block_kinds.items():
-            if kind == "field":
+            if kind in ("field", "not-indicator"):
                 project.others[r] = kind
             elif kind != ROW_INDICATOR:
                 kinds[r] = kind
@@ -98,6 +100,7 @@ def lay_out_form(grid: Grid, file: str, header: Header | None, rows: list[int],
         start = end
         header = find_header(grid, 0, deep=80, start=start)
     findings.extend(non_data_findings(grid, file, kinds))
+    findings.extend(not_indicator_findings(file, sheet, [b.projects[0] for b in blocks]))
     return SheetLayout(sheet, FORM, blocks, rows, kinds, findings, header_row=first_header_row)
 
 
@@ -181,6 +184,7 @@ def _indicator_lines(grid: Grid, start: int, columns: dict[str, int], kinds: dic
     carry: dict[str, Any] = {}
     level_columns = (columns.get(LEVELS[0]), columns.get(LEVELS[1]))
     content = [c for f, c in columns.items() if f in INDICATOR_CONTENT]
+    name_col = columns.get("name")
     project_aliases = alias_table(PROJECT)
     r = start
     while r < grid.height:
@@ -208,6 +212,11 @@ def _indicator_lines(grid: Grid, start: int, columns: dict[str, int], kinds: dic
         carried = fill_levels(r, values, carry, level_columns)
         if not any(c < len(values) and not is_blank(values[c]) for c in content):
             kinds[r] = "label-only"
+            r += 1
+            continue
+        if name_col is not None and not is_indicator_name(
+                values[name_col] if name_col < len(values) else None):
+            kinds[r] = "not-indicator"
             r += 1
             continue
         kinds[r] = ROW_INDICATOR

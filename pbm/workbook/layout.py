@@ -38,10 +38,19 @@ NON_DATA_KINDS = {
     "title": "标题行", "header": "表头行", "field": "表头信息（项目要素）", "total": "合计/小计行",
     "sub-item": "“其中”分项行", "instruction": "填报说明/备注行", "label-only": "仅含指标分类的空行",
     "outside": "表格外文字", "hidden-sheet": "隐藏工作表", "skipped-sheet": "说明类工作表",
+    "not-indicator": "不适用或未填写的指标行",
 }
-#: Fields whose filled cell makes a row of an indicator grid an indicator line.
+#: The kind of every row in the account of a sheet, in Chinese (the monitor's 台账).
+ROW_KINDS_ZH = {ROW_INDICATOR: "指标行", ROW_PROJECT: "项目行", "field": "项目要素行",
+                **NON_DATA_KINDS}
+#: Fields whose filled cell makes a row of an indicator grid a row of content (an indicator
+#: line when its 三级指标 names one, see :func:`is_indicator_name`).
 INDICATOR_CONTENT = ("name", "target", "unit", "weight", "actual", "score", "nature",
                      "expected_actual")
+#: What a template's unused indicator slot says in its 三级指标 cell.
+NOT_APPLICABLE_NAMES = frozenset({"不适用", "不适应", "不涉及", "无此项", "无", "暂无", "n/a", "na"})
+_TEMPLATE_NAME = re.compile(r"(?:三级)?指标\s*\d*\s*(?:[:：]\s*[/／]?|[/／])")
+_FILLER = re.compile(r"[\s*Xx.…/\\—–\-_―─一~?·]+")
 LEVELS = ("level1", "level2")
 
 _SKIP_SHEET_NAMES = re.compile(r"(填报)?说明|instruction|readme|目录|下拉|字典|list|参数|选项|代码表",
@@ -194,6 +203,18 @@ def column_values(rows: list[list[Any]], c: int, rectangular: bool) -> list[Any]
     if rectangular:
         return list(map(itemgetter(c), rows))
     return [row[c] if c < len(row) else None for row in rows]
+
+
+def is_indicator_name(value: Any) -> bool:
+    """A 三级指标 cell that names an indicator: not blank, not 不适用 (a template slot the unit
+    did not use — also with a trailing tab or line break, and the typo 不适应), not a template
+    row left as it was (``指标1:/``, ``……``, ``/``)."""
+    if is_blank(value):
+        return False
+    text = "".join(cell_text(value).split()).lower()
+    if _TEMPLATE_NAME.fullmatch(text) or _FILLER.fullmatch(text):
+        return False
+    return text.rstrip("。.：:") not in NOT_APPLICABLE_NAMES
 
 
 def nonempty(row: list[Any]) -> bool:
@@ -442,6 +463,20 @@ def non_data_findings(grid: Grid, file: str, accounts: dict[int, str],
         findings.append(Finding("R-NON-DATA-ROW", file=file, sheet=grid.sheet.name,
                                 cell=f"{column_letter(col + 1)}{r + 1}", value=grid.text(r, col),
                                 params={"row": r + 1, "kind": label}))
+    return findings
+
+
+def not_indicator_findings(file: str, sheet: str, projects) -> list[Finding]:
+    """One info per project for its rows of an indicator grid that are no indicator (三级指标
+    blank or 不适用): counted apart, never a rule's subject."""
+    findings = []
+    for project in projects:
+        rows = sorted(r + 1 for r, kind in project.others.items() if kind == "not-indicator")
+        if rows:
+            shown = "、".join(map(str, rows[:12])) + ("…" if len(rows) > 12 else "")
+            findings.append(Finding("R-NOT-INDICATOR-ROWS", file=file, sheet=sheet,
+                                    project=project.name or None,
+                                    params={"count": len(rows), "rows": shown}))
     return findings
 
 

@@ -28,8 +28,10 @@ from pbm.workbook.layout import (
     SheetLayout,
     column_values,
     fill_levels,
+    is_indicator_name,
     non_data_findings,
     nonempty,
+    not_indicator_findings,
     text_row_kinds,
 )
 from pbm.workbook.table import LIST, Cell, is_blank
@@ -87,6 +89,7 @@ def lay_out_list(grid: Grid, file: str, header: Header, rows: list[int],
     data_rows, owners, runs = state.data_rows, state.owners, state.runs
     projects = state.projects
     _lines(grid, fields_at, has_indicators, data_rows, owners, runs)
+    findings = findings + not_indicator_findings(file, sheet, projects.values())
     findings = findings + non_data_findings(grid, file, kinds, repeat.rows)
     return SheetLayout(sheet, LIST, [Block(LIST, fields_at, list(projects.values()))], rows,
                        kinds, findings, header_row=header_rows[-1] + 1,
@@ -250,10 +253,19 @@ def _lines(grid: Grid, fields_at: dict[str, int], has_indicators: bool, data_row
     columns = {f: column_values(values, fields_at[f], grid.rectangular) for f in LEVELS
                if f in fields_at}
     content = [fields_at[f] for f in INDICATOR_CONTENT if f in fields_at]
-    for k in sorted(_empty_positions(values, content, grid.rectangular)):
-        r, project = data_rows[k], owners[k]
-        project.lines.remove(r)
-        project.others[r] = ROW_PROJECT
+    for k in _empty_positions(values, content, grid.rectangular):
+        owners[k].others[data_rows[k]] = ROW_PROJECT
+    if "name" in fields_at:
+        # A row of content whose 三级指标 is blank or 不适用 is no indicator either.
+        names = column_values(values, fields_at["name"], grid.rectangular)
+        unnamed = {v for v in set(names) if not is_indicator_name(v)}
+        if unnamed:
+            for k, name in enumerate(names):
+                if name in unnamed and data_rows[k] not in owners[k].others:
+                    owners[k].others[data_rows[k]] = "not-indicator"
+    for project in {id(p): p for p in owners}.values():
+        if project.others:
+            project.lines = [r for r in project.lines if r not in project.others]
     for k, cells in _filled_down(values, data_rows, runs, fields_at, columns).items():
         owners[k].carried[data_rows[k]] = cells
 
