@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from pbm.values import ParsedValue, cell_text, parse_money, parse_value
+from pbm.values.text import simplified
 from pbm.workbook.table import IndicatorTable, ProjectRead, is_blank
 
 #: 指标性质 as templates spell it (after NFKC, without spaces) → ≥ > ≤ < = 定性 定量 定量(其他) 不适用.
@@ -62,7 +63,7 @@ _SPACES = re.compile(r"\s+")
 def normalise_nature(text: str) -> str | None:
     """The 指标性质 a text names (``正向指标`` → ≥, ``＞=`` → ≥), else the text itself; None
     when blank."""
-    compact = "".join(unicodedata.normalize("NFKC", text).split())
+    compact = simplified("".join(unicodedata.normalize("NFKC", text).split()))
     if not compact:
         return None
     return NATURES.get(compact, compact)
@@ -73,15 +74,33 @@ def normalise_op(op: str | None) -> str | None:
     return None if op is None else normalise_nature(op)
 
 
+#: Points written into a category cell: ``成本指标(0-20)分``, ``产出指标(50分)``, ``(30分)``.
+_LEVEL_POINTS = re.compile(r"[(]\s*(\d+(?:\.\d+)?)(?:\s*[-~—–至]\s*(\d+(?:\.\d+)?))?\s*分?\s*[)]"
+                           r"\s*分?$|(\d+(?:\.\d+)?)\s*分$")
+
+
 @lru_cache(maxsize=4096)
 def normalise_level(text: str) -> str:
     """一级/二级 category names as the framework writes them: ``产出`` → ``产出指标``, older
-    names → the 2020 ones."""
-    compact = _SPACES.sub("", text or "")
+    names → the 2020 ones, traditional characters as simplified ones (``質量指標``), points
+    written into the cell dropped (``成本指标(0-20)分``)."""
+    compact = simplified(_SPACES.sub("", unicodedata.normalize("NFKC", text or "")))
+    compact = _LEVEL_POINTS.sub("", compact)
     compact = LEVEL_SYNONYMS.get(compact, compact)
     if compact and not compact.endswith("指标"):
         compact = LEVEL_SYNONYMS.get(compact + "指标", compact + "指标")
     return compact
+
+
+@lru_cache(maxsize=4096)
+def level_points(text: str) -> Decimal | None:
+    """The points a category cell gives its lines (``产出指标(50分)`` → 50; of a range
+    ``(0-20)分`` the upper end), else None."""
+    match = _LEVEL_POINTS.search(_SPACES.sub("", unicodedata.normalize("NFKC", text or "")))
+    if match is None:
+        return None
+    low, high, bare = match.groups()
+    return Decimal(high or low or bare)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

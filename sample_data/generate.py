@@ -99,7 +99,7 @@ PLANTED = {
     "交通运输局": "amounts in 元 (form header 金额单位：元) converted; full-width digits ９５％",
     "教育局": "new project ≥ 200万 without 事前绩效评估 (G-PRIOR-ASSESSMENT); hidden sheet",
     "生态环境局": "list export with amounts written as 6,800,000.00 元-scale numbers (G-MONEY-IN-YUAN)",
-    "水利局": "level-2 name outside the allowed set (G-LEVEL2); duplicate indicator (G-DUPLICATE)",
+    "水利局": "level-2 category outside the framework (G-LOCAL-CATEGORY, once per file); duplicate indicator (G-DUPLICATE)",
     "应急管理局": "GBK CSV export from the budget system",
     "自然资源局": "two-row merged list header (绩效指标 over 一级|二级|三级), header below a title",
 }

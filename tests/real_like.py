@@ -6,11 +6,17 @@ departments send (never the files themselves: they are others' documents).
   amounts labelled 万元 but holding 元, a grid 一级指标 | 二级指标 | 三级指标 | 目标值 | 指标解释 with
   short level names and the template's own categories, every category row kept and unused ones
   saying 不适用 (with a trailing line break or tab, once 不适应), no weights, a 备注 row.
+* ``write_published_goal_table``: the 绩效目标表 county and city governments publish with their
+  budgets — title, 填报单位 / 单位：万元, 项目名称, 主管部门 | 实施单位 (names with their codes,
+  ``813-潼南区五桂镇``), 项目资金 年度资金总额 | 其中：财政拨款 | 其他资金, 年度绩效目标, and a grid
+  一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 权重(分值) | 备注 whose level cells
+  are merged down, left blank, or written with their points (``成本指标(0-20)分``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import xlsxwriter
@@ -39,6 +45,7 @@ class CityProject:
         "服务对象满意度": ("社区工作人员对环境满意度", "95%", "根据意见作出调整"),
     })
     not_applicable: str = "不适用\n"
+    basis: str | None = None  # 测算依据; by default it states the year's amount in 万元
 
 
 def write_city_goal_forms(path: Path, projects: list[CityProject]) -> Path:
@@ -59,7 +66,8 @@ def write_city_goal_forms(path: Path, projects: list[CityProject]) -> Path:
             sheet.write(r, 4, value2)
         for r, (label, value) in enumerate([
                 ("政策依据：", "一、项目背景：社区工作站是政府在社区的服务平台"),
-                ("测算依据：", f"食堂经费共{project.year_yuan / 10000:g}万元"),
+                ("测算依据：", project.basis if project.basis is not None
+                 else f"食堂经费共{project.year_yuan / 10000:g}万元"),
                 ("年度目标：", project.annual_goal),
                 ("长期目标（跨度多年的项目需填）：", "营造良好的工作条件")], start=6):
             sheet.write_string(r, 0, label)
@@ -78,3 +86,73 @@ def write_city_goal_forms(path: Path, projects: list[CityProject]) -> Path:
         sheet.write_string(row, 0, "备注：作为导入模板，置灰信息无需录入")
     workbook.close()
     return path
+
+
+@dataclass
+class PublishedGoalTable:
+    name: str = "在职村村干部补助"
+    department: str = "813-潼南区五桂镇"
+    unit: str = "813-潼南区五桂镇"
+    total: float | None = 9.31
+    annual_goal: str = "按月及时足额发放在职村社干部的工资。"
+    #: (一级, 二级, 三级, 指标性质, 指标值, 度量单位, 权重); a blank level continues the one above
+    #: when ``merged`` (the cells merged down), else it is left blank as published
+    lines: list[tuple] = field(default_factory=lambda: [
+        ("产出指标", "数量指标", "领取补助人数", "≥", "100", "人", 20),
+        ("", "质量指标", "补助发放准确率", "=", "100", "%", 20),
+        ("", "时效指标", "按月发放", "=", "1", "次", 20),
+        ("效益指标", "社会效益指标", "村级组织运转保障", "定性", "有效保障", "", 20),
+        ("满意度指标", "服务对象满意度指标", "村干部满意度", "≥", "95", "%", 10),
+    ])
+    merged: bool = True
+
+
+def write_published_goal_table(path: Path, table: PublishedGoalTable) -> Path:
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("绩效目标表")
+    merge = workbook.add_format({"valign": "vcenter"})
+    sheet.merge_range(0, 0, 0, 7, "表十二 2023年一般性项目绩效目标表(一级项目)")
+    sheet.merge_range(1, 0, 1, 5, f"填报单位：{table.department}")
+    sheet.merge_range(1, 6, 1, 7, "单位：万元")
+    sheet.write_string(2, 0, "项目名称")
+    sheet.merge_range(2, 1, 2, 7, table.name)
+    sheet.write_string(3, 0, "主管部门")
+    sheet.merge_range(3, 1, 3, 2, table.department)
+    sheet.write_string(3, 3, "实施单位")
+    sheet.merge_range(3, 4, 3, 7, table.unit)
+    sheet.write_string(4, 0, "项目资金")
+    sheet.write_string(4, 1, "年度资金总额")
+    if table.total is not None:
+        sheet.write_number(4, 2, table.total)
+    sheet.write_string(4, 3, "其中：财政拨款")
+    sheet.write_string(4, 5, "其他资金")
+    sheet.write_string(5, 0, "年度绩效目标")
+    sheet.merge_range(5, 1, 5, 7, table.annual_goal)
+    for c, text in enumerate(["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位",
+                              "权重(分值)", "备注"]):
+        sheet.write_string(6, c, text)
+    first = 7
+    for level in (0, 1):
+        if not table.merged:
+            break
+        # one merged cell from a written level down to the row before the next one
+        starts = [k for k, line in enumerate(table.lines) if line[level]] + [len(table.lines)]
+        for begin, end in pairwise(starts):
+            if end - begin > 1:
+                sheet.merge_range(first + begin, level, first + end - 1, level,
+                                  table.lines[begin][level], merge)
+    for k, (level1, level2, name, nature, target, unit, weight) in enumerate(table.lines):
+        r = first + k
+        for c, value in ((0, level1), (1, level2), (2, name), (3, nature), (4, target),
+                         (5, unit)):
+            if value and not (table.merged and c < 2 and _in_merge(table.lines, k, c)):
+                sheet.write_string(r, c, value)
+        if weight is not None:
+            sheet.write_number(r, 6, weight)
+    workbook.close()
+    return path
+
+
+def _in_merge(lines: list[tuple], k: int, level: int) -> bool:
+    """The level cell of line ``k`` starts a merged range written already."""
+    return bool(lines[k][level]) and k + 1 < len(lines) and not lines[k + 1][level]

@@ -26,7 +26,7 @@ def test_demo_goals_show_every_planted_mistake(tmp_path, run_pbm):
     expected = {
         "G4": "民政局", "G2": "文化和旅游局", "G6": "卫生健康委员会", "G13": "住房和城乡建设局",
         "G12": "住房和城乡建设局", "G11": "农业农村局", "R-UNIT-CONVERTED": "交通运输局",
-        "G-PRIOR-ASSESSMENT": "教育局", "G-MONEY-IN-YUAN": "生态环境局", "G-LEVEL2": "水利局",
+        "G-PRIOR-ASSESSMENT": "教育局", "G-MONEY-IN-YUAN": "生态环境局", "G-LOCAL-CATEGORY": "水利局",
         "G-DUPLICATE": "水利局", "R-SHEET-SKIPPED": "教育局",
     }
     for code, department in expected.items():

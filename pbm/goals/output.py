@@ -34,7 +34,7 @@ def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
         counts = count_by_severity(review.findings)
         project_rows.append([
             record.file, record.sheet, record.text("project_code"), record.name, record.department,
-            record.text("implementing_unit"), record.text("attribute"), review.amount,
+            record.text("implementing_unit"), record.attribute, review.amount,
             record.text("prior_assessment"), record.text("annual_goal"),
             review.project.count, review.weight_total, counts["error"], counts["warning"],
             review.grade, overall_opinion(review.grade),

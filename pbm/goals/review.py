@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from pbm.errors import PbmError
 from pbm.findings import Finding, count_by_severity
+from pbm.goals.conditions import file_conditions
 from pbm.goals.rules import (
     GoalProject,
     LineChecks,
@@ -19,7 +20,7 @@ from pbm.goals.rules import (
     review_opinions,
     type_project,
 )
-from pbm.indicators import TypedTable, Typing
+from pbm.indicators import Typing
 from pbm.result import RunResult
 from pbm.workbook.read import FileRead, WorkbookRead, iter_workbook_files, read_inputs
 from pbm.workbook.source import Limits
@@ -100,20 +101,21 @@ def validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
             findings.append(read.finding)  # type: ignore[arg-type]
             return
         findings.extend(workbook.all_findings)
-        for table in workbook.tables:
-            typed = typing.table(table)
-            for record in table.projects:
-                review = _review(record, settings, typed, checks)
-                reviews.append(review)
-                findings.extend(review.findings)
+        projects = [type_project(record, settings, typed)
+                    for table in workbook.tables
+                    for typed in (typing.table(table),) for record in table.projects]
+        findings.extend(file_conditions(projects, settings))
+        for project in projects:
+            review = _review(project, settings, checks)
+            reviews.append(review)
+            findings.extend(review.findings)
 
     read_inputs(files, limits, review_file, progress=progress)
     return ValidationResult(reads, findings, reviews, settings)
 
 
-def _review(record: ProjectRead, settings: ReviewSettings, typed: TypedTable,
+def _review(project: GoalProject, settings: ReviewSettings,
             checks: LineChecks) -> ProjectReview:
-    project = type_project(record, settings, typed)
     project_findings = check_project(project, settings, checks)
     grade = review_grade(project_findings, settings)
     return ProjectReview(project, project_findings, grade, review_opinions(project_findings))

@@ -9,25 +9,28 @@ zh/en texts and the review dimension of each code live in pbm/messages/goals.tom
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from pbm.findings import Finding, catalogue
 from pbm.indicators import COMPARISONS, TypedLine, TypedTable
-from pbm.values import ParsedValue, parse_value, plain_decimal, typed_in_yuan
+from pbm.values import ParsedValue, parse_value, plain_decimal
 from pbm.workbook.table import IndicatorTable, ProjectRead
 
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
 
+#: The categories of the indicator framework: 2020 (财预〔2020〕10号's 产出/效益/满意度 with 成本
+#: under 产出), also accepting 成本指标 as a level 1 of its own (财预〔2021〕101号's core-indicator
+#: guidance, as many local templates since 2022 write it); "2021" moves 成本 out of 产出.
 LEVEL1_ALLOWED = {
     "2020": {"产出指标": {"数量指标", "质量指标", "时效指标", "成本指标"},
              "效益指标": {"经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"},
-             "满意度指标": {"服务对象满意度指标"}},
+             "满意度指标": {"服务对象满意度指标"},
+             "成本指标": {"经济成本指标", "社会成本指标", "生态环境成本指标"}},
 }
 LEVEL1_ALLOWED["2021"] = {**LEVEL1_ALLOWED["2020"],
-                          "产出指标": {"数量指标", "质量指标", "时效指标"},
-                          "成本指标": {"经济成本指标", "社会成本指标", "生态环境成本指标"}}
+                          "产出指标": {"数量指标", "质量指标", "时效指标"}}
 
 _EMPTY_WORDS = re.compile(r"加强|做好|推进|落实|努力|积极|重视|进一步|持续|不断|全力|切实")
 _MEASURABLE = re.compile(r"有效|明显|显著|达到|符合|标准|提升|提高|改善|合格|达标|降低|减少|增加|"
@@ -81,12 +84,11 @@ class GoalProject:
     typed: list[TypedLine]
     weights: list[ParsedValue | None]
     names: list[str]
-    levels1: list[str]  # normalised (产出 → 产出指标)
+    levels1: list[str]  # normalised (产出 → 产出指标); a blank one inferred from its 二级
     levels2: list[str]
     level_texts: tuple[list[str], list[str]]  # 一级/二级 as written
     notes: list[str]  # 指标值说明
     money: dict[str, ParsedValue] = field(default_factory=dict)
-    yuan_suspect: Decimal | None = None  # the amount as written, when it was read as 元
 
     @property
     def count(self) -> int:
@@ -112,6 +114,7 @@ class ReviewSettings:
     name_max_length: int = 100
     require_satisfaction: bool = True
     indicator_schema: str = "2020"
+    local_categories: tuple = ()  # a local template's own 二级 categories, accepted
     require_weights: bool = True
     money_unit: str = "万元"
     excellent_max_warnings: int = 1
@@ -144,21 +147,30 @@ def type_project(record: ProjectRead, settings: ReviewSettings,
         parsed = typing.money(record, name, settings.money_unit)
         if parsed is not None:
             money[name] = parsed
+    levels1 = typed_table.levels(record, "level1")
+    levels2 = typed_table.levels(record, "level2")
+    if "" in levels1:  # 一级 left blank beside a 二级 that has one 一级 only: that one
+        owner = _level1_of(settings.indicator_schema)
+        levels1 = [level1 or owner.get(level2, "") for level1, level2 in zip(levels1, levels2)]
     project = GoalProject(record, typed_table.lines(record),
                           typed_table.numbers(record, "weight"),
                           typed_table.texts(record, "name"),
-                          typed_table.levels(record, "level1"),
-                          typed_table.levels(record, "level2"),
+                          levels1, levels2,
                           (typed_table.texts(record, "level1"),
                            typed_table.texts(record, "level2")),
                           typed_table.texts(record, "note"), money)
-    total = money.get("total_funds")
-    if typed_in_yuan(total, settings.money_unit):
-        project.yuan_suspect = total.number
-        project.money = {name: replace(parsed, number=parsed.number / 10000)
-                         if parsed.number is not None else parsed
-                         for name, parsed in money.items()}
     return project
+
+
+def _level1_of(schema: str) -> dict[str, str]:
+    """二级 category → its 一级, where the framework puts it under one only."""
+    allowed = LEVEL1_ALLOWED.get(schema, LEVEL1_ALLOWED["2020"])
+    owners: dict[str, set[str]] = {}
+    for level1, level2s in allowed.items():
+        for level2 in level2s:
+            owners.setdefault(level2, set()).add(level1)
+    return {level2: next(iter(level1s)) for level2, level1s in owners.items()
+            if len(level1s) == 1}
 
 
 # --------------------------------------------------------------------------- findings
@@ -184,14 +196,22 @@ def check_project(project: GoalProject, settings: ReviewSettings,
     """Every review rule on one project, in a stable order; ``checks`` (one per run) holds
     what each distinct line cell was found to break."""
     checks = checks or LineChecks(settings)
+    if _unfilled(project):
+        return [make_finding("G-UNFILLED", project, None, None, count=project.count)]
     findings: list[Finding] = []
     findings.extend(_required_fields(project, checks))
     for rule in (_money_block, _prior_assessment):
         findings.extend(rule(project, settings))
     findings.extend(_indicator_rows(project, checks))
-    for rule in (_weights, _coverage):
+    for rule in (_blank_levels, _weights, _coverage):
         findings.extend(rule(project, settings))
     return findings
+
+
+def _unfilled(project: GoalProject) -> bool:
+    """A form left as the template gave it: indicator names, but no target and no amount."""
+    return bool(project.count) and not project.record.text("total_funds") and \
+        all(not typed.target.text for typed in project.typed)
 
 
 def _required_fields(project: GoalProject, checks: LineChecks):
@@ -205,7 +225,7 @@ def _required_fields(project: GoalProject, checks: LineChecks):
             continue
         if isinstance(cell.value, str) and checks.placeholder(cell.value):
             yield make_finding("R-PLACEHOLDER", project, cell.a1, cell.text)
-    attribute = record.text("attribute")
+    attribute = record.attribute
     if attribute and attribute not in ("新增项目", "延续项目", "新增", "延续"):
         yield make_finding("G-ATTRIBUTE", project, _cell_of(record, "attribute"), attribute)
 
@@ -229,10 +249,6 @@ def _money_block(project: GoalProject, settings: ReviewSettings):
     total = project.money.get("total_funds")
     if total is None or total.number is None:
         return
-    if project.yuan_suspect is not None:
-        yield make_finding("G-MONEY-IN-YUAN", project, _cell_of(record, "total_funds"),
-                           total.text, amount=plain_decimal(project.yuan_suspect),
-                           converted=plain_decimal(total.number))
     if total.number <= 0:
         yield make_finding("G12", project, _cell_of(record, "total_funds"), total.text,
                            detail="资金总额应大于 0")
@@ -249,7 +265,7 @@ def _money_block(project: GoalProject, settings: ReviewSettings):
 
 def _prior_assessment(project: GoalProject, settings: ReviewSettings):
     record = project.record
-    attribute = record.text("attribute")
+    attribute = record.attribute
     total = project.money.get("total_funds")
     if not attribute.startswith("新增") or total is None or total.number is None:
         return
@@ -350,13 +366,33 @@ def _name_problems(name: str, max_length: int
 
 def _level_problems(allowed: dict[str, set[str]], level1: str, level2: str, text1: str,
                     text2: str):
-    if level1 and level1 not in allowed:
-        yield "G-LEVEL1", ("level1",), text1, {"allowed": "、".join(allowed)}
-    elif not level1:
-        yield "G-LEVEL1", ("level1",), None, {"allowed": "、".join(allowed)}
-    elif level2 and level2 not in allowed[level1]:
+    """A framework category under the wrong 一级 (社会效益指标 under 产出指标); a name the
+    framework does not have, and a blank 一级, are said once (pbm.goals.conditions,
+    :func:`_blank_levels`)."""
+    level2s = allowed.get(level1)
+    if level2s is not None and level2 and level2 not in level2s and \
+            any(level2 in names for names in allowed.values()):
         yield "G-LEVEL2", ("level2",), text2, {"level1": level1,
-                                               "allowed": "、".join(sorted(allowed[level1]))}
+                                               "allowed": "、".join(sorted(level2s))}
+
+
+def _blank_levels(project: GoalProject, settings: ReviewSettings):
+    """一级 cells left blank, once per project: classed by their 二级 where it has one 一级
+    only, else not classed (and 产出/效益/满意度 coverage not judged)."""
+    table = project.record.table
+    if not (table.has("level1") or table.has("level2")):
+        return  # a template without level columns: said once per file
+    blank = [line for line, text1 in zip(project.record.lines, project.level_texts[0])
+             if not text1]
+    if not blank:
+        return
+    unclassed = sum(1 for level1 in project.levels1 if not level1)
+    detail = "，已按二级指标归类" if not unclassed else \
+        f"，其中 {unclassed} 行无法归类，未检查产出/效益/满意度指标是否齐全"
+    detail_en = "; classed by their level-2 category" if not unclassed else \
+        f"; {unclassed} cannot be classed, so coverage was not checked"
+    yield make_finding("G-LEVEL1-BLANK", project, table.a1("level1", blank[0]), None,
+                       count=len(blank), detail=detail, detail_en=detail_en)
 
 
 def _empty_words_only(text: str) -> bool:
@@ -403,8 +439,8 @@ def _weights(project: GoalProject, settings: ReviewSettings):
     table, lines = project.record.table, project.record.lines
     weights = list(zip(lines, project.weights))
     present = [w for w in project.weights if w is not None]
-    if not project.count:
-        return
+    if not project.count or not table.has("weight"):
+        return  # a template without a weight column: said once per file
     if not present:
         if settings.require_weights:
             yield make_finding("G6", project, None, None, total="无",
@@ -450,7 +486,7 @@ def _coverage(project: GoalProject, settings: ReviewSettings):
     present = set(project.levels1)
     needed = ["产出指标", "效益指标"] + (["满意度指标"] if settings.require_satisfaction else [])
     missing = [name for name in needed if name not in present]
-    if missing:
+    if missing and "" not in present:  # an unclassed line may be the one missing
         yield make_finding("G8", project, None, None, missing="、".join(missing))
     if count < settings.min_indicators:
         yield make_finding("G9", project, None, count, count=count,
@@ -465,7 +501,7 @@ def _coverage(project: GoalProject, settings: ReviewSettings):
 
 # --------------------------------------------------------------------------- grade
 
-BLOCKING = {"G-NO-INDICATORS", "G12"}
+BLOCKING = {"G-NO-INDICATORS", "G12", "G-UNFILLED"}
 
 
 def review_grade(findings: list[Finding], settings: ReviewSettings) -> str:

@@ -194,7 +194,7 @@ def _from_goal_workbook(workbook, settings, typing) -> list[ApprovedProject]:
                 department=record.department, department_code=record.text("department_code"),
                 code=record.text("project_code"), name=record.name,
                 implementing_unit=record.text("implementing_unit"),
-                attribute=record.text("attribute"), annual_goal=record.raw_text("annual_goal"),
+                attribute=record.attribute, annual_goal=record.raw_text("annual_goal"),
                 amount=total.number if total is not None else None, indicators=indicators,
                 source=f"{workbook.file} / {record.sheet}"))
     return projects

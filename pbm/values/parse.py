@@ -31,7 +31,13 @@ from pbm.values.number_text import (
     _scientific,
 )
 from pbm.values.placeholders import _is_formula_text, _is_placeholder_text, qualitative_tier
-from pbm.values.text import _normalise_str, _number_cell_text, _safe_text, normalise_text
+from pbm.values.text import (
+    _normalise_str,
+    _number_cell_text,
+    _safe_text,
+    normalise_text,
+    simplified,
+)
 from pbm.values.units import _SYMBOL_OPS, _UNIT_CANON, _normalise_unit_cached
 
 
@@ -105,7 +111,7 @@ def _parse_other(raw: object, role: str, unit: str | None, year: int | None) -> 
         day = raw.date() if isinstance(raw, datetime.datetime) else raw
         return _value(raw, text, "date", date=day, month=day.month)
     if isinstance(raw, str):
-        return _parse_text_cell(raw, _normalise_str(raw), role, unit, year)
+        return _parse_str(raw, role, unit, year)
     if isinstance(raw, numbers.Real):  # numpy/pandas scalars from a DataFrame-based reader
         plain = int(raw) if isinstance(raw, numbers.Integral) else float(raw)
         return replace(_parse_number_cell(plain, role, unit), raw=raw)
@@ -133,7 +139,16 @@ def _parse_str_cached(raw: str, role: str, unit: str | None, year: int | None) -
         unit = _normalise_unit_cached(unit)
     if not isinstance(year, int) or isinstance(year, bool):
         year = None
-    return _parse_text_cell(raw, _normalise_str(raw), role, unit, year)
+    return _parse_str(raw, role, unit, year)
+
+
+def _parse_str(raw: str, role: str, unit: str | None, year: int | None) -> ParsedValue:
+    """A text cell parsed as its simplified-character form (``不超過`` is ``不超过``), its text
+    kept as written."""
+    text = _normalise_str(raw)
+    plain = simplified(text)
+    parsed = _parse_text_cell(raw, plain, role, unit, year)
+    return parsed if plain is text else replace(parsed, text=text)
 
 
 def _implied_op_note(text: str, number: Decimal) -> tuple[str, Note]:

@@ -1,6 +1,7 @@
 """Text normalisation: a cell as text (NFKC, trimmed, inner whitespace collapsed), a number
-cell's text as Excel shows it (at most 15 significant digits), and numbers shown as pbm shows
-them (rounded half-up, never an exponent)."""
+cell's text as Excel shows it (at most 15 significant digits), numbers shown as pbm shows
+them (rounded half-up, never an exponent), and traditional characters read as simplified
+ones where a text is matched (labels, levels, targets), never where it is shown."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import math
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from importlib import resources
 from typing import Any
 
 # Zero-width characters survive NFKC and break exact matches ("达成\u200b").
@@ -98,6 +101,37 @@ def _normalise_str(text: str) -> str:
             text = _INVISIBLE_RE.sub("", text)
         text = unicodedata.normalize("NFKC", text)
     return " ".join(text.split())
+
+
+def simplified(text: str) -> str:
+    """``text`` with traditional characters as their simplified forms (``質量指標`` →
+    ``质量指标``, ``不超過3個小時`` → ``不超过3个小时``), by OpenCC's t2s tables; a text with no
+    character that exists only in traditional writing comes back as it is (so ``显著`` and
+    ``著作`` stay). For matching: what pbm shows keeps the department's characters."""
+    if text.isascii():
+        return text
+    gate = _traditional_only()
+    if gate.search(text) is None:
+        return text
+    return _t2s().convert(text)
+
+
+@cache
+def _traditional_only() -> re.Pattern[str]:
+    """The characters OpenCC converts from traditional that are no simplified character."""
+    def heads(name: str) -> set[str]:
+        path = resources.files("opencc") / "dictionary" / name
+        return {line.split("\t", 1)[0] for line in path.read_text("utf-8").splitlines()
+                if line and "\t" in line}
+    only = sorted(c for c in heads("TSCharacters.txt") - heads("STCharacters.txt") if len(c) == 1)
+    return re.compile("[" + "".join(re.escape(c) for c in only) + "]")
+
+
+@cache
+def _t2s():
+    from opencc import OpenCC  # only once a traditional character is met
+
+    return OpenCC("t2s")
 
 
 def _float_text(value: float) -> str:

@@ -9,6 +9,7 @@ from functools import cache, lru_cache
 
 from pbm.resources import load_schema
 from pbm.values import money_unit
+from pbm.values.text import simplified
 
 PROJECT = "project"
 INDICATOR = "indicator"
@@ -16,6 +17,10 @@ INDICATOR = "indicator"
 _UNIT_SUFFIX = re.compile(r"[(\[（【]([^()\[\]（）【】]*)[)\]）】]$")
 _PERIOD = re.compile(r"(\d{1,2}|[一二三四五六七八九十]+)\s*[-—–~至到]\s*(\d{1,2}|[一二三四五六七八九十]+)\s*月")
 _SPACES = re.compile(r"\s+")
+_PARTS = re.compile(r"[,、;；]")
+#: A bracketed word that changes what a label means, kept in its key: 项目总金额（中期规划，万元）
+#: is the medium-term total, 项目总金额（万元） the amount.
+_MEANING_QUALIFIERS = ("中期",)
 
 
 def normalise_label(text: object) -> tuple[str, str | None]:
@@ -32,28 +37,33 @@ def _normalise_label_text(text: str) -> tuple[str, str | None]:
 def _normalise_label_uncached(text: object) -> tuple[str, str | None]:
     """Key used for alias lookup, plus a unit written in brackets (``资金总额(万元)``).
 
-    NFKC, no whitespace or line breaks, no required-marks ``*``, no trailing colon,
-    ``1-9月`` style periods become ``1-N月``, lower case for English labels.
+    NFKC, traditional characters as simplified ones, no whitespace or line breaks, no
+    required-marks ``*``, no trailing colon, ``1-9月`` style periods become ``1-N月``, lower
+    case for English labels; a bracket's words are dropped (``长期目标（跨度多年的项目需填）``)
+    except a unit and a qualifier that changes the meaning (``（中期规划，万元）``).
     """
     if text is None:
         return "", None
-    value = unicodedata.normalize("NFKC", str(text))
+    value = simplified(unicodedata.normalize("NFKC", str(text)))
     value = _SPACES.sub("", value).replace("*", "").replace("★", "")
     if value.startswith("其中"):
         value = value[2:].lstrip(":：")
     value = value.rstrip(":：")
     unit = None
+    qualifier = ""
     while True:
         match = _UNIT_SUFFIX.search(value)
         if not match:
             break
-        inner = match.group(1)
-        money = money_unit(inner)
-        if money or inner in {"%", "分", "个", "人"} or not unit:
-            unit = unit or money or ("%" if inner == "%" else None)
+        for inner in _PARTS.split(match.group(1)):
+            money = money_unit(inner)
+            if money or inner in {"%", "分", "个", "人"} or not unit:
+                unit = unit or money or ("%" if inner == "%" else None)
+            if inner.startswith(_MEANING_QUALIFIERS):
+                qualifier = f"({_MEANING_QUALIFIERS[0]})"
         value = value[: match.start()]
     value = _PERIOD.sub("1-N月", value)
-    value = value.rstrip(":：")
+    value = value.rstrip(":：") + qualifier
     return value.lower(), unit
 
 

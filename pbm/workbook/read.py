@@ -19,7 +19,7 @@ from pbm.errors import PbmError
 from pbm.findings import Finding
 from pbm.workbook.layout import Block, Grid, RowAccount, SheetLayout, lay_out
 from pbm.workbook.source import WORKBOOK_SUFFIXES, Limits, open_workbook
-from pbm.workbook.table import IndicatorTable, ProjectRead
+from pbm.workbook.table import IndicatorTable, ProjectRead, split_department_code
 
 T = TypeVar("T")
 
@@ -139,7 +139,8 @@ def _table(grid: Grid, file: str, sheet: str, block: Block) -> IndicatorTable:
                         values[name][k] = cell.value
                         table.carried.setdefault(name, {})[k] = cell.row
         table.projects.append(ProjectRead(
-            file=file, sheet=sheet, layout=block.layout, fields=rows_of.fields, table=table,
+            file=file, sheet=sheet, layout=block.layout,
+            fields=split_department_code(rows_of.fields), table=table,
             start=start, stop=stop, labels=rows_of.labels, units=rows_of.units,
             first_row=rows_of.first_row, title=rows_of.title, extra=rows_of.extra,
             other_rows=[r + 1 for r in rows_of.others], money=rows_of.money,

@@ -13,8 +13,9 @@ most are only ever typed once per distinct value.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from pbm.values import cell_text
@@ -58,6 +59,40 @@ class Cell:
 def is_blank(value: Any) -> bool:
     """The one blank-cell rule: nothing, an empty text, or only whitespace."""
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+#: A name written with its code: ``[105]教育部`` (主管部门及代码), ``813-潼南区五桂镇``.
+_CODED_NAME = re.compile(r"^[\[【(（]\s*([0-9A-Za-z]{2,20})\s*[\]】)）]\s*(\S.*)$|"
+                         r"^([0-9]{3,20})\s*[-－—–_]\s*(\S.*)$")
+
+
+@lru_cache(maxsize=4096)
+def split_code(text: str) -> tuple[str, str] | None:
+    """(code, name) of a name written with its code, else None."""
+    match = _CODED_NAME.match(text.strip())
+    if match is None:
+        return None
+    code, name = (match.group(1), match.group(2)) if match.group(1) else \
+        (match.group(3), match.group(4))
+    return code, name.strip()
+
+
+def split_department_code(fields: dict[str, Cell]) -> dict[str, Cell]:
+    """The 主管部门 of ``[105]教育部`` as 教育部 with 主管部门编码 105 (both at its cell), unless
+    the form has its own 主管部门编码 cell."""
+    cell = fields.get("department")
+    if cell is None or not isinstance(cell.value, str):
+        return fields
+    coded = split_code(cell.value)
+    if coded is None:
+        return fields
+    code, name = coded
+    fields = dict(fields)
+    fields["department"] = Cell(name, cell.row, cell.col)
+    existing = fields.get("department_code")
+    if existing is None or existing.empty:
+        fields["department_code"] = Cell(code, cell.row, cell.col)
+    return fields
 
 
 @dataclass(slots=True)
@@ -132,6 +167,12 @@ class ProjectRead:
     def department(self) -> str:
         return self.text("department")
 
+    @property
+    def attribute(self) -> str:
+        """新增项目 / 延续项目 as a form writes it (``是否新增项目：否`` is 延续项目)."""
+        text = self.text("attribute")
+        return _ATTRIBUTES.get(text, text)
+
     def column(self, name: str) -> list[Any]:
         """The raw values of one indicator field over the project's lines."""
         return self.table.column(name)[self.start:self.stop]
@@ -139,6 +180,9 @@ class ProjectRead:
     def indicator_lines(self) -> list[Line]:
         """The project's lines one by one (for code that asks few cells of each)."""
         return [Line(self.table, line) for line in self.lines]
+
+
+_ATTRIBUTES = {"是": "新增项目", "否": "延续项目", "新增": "新增项目", "延续": "延续项目"}
 
 
 class Line(NamedTuple):

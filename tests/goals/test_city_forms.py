@@ -30,3 +30,85 @@ def test_rows_that_say_not_applicable_are_no_indicators(tmp_path, run_pbm):
     notes = [f for f in data["findings"] if f["code"] == "R-NOT-INDICATOR-ROWS"]
     assert len(notes) == 3 and all("16、18、19、21" in f["message"] for f in notes)
     assert not any(f["code"] == "G-DUPLICATE" for f in data["findings"])
+
+
+def _codes(data):
+    return [f["code"] for f in data["findings"]]
+
+
+def test_the_forms_own_labels_are_found(tmp_path, run_pbm):
+    path = write_city_goal_forms(tmp_path / "申报表.xlsx", [CityProject("社区工作站经费")])
+    data = _validate(run_pbm, path, tmp_path)
+    assert "G-REQUIRED" not in _codes(data)  # 申请单位：/一级预算单位： are the units
+    [project] = data["projects"]
+    assert project["department"] == "深圳市宝安区松岗街道办事处(本级)"  # NFKC
+    # 本年度项目金额 (137584, in 元 under a 万元 label) is the year's amount, not the
+    # medium-term 项目总金额（中期规划，万元）
+    assert project["amount"] == 13.7584
+
+
+def test_amounts_in_yuan_are_decided_once_for_the_file(tmp_path, run_pbm):
+    # no amount reaches 10亿 as 万元; the second form's 测算依据 states its 3000 as 0.3万元
+    forms = [CityProject("食堂经费", year_yuan=30000.0, basis="按合同支付"),
+             CityProject("社区工作站经费", year_yuan=3000.0, basis="评估费0.3万元"),
+             CityProject("档案经费", year_yuan=0.0, basis="")]
+    path = write_city_goal_forms(tmp_path / "申报表.xlsx", forms)
+    data = _validate(run_pbm, path, tmp_path)
+    [said] = [f for f in data["findings"] if f["code"] == "G-MONEY-IN-YUAN"]
+    assert said["cell"] == "E6" and said["sheet"].startswith("2.")
+    assert "0.3 万元" in said["message"] and "2 个项目" in said["message"]
+    assert [p["amount"] for p in data["projects"]] == [3, 0.3, 0]
+    # the 0 of the third form stays 0 (资金总额应大于 0), said for that form only
+    assert [f["sheet"][:2] for f in data["findings"] if f["code"] == "G12"] == ["3."]
+
+
+def test_amounts_in_wan_stay_when_nothing_says_otherwise(tmp_path, run_pbm):
+    forms = [CityProject("社区工作站经费", total_yuan=41.2752, year_yuan=13.7584,
+                         basis="按合同支付")]
+    data = _validate(run_pbm, write_city_goal_forms(tmp_path / "a.xlsx", forms), tmp_path)
+    assert "G-MONEY-IN-YUAN" not in _codes(data)
+    assert data["projects"][0]["amount"] == 13.7584
+
+
+def test_a_template_without_weights_is_said_once_not_per_project(tmp_path, run_pbm):
+    forms = [CityProject(f"项目{k}") for k in range(4)]
+    data = _validate(run_pbm, write_city_goal_forms(tmp_path / "a.xlsx", forms), tmp_path)
+    assert "G6" not in _codes(data) and "G7" not in _codes(data)
+    [said] = [f for f in data["findings"] if f["code"] == "G-NO-WEIGHT-COLUMN"]
+    assert said["severity"] == "info" and "4 个项目" in said["message"]
+
+
+def _with_other_satisfaction(name):
+    project = CityProject(name)
+    project.lines = {**project.lines, "其他满意度": ("主管部门满意度", "≥90%", "问卷")}
+    return project
+
+
+def test_a_local_category_is_one_warning_per_file_or_accepted(tmp_path, run_pbm):
+    forms = [_with_other_satisfaction("甲经费"), _with_other_satisfaction("乙经费")]
+    path = write_city_goal_forms(tmp_path / "申报表.xlsx", forms)
+    data = _validate(run_pbm, path, tmp_path)
+    [said] = [f for f in data["findings"] if f["code"] == "G-LOCAL-CATEGORY"]
+    assert said["severity"] == "warning" and said["cell"] == "B21"
+    assert said["value"] == "其他满意度" and "共 2 行" in said["message"]
+    assert not any(f["severity"] == "error" and f["code"].startswith("G-LEVEL")
+                   for f in data["findings"])
+    (tmp_path / "pbm.toml").write_text('[goals]\nlocal_categories = ["其他满意度"]\n',
+                                       encoding="utf-8")
+    data = _validate(run_pbm, path, tmp_path)
+    assert "G-LOCAL-CATEGORY" not in _codes(data)
+    assert data["summary"]["indicators"] == 14
+
+
+def test_traditional_characters_are_read_as_simplified(tmp_path, run_pbm):
+    project = CityProject("社區工作站經費")
+    project.lines = {"數量": ("社区饭堂数量", "1处", "有1处"),
+                     "質量": ("服务质量", "≥95分", "考核"),
+                     "時效": ("出餐及时性", "3個小時內", "出餐用时"),
+                     "社會效益": ("用餐环境改善", "明显改善", "达标"),
+                     "服務對象滿意度": ("工作人员满意度", "≥95%", "问卷")}
+    path = write_city_goal_forms(tmp_path / "申报表.xlsx", [project])
+    data = _validate(run_pbm, path, tmp_path)
+    assert not any(f["code"] in ("G-LEVEL1", "G-LEVEL2", "G-LOCAL-CATEGORY", "G8")
+                   for f in data["findings"]), _codes(data)
+    assert data["projects"][0]["name"] == "社區工作站經費"  # shown as written

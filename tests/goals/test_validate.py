@@ -44,7 +44,7 @@ def _spoiled():
     spec.indicators[4].target = "加强管理"                   # G13 at E16
     spec.indicators.append(IndicatorSpec("产出指标", "数量指标", "项目资金投入", "≥", 150, "万元", 5))  # G11
     spec.indicators.append(IndicatorSpec("产出指标", "数量指标", "日常养护里程", "≥", 200, "公里", 5))  # G-DUPLICATE
-    spec.indicators.append(IndicatorSpec("效益指标", "效率指标", "通行效率", "≥", "10%", "%", 0))  # G-LEVEL2, G7
+    spec.indicators.append(IndicatorSpec("效益指标", "效率指标", "通行效率", "≥", "10%", "%", 0))  # G-LOCAL-CATEGORY (once per file), G7
     spec.fiscal = 100                                        # 100 + 30 ≠ 150 → G12
     return spec
 
@@ -59,7 +59,7 @@ def test_each_rule_names_its_cell(tmp_path, run_pbm):
     assert ("G13", "E16") in found
     assert ("G11", "C18") in found
     assert ("G-DUPLICATE", "C19") in found
-    assert ("G-LEVEL2", "B20") in found
+    assert ("G-LOCAL-CATEGORY", "B20") in found
     assert ("G7", "G20") in found
     assert ("G12", "B8") in found
     assert ("G2", "F13") not in found  # 85% carries its unit

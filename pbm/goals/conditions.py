@@ -1,0 +1,149 @@
+"""What holds for a whole goal file, said once: its amounts written in 元 under 万元 labels,
+a template without a weight column or without level columns, a category outside the
+indicator framework.  A department's template is one cause, however many projects and rows
+it shows in; the project rules (pbm.goals.rules) leave these conditions to this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+
+from pbm.findings import Finding
+from pbm.goals.rules import LEVEL1_ALLOWED, GoalProject, ReviewSettings
+from pbm.indicators import normalise_level
+from pbm.values import YUAN_SUSPECT_WAN, plain_decimal
+
+_TEN_THOUSAND = Decimal(10000)
+#: A sum in 万 in a 测算依据 text: ``0.3万元``, ``35.92万``, ``11940.368 万元``.
+_WAN_SUM = re.compile(r"(\d+(?:\.\d+)?)\s*万")
+
+
+def file_conditions(projects: list[GoalProject], settings: ReviewSettings) -> list[Finding]:
+    """The file-wide findings of the projects of one file (in reading order); amounts found
+    to be 元 are converted to 万元 in place."""
+    findings: list[Finding] = []
+    if not projects:
+        return findings
+    findings.extend(_amounts_in_yuan(projects, settings))
+    findings.extend(_missing_columns(projects, settings))
+    findings.extend(_categories(projects, settings))
+    return findings
+
+
+# --------------------------------------------------------------------------- money
+
+def _amounts_in_yuan(projects: list[GoalProject], settings: ReviewSettings):
+    """When a file's amounts are evidently 元 typed under 万元 labels — one of them is 10亿元
+    or more as 万元, or a 测算依据 states the same sum in 万元 (``0.3万元`` beside 3000) —
+    every amount of the file that wrote no unit of its own is read as 元, said once."""
+    if settings.money_unit != "万元":
+        return
+    evidence = _yuan_evidence(projects)
+    if evidence is None:
+        return
+    project, reason, reason_en = evidence
+    converted = 0
+    for each in projects:
+        money = {}
+        for name, parsed in each.money.items():
+            if parsed.number is not None and not _unit_written(parsed):
+                parsed = replace(parsed, number=parsed.number / _TEN_THOUSAND)
+                converted += name == "total_funds" and parsed.number != 0
+            money[name] = parsed
+        each.money = money
+    record = project.record
+    yield Finding("G-MONEY-IN-YUAN", file=record.file, sheet=record.sheet,
+                  cell=record.a1("total_funds"), value=project.money["total_funds"].text,
+                  params={"reason": reason, "reason_en": reason_en, "count": converted})
+
+
+def _yuan_evidence(projects: list[GoalProject]) -> tuple[GoalProject, str, str] | None:
+    for project in projects:
+        total = project.money.get("total_funds")
+        if total is None or total.number is None or _unit_written(total):
+            continue
+        if total.number >= YUAN_SUSPECT_WAN:
+            amount = plain_decimal(total.number)
+            return (project, f"资金总额 {amount} 按万元计达 10 亿元以上",
+                    f"the total {amount} would be 1 billion yuan or more in 万元")
+    for project in projects:
+        total = project.money.get("total_funds")
+        if total is None or total.number is None or total.number <= 0 or \
+                _unit_written(total):
+            continue
+        in_wan = total.number / _TEN_THOUSAND
+        for text in _wan_sums(project.record.raw_text("calculation_basis")):
+            if text == in_wan:
+                amount, wan = plain_decimal(total.number), plain_decimal(text)
+                return (project, f"测算依据写明 {wan} 万元，资金总额填 {amount}",
+                        f"the calculation basis states {wan} 万元 for the total {amount}")
+    return None
+
+
+def _wan_sums(text: str) -> Iterable[Decimal]:
+    for match in _WAN_SUM.finditer(text):
+        try:
+            yield Decimal(match.group(1))
+        except InvalidOperation:  # pragma: no cover - the pattern only matches numbers
+            continue
+
+
+def _unit_written(parsed) -> bool:
+    """The cell wrote its own unit (``3000元``): it was converted already and is no evidence."""
+    return any(note.code == "V-MONEY-CONVERTED" for note in parsed.notes)
+
+
+# --------------------------------------------------------------------------- columns
+
+def _missing_columns(projects: list[GoalProject], settings: ReviewSettings):
+    """A template without a weight column, or without 一级/二级 columns: one finding each."""
+    first = projects[0].record
+    if settings.require_weights:
+        without = [p for p in projects if p.count and not p.record.table.has("weight")]
+        if without:
+            yield Finding("G-NO-WEIGHT-COLUMN", file=first.file, sheet=without[0].record.sheet,
+                          params={"count": len(without)})
+    without = [p for p in projects if p.count and not p.record.table.has("level1")
+               and not p.record.table.has("level2")]
+    if without:
+        yield Finding("G-NO-LEVEL-COLUMNS", file=first.file, sheet=without[0].record.sheet,
+                      params={"count": len(without)})
+
+
+# --------------------------------------------------------------------------- categories
+
+def _categories(projects: list[GoalProject], settings: ReviewSettings):
+    """A 一级 or 二级 category the framework does not have, once per file and name, at its
+    first cell, with how many lines use it; a local template's own categories
+    (``goals.local_categories``) are accepted."""
+    allowed = LEVEL1_ALLOWED.get(settings.indicator_schema, LEVEL1_ALLOWED["2020"])
+    known2 = set().union(*allowed.values())
+    accepted = {normalise_level(name) for name in settings.local_categories}
+    seen: dict[tuple[str, str], list] = {}  # (code, written) → [project, cell, count]
+    for project in projects:
+        table = project.record.table
+        for line, level1, level2, text1, text2 in zip(
+                project.record.lines, project.levels1, project.levels2, *project.level_texts):
+            if level1 and level1 not in allowed:
+                key = ("G-LEVEL1", text1)
+                cell = table.a1("level1", line)
+            elif level2 and level2 not in known2 and level2 not in accepted:
+                key = ("G-LOCAL-CATEGORY", text2)
+                cell = table.a1("level2", line)
+            else:
+                continue
+            entry = seen.get(key)
+            if entry is None:
+                seen[key] = [project, cell, 1]
+            else:
+                entry[2] += 1
+    for (code, written), (project, cell, count) in seen.items():
+        record = project.record
+        params = {"count": count}
+        if code == "G-LEVEL1":
+            params["allowed"] = "、".join(allowed)
+        yield Finding(code, file=record.file, sheet=record.sheet, cell=cell,
+                      project=record.name or None, value=written, params=params)
