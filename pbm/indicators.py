@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from pbm.values import ParsedValue, cell_text, parse_money, parse_value
 from pbm.values.text import simplified
+from pbm.values.units import DURATION_UNITS
 from pbm.workbook.table import IndicatorTable, ProjectRead, is_blank
 
 #: 指标性质 as templates spell it (after NFKC, without spaces) → ≥ > ≤ < = 定性 定量 定量(其他) 不适用.
@@ -48,6 +49,7 @@ QUALITATIVE_NATURES = frozenset({QUALITATIVE, OTHER_QUANTITATIVE, "不适用"})
 #: Texts that mark a line as not applicable (不适用) in 指标性质, 指标值, 实际完成值 or 得分.
 INAPPLICABLE_TEXTS = frozenset({"不适用", "不涉及", "无此项", "本年不适用", "n/a", "na"})
 _DATE_KINDS = ("date", "month")
+_PLAIN_FRACTION = re.compile(r"0?\.[0-9]+|1(?:\.0+)?")
 _HUNDRED = Decimal(100)
 _ONE = Decimal(1)
 _ZERO = Decimal(0)
@@ -177,14 +179,32 @@ def _op(nature: str | None, target: ParsedValue, actual: ParsedValue) -> str | N
     return None
 
 
+#: What a line's category says about its target: a 成本 line is a cap, a 时效 line a limit.
+COST, TIMELINESS = "成本", "时效"
+_COST_LEVELS = frozenset({"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"})
+_MONEY_SHORT = {"万": "万元", "亿": "亿元"}
+
+
+def line_category(level1: str, level2: str) -> str | None:
+    """成本 or 时效 for a line under those categories (normalised names), else None."""
+    if level2 in _COST_LEVELS or level1 == "成本指标":
+        return COST
+    if level2 == "时效指标":
+        return TIMELINESS
+    return None
+
+
 def type_line(nature_raw: Any, unit_raw: Any, target_raw: Any, actual_raw: Any,
-              year: int | None = None) -> TypedLine:
-    """Type the four cells of one line (see :class:`TypedLine`)."""
+              year: int | None = None, category: str | None = None) -> TypedLine:
+    """Type the four cells of one line (see :class:`TypedLine`); ``category`` is the line's
+    :func:`line_category`."""
     nature_text = "".join(cell_text(nature_raw).split())
     unit = cell_text(unit_raw)
     target = parse_value(target_raw, role="target", unit=unit or None, year=year)
-    actual = parse_value(actual_raw, role="actual", unit=unit or target.unit, year=year)
     nature = normalise_nature(nature_text) if nature_text else None
+    if category is not None and target.number is not None:
+        target = _by_category(target, nature, category)
+    actual = parse_value(actual_raw, role="actual", unit=unit or target.unit, year=year)
     inapplicable = (nature_text in INAPPLICABLE_TEXTS or actual.text.lower() in INAPPLICABLE_TEXTS
                     or target.text.lower() in INAPPLICABLE_TEXTS)
     scientific = tuple((name, parsed.text, number) for name, raw, parsed in
@@ -193,8 +213,11 @@ def type_line(nature_raw: Any, unit_raw: Any, target_raw: Any, actual_raw: Any,
     op = _op(nature, target, actual)
     fraction_of = None
     if (target.unit == "%" and actual.number is not None and target.number is not None
-            and type(actual_raw) in (int, float) and _ZERO < actual.number <= _ONE < target.number):
-        # A percent-formatted cell holds 0.92 for 92 %: read it as the percentage it shows.
+            and _ZERO < actual.number <= _ONE < target.number
+            and (type(actual_raw) in (int, float) or (
+                isinstance(actual_raw, str) and _PLAIN_FRACTION.fullmatch(actual.text)))):
+        # A percent-formatted cell holds 0.92 for 92 %, a text cell "0.9" written the same way:
+        # read it as the percentage it shows.
         fraction_of = actual.text
         actual = parse_value(f"{(actual.number * _HUNDRED).normalize():f}%", role="actual",
                              unit=unit or target.unit, year=year)
@@ -208,6 +231,25 @@ def type_line(nature_raw: Any, unit_raw: Any, target_raw: Any, actual_raw: Any,
             on_time = (actual.month or 13) <= (target.month or 0)
     return TypedLine(nature, unit, target, actual, op, inapplicable, fraction_of, on_time,
                      scientific)
+
+
+def _by_category(target: ParsedValue, nature: str | None, category: str) -> ParsedValue:
+    """A 成本 target without an operator is a cap (≤), its ``万`` 万元; a 时效 target given as
+    a bare duration (``3个工作日``) is a limit (≤) — where 指标性质 says nothing else."""
+    changes: dict[str, Any] = {}
+    if category == COST and target.unit in _MONEY_SHORT:
+        changes["unit"] = _MONEY_SHORT[target.unit]
+    capped = target.op_implied and nature not in COMPARISONS and (
+        category == COST or (category == TIMELINESS and target.unit in DURATION_UNITS))
+    if capped and target.op != "=":
+        meaning = ("成本指标，不超过即达成", "a cost: at most") if category == COST else \
+            ("时效指标，在时限内即达成", "a time limit: at most")
+        changes["op"] = "≤"
+        changes["notes"] = tuple(
+            replace(note, params={**note.params, "op": "≤", "meaning": meaning[0],
+                                  "meaning_en": meaning[1]})
+            if note.code == "V-OP-IMPLIED" else note for note in target.notes)
+    return replace(target, **changes) if changes else target
 
 
 class Typing:
@@ -255,15 +297,17 @@ class Typing:
                 known[key] = convert(value)
         return [known[key] for key in keys]
 
-    def _typed_lines(self, columns: list[list[Any]]) -> list[TypedLine]:
-        raw = list(zip(*columns))
+    def _typed_lines(self, columns: list[list[Any]], categories: list[str | None]
+                     ) -> list[TypedLine]:
+        raw = list(zip(*columns, categories))
         keys = raw
         if any(_has_logical(column) for column in columns):
-            keys = list(zip(*[[(v.__class__, v) for v in column] for column in columns]))
+            keys = list(zip(*[[(v.__class__, v) for v in column] for column in columns],
+                            categories))
         known = self._lines
-        for key, cells in zip(keys, raw):
+        for key, (*cells, category) in zip(keys, raw):
             if key not in known:
-                known[key] = type_line(*cells, year=self.year)
+                known[key] = type_line(*cells, year=self.year, category=category)
         return [known[key] for key in keys]
 
 
@@ -293,8 +337,13 @@ class TypedTable:
         column = self._columns.get((kind, name))
         if column is None:
             if kind == "line":
+                categories = [None] * len(self.table)
+                if self.table.has("level1") or self.table.has("level2"):
+                    categories = list(map(line_category, self._column("level", "level1"),
+                                          self._column("level", "level2")))
                 column = self.typing._typed_lines([self.table.column(field) for field in
-                                                   ("nature", "unit", "target", "actual")])
+                                                   ("nature", "unit", "target", "actual")],
+                                                  categories)
             else:
                 column = self.typing._typed(kind, self.table.column(name))
             self._columns[(kind, name)] = column

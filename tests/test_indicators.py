@@ -62,7 +62,11 @@ def test_a_fraction_under_a_percentage_target_is_read_as_the_percentage_it_shows
     assert (fraction.actual.number, fraction.actual.text, fraction.fraction_of) == \
         (D("92"), "92%", "0.92")
     assert type_line("≥", "%", 95, 1).actual.number == D(100)  # 100 % stored as 1
-    assert type_line("≥", "%", 95, "0.92").fraction_of is None  # a text says what it means
+    # a cell formatted as text holding "0.9" reads like the number 0.9; a text with its own
+    # unit says what it means
+    as_text = type_line("≥", "%", "≥95%", "0.9")
+    assert (as_text.actual.number, as_text.fraction_of) == (D(90), "0.9")
+    assert type_line("≥", "%", 95, "0.92%").fraction_of is None
     assert type_line("≥", "%", 0.5, 0.92).fraction_of is None  # a target of 0.5 % is no rate
     assert type_line("≥", "人", 95, 0.92).fraction_of is None
 
@@ -136,3 +140,43 @@ def test_each_distinct_line_is_typed_once_per_run(tmp_path, monkeypatch):
     assert len(seen) == 4 * 6  # two projects of six lines, in two workbooks
     assert len(calls) == len(set(calls)) == 6  # the same six lines, typed once each
     assert len({id(line) for line in seen}) == 6
+
+
+@pytest.mark.parametrize(("target", "category", "op", "number", "unit"), [
+    ("总成本不超200万", None, "≤", D(200), "万"),
+    ("总成本不超200万", "成本", "≤", D(200), "万元"),      # 万 is 万元 in a cost
+    ("250万", "成本", "≤", D(250), "万元"),                # a cost is a cap
+    ("250万", None, "≥", D(250), "万"),
+    ("3个小时内", None, "≤", D(3), "小时"),               # the unit after 个
+    ("3个月内归档", None, "≤", D(3), "个月"),
+    ("3个工作日", "时效", "≤", D(3), "工作日"),           # a bare duration is a limit
+    ("3个工作日", None, "≥", D(3), "工作日"),
+    ("100%", "时效", "≥", D(100), "%"),                   # no duration: no limit
+    ("半小时内", None, "≤", D("0.5"), "小时"),
+    ("三小时内", None, "≤", D(3), "小时"),
+    ("两小时之内", None, "≤", D(2), "小时"),
+    ("十个工作日内", None, "≤", D(10), "工作日"),
+    ("达到95%以上", None, "≥", D(95), "%"),
+    ("≥530元/人*月", None, "≥", D(530), "元/人*月"),      # * between units is no placeholder
+    ("不超過3個小時", None, "≤", D(3), "小时"),            # traditional characters
+])
+def test_targets_as_departments_write_them(target, category, op, number, unit):
+    typed = type_line(None, None, target, None, year=2023, category=category)
+    assert (typed.op, typed.target.number, typed.target.unit) == (op, number, unit)
+    assert typed.target.text == target  # shown as written
+
+
+def test_a_day_before_which_is_a_deadline_in_the_forms_year():
+    typed = type_line(None, None, "12月31日前", "2023年11月20日", year=2023)
+    assert typed.target.kind == "date" and str(typed.target.date) == "2023-12-31"
+    assert typed.on_time is True
+
+
+@pytest.mark.parametrize("text", ["统一标准", "第一年", "一次性发放到位", "三月底前"])
+def test_chinese_numerals_only_count_durations(text):
+    assert type_line(None, None, text, None).target.number is None
+
+
+@pytest.mark.parametrize("text", ["{{目标值}}", "${target}", "≥**人"])
+def test_template_variables_are_placeholders(text):
+    assert type_line(None, None, text, None).target.placeholder

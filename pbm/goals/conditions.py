@@ -37,16 +37,28 @@ def file_conditions(projects: list[GoalProject], settings: ReviewSettings) -> li
 
 def _amounts_in_yuan(projects: list[GoalProject], settings: ReviewSettings):
     """When a file's amounts are evidently 元 typed under 万元 labels — one of them is 10亿元
-    or more as 万元, or a 测算依据 states the same sum in 万元 (``0.3万元`` beside 3000) —
-    every amount of the file that wrote no unit of its own is read as 元, said once."""
+    or more as 万元, or a 测算依据 states the same sum in 万元 (``0.3万元`` beside 3000) — and
+    its amounts are 元-sized (their median is 1万 or more as written), every amount of the file
+    that wrote no unit of its own is read as 元; in a file of 万元-sized amounts only those that
+    would be 10亿元 or more are. Said once."""
     if settings.money_unit != "万元":
         return
     evidence = _yuan_evidence(projects)
     if evidence is None:
         return
     project, reason, reason_en = evidence
+    totals = sorted(t.number for p in projects
+                    if (t := p.money.get("total_funds")) is not None and t.number
+                    and not _unit_written(t))
+    whole_file = bool(totals) and totals[len(totals) // 2] >= _TEN_THOUSAND
+    if not whole_file and reason_en.startswith("the calculation basis"):
+        return  # one 测算依据 against a file of 万元-sized amounts: no decision
     converted = 0
     for each in projects:
+        total = each.money.get("total_funds")
+        if not whole_file and not (total is not None and total.number is not None and
+                                   total.number >= YUAN_SUSPECT_WAN and not _unit_written(total)):
+            continue
         money = {}
         for name, parsed in each.money.items():
             if parsed.number is not None and not _unit_written(parsed):
@@ -55,9 +67,13 @@ def _amounts_in_yuan(projects: list[GoalProject], settings: ReviewSettings):
             money[name] = parsed
         each.money = money
     record = project.record
+    scope, scope_en = ("本文件的金额", "this file's amounts") if whole_file else \
+        ("部分项目的金额", "some projects' amounts")
     yield Finding("G-MONEY-IN-YUAN", file=record.file, sheet=record.sheet,
                   cell=record.a1("total_funds"), value=project.money["total_funds"].text,
-                  params={"reason": reason, "reason_en": reason_en, "count": converted})
+                  project=None if whole_file else record.name or None,
+                  params={"scope": scope, "scope_en": scope_en, "reason": reason,
+                          "reason_en": reason_en, "count": converted})
 
 
 def _yuan_evidence(projects: list[GoalProject]) -> tuple[GoalProject, str, str] | None:

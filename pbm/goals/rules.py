@@ -16,6 +16,7 @@ from typing import Any
 from pbm.findings import Finding, catalogue
 from pbm.indicators import COMPARISONS, TypedLine, TypedTable
 from pbm.values import ParsedValue, parse_value, plain_decimal
+from pbm.values.placeholders import is_dash
 from pbm.workbook.table import IndicatorTable, ProjectRead
 
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
@@ -34,7 +35,8 @@ LEVEL1_ALLOWED["2021"] = {**LEVEL1_ALLOWED["2020"],
 
 _EMPTY_WORDS = re.compile(r"加强|做好|推进|落实|努力|积极|重视|进一步|持续|不断|全力|切实")
 _MEASURABLE = re.compile(r"有效|明显|显著|达到|符合|标准|提升|提高|改善|合格|达标|降低|减少|增加|"
-                         r"优|良|\d|是|否|完成|实现|无")
+                         r"优|良|\d|是|否|完成|实现|无|不超|以内|控制在|"
+                         r"^[一二三四五甲乙丙A-Da-d][级等]$")
 _INPUTS = re.compile(r"(资金|经费|预算)(投入|拨付|到位|总额|支出|金额)|(投入|拨付|下达)(资金|经费)|"
                      r"投入.{0,4}(人员|人力|人数|设备)|(人员|人力)投入|资金使用|支出金额|采购金额")
 _TARGET_IN_NAME = re.compile(r"(≥|≤|>=|<=|不低于|不少于|不超过|不高于|达到)\s*\d|\d+(\.\d+)?\s*%")
@@ -404,7 +406,7 @@ def _target_problems(typed: TypedLine, has_note: bool):
     target, nature = typed.target, typed.nature
     raw_text = target.text  # the cell as text, as the parser read it
     if target.placeholder:
-        yield "G4", ("target",), raw_text, {}
+        yield ("G-NO-TARGET" if is_dash(raw_text) else "G4"), ("target",), raw_text, {}
         return
     if target.kind == "missing" and any(n.code == "R-FORMULA-NO-VALUE" for n in target.notes):
         return  # the reader already reported the formula cell

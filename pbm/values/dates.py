@@ -1,5 +1,6 @@
 """Dates and months: Excel serial numbers, and dates or months written as text
-(``2026年9月30日``, ``2026-09-30``, ``2026.09``, ``9月底``, ``年底``) with the operator written
+(``2026年9月30日``, ``2026-09-30``, ``2026.09``, ``9月底``, ``12月31日前`` in the form's year,
+``年底``) with the operator written
 around them (``前``/``之前`` → ≤, ``后``/``之后`` → ≥)."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ _YEAR_MONTH_RE = re.compile(
     r"(?<![0-9.])([0-9]{4})\s*(?:年\s*([0-9]{1,2})\s*月|([-/.])\s*([0-9]{1,2})(?![0-9.])\s*月?)"
     r"\s*(底|末|份|中旬|上旬|下旬|初|中)?"
 )
+_MONTH_DAY_RE = re.compile(r"(?<![0-9.年])([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*(?:日|号)")
 _MONTH_RE = re.compile(r"(?<![0-9.])([0-9]{1,2})\s*月\s*(底|末|份|中旬|上旬|下旬|初|中)?")
 _YEAR_END_RE = re.compile(r"(?:(?<![0-9])([0-9]{4})\s*)?年\s*(?:底|末)")
 _DATE_HINT_RE = re.compile(r"[年月]|[0-9]{4}[-/.][0-9]")
@@ -99,6 +101,18 @@ def _parse_date_text(text: str, role: str, unit: str | None, year: int | None) -
                 match.group(3) is None or _plain_year_month(text, match, role, unit)):
             return _DateParts("month", _month_day(y, m, match.group(5)), m,
                               _date_op(text, match.start(), match.end()))
+    match = _MONTH_DAY_RE.search(text)
+    if match and not _outside_has_digit(text, match.start(), match.end()):
+        # "12月31日前": a deadline in the year of the form.
+        m, d = int(match.group(1)), int(match.group(2))
+        op = _date_op(text, match.start(), match.end())
+        if year and 1 <= year <= 9999:
+            try:
+                return _DateParts("date", datetime.date(year, m, d), m, op)
+            except ValueError:
+                return _DateParts("invalid", None, None, None)
+        if 1 <= m <= 12 and 1 <= d <= 31:
+            return _DateParts("month", None, m, op)
     match = _MONTH_RE.search(text)
     if match and not _outside_has_digit(text, match.start(), match.end()):
         m = int(match.group(1))

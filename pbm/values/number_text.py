@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from pbm.values.model import ParsedValue, _note, _unparseable
 from pbm.values.units import (
+    _AFTER_GE,
     _KNOWN_UNITS,
     _OP_BEFORE_RE,
     _OTHER_UNIT_RE,
@@ -65,10 +66,56 @@ def _choose_number(text: str) -> re.Match | None:
     return matches[-1]
 
 
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+#: A count in Chinese numerals before a duration: 三小时内, 两小时之内, 半小时内, 十个工作日.
+#: Not after 统/唯/之/第 (统一, 之一, 第一年), and 月 only as 个月 (三月 is March).
+_CN_DURATION_RE = re.compile(
+    r"(?<![统唯之第逐])([一二两三四五六七八九十]{1,3}|半)(?=个?(?:小时|分钟|工作日|天|周|星期|季度|年)"
+    r"|个月|个半|日(?:内|之内|以内))")
+
+
+#: A whole cell that is a count in Chinese numerals with its unit: 两栋, 三个, 一处以上.
+_CN_COUNT_RE = re.compile(
+    r"([一二两三四五六七八九十]{1,3}|半)(?=(?:个|栋|处|座|项|次|件|台|套|所|场|期|份|篇|人|名|家|户|条|间|"
+    r"张|批|辆|本|册|类|种|组|队|倍)(?:及?以上|以内|之内|内)?$)")
+
+
+def _cn_number(text: str) -> str | None:
+    """``三`` → 3, ``十二`` → 12, ``二十`` → 20, ``半`` → 0.5; None for what is no count."""
+    if text == "半":
+        return "0.5"
+    if "十" not in text:
+        return str(_CN_DIGITS[text]) if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return None
+    value = (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return str(value)
+
+
+def chinese_durations(text: str) -> str:
+    """``半小时内`` → ``0.5小时内``, ``三小时内`` → ``3小时内``, a whole cell ``两栋`` → ``2栋``: a
+    duration or a count in Chinese numerals written with digits, so it is read like one
+    written with digits."""
+    def digits(match: re.Match) -> str:
+        number = _cn_number(match.group(1))
+        return number if number is not None else match.group(1)
+    if _CN_COUNT_RE.match(text):
+        return _CN_COUNT_RE.sub(digits, text, count=1)
+    return _CN_DURATION_RE.sub(digits, text)
+
+
 def _take_unit(text: str, pos: int) -> tuple[str | None, int]:
     match = _UNIT_RE.match(text, pos)
     if match:
         unit = match.group(1)
+        if unit == "个":  # 3个小时, 5个工作日: the unit after 个 is the unit
+            after = _UNIT_RE.match(text, match.end())
+            if after and after.group(1) in _AFTER_GE:
+                match, unit = after, after.group(1)
+                if unit == "月":
+                    unit = "个月"
         return _UNIT_CANON.get(unit, unit) + match.group(2), match.end()
     match = _OTHER_UNIT_RE.match(text, pos)
     if match:

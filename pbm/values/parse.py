@@ -29,6 +29,7 @@ from pbm.values.number_text import (
     _SIMPLE_HEAD_RE,
     _parse_number_text,
     _scientific,
+    chinese_durations,
 )
 from pbm.values.placeholders import _is_formula_text, _is_placeholder_text, qualitative_tier
 from pbm.values.text import (
@@ -143,12 +144,15 @@ def _parse_str_cached(raw: str, role: str, unit: str | None, year: int | None) -
 
 
 def _parse_str(raw: str, role: str, unit: str | None, year: int | None) -> ParsedValue:
-    """A text cell parsed as its simplified-character form (``不超過`` is ``不超过``), its text
-    kept as written."""
+    """A text cell parsed as its simplified-character form (``不超過`` is ``不超过``), a
+    duration in Chinese numerals as digits (``半小时内`` is ``0.5小时内``); its text kept as
+    written."""
     text = _normalise_str(raw)
     plain = simplified(text)
+    if role in ("target", "actual") and _HAS_DIGIT_RE.search(plain) is None:
+        plain = chinese_durations(plain)  # 三小时内 is 3小时内
     parsed = _parse_text_cell(raw, plain, role, unit, year)
-    return parsed if plain is text else replace(parsed, text=text)
+    return parsed if plain == text else replace(parsed, text=text)
 
 
 def _implied_op_note(text: str, number: Decimal) -> tuple[str, Note]:

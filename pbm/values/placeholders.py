@@ -10,10 +10,14 @@ from pbm.values.units import _PREFIX_ALT, _UNIT_ALT
 
 # Only filler characters: **, XX, ……(→ "......" after NFKC), /, —, -, 一 …
 _FILLER_ONLY_RE = re.compile(r"[\s*Xx.…/\\—–\-_―─一~?·]+")
-# "*" not between two digits (7*24小时 is a real value), XX not inside a Latin word, or "...".
+# "*" not between two digits or two words (7*24小时 and 元/人*月 are real values), XX not inside
+# a Latin word, "...", or a template variable ({{目标值}}, ${target}).
 _FILLER_INSIDE_RE = re.compile(
-    r"(?<![0-9])\*|\*(?![0-9])|(?<![A-Za-z])[Xx]{2,}(?![A-Za-z])|\.{3,}"
+    r"(?<![0-9\w])\*|\*(?![0-9\w])|(?<![A-Za-z])[Xx]{2,}(?![A-Za-z])|\.{3,}"
+    r"|\{\{[^{}]*\}\}|\$\{[^{}]*\}"
 )
+# A dash or slash alone: the cell says "nothing here" rather than leaving the template's mark.
+_DASH_ONLY_RE = re.compile(r"[—–\-―─/一]{1,2}")
 _SINGLE_X_RE = re.compile(rf"(?:{_PREFIX_ALT})?\s*[Xx]\s*(?:{_UNIT_ALT})?(?:/\S{{1,4}})?")
 _INSTRUCTION_RE = re.compile(
     r"[(\[【]?\s*(?:请(?:填写|填报|输入|选择|根据|按照|按|在此|据实)|填写说明|填报说明|填表说明"
@@ -48,13 +52,19 @@ def is_placeholder(raw: object) -> bool:
 _INSTRUCTION_FIRST_CHARS = frozenset("请填此在例示如([【")
 
 
+def is_dash(text: str) -> bool:
+    """A cell that holds only ``—``, ``-``, ``/`` or ``一``: empty like a placeholder, but what
+    it says is "no value stated", not "the template was not filled"."""
+    return bool(_DASH_ONLY_RE.fullmatch(_normalise_str(text)))
+
+
 def _is_placeholder_text(text: str) -> bool:
     # Cheap character tests guard each regex: most cells are plain values.
     if not text:
         return False
     if _FILLER_ONLY_RE.fullmatch(text):
         return True
-    if ("*" in text or "x" in text or "X" in text or "..." in text) and (
+    if ("*" in text or "x" in text or "X" in text or "..." in text or "{" in text) and (
             _FILLER_INSIDE_RE.search(text) or _SINGLE_X_RE.fullmatch(text)):
         return True
     if text[0] in _INSTRUCTION_FIRST_CHARS and (

@@ -274,9 +274,11 @@ def _value_beside(grid: Grid, r: int, c: int, below_stop: int | None = None) -> 
                                and match_label(value.split("：")[0].split(":")[0])):
             break
         return grid.cell(r, cc)
-    # Money blocks often put labels in one row and values in the row below.
+    # Money blocks often put labels in one row and values in the row below — unless the cell
+    # below is the value of a label to its left (年度绩效目标 | its text).
     below = grid.value(end_r + 1, c) if below_stop is None or end_r + 1 < below_stop else None
-    if below is not None and not is_label(below):
+    if below is not None and not is_label(below) and \
+            not any(is_label(grid.value(end_r + 1, cc)) for cc in range(c)):
         return grid.cell(end_r + 1, c)
     return Cell(None, r + 1, end_c + 2)
 

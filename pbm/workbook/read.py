@@ -19,7 +19,12 @@ from pbm.errors import PbmError
 from pbm.findings import Finding
 from pbm.workbook.layout import Block, Grid, RowAccount, SheetLayout, lay_out
 from pbm.workbook.source import WORKBOOK_SUFFIXES, Limits, open_workbook
-from pbm.workbook.table import IndicatorTable, ProjectRead, split_department_code
+from pbm.workbook.table import (
+    IndicatorTable,
+    ProjectRead,
+    code_digits_lost,
+    split_department_code,
+)
 
 T = TypeVar("T")
 
@@ -96,7 +101,8 @@ def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None 
     for raw_sheet in raw.sheets:
         layout = lay_out(raw_sheet, name, limits)
         grid = Grid(raw_sheet)
-        tables = [_table(grid, name, raw_sheet.name, block) for block in layout.blocks]
+        tables = [_table(grid, name, raw_sheet.name, block, layout.findings)
+                  for block in layout.blocks]
         sheets.append(SheetRead(raw_sheet.name, tables, layout.findings, layout))
     read = WorkbookRead(name, Path(path), raw.sha256, sheets)
     if not read.projects and not any(f.severity == "error" for f in read.all_findings):
@@ -108,8 +114,10 @@ def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None 
     return read
 
 
-def _table(grid: Grid, file: str, sheet: str, block: Block) -> IndicatorTable:
-    """The block's lines as columns: each project's lines in a run, in the order met."""
+def _table(grid: Grid, file: str, sheet: str, block: Block,
+           findings: list[Finding]) -> IndicatorTable:
+    """The block's lines as columns: each project's lines in a run, in the order met; what
+    the project cells say of themselves goes to ``findings``."""
     line_rows = [r for project in block.projects for r in project.lines]
     fields = list(block.columns)
     cols = [block.columns[name] for name in fields]
@@ -138,9 +146,12 @@ def _table(grid: Grid, file: str, sheet: str, block: Block) -> IndicatorTable:
                     if name in values:
                         values[name][k] = cell.value
                         table.carried.setdefault(name, {})[k] = cell.row
+        fields, lost = code_digits_lost(split_department_code(rows_of.fields))
+        if lost is not None:
+            findings.append(Finding("R-CODE-DIGITS-LOST", file=file, sheet=sheet, cell=lost.a1,
+                                    value=fields["project_code"].value))
         table.projects.append(ProjectRead(
-            file=file, sheet=sheet, layout=block.layout,
-            fields=split_department_code(rows_of.fields), table=table,
+            file=file, sheet=sheet, layout=block.layout, fields=fields, table=table,
             start=start, stop=stop, labels=rows_of.labels, units=rows_of.units,
             first_row=rows_of.first_row, title=rows_of.title, extra=rows_of.extra,
             other_rows=[r + 1 for r in rows_of.others], money=rows_of.money,

@@ -95,6 +95,21 @@ def split_department_code(fields: dict[str, Cell]) -> dict[str, Cell]:
     return fields
 
 
+#: Excel keeps 15 significant digits of a number: a longer code stored as one lost the rest.
+_EXACT_DIGITS = 10 ** 15
+
+
+def code_digits_lost(fields: dict[str, Cell]) -> tuple[dict[str, Cell], Cell | None]:
+    """A 项目编码 stored as a number of more than 15 digits (``4.403062313915e+20``) has lost
+    its last digits: kept as the number shows (no digit invented), and its cell returned."""
+    cell = fields.get("project_code")
+    if cell is None or isinstance(cell.value, bool) or not isinstance(cell.value, (int, float)) \
+            or abs(cell.value) < _EXACT_DIGITS:
+        return fields, None
+    shown = format(cell.value, ".15g")
+    return {**fields, "project_code": Cell(shown, cell.row, cell.col)}, cell
+
+
 @dataclass(slots=True)
 class MoneyRegion:
     """The money block of a 自评表 form (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 |

@@ -62,6 +62,16 @@ def test_amounts_in_yuan_are_decided_once_for_the_file(tmp_path, run_pbm):
     assert [f["sheet"][:2] for f in data["findings"] if f["code"] == "G12"] == ["3."]
 
 
+def test_in_a_file_of_wan_amounts_only_the_one_typed_in_yuan_is_converted(tmp_path, run_pbm):
+    forms = [CityProject("甲经费", year_yuan=13.7584, basis=""),
+             CityProject("乙经费", year_yuan=2400000.0, basis=""),  # 240亿 as 万元
+             CityProject("丙经费", year_yuan=45.0, basis="")]
+    data = _validate(run_pbm, write_city_goal_forms(tmp_path / "a.xlsx", forms), tmp_path)
+    [said] = [f for f in data["findings"] if f["code"] == "G-MONEY-IN-YUAN"]
+    assert said["project"] == "乙经费" and "1 个项目" in said["message"]
+    assert [p["amount"] for p in data["projects"]] == [13.7584, 240, 45]
+
+
 def test_amounts_in_wan_stay_when_nothing_says_otherwise(tmp_path, run_pbm):
     forms = [CityProject("社区工作站经费", total_yuan=41.2752, year_yuan=13.7584,
                          basis="按合同支付")]
@@ -112,3 +122,11 @@ def test_traditional_characters_are_read_as_simplified(tmp_path, run_pbm):
     assert not any(f["code"] in ("G-LEVEL1", "G-LEVEL2", "G-LOCAL-CATEGORY", "G8")
                    for f in data["findings"]), _codes(data)
     assert data["projects"][0]["name"] == "社區工作站經費"  # shown as written
+
+
+def test_a_long_code_stored_as_a_number_keeps_what_it_shows(tmp_path, run_pbm):
+    forms = [CityProject("社区工作站经费", code=4.403062313915e+20)]
+    data = _validate(run_pbm, write_city_goal_forms(tmp_path / "a.xlsx", forms), tmp_path)
+    [lost] = [f for f in data["findings"] if f["code"] == "R-CODE-DIGITS-LOST"]
+    assert lost["cell"] == "B2" and lost["severity"] == "warning"
+    assert data["projects"][0]["code"] == "4.403062313915e+20"  # no digit invented

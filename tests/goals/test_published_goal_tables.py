@@ -85,3 +85,20 @@ def test_a_blank_template_is_one_finding(tmp_path, run_pbm):
     problems = [f for f in data["findings"] if f["severity"] != "info"]
     assert [f["code"] for f in problems] == ["G-UNFILLED"]
     assert data["projects"][0]["grade"] == "差"
+
+
+def test_a_blank_amount_is_blank_not_the_goal_written_below_it(tmp_path, run_pbm):
+    table = PublishedGoalTable(total=None, annual_goal="组织协调推进全州食品安全重点工作")
+    data = _validate(run_pbm, write_published_goal_table(tmp_path / "t.xlsx", table), tmp_path)
+    assert "R-UNPARSEABLE" not in _codes(data)
+    [required] = [f for f in data["findings"] if f["code"] == "G-REQUIRED"]
+    assert "资金总额" in required["message"]
+
+
+def test_a_dash_for_a_target_is_no_target_stated_a_warning(tmp_path, run_pbm):
+    table = PublishedGoalTable()
+    table.lines[2] = ("", "时效指标", "按月发放", "", "—", "", 20)
+    data = _validate(run_pbm, write_published_goal_table(tmp_path / "t.xlsx", table), tmp_path)
+    [dash] = [f for f in data["findings"] if f["code"] == "G-NO-TARGET"]
+    assert dash["cell"] == "E10" and dash["severity"] == "warning"
+    assert "G4" not in _codes(data)

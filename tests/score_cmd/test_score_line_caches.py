@@ -86,8 +86,9 @@ def _without_lookups(monkeypatch) -> None:
     """Every cell, line and score worked out anew, nothing looked up."""
     monkeypatch.setattr(indicators.Typing, "_typed", lambda self, kind, raw: [
         indicators._CONVERT[kind](value) for value in raw])
-    monkeypatch.setattr(indicators.Typing, "_typed_lines", lambda self, columns: [
-        indicators.type_line(*cells, year=self.year) for cells in zip(*columns)])
+    monkeypatch.setattr(indicators.Typing, "_typed_lines", lambda self, columns, categories: [
+        indicators.type_line(*cells, year=self.year, category=category)
+        for *cells, category in zip(*columns, categories)])
     monkeypatch.setattr(selfeval.SelfEvalTyping, "scored", lambda self, typed: self._score_view(typed))
     init = scoring_rules.Scorer.__init__
 
