@@ -81,6 +81,9 @@ class ScoredProject:
             "grade": ps.grade,
             "claimed_grade": inp.claimed_grade or None,
             "indicators": len(ps.indicators),
+            "lines": ps.lines,
+            "rechecked_lines": ps.rechecked,
+            "kept_claims": _num(ps.kept),
             "findings": len(self.findings),
         }
 
@@ -243,6 +246,8 @@ def score_paths(paths: list[Path], rules: ScoreRules, limits: Limits = Limits(),
     projects_read: dict[str, int] = {}
     sheets_read: dict[str, int] = {}
 
+    stated_rules: dict[Decimal, ScoreRules] = {}  # a form's own execution weight → its rules
+
     def score_file(read: FileRead, workbook: WorkbookRead | None) -> None:
         reads.append(read)
         if workbook is None:
@@ -257,8 +262,9 @@ def score_paths(paths: list[Path], rules: ScoreRules, limits: Limits = Limits(),
                     sheets_read[read.file] = sheets_read.get(read.file, 0) + 1
                     continue
                 inp = typing.project(record, typed)
-                score = inp.score(rules, scorer)
-                score.findings = recheck_project(score, rules, clean)
+                project_rules = inp.rules_for(rules, stated_rules)
+                score = inp.score(project_rules, scorer)
+                score.findings = recheck_project(score, project_rules, clean)
                 projects.append(ScoredProject(inp, score))
                 projects_read[read.file] = projects_read.get(read.file, 0) + 1
 

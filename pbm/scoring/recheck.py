@@ -19,6 +19,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from pbm.findings import Finding
+from pbm.indicators import level_points
 from pbm.scoring.grades import grade_for
 from pbm.scoring.rules import (
     CENT,
@@ -286,6 +287,7 @@ def recheck_project(ps: ProjectScore, rules: ScoreRules,
         if len(findings) == before:
             clean.add(key)
     _recheck_weights(ps, rules, emitter)
+    _recheck_level_points(ps, emitter, tolerance)
     _recheck_execution(ps, rules, emitter, tolerance)
     _recheck_total(ps, rules, emitter, tolerance)
     _recheck_grade(ps, rules, emitter)
@@ -395,6 +397,35 @@ def _recheck_weights(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter) -> 
                      actual=plain_decimal(weight_total), expected=plain_decimal(rules.indicator_weight_total))
 
 
+def _recheck_level_points(ps: ProjectScore, emitter: _Emitter, tolerance: Decimal) -> None:
+    """A 一级 cell that states its points (``产出指标(50分)``, ``(30分)``): the weights of its
+    lines add up to them; where the lines have no weights, their scores stay within them."""
+    groups: dict[str, list[IndicatorScore]] = {}
+    for score in ps.indicators:
+        ind = score.indicator
+        if ind.applicable and ind.level1:
+            groups.setdefault(ind.level1, []).append(score)
+    for level1, scores in groups.items():
+        points = level_points(level1)
+        if points is None:
+            continue
+        weights = [s.indicator.weight for s in scores if s.indicator.weight is not None]
+        cell = scores[0].indicator.cell("level1")
+        if len(weights) == len(scores):
+            total = sum(weights, ZERO)
+            if total != points:
+                emitter.emit("S-LEVEL-POINTS", cell=cell, value=level1, level1=level1,
+                             points=plain_decimal(points), what_zh="分值合计",
+                             what_en="weights add up to", total=plain_decimal(total))
+        elif not weights:
+            claims = [s.indicator.claimed for s in scores if s.indicator.claimed is not None]
+            total = sum(claims, ZERO)
+            if claims and total - points > tolerance:
+                emitter.emit("S-LEVEL-POINTS", cell=cell, value=level1, level1=level1,
+                             points=plain_decimal(points), what_zh="自评得分合计",
+                             what_en="claimed scores add up to", total=_fmt(total))
+
+
 def _recheck_execution(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter,
                        tolerance: Decimal) -> None:
     cell = ps.execution_cell
@@ -445,12 +476,29 @@ def _recheck_total(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter,
                          claimed_total=_fmt(claimed_total), parts_total=_fmt(parts_total),
                          difference=_fmt(abs(claimed_total - parts_total)))
     difference = claimed_total - ps.total
-    if difference > tolerance:
+    if difference > tolerance and _carried(ps) > tolerance:
+        kept_lines = ps.lines - ps.rechecked
         emitter.emit("S-TOTAL-INFLATED", cell=ps.total_cell, value=_fmt(claimed_total),
                      claimed=_fmt(claimed_total), recomputed=_fmt(ps.total),
                      difference=_fmt(difference), tolerance=plain_decimal(tolerance),
                      claimed_grade=grade_for(claimed_total, rules.grade_bands),
-                     grade=ps.grade)
+                     grade=ps.grade, rechecked=ps.rechecked, lines=ps.lines,
+                     kept_zh=f"，其余 {kept_lines} 行按自评得分计入" if kept_lines else "",
+                     kept_en=f"; the other {kept_lines} keep their own scores"
+                     if kept_lines else "")
+
+
+def _carried(ps: ProjectScore) -> Decimal:
+    """How much the rescored lines (and execution) claim above pbm's scores: what a total
+    finding may rest on. A claimed total above the sum of its own lines is S-TOTAL-MISMATCH."""
+    carried = ZERO
+    for score in ps.indicators:
+        ind = score.indicator
+        if ind.applicable and ind.claimed is not None and score.recomputed is not None:
+            carried += ind.claimed - score.recomputed
+    if ps.claimed_execution is not None and ps.execution_score is not None:
+        carried += ps.claimed_execution - ps.execution_score
+    return carried
 
 
 #: Spellings of a grade on 自评表 besides the band names themselves.

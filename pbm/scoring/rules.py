@@ -546,6 +546,9 @@ class ProjectScore:
     executed_cell: str | None = None  # 全年执行数
     claimed_grade: str | None = None  # the unit's own 自评等级, as written
     grade_cell: str | None = None
+    lines: int = 0  # applicable lines
+    rechecked: int = 0  # of them, rescored by pbm (the others keep the unit's own score)
+    kept: Decimal = ZERO  # the unit's own scores counted as they are (lines not rescored)
 
     def to_dict(self, lang: str = "zh", *, indicators: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -617,8 +620,11 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
     Grade, execution score, line scores and 不适用 rescale as the module docstring says.  When
     both ``budget`` and ``executed`` are None the project has no execution part (e.g. a
     framework-based 部门评价) and its weight is left out of the rescale denominator.
-    Unscorable lines count 0 (and get a finding); a qualitative line with a known outcome
-    but no score counts its tier's lowest score (note ``tier-minimum``).
+    A line pbm cannot rescore (no weight, no target …) keeps the unit's own score in the
+    total, and so does an execution part that cannot be rescored; without a claim it counts 0
+    (both get a finding). ``rechecked`` says how many of the ``lines`` were rescored. A
+    qualitative line with a known outcome but no score counts its tier's lowest score (note
+    ``tier-minimum``).
     ``claimed_execution`` is the unit's own execution 得分, ``claimed_grade`` its 自评等级;
     ``total_cell``/``execution_cell``/``executed_cell`` (全年执行数)/``grade_cell`` are the
     A1 cells findings point to.
@@ -626,21 +632,32 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
     scores = (scorer or Scorer(rules)).lines(indicators)
     indicator_total = ZERO
     applicable_weight = ZERO
+    kept = ZERO
     any_inapplicable = False
+    lines = rechecked = 0
     for score in scores:
         ind = score.indicator
         if not ind.applicable:
             any_inapplicable = True
             continue
+        lines += 1
         if ind.weight is not None:
             applicable_weight += ind.weight
         if score.recomputed is not None:
             indicator_total += score.recomputed
+            rechecked += 1
+        elif ind.claimed is not None:  # not rescored: the unit's score stands, unjudged
+            indicator_total += ind.claimed
+            kept += ind.claimed
     rate, execution_score = score_execution(budget, executed, rules)
     has_execution = budget is not None or executed is not None
     if has_execution:
         applicable_weight += rules.execution_weight
-    raw_total = indicator_total + (execution_score or ZERO)
+    execution_counted = execution_score
+    if execution_counted is None and claimed_execution is not None:
+        execution_counted = claimed_execution
+        kept += claimed_execution
+    raw_total = indicator_total + (execution_counted or ZERO)
     total = raw_total
     rescaled = False
     if any_inapplicable and applicable_weight > ZERO:
@@ -674,5 +691,8 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
         executed_cell=executed_cell,
         claimed_grade=claimed_grade or None,
         grade_cell=grade_cell,
+        lines=lines,
+        rechecked=rechecked,
+        kept=kept,
     )
     return result

@@ -14,13 +14,14 @@ its outcome names.  Nothing here prints.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from pbm.findings import Finding
 from pbm.indicators import INAPPLICABLE_TEXTS, QUALITATIVE, TypedLine, TypedTable, Typing
 from pbm.scoring.rules import (
+    HUNDRED,
     ONE,
     ZERO,
     IndicatorInput,
@@ -62,6 +63,20 @@ class SelfEvalInput:
     grade_cell: str | None = None  # 自评等级
     written_execution_weight: Decimal | None = None
     findings: list[Finding] = field(default_factory=list)  # from typing the cells
+
+    def rules_for(self, rules: ScoreRules, known: dict[Decimal, ScoreRules]) -> ScoreRules:
+        """The rules this project is rechecked by: the execution weight its form states (分值
+        in the money block, ``得分(20分*执行率)``) — the indicator total the rest of 100 —,
+        else ``rules``; ``known`` keeps one set of rules per stated weight for the run."""
+        stated = self.written_execution_weight
+        if stated is None or stated == rules.execution_weight or not ZERO < stated < HUNDRED:
+            return rules
+        found = known.get(stated)
+        if found is None:
+            total = rules.indicator_weight_total + rules.execution_weight - stated
+            found = known[stated] = replace(rules, execution_weight=stated,
+                                            indicator_weight_total=total)
+        return found
 
     def score(self, rules: ScoreRules, scorer: Scorer | None = None) -> ProjectScore:
         """Recompute (the recheck is the caller's: :func:`pbm.scoring.recheck.recheck_project`)."""
@@ -254,7 +269,9 @@ class _ProjectTyping:
             self._form_regions(result)
         if (result.written_execution_weight is not None
                 and result.written_execution_weight != rules.execution_weight):
-            self.finding("S-EXEC-WEIGHT-DIFFERS", None,
+            region = record.money
+            stated = region.cells.get("weight") if region is not None else None
+            self.finding("S-EXEC-WEIGHT-DIFFERS", stated.a1 if stated is not None else None,
                          plain_decimal(result.written_execution_weight),
                          written=plain_decimal(result.written_execution_weight),
                          configured=plain_decimal(rules.execution_weight))

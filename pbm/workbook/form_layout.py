@@ -23,6 +23,7 @@ from typing import Any
 
 from pbm.findings import Finding
 from pbm.values import MONEY_UNITS
+from pbm.values.text import simplified
 from pbm.workbook.fields import PROJECT, alias_table, match_label, normalise_label
 from pbm.workbook.layout import (
     INDICATOR_CONTENT,
@@ -398,21 +399,30 @@ def _money_region(grid: Grid, start: int, stop: int, unit: str | None) -> MoneyR
             header = _money_header(grid, start, r, c)
             if header is None:
                 continue
-            columns, header_unit = header
+            columns, header_unit, stated = header
             region = MoneyRegion({}, {}, header_unit or unit)
             for col, role in columns.items():
                 region.columns[role] = f"{column_letter(col + 1)}{r + 1}"
                 raw = row[col] if col < len(row) else None
                 if not is_blank(raw):
                     region.cells[role] = Cell(raw, r + 1, col + 1)
+            if stated is not None and "weight" not in region.cells:
+                region.cells["weight"] = stated  # 得分(20分*执行率): the header states it
             return region
     return None
 
 
+#: The execution rule a 得分 header prints: ``得分(20分*执行率)``, ``得分（10分×执行率）``.
+_STATED_EXECUTION = re.compile(r"(\d+(?:\.\d+)?)\s*分\s*[*×xX]\s*(?:预算)?执行率")
+
+
 def _money_header(grid: Grid, start: int, total_row: int, label_col: int):
+    """(role of each column, the money unit a header writes, the execution weight a 得分
+    header states as a cell) of the header row above a money block's total row."""
     for r in range(total_row - 1, max(start - 1, total_row - 5), -1):
         columns: dict[int, str] = {}
         unit = None
+        stated = None
         for c, value in enumerate(grid.rows[r]):
             if c <= label_col or not isinstance(value, str):
                 continue
@@ -422,8 +432,13 @@ def _money_header(grid: Grid, start: int, total_row: int, label_col: int):
                 columns[c] = role
                 if label_unit and role in _MONEY_ROLES:
                     unit = unit or label_unit
+                if role == "score":
+                    rule = _STATED_EXECUTION.search(simplified(
+                        unicodedata.normalize("NFKC", value)))
+                    if rule is not None:
+                        stated = Cell(rule.group(1), r + 1, c + 1)
         if len(columns) >= 2:
-            return columns, unit
+            return columns, unit, stated
     return None
 
 

@@ -1,0 +1,77 @@
+"""Self-evaluations as counties publish them (the 自评表 form with its money block): lines pbm
+cannot rescore keep the unit's own score, the execution weight the form states is the one
+rechecked, and a 一级 cell's points are checked where the lines have no weights — so a table
+that adds up is never accused of inflating itself."""
+
+from __future__ import annotations
+
+from tests.score_cmd.score_cmd_helpers import line, project, project_of, score_json, write
+
+
+def _codes(data):
+    return [f["code"] for f in data["findings"]]
+
+
+def test_lines_without_targets_keep_their_claimed_scores(tmp_path, run_pbm):
+    # 天长-like: seven lines with a weight and a full score but no target and no actual
+    lines = [line("完成中型灌区节水改造项目数量", "1", "1", 10, 10, level1="(50分)"),
+             line("完成农业综合水价改革项目", "1", "1", 10, 10, level1="(50分)")]
+    lines += [line(f"指标{k}", None, None, 10, 10, level1="(50分)" if k < 3 else "(30分)",
+                   level2="质量指标" if k < 3 else "社会效益指标") for k in range(6)]
+    lines.append(line("服务对象满意度", "90%", "100%", 10, 10, level1="满意度指标(10分)",
+                      level2="服务对象满意度指标"))
+    spec = project("水旱灾害防御经费", lines, budget=880, executed=880, execution_score=10,
+                   total=100)
+    data = score_json(run_pbm, write(tmp_path, "tc", [spec], "form"), cwd=tmp_path)[1]
+    scored = project_of(data, "水旱灾害防御经费")
+    assert scored["recomputed_total"] == 100  # the six unscorable lines keep their 10s
+    assert (scored["lines"], scored["rechecked_lines"], scored["kept_claims"]) == (9, 3, 60)
+    assert "S-TOTAL-INFLATED" not in _codes(data)
+    assert _codes(data).count("S-UNSCORABLE") == 6
+    assert scored["grade"] == "优"
+
+
+def test_lines_without_weights_and_a_stated_execution_weight(tmp_path, run_pbm):
+    # 黄冈-like: execution worth 20 in the money block, lines with a 得分 but no 分值,
+    # traditional characters
+    lines = [line("監測數據必須合格", "100%", "100%", None, 10, level1="產出指標",
+                  level2="質量指標"),
+             line("整編資料審核", "98%", "98%", None, "19.6", level1="效益指標",
+                  level2="社會效益指標"),
+             line("完成年度資料上報", "100%", "100%", None, 20, level1="產出指標",
+                  level2="質量指標")]
+    spec = project("水土保持監測", lines, budget=10, executed=10, execution_score=20,
+                   total="69.6")
+    spec.execution_weight = 20
+    data = score_json(run_pbm, write(tmp_path, "hg", [spec], "form"), cwd=tmp_path)[1]
+    scored = project_of(data, "水土保持監測")
+    assert scored["execution_score"] == 20  # 100 % of the form's 20, not of the preset's 10
+    assert scored["recomputed_total"] == 69.6
+    assert not any(code in ("S-TOTAL-INFLATED", "S-INFLATED") for code in _codes(data))
+
+
+def test_a_table_that_does_not_add_up_is_said_once_as_a_mismatch(tmp_path, run_pbm):
+    lines = [line("数量", "≥10", 10, 45, 45), line("质量", "≥95%", "96%", 45, 45,
+                                                   level2="质量指标")]
+    spec = project("合计不符", lines, budget=100, executed=100, execution_score=10, total=110)
+    data = score_json(run_pbm, write(tmp_path, "mm", [spec], "form"), cwd=tmp_path)[1]
+    assert "S-TOTAL-MISMATCH" in _codes(data)
+    assert "S-TOTAL-INFLATED" not in _codes(data)  # no line pbm rescored claims too much
+
+
+def test_a_total_the_rescored_lines_inflate_is_still_said(tmp_path, run_pbm):
+    lines = [line("数量", "≥100", 80, 45, 45), line("指标无目标", None, None, 45, 45)]
+    spec = project("虚高", lines, budget=100, executed=100, execution_score=10, total=100)
+    data = score_json(run_pbm, write(tmp_path, "in", [spec], "form"), cwd=tmp_path)[1]
+    [total] = [f for f in data["findings"] if f["code"] == "S-TOTAL-INFLATED"]
+    assert "复核 1/2 行" in total["message"] and "其余 1 行按自评得分计入" in total["message"]
+    assert project_of(data, "虚高")["recomputed_total"] == 91  # 36 + 45 kept + 10
+
+
+def test_points_of_a_level_one_cell_are_checked_where_lines_have_no_weights(tmp_path, run_pbm):
+    lines = [line("甲", "100%", "100%", None, 30, level1="产出指标(50分)"),
+             line("乙", "100%", "100%", None, 30, level1="产出指标(50分)", level2="质量指标")]
+    spec = project("一级分值", lines, budget=100, executed=100, execution_score=10, total=70)
+    data = score_json(run_pbm, write(tmp_path, "lp", [spec], "form"), cwd=tmp_path)[1]
+    [points] = [f for f in data["findings"] if f["code"] == "S-LEVEL-POINTS"]
+    assert "50 分" in points["message"] and "60" in points["message"]
