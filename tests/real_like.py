@@ -156,3 +156,59 @@ def write_published_goal_table(path: Path, table: PublishedGoalTable) -> Path:
 def _in_merge(lines: list[tuple], k: int, level: int) -> bool:
     """The level cell of line ``k`` starts a merged range written already."""
     return bool(lines[k][level]) and k + 1 < len(lines) and not lines[k + 1][level]
+
+
+#: The sheets of a project's export from a project database, in its order: (name, kind).
+EXPORT_SHEETS = [("项目基本信息", None), ("立项依据", None), ("实施方案", None),
+                 ("支出计划", None), ("支出明细", None), ("绩效目标申报表", "goal"),
+                 ("绩效目标执行监控", "monitor"), ("绩效自评表", "selfeval"),
+                 ("评审报告", None), ("附件清单", None), ("审核意见", None)]
+
+
+def write_project_export(path: Path, goal, monitor=None, selfeval=None,
+                         kinds: tuple[str, ...] = ("goal", "monitor", "selfeval")) -> Path:
+    """One project as a project database exports it: an 11-sheet workbook whose every sheet
+    names the project — 项目基本信息 (key–value), 立项依据/实施方案/评审报告 (text), 支出计划 and
+    支出明细 (small tables of amounts), and the 绩效目标申报表, 绩效目标执行监控 and 绩效自评表 forms
+    (pbm's own form writers; ``goal`` a ProjectSpec, ``monitor`` a MonitorProjectSpec,
+    ``selfeval`` a SelfEvalSpec). ``kinds`` leaves out the forms not named."""
+    from pbm.monitoring.forms import MonitorFormWriter
+    from pbm.scoring.forms import SelfEvalFormWriter
+    from pbm.workbook.forms import GoalFormWriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+    for name, kind in EXPORT_SHEETS:
+        if kind is not None and kind not in kinds:
+            continue
+        sheet = workbook.add_worksheet(name)
+        if kind == "goal":
+            GoalFormWriter(workbook).write(sheet, goal)
+        elif kind == "monitor" and monitor is not None:
+            MonitorFormWriter(workbook).write(sheet, monitor)
+        elif kind == "selfeval" and selfeval is not None:
+            SelfEvalFormWriter(workbook).write(sheet, selfeval)
+        elif name == "项目基本信息":
+            for r, (label, value) in enumerate([
+                    ("项目名称", goal.name), ("项目编码", goal.code),
+                    ("主管部门", goal.department), ("项目实施单位", goal.unit),
+                    ("项目类型", "其他运转类"), ("项目期限", "2026-2028"),
+                    ("资金总额(万元)", goal.total), ("项目负责人", "王丽")]):
+                sheet.write_string(r, 0, label)
+                sheet.write(r, 1, value)
+        elif name in ("支出计划", "支出明细"):
+            sheet.write_string(0, 0, f"{goal.name}{name}")
+            for c, text in enumerate(["序号", "支出事项", "金额(万元)", "测算依据"]):
+                sheet.write_string(1, c, text)
+            for r, (item, amount) in enumerate([("设备购置", goal.total * 0.6),
+                                                ("劳务费", goal.total * 0.4)], start=2):
+                sheet.write_number(r, 0, r - 1)
+                sheet.write_string(r, 1, item)
+                sheet.write_number(r, 2, amount)
+                sheet.write_string(r, 3, "按合同价")
+        else:
+            sheet.write_string(0, 0, name)
+            sheet.write_string(1, 0, "项目名称")
+            sheet.write_string(1, 1, goal.name)
+            sheet.write_string(2, 0, f"{goal.name}的{name}，依据相关文件编制。")
+    workbook.close()
+    return path

@@ -22,6 +22,7 @@ from pbm.goals.rules import (
 )
 from pbm.indicators import Typing
 from pbm.result import RunResult
+from pbm.workbook.layout import GOAL
 from pbm.workbook.read import FileRead, WorkbookRead, iter_workbook_files, read_inputs
 from pbm.workbook.source import Limits
 from pbm.workbook.table import ProjectRead
@@ -110,7 +111,7 @@ def validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
             reviews.append(review)
             findings.extend(review.findings)
 
-    read_inputs(files, limits, review_file, progress=progress)
+    read_inputs(files, limits, review_file, progress=progress, kind=GOAL)
     return ValidationResult(reads, findings, reviews, settings)
 
 

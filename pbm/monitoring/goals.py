@@ -146,6 +146,7 @@ def load_approved_goals(path: Path, config) -> ApprovedGoals:
     """Read the approved goals from pbm's goal list or from goal workbooks (file or folder)."""
     from pbm.goals.rules import ReviewSettings
     from pbm.indicators import Typing
+    from pbm.workbook.layout import GOAL
     from pbm.workbook.read import iter_workbook_files, read_workbook
     from pbm.workbook.source import Limits
 
@@ -167,7 +168,7 @@ def load_approved_goals(path: Path, config) -> ApprovedGoals:
                 projects.extend(_from_goal_list(goal_list))
                 digests[str(file)] = goal_list.sha256
                 continue
-            workbook = read_workbook(file, limits=limits, display=str(file))
+            workbook = read_workbook(file, limits=limits, display=str(file), kind=GOAL)
         except PbmError as error:
             if path.is_file():
                 raise  # the one file named by --goals must be readable

@@ -31,6 +31,7 @@ from pbm.monitoring.submission import (
     read_submission,
 )
 from pbm.result import RunResult
+from pbm.workbook.layout import MONITOR
 from pbm.workbook.read import read_inputs
 
 
@@ -311,5 +312,5 @@ def monitor_files(files: list[Path], context: MonitorContext, *, folder: str = "
     if workers is None:
         workers = 2  # the machine pbm is built for has two cores; results never depend on it
     submissions = read_inputs(files, context.limits, partial(read_submission, context=context),
-                              workers=workers, progress=progress)
+                              workers=workers, progress=progress, kind=MONITOR)
     return merge_submissions(submissions, context, folder, goals_note)

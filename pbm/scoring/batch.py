@@ -34,6 +34,7 @@ from pbm.scoring.selfeval import (
     aggregate_groups,
     aggregate_units,
 )
+from pbm.workbook.layout import SELF_EVAL
 from pbm.workbook.read import FileRead, WorkbookRead, iter_workbook_files, read_inputs
 from pbm.workbook.source import Limits
 
@@ -268,7 +269,7 @@ def score_paths(paths: list[Path], rules: ScoreRules, limits: Limits = Limits(),
                 projects.append(ScoredProject(inp, score))
                 projects_read[read.file] = projects_read.get(read.file, 0) + 1
 
-    read_inputs(files, limits, score_file, progress=progress)
+    read_inputs(files, limits, score_file, progress=progress, kind=SELF_EVAL)
     evaluations = evaluate_sheets(sheets, rules, weights, framework) if sheets else []
     aggregates: list[ScoredProject] = []
     if aggregate:

@@ -263,6 +263,47 @@ def lay_out(sheet: RawSheet, file: str, limits: Limits) -> SheetLayout:
     return lay_out_form(grid, file, header, rows, findings)
 
 
+# --------------------------------------------------------------------------- document kinds
+
+#: What a sheet is, for the command that reads it: a goal form (validate), a monitoring form
+#: (monitor), a self-evaluation or a scoring sheet (score), or another part of a project's
+#: file (basic information, plans, reports: read by no command).
+GOAL, MONITOR, SELF_EVAL, OTHER = "goal", "monitor", "selfeval", "other"
+COMMAND_KINDS = frozenset({GOAL, MONITOR, SELF_EVAL})
+DOCUMENT_KINDS_ZH = {GOAL: "绩效目标申报表", MONITOR: "绩效监控表", SELF_EVAL: "绩效自评表/评分表",
+                     OTHER: "其他材料"}
+_KIND_WORDS = ((MONITOR, re.compile(r"监控")), (SELF_EVAL, re.compile(r"自评|评分|评价表")),
+               (GOAL, re.compile(r"目标申报|绩效目标表|目标表|申报表|绩效目标$")),
+               (OTHER, re.compile(r"基本信息|立项依据|实施方案|支出计划|支出明细|评审报告|附件|"
+                                  r"审核意见|预算明细|测算明细|采购|资金来源|项目概况")))
+
+
+def document_kind(layout: SheetLayout, grid: Grid) -> str | None:
+    """The kind of document a sheet is — by its name, else its title, else its columns (得分:
+    a self-evaluation; 完成值 or 执行数 without 得分: monitoring; 指标值 alone: a goal form) —
+    or None when nothing tells."""
+    titles = [layout.name]
+    titles += [grid.text(r, c) for r, kind in layout.kinds.items() if kind == "title"
+               for c in range(min(grid.width, 3)) if grid.value(r, c) is not None][:3]
+    titles += [project.title for block in layout.blocks for project in block.projects[:1]
+               if project.title]
+    for text in titles:
+        for kind, words in _KIND_WORDS:
+            if words.search(text):
+                return kind
+    columns = {name for block in layout.blocks for name in block.columns}
+    fields = {name for block in layout.blocks for project in block.projects[:1]
+              for name in project.fields}
+    if "score" in columns:
+        return SELF_EVAL
+    if "actual" in columns or "possibility" in fields:
+        return MONITOR
+    if "target" in columns:
+        return GOAL
+    return OTHER if layout.layout is None or not any(
+        project.lines for block in layout.blocks for project in block.projects) else None
+
+
 # --------------------------------------------------------------------------- headers
 
 @dataclass

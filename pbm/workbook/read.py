@@ -17,8 +17,17 @@ from typing import Any, TypeVar
 
 from pbm.errors import PbmError
 from pbm.findings import Finding
-from pbm.workbook.layout import Block, Grid, RowAccount, SheetLayout, lay_out
-from pbm.workbook.source import WORKBOOK_SUFFIXES, Limits, open_workbook
+from pbm.workbook.layout import (
+    COMMAND_KINDS,
+    DOCUMENT_KINDS_ZH,
+    Block,
+    Grid,
+    RowAccount,
+    SheetLayout,
+    document_kind,
+    lay_out,
+)
+from pbm.workbook.source import WORKBOOK_SUFFIXES, Limits, RawSheet, open_workbook
 from pbm.workbook.table import (
     IndicatorTable,
     ProjectRead,
@@ -91,20 +100,31 @@ class WorkbookRead:
 
 
 def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None = None,
-                  only: Collection[str] = ()) -> WorkbookRead:
+                  only: Collection[str] = (), kind: str | None = None) -> WorkbookRead:
     """Read every project of one workbook (of the sheets in ``only`` when it has any of them).
     Raises ``PbmError`` if the file is unreadable; a readable workbook in which no project is
-    found gets the error R-NO-PROJECTS, never a silent empty submission."""
+    found gets the error R-NO-PROJECTS, never a silent empty submission.
+
+    ``kind`` (GOAL, MONITOR, SELF_EVAL) is what the command reads: of a file that holds sheets
+    of several kinds (a project database's export: 项目基本信息, 支出明细, 绩效目标申报表,
+    绩效目标执行监控, 绩效自评表 …) only the sheets of that kind are read, the others skipped with
+    one info; a file that holds only documents of another kind is the error R-WRONG-DOCUMENT."""
     name = display or str(path)
     raw = open_workbook(Path(path), limits, name, only)
+    laid = [(raw_sheet, lay_out(raw_sheet, name, limits), Grid(raw_sheet))
+            for raw_sheet in raw.sheets]
+    skip, finding = _other_kinds(laid, name, kind)
     sheets = []
-    for raw_sheet in raw.sheets:
-        layout = lay_out(raw_sheet, name, limits)
-        grid = Grid(raw_sheet)
+    for raw_sheet, layout, grid in laid:
+        if raw_sheet.name in skip:
+            layout = SheetLayout(raw_sheet.name, None, [], layout.rows,
+                                 dict.fromkeys(layout.rows, "skipped-sheet"), [])
         tables = [_table(grid, name, raw_sheet.name, block, layout.findings)
                   for block in layout.blocks]
         sheets.append(SheetRead(raw_sheet.name, tables, layout.findings, layout))
     read = WorkbookRead(name, Path(path), raw.sha256, sheets)
+    if finding is not None:
+        read.findings.append(finding)
     if not read.projects and not any(f.severity == "error" for f in read.all_findings):
         skipped = [f"“{sheet.name}”" for sheet in sheets
                    if any(f.code == "R-SHEET-SKIPPED" for f in sheet.findings)]
@@ -112,6 +132,30 @@ def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None 
             "detail": f"（已跳过工作表 {'、'.join(skipped)}）" if skipped else "",
             "detail_en": f" (skipped sheets: {', '.join(skipped)})" if skipped else ""}))
     return read
+
+
+def _other_kinds(laid: list[tuple[RawSheet, SheetLayout, Grid]], file: str,
+                 kind: str | None) -> tuple[set[str], Finding | None]:
+    """The sheets not of ``kind`` to skip, and the finding that says so (see read_workbook)."""
+    if kind is None or len(laid) < 1:
+        return set(), None
+    shown = [(raw.name, document_kind(layout, grid), layout) for raw, layout, grid in laid
+             if layout.rows and not any(f.code == "R-SHEET-SKIPPED" for f in layout.findings)]
+    kinds = [found for _, found, _ in shown]
+    if kind in kinds:
+        skip = [sheet for sheet, found, _ in shown if found is not None and found != kind]
+        if not skip:
+            return set(), None
+        return set(skip), Finding("R-OTHER-SHEETS", file=file, params={
+            "count": len(skip), "sheets": "、".join(skip),
+            "kind": DOCUMENT_KINDS_ZH[kind]})
+    documents = sorted({found for found in kinds if found in COMMAND_KINDS})
+    unknown = any(found is None for found in kinds)
+    if not documents or unknown:
+        return set(), None  # nothing tells what else it is: read it as it is
+    return {sheet for sheet, _, _ in shown}, Finding("R-WRONG-DOCUMENT", file=file, params={
+        "found": "、".join(DOCUMENT_KINDS_ZH[found] for found in documents),
+        "kind": DOCUMENT_KINDS_ZH[kind]})
 
 
 def _table(grid: Grid, file: str, sheet: str, block: Block,
@@ -215,10 +259,11 @@ class FileRead:
         return Finding(code, file=self.file, params=self.error.params)
 
 
-def read_file(path: Path, limits: Limits) -> tuple[FileRead, WorkbookRead | None]:
+def read_file(path: Path, limits: Limits,
+              kind: str | None = None) -> tuple[FileRead, WorkbookRead | None]:
     display = display_path(path)
     try:
-        workbook = read_workbook(path, limits=limits, display=display)
+        workbook = read_workbook(path, limits=limits, display=display, kind=kind)
     except PbmError as error:
         return FileRead(display, path, error=error), None
     return FileRead(display, path, workbook.sha256), workbook
@@ -226,7 +271,8 @@ def read_file(path: Path, limits: Limits) -> tuple[FileRead, WorkbookRead | None
 
 def read_inputs(files: list[Path], limits: Limits,
                 work: Callable[[FileRead, WorkbookRead | None], T], *, workers: int = 1,
-                progress: Callable[[Path], None] | None = None) -> list[T]:
+                progress: Callable[[Path], None] | None = None,
+                kind: str | None = None) -> list[T]:
     """Read each file and hand it to ``work`` (what the command makes of one file); the
     results come back in input order.  An unreadable file is handed over with its error and
     no workbook, and the run goes on.  ``progress`` is told of every finished file.
@@ -234,8 +280,9 @@ def read_inputs(files: list[Path], limits: Limits,
     ``workers`` > 1 with many files: forked processes (the per-cell Python work holds the
     GIL, so threads gain little; 200 files × 300 rows: 4.4 s on two threads, 2.8 s on two
     processes); where forking is not safe, a thread pool (calamine releases the GIL while it
-    parses).  Results never depend on it."""
-    jobs = _Jobs(limits, work)
+    parses).  Results never depend on it. ``kind``: the kind of document the command reads
+    (see :func:`read_workbook`)."""
+    jobs = _Jobs(limits, work, kind)
     if workers <= 1 or len(files) < 2:
         results = []
         for path in files:
@@ -268,9 +315,10 @@ _pool_jobs: _Jobs | None = None  # set in the parent, inherited by the forked wo
 class _Jobs:
     limits: Limits
     work: Callable[[FileRead, WorkbookRead | None], Any]
+    kind: str | None = None
 
     def one(self, path: Path) -> Any:
-        return self.work(*read_file(path, self.limits))
+        return self.work(*read_file(path, self.limits, self.kind))
 
 
 def _chunk(paths: list[Path]) -> list[Any]:
