@@ -279,17 +279,18 @@ _KIND_WORDS = ((MONITOR, re.compile(r"监控")), (SELF_EVAL, re.compile(r"自评
 
 
 def document_kind(layout: SheetLayout, grid: Grid) -> str | None:
-    """The kind of document a sheet is — by its name, else its title, else its columns (得分:
+    """The kind of document a sheet is — by its title, else its name, else its columns (得分:
     a self-evaluation; 完成值 or 执行数 without 得分: monitoring; 指标值 alone: a goal form) —
-    or None when nothing tells."""
-    titles = [layout.name]
-    titles += [grid.text(r, c) for r, kind in layout.kinds.items() if kind == "title"
-               for c in range(min(grid.width, 3)) if grid.value(r, c) is not None][:3]
+    or None when nothing tells. A sheet with indicator lines is never "other" (a goal form's
+    sheet named after its project, ``政府采购服务经费``)."""
+    has_lines = any(project.lines for block in layout.blocks for project in block.projects)
+    titles = [grid.text(r, c) for r, kind in layout.kinds.items() if kind == "title"
+              for c in range(min(grid.width, 3)) if grid.value(r, c) is not None][:3]
     titles += [project.title for block in layout.blocks for project in block.projects[:1]
                if project.title]
-    for text in titles:
+    for text in [*titles, layout.name]:
         for kind, words in _KIND_WORDS:
-            if words.search(text):
+            if words.search(text) and not (kind == OTHER and has_lines):
                 return kind
     columns = {name for block in layout.blocks for name in block.columns}
     fields = {name for block in layout.blocks for project in block.projects[:1]
@@ -300,8 +301,7 @@ def document_kind(layout: SheetLayout, grid: Grid) -> str | None:
         return MONITOR
     if "target" in columns:
         return GOAL
-    return OTHER if layout.layout is None or not any(
-        project.lines for block in layout.blocks for project in block.projects) else None
+    return None if has_lines else OTHER
 
 
 # --------------------------------------------------------------------------- headers

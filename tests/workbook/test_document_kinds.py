@@ -73,3 +73,14 @@ def test_a_document_of_another_kind_is_said_to_be_one(tmp_path, run_pbm, command
     assert code == 1 and data["summary"]["projects"] == 0
     assert not any(f["code"] in ("R-NO-HEADER", "G-NO-INDICATORS", "M-BLANK-TEMPLATE",
                                  "M-DUPLICATE-PROJECT") for f in data["findings"])
+
+
+def test_a_goal_form_named_after_its_project_is_never_other(tmp_path, run_pbm):
+    from tests.real_like import CityProject, write_city_goal_forms
+
+    # sheet names that read like other documents (采购, 附件) but hold goal forms
+    path = write_city_goal_forms(tmp_path / "申报表.xlsx", [
+        CityProject("政府采购服务经费"), CityProject("附件资料整理经费"), CityProject("食堂经费")])
+    _, data = _run(run_pbm, "validate", path, tmp_path)
+    assert data["summary"]["projects"] == 3
+    assert "R-OTHER-SHEETS" not in [f["code"] for f in data["findings"]]
