@@ -25,7 +25,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from pbm.values import ParsedValue, cell_text, parse_money, parse_value
+from pbm.values import ParsedValue, cell_text, money_unit, parse_money, parse_value
+from pbm.values.placeholders import INAPPLICABLE_TEXTS
 from pbm.values.text import simplified
 from pbm.values.units import DURATION_UNITS
 from pbm.workbook.table import IndicatorTable, ProjectRead, is_blank
@@ -46,8 +47,6 @@ QUALITATIVE = "定性"
 OTHER_QUANTITATIVE = "定量(其他)"
 #: 指标性质 values of lines that are not quantified.
 QUALITATIVE_NATURES = frozenset({QUALITATIVE, OTHER_QUANTITATIVE, "不适用"})
-#: Texts that mark a line as not applicable (不适用) in 指标性质, 指标值, 实际完成值 or 得分.
-INAPPLICABLE_TEXTS = frozenset({"不适用", "不涉及", "无此项", "本年不适用", "n/a", "na"})
 _DATE_KINDS = ("date", "month")
 _PLAIN_FRACTION = re.compile(r"0?\.[0-9]+|1(?:\.0+)?")
 _HUNDRED = Decimal(100)
@@ -182,7 +181,6 @@ def _op(nature: str | None, target: ParsedValue, actual: ParsedValue) -> str | N
 #: What a line's category says about its target: a 成本 line is a cap, a 时效 line a limit.
 COST, TIMELINESS = "成本", "时效"
 _COST_LEVELS = frozenset({"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"})
-_MONEY_SHORT = {"万": "万元", "亿": "亿元"}
 
 
 def line_category(level1: str, level2: str) -> str | None:
@@ -237,8 +235,9 @@ def _by_category(target: ParsedValue, nature: str | None, category: str) -> Pars
     """A 成本 target without an operator is a cap (≤), its ``万`` 万元; a 时效 target given as
     a bare duration (``3个工作日``) is a limit (≤) — where 指标性质 says nothing else."""
     changes: dict[str, Any] = {}
-    if category == COST and target.unit in _MONEY_SHORT:
-        changes["unit"] = _MONEY_SHORT[target.unit]
+    money = money_unit(target.unit) if category == COST else None
+    if money is not None and money != target.unit:
+        changes["unit"] = money  # 250万 is 250万元
     capped = target.op_implied and nature not in COMPARISONS and (
         category == COST or (category == TIMELINESS and target.unit in DURATION_UNITS))
     if capped and target.op != "=":

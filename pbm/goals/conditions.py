@@ -7,14 +7,14 @@ it shows in; the project rules (pbm.goals.rules) leave these conditions to this 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from pbm.findings import Finding
 from pbm.goals.rules import LEVEL1_ALLOWED, GoalProject, ReviewSettings
 from pbm.indicators import normalise_level
-from pbm.values import YUAN_SUSPECT_WAN, plain_decimal
+from pbm.values import plain_decimal, typed_in_yuan
+from pbm.values.money import unit_written
 
 _TEN_THOUSAND = Decimal(10000)
 #: A sum in 万 in a 测算依据 text: ``0.3万元``, ``35.92万``, ``11940.368 万元``.
@@ -46,22 +46,20 @@ def _amounts_in_yuan(projects: list[GoalProject], settings: ReviewSettings):
     evidence = _yuan_evidence(projects)
     if evidence is None:
         return
-    project, reason, reason_en = evidence
+    project, too_large, reason, reason_en = evidence
     totals = sorted(t.number for p in projects
                     if (t := p.money.get("total_funds")) is not None and t.number
-                    and not _unit_written(t))
+                    and not unit_written(t))
     whole_file = bool(totals) and totals[len(totals) // 2] >= _TEN_THOUSAND
-    if not whole_file and reason_en.startswith("the calculation basis"):
+    if not whole_file and not too_large:
         return  # one 测算依据 against a file of 万元-sized amounts: no decision
     converted = 0
     for each in projects:
-        total = each.money.get("total_funds")
-        if not whole_file and not (total is not None and total.number is not None and
-                                   total.number >= YUAN_SUSPECT_WAN and not _unit_written(total)):
+        if not whole_file and not typed_in_yuan(each.money.get("total_funds"), "万元"):
             continue
         money = {}
         for name, parsed in each.money.items():
-            if parsed.number is not None and not _unit_written(parsed):
+            if parsed.number is not None and not unit_written(parsed):
                 parsed = replace(parsed, number=parsed.number / _TEN_THOUSAND)
                 converted += name == "total_funds" and parsed.number != 0
             money[name] = parsed
@@ -76,40 +74,25 @@ def _amounts_in_yuan(projects: list[GoalProject], settings: ReviewSettings):
                           "reason_en": reason_en, "count": converted})
 
 
-def _yuan_evidence(projects: list[GoalProject]) -> tuple[GoalProject, str, str] | None:
+def _yuan_evidence(projects: list[GoalProject]) -> tuple[GoalProject, bool, str, str] | None:
+    """(the project that shows it, whether by a 10亿 amount, the reason in zh and en)."""
     for project in projects:
         total = project.money.get("total_funds")
-        if total is None or total.number is None or _unit_written(total):
-            continue
-        if total.number >= YUAN_SUSPECT_WAN:
-            amount = plain_decimal(total.number)
-            return (project, f"资金总额 {amount} 按万元计达 10 亿元以上",
+        if typed_in_yuan(total, "万元"):
+            amount = plain_decimal(total.number)  # type: ignore[union-attr]
+            return (project, True, f"资金总额 {amount} 按万元计达 10 亿元以上",
                     f"the total {amount} would be 1 billion yuan or more in 万元")
     for project in projects:
         total = project.money.get("total_funds")
-        if total is None or total.number is None or total.number <= 0 or \
-                _unit_written(total):
+        if total is None or total.number is None or total.number <= 0 or unit_written(total):
             continue
         in_wan = total.number / _TEN_THOUSAND
-        for text in _wan_sums(project.record.raw_text("calculation_basis")):
-            if text == in_wan:
-                amount, wan = plain_decimal(total.number), plain_decimal(text)
-                return (project, f"测算依据写明 {wan} 万元，资金总额填 {amount}",
+        for match in _WAN_SUM.finditer(project.record.raw_text("calculation_basis")):
+            if Decimal(match.group(1)) == in_wan:
+                amount, wan = plain_decimal(total.number), plain_decimal(in_wan)
+                return (project, False, f"测算依据写明 {wan} 万元，资金总额填 {amount}",
                         f"the calculation basis states {wan} 万元 for the total {amount}")
     return None
-
-
-def _wan_sums(text: str) -> Iterable[Decimal]:
-    for match in _WAN_SUM.finditer(text):
-        try:
-            yield Decimal(match.group(1))
-        except InvalidOperation:  # pragma: no cover - the pattern only matches numbers
-            continue
-
-
-def _unit_written(parsed) -> bool:
-    """The cell wrote its own unit (``3000元``): it was converted already and is no evidence."""
-    return any(note.code == "V-MONEY-CONVERTED" for note in parsed.notes)
 
 
 # --------------------------------------------------------------------------- columns

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from pbm.findings import Finding, catalogue
@@ -164,6 +165,7 @@ def type_project(record: ProjectRead, settings: ReviewSettings,
     return project
 
 
+@cache
 def _level1_of(schema: str) -> dict[str, str]:
     """二级 category → its 一级, where the framework puts it under one only."""
     allowed = LEVEL1_ALLOWED.get(schema, LEVEL1_ALLOWED["2020"])
@@ -228,7 +230,7 @@ def _required_fields(project: GoalProject, checks: LineChecks):
         if isinstance(cell.value, str) and checks.placeholder(cell.value):
             yield make_finding("R-PLACEHOLDER", project, cell.a1, cell.text)
     attribute = record.attribute
-    if attribute and attribute not in ("新增项目", "延续项目", "新增", "延续"):
+    if attribute and attribute not in ("新增项目", "延续项目"):
         yield make_finding("G-ATTRIBUTE", project, _cell_of(record, "attribute"), attribute)
 
 

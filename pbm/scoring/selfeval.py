@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from pbm.findings import Finding
-from pbm.indicators import INAPPLICABLE_TEXTS, QUALITATIVE, TypedLine, TypedTable, Typing
+from pbm.indicators import QUALITATIVE, TypedLine, TypedTable, Typing
 from pbm.scoring.rules import (
     HUNDRED,
     ONE,
@@ -33,6 +33,7 @@ from pbm.scoring.rules import (
     score_project,
 )
 from pbm.values import ParsedValue, cell_text, parse_money, plain_decimal
+from pbm.values.placeholders import INAPPLICABLE_TEXTS
 from pbm.workbook.table import FORM, Cell, ProjectRead
 
 MONEY_UNIT = "万元"

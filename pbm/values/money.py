@@ -63,8 +63,12 @@ def typed_in_yuan(amount: ParsedValue | None, to_unit: str) -> bool:
     """True when a project's total (or budget), parsed to ``to_unit``, is 10亿元 or more in a
     万元 column whose cell wrote no unit: the whole project's amounts were typed in 元."""
     return (to_unit == "万元" and amount is not None and amount.number is not None
-            and amount.number >= YUAN_SUSPECT_WAN
-            and not any(note.code == "V-MONEY-CONVERTED" for note in amount.notes))
+            and amount.number >= YUAN_SUSPECT_WAN and not unit_written(amount))
+
+
+def unit_written(amount: ParsedValue) -> bool:
+    """The amount's cell wrote a unit of its own (``3000元``) and was converted from it."""
+    return any(note.code == "V-MONEY-CONVERTED" for note in amount.notes)
 
 
 def parse_money(raw: object, *, to_unit: str = "万元",

@@ -52,6 +52,16 @@ def is_placeholder(raw: object) -> bool:
 _INSTRUCTION_FIRST_CHARS = frozenset("请填此在例示如([【")
 
 
+#: Texts that say a line does not apply (不适用), in 指标性质, 指标值, 实际完成值, 得分 or 三级指标
+#: (``不适应``: the typo of a real template).
+INAPPLICABLE_TEXTS = frozenset({"不适用", "不适应", "不涉及", "无此项", "本年不适用", "n/a", "na"})
+
+
+def is_filler(text: str) -> bool:
+    """Only filler characters (``**``, ``……``, ``/``, ``—``): a template's mark, no value."""
+    return bool(_FILLER_ONLY_RE.fullmatch(text))
+
+
 def is_dash(text: str) -> bool:
     """A cell that holds only ``—``, ``-``, ``/`` or ``一``: empty like a placeholder, but what
     it says is "no value stated", not "the template was not filled"."""

@@ -59,8 +59,9 @@ def _normalise_label_uncached(text: object) -> tuple[str, str | None]:
             money = money_unit(inner)
             if money or inner in {"%", "分", "个", "人"} or not unit:
                 unit = unit or money or ("%" if inner == "%" else None)
-            if inner.startswith(_MEANING_QUALIFIERS):
-                qualifier = f"({_MEANING_QUALIFIERS[0]})"
+            kept = next((q for q in _MEANING_QUALIFIERS if inner.startswith(q)), None)
+            if kept is not None:
+                qualifier = f"({kept})"
         value = value[: match.start()]
     value = _PERIOD.sub("1-N月", value)
     value = value.rstrip(":：") + qualifier

@@ -27,6 +27,7 @@ from typing import Any
 
 from pbm.findings import Finding
 from pbm.values import cell_text
+from pbm.values.placeholders import INAPPLICABLE_TEXTS, is_filler
 from pbm.workbook.fields import INDICATOR, PROJECT, match_label
 from pbm.workbook.source import Limits, RawSheet
 from pbm.workbook.table import Cell, MoneyRegion, column_letter, is_blank
@@ -47,10 +48,10 @@ ROW_KINDS_ZH = {ROW_INDICATOR: "指标行", ROW_PROJECT: "项目行", "field": "
 #: line when its 三级指标 names one, see :func:`is_indicator_name`).
 INDICATOR_CONTENT = ("name", "target", "unit", "weight", "actual", "score", "nature",
                      "expected_actual")
-#: What a template's unused indicator slot says in its 三级指标 cell.
-NOT_APPLICABLE_NAMES = frozenset({"不适用", "不适应", "不涉及", "无此项", "无", "暂无", "n/a", "na"})
+#: What a template's unused indicator slot says in its 三级指标 cell: 不适用 and the like, and
+#: 无 / 暂无 (which in a 指标值 cell is a value: 0 accidents).
+NOT_APPLICABLE_NAMES = INAPPLICABLE_TEXTS | {"无", "暂无"}
 _TEMPLATE_NAME = re.compile(r"(?:三级)?指标\s*\d*\s*(?:[:：]\s*[/／]?|[/／])")
-_FILLER = re.compile(r"[\s*Xx.…/\\—–\-_―─一~?·]+")
 LEVELS = ("level1", "level2")
 
 _SKIP_SHEET_NAMES = re.compile(r"(填报)?说明|instruction|readme|目录|下拉|字典|list|参数|选项|代码表",
@@ -212,7 +213,7 @@ def is_indicator_name(value: Any) -> bool:
     if is_blank(value):
         return False
     text = "".join(cell_text(value).split()).lower()
-    if _TEMPLATE_NAME.fullmatch(text) or _FILLER.fullmatch(text):
+    if _TEMPLATE_NAME.fullmatch(text) or is_filler(text):
         return False
     return text.rstrip("。.：:") not in NOT_APPLICABLE_NAMES
 

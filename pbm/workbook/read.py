@@ -137,7 +137,7 @@ def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None 
 def _other_kinds(laid: list[tuple[RawSheet, SheetLayout, Grid]], file: str,
                  kind: str | None) -> tuple[set[str], Finding | None]:
     """The sheets not of ``kind`` to skip, and the finding that says so (see read_workbook)."""
-    if kind is None or len(laid) < 1:
+    if kind is None:
         return set(), None
     shown = [(raw.name, document_kind(layout, grid), layout) for raw, layout, grid in laid
              if layout.rows and not any(f.code == "R-SHEET-SKIPPED" for f in layout.findings)]
