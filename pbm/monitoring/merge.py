@@ -10,7 +10,7 @@ renderers turn into the terminal report, JSON and workbooks.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -313,4 +313,25 @@ def monitor_files(files: list[Path], context: MonitorContext, *, folder: str = "
         workers = 2  # the machine pbm is built for has two cores; results never depend on it
     submissions = read_inputs(files, context.limits, partial(read_submission, context=context),
                               workers=workers, progress=progress, kind=MONITOR)
+    stated = _stated_period(submissions, context.period)
+    if stated is not None:
+        # the period came from pbm.toml's default only, and every form that names its months
+        # names the same other one: the forms are right (序时进度 and lights follow it).
+        context = replace(context, period=stated)
+        submissions = read_inputs(files, context.limits,
+                                  partial(read_submission, context=context), workers=workers,
+                                  kind=MONITOR)
     return merge_submissions(submissions, context, folder, goals_note)
+
+
+def _stated_period(submissions: list[Submission], period: Period) -> Period | None:
+    """The month all submissions state (``1-7月执行数``) when the run's period is pbm.toml's
+    default and differs from it; None otherwise (an explicit period is kept and the mismatch
+    said per file)."""
+    months = {s.stated_month for s in submissions if s.stated_month is not None}
+    if not period.default or len(months) != 1:
+        return None
+    month = months.pop()
+    if month == period.month:
+        return None
+    return Period(period.year, month, f"监控表所填“1-{month}月”")

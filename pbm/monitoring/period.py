@@ -3,7 +3,8 @@ half-years or quarters in local practice (黄石 1–6月, 溧阳 after each qua
 
 The period is a parameter because time progress — and so every light — depends on it:
 ``--period 2026-09`` / ``--period Q3``, else the submissions folder's name (``q3`` → month
-9), else ``monitor.period_month`` of pbm.toml.  Time progress = month / 12, kept exact.
+9), else the month every submission states (``1-7月执行数``), else ``monitor.period_month`` of
+pbm.toml.  Time progress = month / 12, kept exact.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Period:
     year: int
     month: int
     source: str  # "--period", "folder name q3", "pbm.toml monitor.period_month"
+    default: bool = False  # only pbm.toml's fallback: the forms' own 1-N月 may replace it
 
     @property
     def time_progress(self) -> Decimal:
@@ -107,4 +109,4 @@ def resolve_period(option: str | None, folder: Path | None, config_month: int,
     month = int(config_month)
     if not 1 <= month <= 12:
         raise PbmError("M-BAD-PERIOD", value=str(config_month))
-    return Period(year, month, "pbm.toml monitor.period_month")
+    return Period(year, month, "pbm.toml monitor.period_month", default=True)

@@ -224,27 +224,14 @@ def type_project(record: ProjectRead, context: MonitorContext,
             "M-EXEC-OVER-BUDGET", file, sheet, cells["expected_execution"], name, _fmt(expected),
             what="全年预计执行数", what_en="expected execution for the year", amount=_fmt(expected),
             budget=_fmt(budget), explained="", explained_en=""))
-    # M1/M2 — 完成目标可能性 and the reasons it requires (黄石 2019 monitoring table, notes 1–3).
-    possibility_raw = record.raw_text("possibility")
-    possibility = POSSIBLE.get(record.text("possibility").replace(" ", ""), "")
-    possibility_cell = record.a1("possibility")
-    if not possibility_raw:
-        findings.append(finding_at("M1", file, sheet, possibility_cell, name, None,
-                                 detail="未填写", detail_en="is empty"))
-    elif not possibility:
-        findings.append(finding_at("M1", file, sheet, possibility_cell, name, possibility_raw,
-                                 detail=f"“{possibility_raw}”无法识别",
-                                 detail_en=f"\"{possibility_raw}\" is not recognised"))
-    if possibility in ("有可能", "不可能"):
-        missing = [label for label, text in (("偏差原因分析", reason), ("相关建议或举措", measures))
-                   if not text]
-        missing_en = [label for label, text in (("the deviation analysis", reason),
-                                                ("the measures", measures)) if not text]
-        if missing:
-            findings.append(finding_at(
-                "M2", file, sheet, record.a1("deviation_reason" if not reason else "measures")
-                or possibility_cell, name, possibility_raw, possibility=possibility_raw,
-                missing="和".join(missing), missing_en=" and ".join(missing_en)))
+    # M1/M2 — 完成目标可能性 and the reasons it requires (黄石 2019 monitoring table, notes 1–3;
+    # the national form asks it of every indicator line, with its 偏差原因分析 beside it).
+    if "possibility" not in record.fields and record.table.has("possibility"):
+        possibility_raw, reason = _line_possibilities(record, findings, reason)
+    else:
+        possibility_raw = record.raw_text("possibility")
+        _check_possibility(record, possibility_raw, reason, measures, findings)
+    possibility = POSSIBLE.get(possibility_raw.replace(" ", ""), "")
     # Indicators, their lights and drift from the approved goals.
     approved = context.goals.find(record.text("project_code"), record.department, name) \
         if context.goals is not None else None
@@ -264,6 +251,87 @@ def type_project(record: ProjectRead, context: MonitorContext,
         version=record.text("version"), zero_spend=zero_spend, drift=drift,
         approved=approved.ident if approved is not None else None,
         indicators=indicators, removed=removed, findings=findings)
+
+
+def _asks_measures(record: ProjectRead) -> bool:
+    """The form has a place for 相关建议或举措 (the national form has none: only 原因说明)."""
+    return "measures" in record.fields or record.table.has("measures")
+
+
+def _check_possibility(record: ProjectRead, possibility_raw: str, reason: str, measures: str,
+                       findings: list[Finding]) -> None:
+    """M1/M2 of a project's one 完成目标可能性 cell."""
+    file, sheet, name = record.file, record.sheet, record.name
+    possibility = POSSIBLE.get(possibility_raw.replace(" ", ""), "")
+    possibility_cell = record.a1("possibility")
+    if not possibility_raw:
+        findings.append(finding_at("M1", file, sheet, possibility_cell, name, None,
+                                   detail="未填写", detail_en="is empty"))
+    elif not possibility:
+        findings.append(finding_at("M1", file, sheet, possibility_cell, name, possibility_raw,
+                                   detail=f"“{possibility_raw}”无法识别",
+                                   detail_en=f"\"{possibility_raw}\" is not recognised"))
+    if possibility in ("有可能", "不可能"):
+        asked = [("偏差原因分析", "the deviation analysis", reason)]
+        if _asks_measures(record):
+            asked.append(("相关建议或举措", "the measures", measures))
+        missing = [(zh, en) for zh, en, text in asked if not text]
+        if missing:
+            findings.append(finding_at(
+                "M2", file, sheet, record.a1("deviation_reason" if not reason else "measures")
+                or possibility_cell, name, possibility_raw, possibility=possibility_raw,
+                missing="和".join(zh for zh, _ in missing),
+                missing_en=" and ".join(en for _, en in missing)))
+
+
+_LIKELIHOOD = {"确定能": 0, "有可能": 1, "不可能": 2}
+
+
+def _line_possibilities(record: ProjectRead, findings: list[Finding],
+                        reason: str) -> tuple[str, str]:
+    """完成目标可能性 marked per indicator line (✔ under 确定能 | 有可能 | 完全不可能): the
+    project's is its least likely line's; a line marked 有可能/不可能 needs its 偏差原因分析
+    (a cause ticked or 原因说明 written) (M2, at the line); lines with no choice or two are
+    one M1. Returns (the project's 可能性 as written, its 偏差原因 — the project's own, else the
+    lines' reasons by indicator)."""
+    file, sheet, name = record.file, record.sheet, record.name
+    table = record.table
+    worst_raw, worst_rank = "", -1
+    unmarked: list[int] = []
+    unclear: list[tuple[int, str]] = []
+    reasons = []
+    for line in record.lines:
+        raw = table.text("possibility", line)
+        chosen = POSSIBLE.get(raw.replace(" ", ""), "")
+        line_reason = table.text("deviation_reason", line)
+        if line_reason:
+            reasons.append(f"{table.text('name', line)}：{line_reason}")
+        if not raw:
+            unmarked.append(line)
+            continue
+        if not chosen:
+            unclear.append((line, raw))
+            continue
+        if _LIKELIHOOD[chosen] > worst_rank:
+            worst_raw, worst_rank = raw, _LIKELIHOOD[chosen]
+        if chosen != "确定能" and not line_reason:
+            findings.append(finding_at(
+                "M2", file, sheet, table.a1("deviation_reason", line) or table.a1("possibility",
+                                                                                 line),
+                name, raw, possibility=raw,
+                missing=f"偏差原因分析（指标“{table.text('name', line)}”）",
+                missing_en=f"the deviation analysis of \"{table.text('name', line)}\""))
+    if unmarked or unclear:
+        rows = sorted([table.rows[line] for line in unmarked] +
+                      [table.rows[line] for line, _ in unclear])
+        shown = "、".join(map(str, rows[:12])) + ("…" if len(rows) > 12 else "")
+        first = min([*unmarked, *(line for line, _ in unclear)])
+        detail = f"有 {len(rows)} 个指标未勾选或勾选多项（第 {shown} 行）"
+        findings.append(finding_at(
+            "M1", file, sheet, table.a1("possibility", first), name,
+            unclear[0][1] if unclear and not unmarked else None, detail=detail,
+            detail_en=f"is not marked (or marked twice) on {len(rows)} indicator lines (rows {shown})"))
+    return worst_raw, reason or "；".join(reasons)
 
 
 def _indicators(record: ProjectRead, context: MonitorContext, typed_table: TypedTable,

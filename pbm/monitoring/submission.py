@@ -20,6 +20,7 @@ from pbm.monitoring.period import Period
 from pbm.monitoring.project import MonitorContext, MonitorProject, finding_at, type_project
 from pbm.workbook.layout import ROW_KINDS_ZH
 from pbm.workbook.read import FileRead, WorkbookRead
+from pbm.workbook.table import ProjectRead
 
 MERGED, REJECTED, NON_DATA = "merged", "rejected", "non_data"
 STATUS_ZH = {MERGED: "合并", REJECTED: "拒收", NON_DATA: "非数据"}
@@ -78,6 +79,7 @@ class Submission:
     stated_date: dt.date | None = None
     error: PbmError | None = None
     rows_in: int = 0  # non-empty rows the reader saw, counted apart from the ledger
+    stated_month: int | None = None  # the N of a "1-N月执行数" label, when the form states one
     status: str = "used"  # used | superseded | blank | unreadable
 
 
@@ -123,7 +125,11 @@ def read_submission(read: FileRead, workbook: WorkbookRead | None,
             accepted[ident] = project
             submission.projects.append(project)
     submission.ledger = _ledger(workbook, rejected_rows)
-    submission.findings.extend(_period_mismatches(workbook, context.period))
+    stated = _stated_period(workbook)
+    if stated is not None:
+        submission.stated_month = stated[1]
+        if stated[1] != context.period.month:
+            submission.findings.append(_period_mismatch(workbook, stated, context.period))
     if submission.projects and all(_is_blank(p) for p in submission.projects):
         # pbm's own template (or a copy sent back unfilled) is no submission: keep it out
         # of the merge and of the duplicate check, and say so.
@@ -152,20 +158,27 @@ def read_submission(read: FileRead, workbook: WorkbookRead | None,
 _STATED_MONTHS = re.compile(r"1\s*[-—–~至到]\s*(1[0-2]|[1-9])\s*月")
 
 
-def _period_mismatches(workbook: WorkbookRead, period: Period) -> list[Finding]:
-    """A 执行数 labelled for another period than the run's ("1-7月执行数" in a run for
-    September): the lights would silently use the wrong 序时进度 — say so, once per file."""
+def _stated_period(workbook: WorkbookRead) -> tuple[ProjectRead, int, str] | None:
+    """The first 执行数 label that names its months ("1-7月执行数"): (record, N, label)."""
     for record in workbook.projects:
         label = record.labels.get("executed")
         if label is None or record.fields.get("executed") is None:
             continue
         text = label.value if isinstance(label.value, str) else ""
         stated = _STATED_MONTHS.search(text)
-        if stated and int(stated.group(1)) != period.month:
-            return [finding_at("M-PERIOD-MISMATCH", workbook.file, record.sheet, label.a1, None,
-                             text, label=text, stated=int(stated.group(1)),
-                             month=period.month, source=period.source)]
-    return []
+        if stated:
+            return record, int(stated.group(1)), text
+    return None
+
+
+def _period_mismatch(workbook: WorkbookRead, stated: tuple[ProjectRead, int, str],
+                     period: Period) -> Finding:
+    """A 执行数 labelled for another period than the run's ("1-7月执行数" in a run for
+    September): the lights would silently use the wrong 序时进度 — say so, once per file."""
+    record, month, text = stated
+    return finding_at("M-PERIOD-MISMATCH", workbook.file, record.sheet,
+                      record.labels["executed"].a1, None, text, label=text, stated=month,
+                      month=period.month, source=period.source)
 
 
 def _is_blank(project: MonitorProject) -> bool:

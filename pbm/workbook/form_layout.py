@@ -57,12 +57,14 @@ MONEY_COLUMNS = {
     "年初预算数": "initial_budget", "年初预算": "initial_budget", "年初预算金额": "initial_budget",
     "全年预算数": "budget", "全年预算": "budget", "调整后预算数": "budget", "调整预算数": "budget",
     "全年执行数": "executed", "执行数": "executed", "实际执行数": "executed",
-    "全年实际执行数": "executed", "累计执行数": "executed",
+    "全年实际执行数": "executed", "累计执行数": "executed", "1-n月执行数": "executed",
+    "全年预计执行数": "expected_execution", "预计全年执行数": "expected_execution",
+    "1-n月执行率": "rate",
     "分值": "weight", "权重": "weight",
     "执行率": "rate", "预算执行率": "rate",
     "得分": "score", "自评得分": "score",
 }
-_MONEY_ROLES = ("initial_budget", "budget", "executed")
+_MONEY_ROLES = ("initial_budget", "budget", "executed", "expected_execution")
 #: Besides the 自评总分 labels of the project schema, a plain 合计/总计 row below the
 #: indicator grid holds the claimed total.
 _PLAIN_TOTAL_LABELS = frozenset({"合计", "总计"})
@@ -81,15 +83,15 @@ def lay_out_form(grid: Grid, file: str, header: Header | None, rows: list[int],
     first_header_row = header.rows[-1] + 1 if header else None
     start = 0
     while True:
-        project, columns, block_kinds, end = _form_block(grid, file, start, header, rows,
-                                                         findings)
+        project, columns, choices, block_kinds, end = _form_block(grid, file, start, header,
+                                                                  rows, findings)
         if blocks:
             label = project.fields.get("project_name")
             findings.append(Finding(
                 "R-FORM-SPLIT", file=file, sheet=sheet,
                 cell=label.a1 if label is not None else None, project=project.name or None,
                 value=project.name, params={"row": project.first_row}))
-        blocks.append(Block(FORM, columns, [project]))
+        blocks.append(Block(FORM, columns, [project], choices))
         project.span = (start, grid.height if end is None else end)
         for r, kind in block_kinds.items():
             if kind in ("field", "not-indicator"):
@@ -108,8 +110,8 @@ def lay_out_form(grid: Grid, file: str, header: Header | None, rows: list[int],
 def _form_block(grid: Grid, file: str, start: int, header: Header | None, rows: list[int],
                 findings: list[Finding]):
     """The project of the form block starting at row ``start`` (0-based), its grid's columns
-    (field → 0-based column), the kind of its rows, and the row where the next block starts
-    (None: the block runs to the end)."""
+    (field → 0-based column) and choice columns, the kind of its rows, and the row where the
+    next block starts (None: the block runs to the end)."""
     kinds: dict[int, str] = {}
     first_header = header.rows[0] if header else grid.height
     own = next(project_name_rows(grid, start, first_header), None)
@@ -136,7 +138,7 @@ def _form_block(grid: Grid, file: str, start: int, header: Header | None, rows: 
     columns: dict[str, int] = {}
     grid_end = first_header
     if header:
-        columns = {f: c for c, f in header.columns.items()}
+        columns = _grid_columns(header)
         for r in header.rows:
             kinds[r] = "header"
         grid_end = _indicator_lines(grid, header.rows[-1] + 1, columns, kinds, project)
@@ -173,9 +175,34 @@ def _form_block(grid: Grid, file: str, start: int, header: Header | None, rows: 
     first_line = project.lines[0] if project.lines else None
     project.money = _money_region(grid, block_first, first_line if first_line is not None
                                   else stop, project.units.get("money"))
+    if project.money is not None:
+        # The money block's cells are the amounts (its labels are column headers, whose
+        # values stand below them, not beside).
+        for role, cell in project.money.cells.items():
+            name = _MONEY_FIELDS.get(role)
+            if name is not None:
+                project.fields[name] = cell
+                project.labels[name] = project.money.labels[role]
     if "score" in columns and project.lines:
         project.total = _total_cell(grid, project.lines[-1] + 1, stop, columns["score"])
-    return project, columns, kinds, end
+    return project, columns, header.choices if header else {}, kinds, end
+
+
+#: In an indicator grid, the columns a money label heads hold each line's values
+#: (``1-7月执行数 | 全年预计执行数`` of the national monitoring form's grid).
+_LINE_OF_MONEY = {"executed": "actual", "expected_execution": "expected_actual"}
+#: The project field of each role of a form's money block.
+_MONEY_FIELDS = {"initial_budget": "initial_budget", "budget": "adjusted_budget",
+                 "executed": "executed", "expected_execution": "expected_execution"}
+
+
+def _grid_columns(header: Header) -> dict[str, int]:
+    """Field → 0-based column of a form's indicator grid."""
+    columns = {f: c for c, f in header.columns.items()}
+    for money, line in _LINE_OF_MONEY.items():
+        if money in columns and line not in columns:
+            columns[line] = columns.pop(money)
+    return columns
 
 
 def _indicator_lines(grid: Grid, start: int, columns: dict[str, int], kinds: dict[int, str],
@@ -399,8 +426,8 @@ def _money_region(grid: Grid, start: int, stop: int, unit: str | None) -> MoneyR
             header = _money_header(grid, start, r, c)
             if header is None:
                 continue
-            columns, header_unit, stated = header
-            region = MoneyRegion({}, {}, header_unit or unit)
+            columns, header_unit, stated, labels = header
+            region = MoneyRegion({}, {}, header_unit or unit, labels)
             for col, role in columns.items():
                 region.columns[role] = f"{column_letter(col + 1)}{r + 1}"
                 raw = row[col] if col < len(row) else None
@@ -418,9 +445,11 @@ _STATED_EXECUTION = re.compile(r"(\d+(?:\.\d+)?)\s*分\s*[*×xX]\s*(?:预算)?�
 
 def _money_header(grid: Grid, start: int, total_row: int, label_col: int):
     """(role of each column, the money unit a header writes, the execution weight a 得分
-    header states as a cell) of the header row above a money block's total row."""
+    header states as a cell, each role's label cell) of the header row above a money block's
+    total row."""
     for r in range(total_row - 1, max(start - 1, total_row - 5), -1):
         columns: dict[int, str] = {}
+        labels: dict[str, Cell] = {}
         unit = None
         stated = None
         for c, value in enumerate(grid.rows[r]):
@@ -430,6 +459,7 @@ def _money_header(grid: Grid, start: int, total_row: int, label_col: int):
             role = MONEY_COLUMNS.get(key)
             if role is not None and role not in columns.values():
                 columns[c] = role
+                labels[role] = Cell(value, r + 1, c + 1)
                 if label_unit and role in _MONEY_ROLES:
                     unit = unit or label_unit
                 if role == "score":
@@ -438,7 +468,7 @@ def _money_header(grid: Grid, start: int, total_row: int, label_col: int):
                     if rule is not None:
                         stated = Cell(rule.group(1), r + 1, c + 1)
         if len(columns) >= 2:
-            return columns, unit, stated
+            return columns, unit, stated, labels
     return None
 
 

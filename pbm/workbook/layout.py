@@ -102,6 +102,9 @@ class Block:
     layout: str
     columns: dict[str, int]
     projects: list[ProjectRows]
+    #: A field read from a choice of sub-columns (完成目标可能性 over 确定能 | 有可能 | 完全不可能):
+    #: field → {0-based column: the choice it stands for}; a line's value is the choice marked.
+    choices: dict[str, dict[int, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -315,6 +318,7 @@ class Header:
     rows: list[int]
     columns: dict[int, str]
     units: dict[str, str]
+    choices: dict[str, dict[int, str]] = field(default_factory=dict)
 
 
 def row_labels(grid: Grid, r: int) -> dict[int, tuple[str, str, str | None]]:
@@ -371,8 +375,61 @@ def find_header(grid: Grid, list_rows: int, deep: int, start: int = 0) -> Header
                         if u:
                             units.setdefault(f, u)
                 rows.insert(0, r - 1)
-        return _dedupe(rows, columns, units)
+        header = _dedupe(rows, columns, units)
+        _sub_header(grid, header)
+        return header
     return None
+
+
+#: Fields whose group label stands over one sub-column per choice, marked in the line's row
+#: (完成目标可能性: 确定能 | 有可能 | 完全不可能; 偏差原因分析: 经费保障 | … | 其他 | 原因说明).
+CHOICE_FIELDS = frozenset({"possibility", "deviation_reason"})
+#: A choice sub-column whose label says so holds text, not a mark (原因说明).
+_TEXT_SUB_COLUMN = re.compile(r"说明|描述|具体")
+
+
+def _sub_header(grid: Grid, header: Header) -> None:
+    """A row under the header that names the sub-columns of its group labels (指标值 merged
+    over 总体 | 第一年度 | 第二年度; 完成目标可能性 over 确定能 | 有可能 | 完全不可能) is a header
+    row, never a line: added to ``header.rows``.  A group's field keeps its first sub-column;
+    a choice field (:data:`CHOICE_FIELDS`) gets its sub-columns as choices."""
+    r = header.rows[-1]
+    below = r + 1
+    if below >= grid.height:
+        return
+    groups = []
+    for c in range(grid.width):
+        if grid.value(r, c) is None:
+            continue
+        end_r, end_c = grid.merge_end.get((r, c), (r, c))
+        if end_c > c and end_r == r:
+            groups.append((c, end_c))
+    if not groups:
+        return
+    # a note written to the right of the table (职教 template's 说明 in column J) is no label
+    span = max(max(header.columns, default=0), max(b for _, b in groups))
+    filled = [c for c in range(span + 1) if grid.value(below, c) is not None]
+    if not filled or not all(isinstance(grid.value(below, c), str) and
+                             any(a <= c <= b for a, b in groups) for c in filled):
+        return
+    header.rows.append(below)
+    for a, b in groups:
+        name = header.columns.get(a)
+        if name not in CHOICE_FIELDS:
+            continue
+        choices = {}
+        for c in range(a, b + 1):
+            text = grid.text(below, c)
+            if not text:
+                continue
+            if _TEXT_SUB_COLUMN.search(text):
+                header.columns[c] = name  # the text written beside the choices
+                if c != a:
+                    header.columns.pop(a, None)
+            else:
+                choices[c] = text
+        if choices:
+            header.choices[name] = choices
 
 
 def _is_upper_header(grid: Grid, r: int, above: dict, header: dict) -> bool:

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from pbm.errors import PbmError
 from pbm.findings import Finding
+from pbm.values import cell_text
 from pbm.workbook.layout import (
     COMMAND_KINDS,
     DOCUMENT_KINDS_ZH,
@@ -32,6 +33,7 @@ from pbm.workbook.table import (
     IndicatorTable,
     ProjectRead,
     code_digits_lost,
+    is_blank,
     split_department_code,
 )
 
@@ -179,8 +181,14 @@ def _table(grid: Grid, file: str, sheet: str, block: Block,
             gathered = [tuple(row[c] if c < len(row) else None for row in rows) for c in cols]
         for name, column in zip(fields, gathered):
             values[name] = list(column)
-    table = IndicatorTable(file, sheet, block.layout, {f: c + 1 for f, c in block.columns.items()},
-                           [r + 1 for r in line_rows], values)
+        for name, choices in block.choices.items():
+            values[name] = _chosen(rows, choices, values.get(name) if name in block.columns and
+                                   block.columns[name] not in choices else None)
+    columns = {f: c + 1 for f, c in block.columns.items()}
+    for name, choices in block.choices.items():
+        columns.setdefault(name, min(choices) + 1)
+    table = IndicatorTable(file, sheet, block.layout, columns, [r + 1 for r in line_rows],
+                           values)
     start = 0
     for rows_of in block.projects:
         stop = start + len(rows_of.lines)
@@ -202,6 +210,26 @@ def _table(grid: Grid, file: str, sheet: str, block: Block,
             total=rows_of.total))
         start = stop
     return table
+
+
+#: What a marked choice cell holds (✔ under 确定能); a cell saying one of these is unmarked.
+_UNMARKED = frozenset({"否", "0", "×", "✗", "✘", "○", "〇", "无", "-", "—", "/", "／"})
+
+
+def _chosen(rows: list[list[Any]], choices: dict[int, str],
+            texts: list[Any] | None) -> list[str | None]:
+    """Per line, the choices marked in its row (✔, √, ✓, ●, 是, 1 … — any cell that is not
+    blank or an "unmarked" sign), joined by 、, then the text written beside them (原因说明)
+    after a ：; None when nothing is marked or written."""
+    values: list[str | None] = []
+    for k, row in enumerate(rows):
+        marked = [label for c, label in choices.items()
+                  if c < len(row) and not is_blank(row[c]) and
+                  cell_text(row[c]) not in _UNMARKED]
+        text = cell_text(texts[k]) if texts is not None and not is_blank(texts[k]) else ""
+        chosen = "、".join(marked)
+        values.append(f"{chosen}：{text}" if chosen and text else (chosen or text or None))
+    return values
 
 
 # --------------------------------------------------------------------------- many files

@@ -122,6 +122,7 @@ class MoneyRegion:
     cells: dict[str, Cell]
     columns: dict[str, str]
     unit: str | None
+    labels: dict[str, Cell] = field(default_factory=dict)  # role → its header cell
 
 
 @dataclass
