@@ -18,6 +18,7 @@ from pbm.findings import Finding, catalogue
 from pbm.indicators import COMPARISONS, TypedLine, TypedTable
 from pbm.values import ParsedValue, parse_value, plain_decimal
 from pbm.values.placeholders import is_dash
+from pbm.values.units import unit_in_name
 from pbm.workbook.table import IndicatorTable, ProjectRead
 
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
@@ -220,15 +221,24 @@ def _unfilled(project: GoalProject) -> bool:
 
 def _required_fields(project: GoalProject, checks: LineChecks):
     record = project.record
+    absent = []
     for name, label in (("project_name", "项目名称"), ("department", "主管部门"),
                         ("implementing_unit", "项目实施单位"), ("annual_goal", "年度目标"),
                         ("total_funds", "资金总额")):
         cell = record.fields.get(name)
+        if cell is None and name not in record.labels:
+            absent.append(label)  # the form has no such label or column at all
+            continue
         if cell is None or cell.empty:
             yield make_finding("G-REQUIRED", project, cell.a1 if cell else None, field=label)
             continue
         if isinstance(cell.value, str) and checks.placeholder(cell.value):
             yield make_finding("R-PLACEHOLDER", project, cell.a1, cell.text)
+    if absent:
+        # a template without these items (a ministry's form for one kind of project): said
+        # once for the project, never as one error per item the form never asked for
+        yield make_finding("G-NO-FIELD", project, None, None, fields="、".join(absent),
+                           count=len(absent))
     attribute = record.attribute
     if attribute and attribute not in ("新增项目", "延续项目"):
         yield make_finding("G-ATTRIBUTE", project, _cell_of(record, "attribute"), attribute)
@@ -308,7 +318,7 @@ class LineChecks:
         if found is None:
             before, after = _name_problems(name, self.settings.name_max_length)
             after += tuple(_level_problems(self.allowed, level1, level2, text1, text2))
-            after += tuple(_target_problems(typed, has_note))
+            after += tuple(_target_problems(typed, has_note, bool(unit_in_name(name))))
             found = self._lines[key] = (before, after)
         return found
 
@@ -404,7 +414,7 @@ def _empty_words_only(text: str) -> bool:
     return bool(_EMPTY_WORDS.search(text)) and not _MEASURABLE.search(text)
 
 
-def _target_problems(typed: TypedLine, has_note: bool):
+def _target_problems(typed: TypedLine, has_note: bool, unit_named: bool):
     target, nature = typed.target, typed.nature
     raw_text = target.text  # the cell as text, as the parser read it
     if target.placeholder:
@@ -423,7 +433,7 @@ def _target_problems(typed: TypedLine, has_note: bool):
         if target.number is None:
             yield "G3", ("target",), raw_text, {"detail": "定量指标的指标值应为数值"}
             return
-        if not typed.unit and not target.unit:
+        if not typed.unit and not target.unit and not unit_named:
             yield "G2", ("unit", "target"), None, {}
         for note in target.notes:
             if note.code == "V-OP-IMPLIED" and not nature:

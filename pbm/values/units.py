@@ -58,6 +58,16 @@ _OTHER_UNIT_RE = re.compile(
     r"\s*([^\d\s,;:()。，；：、~\-+=<>≥≤%/.的]{1,4}?(?:/[^\d\s,;:()。，；：、/]{1,4}?)?)"
     r"(?=$|[\s,;:()。，；：、的]|左右|(?:及|或)?(?:以上|之上|以下|之下|以内|之内)|内$)"
 )
+# A unit the indicator's name states at its end: 用户数（人）, 活跃资源占比（%）, 覆盖率(%).
+_NAME_UNIT_RE = re.compile(rf"[(（\[【]\s*((?:{_UNIT_ALT})(?:/[^\d\s/()（）]{{1,4}})*)\s*[)）\]】]\s*$")
+
+
+def unit_in_name(name: str) -> str | None:
+    """The unit an indicator's name ends with in brackets (``用户数（人）`` → ``人``), or None."""
+    match = _NAME_UNIT_RE.search(_normalise_str(name)) if name else None
+    return _normalise_unit(match.group(1)) if match else None
+
+
 #: Units that may follow 个 (3个小时, 5个工作日): the unit is the one after 个.
 _AFTER_GE = frozenset({"小时", "工作日", "星期", "季度", "月", "学时", "课时", "百分点"})
 #: Durations: a 时效 target given as one (3个工作日) is a time limit, ≤.

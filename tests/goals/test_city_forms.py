@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from tests.real_like import CityProject, write_city_goal_forms
+from tests.real_like import CityProject, write_city_goal_forms, write_vocational_goal_form
 
 
 def _validate(run_pbm, path, cwd):
@@ -130,3 +130,36 @@ def test_a_long_code_stored_as_a_number_keeps_what_it_shows(tmp_path, run_pbm):
     [lost] = [f for f in data["findings"] if f["code"] == "R-CODE-DIGITS-LOST"]
     assert lost["cell"] == "B2" and lost["severity"] == "warning"
     assert data["projects"][0]["code"] == "4.403062313915e+20"  # no digit invented
+
+
+def test_a_second_header_row_under_a_merged_group_label_is_a_header(tmp_path, run_pbm):
+    # 指标值 merged over 总体 | 第一年度 | 第二年度, the template's instructions in column J
+    path = write_vocational_goal_form(tmp_path / "资源库-绩效目标.xlsx")
+    data = _validate(run_pbm, path, tmp_path)
+    codes = [f["code"] for f in data["findings"]]
+    assert data["summary"]["indicators"] == 6  # seven rows, one with a blank 三级指标
+    assert [p["indicators"] for p in data["projects"]] == [6]
+    # row 9 (总体 | 第一年度 | 第二年度) is a header row, not a line without a 三级指标
+    assert "R-NOT-INDICATOR-ROWS" not in codes
+    assert "G-UNFILLED" not in codes
+    # the units are written in the names (用户数（人）): no "quantitative without a unit"
+    assert "G2" not in codes
+    # the template has no 项目名称/主管部门/实施单位/资金总额: one warning, no error per item
+    assert "G-REQUIRED" not in codes
+    [absent] = [f for f in data["findings"] if f["code"] == "G-NO-FIELD"]
+    assert absent["severity"] == "warning"
+    assert "主管部门、项目实施单位、资金总额" in absent["message"]
+    # nothing is said of the header's 总体 or of the 说明 in column J
+    assert not any(f.get("cell") and (f["cell"].startswith("J") or f["cell"][1:] == "9")
+                   for f in data["findings"])
+
+
+def test_a_vague_total_target_is_found_in_the_total_column(tmp_path, run_pbm):
+    from tests.real_like import VOCATIONAL_LINES
+
+    lines = list(VOCATIONAL_LINES)
+    lines[2] = ("产出指标", "质量指标", "活跃资源占比（%）", "加强建设", "≥50", "≥60")
+    path = write_vocational_goal_form(tmp_path / "资源库-绩效目标.xlsx", lines=lines)
+    data = _validate(run_pbm, path, tmp_path)
+    vague = [f for f in data["findings"] if f["value"] == "加强建设"]
+    assert vague and {f["cell"] for f in vague} == {"E12"}

@@ -102,3 +102,19 @@ def test_a_dash_for_a_target_is_no_target_stated_a_warning(tmp_path, run_pbm):
     [dash] = [f for f in data["findings"] if f["code"] == "G-NO-TARGET"]
     assert dash["cell"] == "E10" and dash["severity"] == "warning"
     assert "G4" not in _codes(data)
+
+
+def test_a_grid_without_level_columns_is_read_by_its_indicator_column(tmp_path, run_pbm):
+    from tests.real_like import write_levelless_goal_table
+
+    data = _validate(run_pbm, write_levelless_goal_table(tmp_path / "t.xlsx"), tmp_path)
+    assert data["summary"]["indicators"] == 5
+    codes = _codes(data)
+    # the template has no 一级/二级 columns: said once, coverage not judged
+    assert codes.count("G-NO-LEVEL-COLUMNS") == 1
+    assert "G-LEVEL1-BLANK" not in codes and "G8" not in codes
+    # units and operators are in their own columns: no unit or direction complaint
+    assert "G2" not in codes and "G-NATURE-MISMATCH" not in codes
+    # the one real problem: the 定性 line states no target, at its 指标值 cell
+    problems = [(f["code"], f["cell"]) for f in data["findings"] if f["severity"] == "error"]
+    assert problems == [("G3", "E12")]
