@@ -39,6 +39,10 @@ class Config:
     def section(self, name: str) -> dict[str, Any]:
         return copy.deepcopy(self.values.get(name, {}))
 
+    def states(self, dotted: str) -> bool:
+        """Whether ``dotted`` is set by the user (pbm.toml or an option), not by a preset."""
+        return not self.sources.get(dotted, "").startswith("preset")
+
     @property
     def year(self) -> int:
         return int(self.get("workspace.year"))

@@ -119,7 +119,8 @@ def run_monitor(config, folder: Path, *, period: str | None = None, goals: Path 
         raise PbmError("M-NO-FILES", file=str(folder))
     limits = Limits.from_config(config.section("limits"))
     resolved = resolve_period(period, folder if folder.is_dir() else folder.parent,
-                              config.get("monitor.period_month", 9), config.year)
+                              config.get("monitor.period_month", 9), config.year,
+                              year_stated=config.states("workspace.year"))
     goals_path = goals if goals is not None else find_default_goals(config.workspace, config.year)
     approved = load_approved_goals(goals_path, config) if goals_path is not None else None
     goals_note = None

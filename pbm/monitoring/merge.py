@@ -325,13 +325,15 @@ def monitor_files(files: list[Path], context: MonitorContext, *, folder: str = "
 
 
 def _stated_period(submissions: list[Submission], period: Period) -> Period | None:
-    """The month all submissions state (``1-7月执行数``) when the run's period is pbm.toml's
-    default and differs from it; None otherwise (an explicit period is kept and the mismatch
-    said per file)."""
+    """The period the submissions state (``1-7月执行数``, ``( 2019年度)``) where the run's comes
+    from a default only (pbm.toml's month, the preset's year) and all stating files agree on
+    another; None otherwise (an explicit period is kept and a mismatch said per file)."""
     months = {s.stated_month for s in submissions if s.stated_month is not None}
-    if not period.default or len(months) != 1:
+    years = {s.stated_year for s in submissions if s.stated_year is not None}
+    month = months.pop() if period.month_default and len(months) == 1 else period.month
+    year = years.pop() if period.year_default and len(years) == 1 else period.year
+    if (year, month) == (period.year, period.month):
         return None
-    month = months.pop()
-    if month == period.month:
-        return None
-    return Period(period.year, month, f"监控表所填“1-{month}月”")
+    said = [f"{year}年度"] if year != period.year else []
+    said += [f"1-{month}月"] if month != period.month else []
+    return Period(year, month, f"监控表所填“{'、'.join(said)}”")

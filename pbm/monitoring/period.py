@@ -39,7 +39,10 @@ class Period:
     year: int
     month: int
     source: str  # "--period", "folder name q3", "pbm.toml monitor.period_month"
-    default: bool = False  # only pbm.toml's fallback: the forms' own 1-N月 may replace it
+    #: the month is pbm.toml's fallback / the year the preset's (no pbm.toml states one): the
+    #: forms' own ``1-N月`` / ``( 2019年度)`` may replace them
+    month_default: bool = False
+    year_default: bool = False
 
     @property
     def time_progress(self) -> Decimal:
@@ -90,8 +93,9 @@ def parse_period(text: str, default_year: int) -> tuple[int, int] | None:
 
 
 def resolve_period(option: str | None, folder: Path | None, config_month: int,
-                   year: int) -> Period:
+                   year: int, year_stated: bool = True) -> Period:
     """The period from ``--period``, else the folder name (or a parent's), else pbm.toml.
+    ``year_stated``: the year is a workspace's (pbm.toml), not the preset's default.
 
     A ``--period`` that names no period is a usage error (exit 2), never a silent guess.
     """
@@ -105,8 +109,13 @@ def resolve_period(option: str | None, folder: Path | None, config_month: int,
         for part in [folder.name, *(p.name for p in folder.resolve().parents)][:3]:
             parsed = parse_period(part, year)
             if parsed is not None:
-                return Period(parsed[0], parsed[1], f"文件夹名 {part}")
+                return Period(parsed[0], parsed[1], f"文件夹名 {part}",
+                              year_default=not year_stated and _YEAR_IN.search(part) is None)
     month = int(config_month)
     if not 1 <= month <= 12:
         raise PbmError("M-BAD-PERIOD", value=str(config_month))
-    return Period(year, month, "pbm.toml monitor.period_month", default=True)
+    return Period(year, month, "pbm.toml monitor.period_month", month_default=True,
+                  year_default=not year_stated)
+
+
+_YEAR_IN = re.compile(r"(?:19|20)\d\d")

@@ -80,6 +80,7 @@ class Submission:
     error: PbmError | None = None
     rows_in: int = 0  # non-empty rows the reader saw, counted apart from the ledger
     stated_month: int | None = None  # the N of a "1-N月执行数" label, when the form states one
+    stated_year: int | None = None  # the year under or in the form's title ("( 2019年度)")
     status: str = "used"  # used | superseded | blank | unreadable
 
 
@@ -125,6 +126,7 @@ def read_submission(read: FileRead, workbook: WorkbookRead | None,
             accepted[ident] = project
             submission.projects.append(project)
     submission.ledger = _ledger(workbook, rejected_rows)
+    submission.stated_year = next((p.year for p in workbook.projects if p.year), None)
     stated = _stated_period(workbook)
     if stated is not None:
         submission.stated_month = stated[1]

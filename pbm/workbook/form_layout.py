@@ -47,6 +47,9 @@ from pbm.workbook.layout import (
 from pbm.workbook.table import FORM, Cell, MoneyRegion, column_letter, is_blank
 
 _TITLE = re.compile(r"(申报表|目标表|监控表|自评表|评价表|汇总表|明细表|情况表|清单)$")
+# The year a form states under (or in) its title: "( 2019年度)", "2026年项目支出绩效运行监控表".
+_YEAR_ROW = re.compile(r"^[(（]?\s*((?:19|20)\d\d)\s*年度?\s*[)）]?$")
+_TITLE_YEAR = re.compile(r"^((?:19|20)\d\d)\s*年")
 _INLINE = re.compile(r"^([^:：]{1,16})[:：]\s*(.*)$")
 _TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]\s*$")
 
@@ -124,17 +127,23 @@ def _form_block(grid: Grid, file: str, start: int, header: Header | None, rows: 
             header, first_header = None, end
     lo = bisect_left(rows, start)
     block_first = rows[lo] if lo < len(rows) else start
-    title = ""
+    title, year = "", None
     for r in rows[lo:]:
         if r >= first_header:
             break
         texts = [grid.text(r, c) for c in range(grid.width) if grid.value(r, c) is not None]
-        if len(texts) == 1 and not is_label(texts[0]) and not title and \
-                (_TITLE.search(texts[0]) or r == block_first):
+        if len(texts) != 1 or is_label(texts[0]):
+            continue
+        if not title and (_TITLE.search(texts[0]) or r == block_first):
             title = texts[0]
             kinds[r] = "title"
+            stated = _TITLE_YEAR.match(title)
+            year = int(stated.group(1)) if stated else None
+        elif title and year is None and (stated := _YEAR_ROW.match(texts[0])):
+            year = int(stated.group(1))
+            kinds[r] = "title"
     labels = form_labels(grid, start, first_header, end)
-    project = ProjectRows(fields={}, first_row=block_first + 1, title=title)
+    project = ProjectRows(fields={}, first_row=block_first + 1, title=title, year=year)
     columns: dict[str, int] = {}
     grid_end = first_header
     if header:
@@ -301,6 +310,11 @@ def _value_beside(grid: Grid, r: int, c: int, below_stop: int | None = None) -> 
         if is_label(value) or (isinstance(value, str) and _INLINE.match(value.strip())
                                and match_label(value.split("：")[0].split(":")[0])):
             break
+        if end_r > r and grid.merge_end.get((r, cc), (r, cc))[0] == r and \
+                grid.value(r + 1, cc) is not None and not is_label(grid.value(r + 1, cc)):
+            # a label over two rows whose right-hand side is a small table of its own:
+            # 年度总体目标 | 年初设定目标 (the column's name) over the goal text (its value)
+            return grid.cell(r + 1, cc)
         return grid.cell(r, cc)
     # Money blocks often put labels in one row and values in the row below — unless the cell
     # below is the value of a label to its left (年度绩效目标 | its text).

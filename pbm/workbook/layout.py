@@ -80,6 +80,7 @@ class ProjectRows:
     units: dict[str, str] = field(default_factory=dict)
     first_row: int = 0  # 1-based
     title: str = ""
+    year: int | None = None  # the year the form states (``( 2019年度)`` under its title)
     extra: dict[str, Cell] = field(default_factory=dict)
     lines: list[int] = field(default_factory=list)  # 0-based sheet rows of its indicator lines
     carried: dict[int, dict[str, Cell]] = field(default_factory=dict)  # line's row → filled down

@@ -205,7 +205,8 @@ def _table(grid: Grid, file: str, sheet: str, block: Block,
         table.projects.append(ProjectRead(
             file=file, sheet=sheet, layout=block.layout, fields=fields, table=table,
             start=start, stop=stop, labels=rows_of.labels, units=rows_of.units,
-            first_row=rows_of.first_row, title=rows_of.title, extra=rows_of.extra,
+            first_row=rows_of.first_row, title=rows_of.title, year=rows_of.year,
+            extra=rows_of.extra,
             other_rows=[r + 1 for r in rows_of.others], money=rows_of.money,
             total=rows_of.total))
         start = stop

@@ -144,6 +144,7 @@ class ProjectRead:
     units: dict[str, str] = field(default_factory=dict)  # field → unit from its label
     first_row: int = 0
     title: str = ""
+    year: int | None = None  # the year the form states under or in its title
     extra: dict[str, Cell] = field(default_factory=dict)  # unrecognised list columns by header
     other_rows: list[int] = field(default_factory=list)
     money: MoneyRegion | None = None

@@ -131,3 +131,36 @@ def test_forms_stating_different_periods_keep_the_configured_one(workspace, run_
     mismatch = [f for f in data["findings"] if f["code"] == "M-PERIOD-MISMATCH"]
     assert sorted(f["file"].split("/")[-1] for f in mismatch) == ["教育部-监控.xlsx",
                                                                 "科技部-监控.xlsx"]
+
+
+def test_without_a_workspace_the_year_and_months_are_the_form_s(tmp_path, run_pbm):
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    write_national_monitor_export(folder / "教育部-监控.xlsx", NationalMonitorForm())
+    code, out, err = run_pbm("monitor", folder, "--format", "json", "--out", tmp_path / "out",
+                             cwd=tmp_path)
+    assert code in (0, 1), err
+    data = json.loads(out)
+    assert (data["period"]["year"], data["period"]["month"]) == (2019, 7)
+    assert "2019年度" in data["period"]["source"] and "1-7月" in data["period"]["source"]
+    assert (tmp_path / "out" / "monitor-2019-07.xlsx").is_file()
+    # a folder named for a quarter gives the months; the year is still the form's
+    quarter = tmp_path / "q2"
+    quarter.mkdir()
+    write_national_monitor_export(quarter / "教育部-监控.xlsx", NationalMonitorForm(month=6))
+    code, out, err = run_pbm("monitor", quarter, "--format", "json", "--out", tmp_path / "out",
+                             cwd=tmp_path)
+    data = json.loads(out)
+    assert (data["period"]["year"], data["period"]["month"]) == (2019, 6)
+
+
+def test_the_annual_goal_is_the_text_under_its_column_name(tmp_path):
+    from pbm.workbook.read import read_workbook
+
+    path = write_national_monitor_export(tmp_path / "教育部-监控.xlsx", NationalMonitorForm())
+    workbook = read_workbook(path)
+    [form] = [p for p in workbook.projects if p.sheet == "绩效目标执行监控"]
+    # 年度总体目标 (two rows) | 年初设定目标 over the goal | 1-7月执行情况 over what was done
+    assert form.fields["annual_goal"].value == NationalMonitorForm().goal_set
+    assert form.fields["annual_goal"].a1 == "B11"
+    assert form.year == 2019
