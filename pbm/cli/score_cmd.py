@@ -199,7 +199,8 @@ def _render(run, outputs: list[Path], show: int) -> None:
             codes = sorted({f.code for f in project.findings if f.severity != "info"})
             diff.add_row(project.input.name or project.input.sheet, project.input.department,
                          _d(ps.claimed_total), _d(ps.total), decimal_text(ps.difference, sign=True),
-                         Text(ps.grade, style=GRADE_STYLE.get(ps.grade, "")), " ".join(codes))
+                         Text(ps.grade or "—", style=GRADE_STYLE.get(ps.grade or "", "")),
+                         " ".join(codes))
         console.print(diff)
     lines = sorted(((p, s) for p in run.projects for s in p.score.indicators
                     if s.difference is not None and s.difference != 0),

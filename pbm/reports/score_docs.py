@@ -28,6 +28,7 @@ from pbm.reports.context import (
     score,
 )
 from pbm.reports.inputs import OutputWorkbook, number, text
+from pbm.scoring.grades import UNGRADED, UNGRADED_APPLICATION
 from pbm.workbook.outputs import (
     SAMPLE_ROWS,
     SCORE_APPLICATIONS,
@@ -179,7 +180,8 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
                 suggestion = text(_get(line, acol["suggestion"]))
                 break
         if not suggestion:
-            suggestion = settings.application.get(grade, "")
+            suggestion = UNGRADED_APPLICATION if grade == UNGRADED else \
+                settings.application.get(grade, "")
         if suggestion and not suggestion.startswith("建议"):
             suggestion = "建议：" + suggestion  # a suggestion, never a decision
 
@@ -288,7 +290,8 @@ def build_score_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportSet
                  "difference": p.context["difference"]}
                 for p in sorted(compared, key=lambda p: p.recomputed - p.claimed)
                 if p.claimed > p.recomputed]
-    recomputed = [p.recomputed for p in final if p.recomputed is not None]
+    # an ungraded project's total is only a lower bound: left out of the average
+    recomputed = [p.recomputed for p in final if p.recomputed is not None and p.grade != UNGRADED]
     context = base_context(kind, settings, 1)
     context.update({
         "project_count": str(total),

@@ -33,6 +33,11 @@ VENDOR_SELF_EVALUATION_BANDS: GradeBands = (
 
 SUGGESTION_PREFIX = "建议："
 
+#: What the workbooks and letters say for a project pbm could not grade (a part neither
+#: rescored nor claimed: the recomputed total is only a lower bound).
+UNGRADED = "未评定"
+UNGRADED_APPLICATION = "部分指标无法复核计分，暂不评定等级；结果应用待补全数据、复核评分后确定"
+
 #: A 达州 municipal bureau's wording, plus pbm's own placeholder percentages.
 DEFAULT_APPLICATION_TABLE: dict[str, str] = {
     "优": "建议：优先保障，下年度预算适当优先安排",

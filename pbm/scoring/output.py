@@ -14,7 +14,7 @@ from typing import Any
 
 from pbm.findings import SEVERITY_ZH, Finding
 from pbm.scoring.batch import KIND_AGGREGATE, ScoredProject, ScoreRun
-from pbm.scoring.grades import adjustment_for, application_for, grade_for
+from pbm.scoring.grades import UNGRADED, adjustment_for, application_for, grade_for
 from pbm.scoring.recheck import (
     CLAIM_RULE_LABELS_ZH,
     NO_RULE_ZH,
@@ -95,7 +95,7 @@ def _project_row(project: ScoredProject, bands) -> list[Any]:
     return [KIND_ZH[project.kind], inp.file, inp.sheet, inp.code, inp.name, inp.department,
             inp.implementing_unit, inp.budget, inp.executed, ps.execution_rate,
             ps.claimed_execution, ps.execution_score, ps.indicator_total, ps.claimed_total,
-            ps.total, ps.difference, claimed_grade, ps.grade,
+            ps.total, ps.difference, claimed_grade, ps.grade or UNGRADED,
             "是" if ps.rescaled else "", errors, warnings]
 
 
@@ -261,8 +261,9 @@ def grade_sheet(run: ScoreRun):
     entries: list[tuple[str, str | None, Decimal | None, Decimal | None, str | None]] = []
     for project in run.projects:
         claimed = project.score.claimed_total
+        # an ungraded project's total is a lower bound: no part of the mean
         entries.append((project.input.department or "（未填主管部门）", project.grade,
-                        project.score.total, claimed,
+                        project.score.total if project.grade else None, claimed,
                         grade_for(claimed, run.rules.grade_bands) if claimed is not None else None))
     for evaluation in run.evaluations:
         entries.append((evaluation.department or "（未填主管部门）", evaluation.grade,

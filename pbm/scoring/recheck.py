@@ -291,6 +291,9 @@ def recheck_project(ps: ProjectScore, rules: ScoreRules,
     _recheck_execution(ps, rules, emitter, tolerance)
     _recheck_total(ps, rules, emitter, tolerance)
     _recheck_grade(ps, rules, emitter)
+    if ps.grade is None:
+        emitter.emit("S-UNGRADED", cell=ps.total_cell, value=None, count=ps.unjudged,
+                     total=_fmt(ps.total))
     return findings
 
 

@@ -528,7 +528,7 @@ class ProjectScore:
     execution_score: Decimal | None
     indicator_total: Decimal
     total: Decimal
-    grade: str
+    grade: str | None  # None: a part neither rescored nor claimed, the total a lower bound
     claimed_total: Decimal | None
     difference: Decimal | None
     findings: list[Finding]
@@ -549,6 +549,7 @@ class ProjectScore:
     lines: int = 0  # applicable lines
     rechecked: int = 0  # of them, rescored by pbm (the others keep the unit's own score)
     kept: Decimal = ZERO  # the unit's own scores counted as they are (lines not rescored)
+    unjudged: int = 0  # lines (and the execution part) neither rescored nor claimed
 
     def to_dict(self, lang: str = "zh", *, indicators: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -622,7 +623,8 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
     framework-based 部门评价) and its weight is left out of the rescale denominator.
     A line pbm cannot rescore (no weight, no target …) keeps the unit's own score in the
     total, and so does an execution part that cannot be rescored; without a claim it counts 0
-    (both get a finding). ``rechecked`` says how many of the ``lines`` were rescored. A
+    and the project gets no grade (``grade`` None: the total is only a lower bound; both get a
+    finding). ``rechecked`` says how many of the ``lines`` were rescored. A
     qualitative line with a known outcome but no score counts its tier's lowest score (note
     ``tier-minimum``).
     ``claimed_execution`` is the unit's own execution 得分, ``claimed_grade`` its 自评等级;
@@ -634,7 +636,7 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
     applicable_weight = ZERO
     kept = ZERO
     any_inapplicable = False
-    lines = rechecked = 0
+    lines = rechecked = unjudged = 0
     for score in scores:
         ind = score.indicator
         if not ind.applicable:
@@ -649,6 +651,8 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
         elif ind.claimed is not None:  # not rescored: the unit's score stands, unjudged
             indicator_total += ind.claimed
             kept += ind.claimed
+        else:
+            unjudged += 1
     rate, execution_score = score_execution(budget, executed, rules)
     has_execution = budget is not None or executed is not None
     if has_execution:
@@ -657,6 +661,8 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
     if execution_counted is None and claimed_execution is not None:
         execution_counted = claimed_execution
         kept += claimed_execution
+    elif execution_counted is None and has_execution:
+        unjudged += 1
     raw_total = indicator_total + (execution_counted or ZERO)
     total = raw_total
     rescaled = False
@@ -673,7 +679,7 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
         execution_score=execution_score,
         indicator_total=_round(indicator_total),
         total=total,
-        grade=grade_for(total, rules.grade_bands),
+        grade=None if unjudged else grade_for(total, rules.grade_bands),
         claimed_total=claimed_total,
         difference=None if claimed_total is None else claimed_total - total,
         findings=[],
@@ -694,5 +700,6 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
         lines=lines,
         rechecked=rechecked,
         kept=kept,
+        unjudged=unjudged,
     )
     return result

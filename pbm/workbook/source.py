@@ -87,7 +87,7 @@ def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = N
             scan.join()
         scan.raise_error()
         for sheet in sheets:
-            sheet.formula_cells = scan.formula_cells.get(sheet.name, set())
+            _apply_formulas(sheet, scan.formula_cells.get(sheet.name, {}))
     elif head == _OLE_MAGIC:
         if _is_encrypted_ole(path):
             raise PbmError("R-UNREADABLE", file=name,
@@ -139,7 +139,7 @@ class _FormulaScan(threading.Thread):
     def __init__(self, path: Path, name: str):
         super().__init__(name="pbm-formula-scan", daemon=True)
         self.path, self.file = path, name
-        self.formula_cells: dict[str, set[tuple[int, int]]] = {}
+        self.formula_cells: dict[str, dict[tuple[int, int], str]] = {}
         self.error: PbmError | None = None
 
     def run(self) -> None:
@@ -210,23 +210,38 @@ def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 _FORMULA_CELL = re.compile(
-    rb'<c r="([A-Z]+)(\d+)"[^>]*?>\s*<f[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+    rb'<c r="([A-Z]+)(\d+)"[^>]*?>\s*<f[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+#: A "formula" that is a constant: ``=100%`` typed as a target (等于 100%), stored without a value.
+_CONSTANT_FORMULA = re.compile(rb"^\s*[+-]?\d+(?:\.\d+)?\s*%?\s*$")
 
 
-def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, set[tuple[int, int]]]:
-    """Sheet name → 0-based (row, col) of formula cells that carry no cached value.  Only
-    sheets whose XML contains a formula at all are scanned cell by cell."""
-    found: dict[str, set[tuple[int, int]]] = {}
+def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet name → 0-based (row, col) of formula cells that carry no cached value, each with
+    what the cell is to read as: ``"=100%"`` for a constant (the text the department typed),
+    else ``""`` (blank, reported).  Only sheets whose XML contains a formula are scanned."""
+    found: dict[str, dict[tuple[int, int], str]] = {}
     for sheet_name, member in sheet_members(archive).items():
         data = archive.read(member)
         if not ANY_FORMULA.search(data):
             continue
-        cells = set()
+        cells = {}
         for cell in _FORMULA_CELL.finditer(data):
-            cells.add((int(cell.group(2)) - 1, column_index(cell.group(1).decode())))
+            body = cell.group(3) or b""
+            text = "=" + body.decode("utf-8", "replace").strip() \
+                if _CONSTANT_FORMULA.match(body) else ""
+            cells[(int(cell.group(2)) - 1, column_index(cell.group(1).decode()))] = text
         if cells:
             found[sheet_name] = cells
     return found
+
+
+def _apply_formulas(sheet: RawSheet, cells: dict[tuple[int, int], str]) -> None:
+    """A constant formula reads as its text; any other formula without a value is blank."""
+    for (r, c), text in cells.items():
+        if not text:
+            sheet.formula_cells.add((r, c))
+        elif r < len(sheet.rows) and c < len(sheet.rows[r]):
+            sheet.rows[r][c] = text
 
 
 def column_index(letters: str) -> int:

@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from pbm.errors import PbmError
@@ -451,3 +452,17 @@ def test_kinds_of_one_workbook_share_what_is_derived_from_it(tmp_path):
     missing = [f for f in workbooks["scores"].findings
                if (f.code, f.sheet) == ("REPORT-SHEET-MISSING", "项目得分")]
     assert len(missing) == 1
+
+
+def test_an_ungraded_project_gets_no_grade_and_no_budget_suggestion(tmp_path):
+    path = write_scores(tmp_path / "scores-2026.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["项目得分"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(4, header.index("复核总分") + 1).value = 10.0
+    sheet.cell(4, header.index("复核等级") + 1).value = "未评定"  # as pbm score writes it
+    book.save(path)
+    documents, _ = _documents("score-feedback", {"scores": path})
+    [ungraded] = [d.context for d in documents if d.context["project"] == "妇幼健康服务"]
+    assert ungraded["grade"] == "未评定"
+    assert "核减" not in ungraded["application"] and "暂不评定等级" in ungraded["application"]

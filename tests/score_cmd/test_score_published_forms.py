@@ -75,3 +75,36 @@ def test_points_of_a_level_one_cell_are_checked_where_lines_have_no_weights(tmp_
     data = score_json(run_pbm, write(tmp_path, "lp", [spec], "form"), cwd=tmp_path)[1]
     [points] = [f for f in data["findings"] if f["code"] == "S-LEVEL-POINTS"]
     assert "50 分" in points["message"] and "60" in points["message"]
+
+
+def test_a_table_left_as_the_template_is_not_graded(tmp_path, run_pbm):
+    # 青神-like: the targets typed as =100% (stored as formulas without a value by the tool
+    # that saved the file), no actual values, no scores, no total: pbm cannot judge the lines
+    import openpyxl
+
+    lines = [line("发放(缴纳)覆盖率", "100%", None, 60),
+             line("足额保障率(参保率)", "100%", None, 30, level1="效益指标",
+                  level2="社会效益指标")]
+    spec = project("工资性支出", lines, budget=251.89, executed=251.89)
+    path = write(tmp_path, "qs", [spec], "form")
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    targets = [cell for row in sheet.iter_rows() for cell in row if cell.value == "100%"]
+    assert len(targets) == 2
+    for cell in targets:
+        cell.value = "=100%"  # openpyxl stores it as a formula with no cached value
+    book.save(path)
+    data = score_json(run_pbm, path, cwd=tmp_path)[1]
+    scored = project_of(data, "工资性支出")
+    assert scored["grade"] is None  # 10 of 100 points judged: no 差 against the unit
+    assert scored["recomputed_total"] == 10
+    codes = _codes(data)
+    assert codes.count("S-UNGRADED") == 1
+    assert "R-FORMULA-NO-VALUE" not in codes  # =100% is the target the unit typed
+    unscorable = [f for f in data["findings"] if f["code"] == "S-UNSCORABLE"]
+    assert len(unscorable) == 2 and all("实际完成值" in f["message"] for f in unscorable)
+    rows = list(openpyxl.load_workbook(tmp_path / "out" / "scores-2026.xlsx")["项目得分"]
+                .iter_rows(values_only=True))
+    header = rows[0]
+    [row] = [r for r in rows[1:] if "工资性支出" in r]
+    assert row[header.index("复核等级")] == "未评定"
