@@ -112,7 +112,7 @@ def score(paths: list[Path]) -> dict:
             ps = project.score
             print(f"  {path.name}: {len(ps.indicators)} lines read / "
                   f"{len(truth.get('indicators') or [])} published; total published {published}, "
-                  f"claimed {ps.claimed_total}, recomputed {ps.total} ({ps.grade}); "
+                  f"claimed {ps.claimed_total}, recomputed {ps.total} ({ps.grade or '未评定'}); "
                   f"published grade {truth.get('grade')}")
             print(f"      by code: {_by_code(project.findings)}")
             accusations = [f for f in project.findings if f.code in ("S-TOTAL-INFLATED",)]
