@@ -13,6 +13,7 @@ its outcome names.  Nothing here prints.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -33,8 +34,11 @@ from pbm.scoring.rules import (
     score_project,
 )
 from pbm.values import ParsedValue, cell_text, parse_money, plain_decimal
-from pbm.values.placeholders import INAPPLICABLE_TEXTS
+from pbm.values.placeholders import INAPPLICABLE_TEXTS, has_filler
 from pbm.workbook.table import FORM, Cell, ProjectRead
+
+#: A 年度总体目标 that is only a number or an amount: ``43.2``, ``37.24 万元``.
+_AMOUNT_ONLY = re.compile(r"[\d,.\s]+(?:万元|元|亿元)?")
 
 MONEY_UNIT = "万元"
 _DATE_OPS = ("≤", "<", "=")
@@ -190,6 +194,7 @@ class _ProjectTyping:
         record, run, columns = self.record, self.run, self.typed
         table = record.table
         lines = []
+        marked: list[int] = []
         for line, typed, weight_cell, score_cell, score_raw, name, level1, level2 in zip(
                 record.lines, columns.lines(record), columns.numbers(record, "weight"),
                 columns.numbers(record, "score"), record.column("score"),
@@ -214,6 +219,13 @@ class _ProjectTyping:
                 line))
             if scored.flagged:
                 self._flag(typed, table.a1("target", line), table.a1("actual", line), name)
+            if has_filler(name):
+                marked.append(line)
+        if marked:
+            # the template's 三级指标 kept its marks (人数(≥**人)): once for the project
+            example = table.text("name", marked[0])
+            self.finding("S-NAME-PLACEHOLDER", table.a1("name", marked[0]), example,
+                         count=len(marked), example=example)
         return lines
 
     def _flag(self, typed: TypedLine, target_a1: str | None, actual_a1: str | None,
@@ -266,6 +278,7 @@ class _ProjectTyping:
         result.total_cell = total_cell.a1 if total_cell is not None else None
         result.executed_cell = executed_cell.a1 if executed_cell is not None else None
         result.grade_cell = record.a1("grade")
+        self._goal(record.fields.get("annual_goal"))
         if record.layout == FORM:
             self._form_regions(result)
         if (result.written_execution_weight is not None
@@ -277,6 +290,12 @@ class _ProjectTyping:
                          written=plain_decimal(result.written_execution_weight),
                          configured=plain_decimal(rules.execution_weight))
         return result
+
+    def _goal(self, cell: Cell | None) -> None:
+        """S-GOAL-NOT-STATED: a 年度总体目标 that holds only a number or an amount (43.2), no
+        goal — the self-evaluation cannot be read against what was to be achieved."""
+        if cell is not None and not cell.empty and _AMOUNT_ONLY.fullmatch(cell.text):
+            self.finding("S-GOAL-NOT-STATED", cell.a1, cell.text)
 
     def _form_regions(self, result: SelfEvalInput) -> None:
         """The money block and the 总分 row of a form: they override the key–value fields."""

@@ -57,6 +57,11 @@ _INSTRUCTION_FIRST_CHARS = frozenset("请填此在例示如([【")
 INAPPLICABLE_TEXTS = frozenset({"不适用", "不适应", "不涉及", "无此项", "本年不适用", "n/a", "na"})
 
 
+def has_filler(text: str) -> bool:
+    """A template mark left inside a longer text: ``人数(≥**人)``, ``{{目标值}}``, ``……``."""
+    return bool(text) and bool(_FILLER_INSIDE_RE.search(_normalise_str(text)))
+
+
 def is_filler(text: str) -> bool:
     """Only filler characters (``**``, ``……``, ``/``, ``—``): a template's mark, no value."""
     return bool(_FILLER_ONLY_RE.fullmatch(text))

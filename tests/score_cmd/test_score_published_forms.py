@@ -108,3 +108,30 @@ def test_a_table_left_as_the_template_is_not_graded(tmp_path, run_pbm):
     header = rows[0]
     [row] = [r for r in rows[1:] if "工资性支出" in r]
     assert row[header.index("复核等级")] == "未评定"
+
+
+def test_an_annual_goal_that_is_only_an_amount_and_names_with_template_marks(tmp_path, run_pbm):
+    # 廊坊-like: 年度总体目标 holds the budget, 43.2; 濉溪-like: names keep (≥**人)
+    lines = [line("农村低保发放人数(按月平均)(≥**人)", ">=21933人", "21980人", 45, 45),
+             line("扶贫临时救助标准(<**元/户·年)", "<=5300元/户", "5200元/户", 45, 45,
+                  level2="成本指标"),
+             line("受助群众满意度", "≥90%", "95%", 0, 0, level1="满意度指标",
+                  level2="服务对象满意度指标")]
+    spec = project("临时救助", lines, budget=43.2, executed=43.2, execution_score=10, total=100)
+    spec.goal_expected, spec.goal_actual = "43.2", "37.24"
+    data = score_json(run_pbm, write(tmp_path, "goal", [spec], "form"), cwd=tmp_path)[1]
+    [goal] = [f for f in data["findings"] if f["code"] == "S-GOAL-NOT-STATED"]
+    assert goal["value"] == "43.2" and goal["severity"] == "warning"
+    [names] = [f for f in data["findings"] if f["code"] == "S-NAME-PLACEHOLDER"]
+    assert "2 个三级指标名称" in names["message"] and names["cell"] == "C13"  # the first
+    # the lines are still scored: their targets are real (>=21933人, <=5300元/户)
+    assert project_of(data, "临时救助")["rechecked_lines"] == 3
+
+
+def test_a_goal_sentence_with_amounts_is_a_goal(tmp_path, run_pbm):
+    spec = project("村级补助", [line("补助村数量", "=8个", "8个", 90, 90)], budget=202.64,
+                   executed=202.64, execution_score=10, total=100)
+    spec.goal_expected = "本项目共申请预算资金2026400元，其中村级组织运转400000元"
+    data = score_json(run_pbm, write(tmp_path, "sentence", [spec], "form"), cwd=tmp_path)[1]
+    assert "S-GOAL-NOT-STATED" not in _codes(data)
+    assert "S-NAME-PLACEHOLDER" not in _codes(data)
