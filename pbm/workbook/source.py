@@ -211,8 +211,9 @@ def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
 
 _FORMULA_CELL = re.compile(
     rb'<c r="([A-Z]+)(\d+)"[^>]*?>\s*<f[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
-#: A "formula" that is a constant: ``=100%`` typed as a target (等于 100%), stored without a value.
-_CONSTANT_FORMULA = re.compile(rb"^\s*[+-]?\d+(?:\.\d+)?\s*%?\s*$")
+#: A "formula" that is a constant, maybe with its unit: ``=100%``, ``=8个`` typed as a target
+#: (等于 100%, 等于 8 个) and stored without a value.
+_CONSTANT_FORMULA = re.compile(r"^\s*[+-]?\d+(?:\.\d+)?\s*(?:%|[\u4e00-\u9fff][\u4e00-\u9fff/·]{0,7})?\s*$")
 
 
 def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], str]]:
@@ -226,9 +227,8 @@ def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, dict[tuple[in
             continue
         cells = {}
         for cell in _FORMULA_CELL.finditer(data):
-            body = cell.group(3) or b""
-            text = "=" + body.decode("utf-8", "replace").strip() \
-                if _CONSTANT_FORMULA.match(body) else ""
+            body = html.unescape((cell.group(3) or b"").decode("utf-8", "replace")).strip()
+            text = "=" + body if _CONSTANT_FORMULA.match(body) else ""
             cells[(int(cell.group(2)) - 1, column_index(cell.group(1).decode()))] = text
         if cells:
             found[sheet_name] = cells

@@ -135,3 +135,26 @@ def test_a_goal_sentence_with_amounts_is_a_goal(tmp_path, run_pbm):
     data = score_json(run_pbm, write(tmp_path, "sentence", [spec], "form"), cwd=tmp_path)[1]
     assert "S-GOAL-NOT-STATED" not in _codes(data)
     assert "S-NAME-PLACEHOLDER" not in _codes(data)
+
+
+def test_a_constant_with_its_unit_typed_as_a_formula_is_the_target(tmp_path, run_pbm):
+    # 贵池-like: 指标值 typed =8个 (saved as a formula without a value) is 等于 8 个; a real
+    # formula left without its value is still missing, with a finding at its cell
+    import openpyxl
+
+    lines = [line("新建站点数量", "8个", "8个", 50, 50),
+             line("站点覆盖率", "95%", "96%", 40, 40)]
+    spec = project("站点建设", lines, budget=100, executed=100, execution_score=10, total=100)
+    path = write(tmp_path, "gc", [spec], "form")
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    target = next(cell for row in sheet.iter_rows() for cell in row if cell.value == "8个")
+    [rate] = [cell for row in sheet.iter_rows() for cell in row if cell.value == "95%"]
+    target.value = "=8个"
+    rate.value = f"={target.coordinate}*2"
+    book.save(path)
+    data = score_json(run_pbm, path, cwd=tmp_path)[1]
+    formula = [f for f in data["findings"] if f["code"] == "R-FORMULA-NO-VALUE"]
+    assert [f["cell"] for f in formula] == [rate.coordinate]
+    unscorable = [f for f in data["findings"] if f["code"] == "S-UNSCORABLE"]
+    assert all("新建站点数量" not in f["message"] for f in unscorable)
