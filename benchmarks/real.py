@@ -14,6 +14,7 @@ against the published one.  The files are others' documents: nothing of them is 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -96,6 +97,13 @@ def validate(paths: list[Path]) -> dict:
     return dict(totals)
 
 
+def _published_lines(rows: list[dict]) -> int:
+    """The published rows that are indicators: a 三级指标 given (a flattened table can lose
+    it), and not a template slot (``指标1:/``)."""
+    names = (re.sub(r"^指标\d+[:：]", "", row.get("level3") or "").strip() for row in rows)
+    return sum(1 for name in names if name not in _NOT_AN_INDICATOR)
+
+
 def score(paths: list[Path]) -> dict:
     from pbm.perf import collector_paused
     from pbm.scoring.batch import score_paths
@@ -110,8 +118,9 @@ def score(paths: list[Path]) -> dict:
         published = truth.get("total_score")
         for project in run.projects:
             ps = project.score
-            print(f"  {path.name}: {len(ps.indicators)} lines read / "
-                  f"{len(truth.get('indicators') or [])} published; total published {published}, "
+            rows = truth.get("indicators") or []
+            print(f"  {path.name}: {len(ps.indicators)} lines read / {_published_lines(rows)} "
+                  f"published ({len(rows)} rows); total published {published}, "
                   f"claimed {ps.claimed_total}, recomputed {ps.total} ({ps.grade or '未评定'}); "
                   f"published grade {truth.get('grade')}")
             print(f"      by code: {_by_code(project.findings)}")

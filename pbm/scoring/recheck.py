@@ -64,6 +64,9 @@ _UNSCORABLE_REASONS = {
     "negative-weight": ("分值（权重）为负数", "the weight is negative"),
     "no-target": ("年度指标值不是数值", "the target is not a number"),
     "no-actual": ("实际完成值不是数值", "the actual value is not a number"),
+    "blank-target": ("年度指标值为空", "the target is blank"),
+    "blank-actual": ("实际完成值为空", "the actual value is blank"),
+    "blank-values": ("年度指标值和实际完成值均为空", "the target and the actual value are both blank"),
     "negative-target": ("年度指标值为负数", "the target is negative"),
     "unknown-operator": ("计算符号无法按定量规则计分（如“定量(其他)”需人工评分）",
                          "the operator has no scoring rule (e.g. 定量(其他) is scored by hand)"),
@@ -292,9 +295,36 @@ def recheck_project(ps: ProjectScore, rules: ScoreRules,
     _recheck_total(ps, rules, emitter, tolerance)
     _recheck_grade(ps, rules, emitter)
     if ps.grade is None:
-        emitter.emit("S-UNGRADED", cell=ps.total_cell, value=None, count=ps.unjudged,
+        zh, en = _ungraded_reasons(ps)
+        emitter.emit("S-UNGRADED", cell=ps.total_cell, value=None, reason_zh=zh, reason_en=en,
                      total=_fmt(ps.total))
     return findings
+
+
+def _ungraded_reasons(ps: ProjectScore) -> tuple[str, str]:
+    zh, en = [], []
+    if ps.unjudged:
+        zh.append(f"有 {ps.unjudged} 项既无法复核计分也没有自评得分，复核总分只是下限")
+        en.append(f"{ps.unjudged} parts can neither be rescored nor have a score of the unit's "
+                  "own, the recomputed total is a lower bound")
+    if ps.short_weight is not None:
+        weights = plain_decimal(ps.short_weight)
+        zh.append(f"各项分值合计 {weights} 分（含预算执行率），不足 100 分")
+        en.append(f"the weights add up to {weights} (execution included), short of 100")
+    return "；".join(zh), "; ".join(en)
+
+
+def _unscorable_reason(reason: str, ind: IndicatorInput) -> str:
+    """A value that is not a number says whether the cell is blank: a line left without
+    target and actual (天长's 指标1:工程质量合格) reads differently from a text target."""
+    if reason not in ("no-target", "no-actual"):
+        return reason
+    target_blank, actual_blank = not ind.target_text.strip(), not ind.actual_text.strip()
+    if target_blank and actual_blank:
+        return "blank-values"
+    if reason == "no-target":
+        return "blank-target" if target_blank else reason
+    return "blank-actual" if actual_blank else reason
 
 
 def _line_params(score: IndicatorScore, claimed: Decimal | None) -> dict[str, Any]:
@@ -324,7 +354,8 @@ def _recheck_line(score: IndicatorScore, rules: ScoreRules, emitter: _Emitter,
                      target=ind.target_text)
 
     if score.rule == "unscorable":
-        zh, en = _UNSCORABLE_REASONS.get(score.notes[0], (score.notes[0], score.notes[0]))
+        zh, en = _UNSCORABLE_REASONS.get(_unscorable_reason(score.notes[0], ind),
+                                         (score.notes[0], score.notes[0]))
         emitter.emit("S-UNSCORABLE", cell=score_cell, value=claimed, line=ind,
                      name=ind.name, reason_zh=zh, reason_en=en)
         return

@@ -550,6 +550,7 @@ class ProjectScore:
     rechecked: int = 0  # of them, rescored by pbm (the others keep the unit's own score)
     kept: Decimal = ZERO  # the unit's own scores counted as they are (lines not rescored)
     unjudged: int = 0  # lines (and the execution part) neither rescored nor claimed
+    short_weight: Decimal | None = None  # every line weighted, yet short of 100 with execution
 
     def to_dict(self, lang: str = "zh", *, indicators: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -624,7 +625,8 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
     A line pbm cannot rescore (no weight, no target …) keeps the unit's own score in the
     total, and so does an execution part that cannot be rescored; without a claim it counts 0
     and the project gets no grade (``grade`` None: the total is only a lower bound; both get a
-    finding). ``rechecked`` says how many of the ``lines`` were rescored. A
+    finding); so does a project whose lines all have weights that, with the execution part,
+    add up to less than 100 (``short_weight``). ``rechecked`` says how many of the ``lines`` were rescored. A
     qualitative line with a known outcome but no score counts its tier's lowest score (note
     ``tier-minimum``).
     ``claimed_execution`` is the unit's own execution 得分, ``claimed_grade`` its 自评等级;
@@ -636,7 +638,7 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
     applicable_weight = ZERO
     kept = ZERO
     any_inapplicable = False
-    lines = rechecked = unjudged = 0
+    lines = rechecked = unjudged = weightless = 0
     for score in scores:
         ind = score.indicator
         if not ind.applicable:
@@ -645,6 +647,8 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
         lines += 1
         if ind.weight is not None:
             applicable_weight += ind.weight
+        else:
+            weightless += 1
         if score.recomputed is not None:
             indicator_total += score.recomputed
             rechecked += 1
@@ -673,13 +677,19 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
     total = _round(total)
     if total > HUNDRED:
         total = HUNDRED
+    # the form's own weights (all given, none 不适用) add up to less than 100 with the execution
+    # part (to less than the indicator total without one): even full marks fall short, and the
+    # grade would be the form's defect held against the unit
+    full = HUNDRED if has_execution else rules.indicator_weight_total
+    short_weight = applicable_weight if (lines and not weightless and not rescaled
+                                         and applicable_weight < full) else None
     result = ProjectScore(
         indicators=scores,
         execution_rate=rate,
         execution_score=execution_score,
         indicator_total=_round(indicator_total),
         total=total,
-        grade=None if unjudged else grade_for(total, rules.grade_bands),
+        grade=None if unjudged or short_weight is not None else grade_for(total, rules.grade_bands),
         claimed_total=claimed_total,
         difference=None if claimed_total is None else claimed_total - total,
         findings=[],
@@ -701,5 +711,6 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
         rechecked=rechecked,
         kept=kept,
         unjudged=unjudged,
+        short_weight=short_weight,
     )
     return result

@@ -31,9 +31,10 @@ from pbm.scoring.rules import (
     ScoreRules,
     aggregate_count,
     aggregate_rate,
+    score_execution,
     score_project,
 )
-from pbm.values import ParsedValue, cell_text, parse_money, plain_decimal
+from pbm.values import ParsedValue, cell_text, decimal_text, parse_money, plain_decimal
 from pbm.values.placeholders import INAPPLICABLE_TEXTS, has_filler
 from pbm.workbook.table import FORM, Cell, ProjectRead
 
@@ -42,6 +43,10 @@ _AMOUNT_ONLY = re.compile(r"[\d,.\s]+(?:万元|元|亿元)?")
 
 MONEY_UNIT = "万元"
 _DATE_OPS = ("≤", "<", "=")
+
+
+#: A budget adjusted by this share of the 年初预算数 or more is noted (S-BUDGET-ADJUSTED).
+_ADJUSTMENT_NOTED = Decimal("0.1")
 
 
 @dataclass
@@ -281,6 +286,7 @@ class _ProjectTyping:
         self._goal(record.fields.get("annual_goal"))
         if record.layout == FORM:
             self._form_regions(result)
+        self._adjusted(result)
         if (result.written_execution_weight is not None
                 and result.written_execution_weight != rules.execution_weight):
             region = record.money
@@ -296,6 +302,34 @@ class _ProjectTyping:
         goal — the self-evaluation cannot be read against what was to be achieved."""
         if cell is not None and not cell.empty and _AMOUNT_ONLY.fullmatch(cell.text):
             self.finding("S-GOAL-NOT-STATED", cell.a1, cell.text)
+
+    def _adjusted(self, result: SelfEvalInput) -> None:
+        """S-BUDGET-ADJUSTED: the 全年预算数 differs from the 年初预算数 by a tenth or more
+        (pbm's threshold; no national one), and that changes the execution score — the rate is rechecked on the adjusted budget, as the form computes
+        it; the reviewer sees what it would be on the budget first approved."""
+        initial, budget, executed = result.initial_budget, result.budget, result.executed
+        if initial is None or budget is None or executed is None or initial == budget \
+                or initial <= ZERO or budget <= ZERO:
+            return
+        change = (budget - initial) / initial
+        if abs(change) < _ADJUSTMENT_NOTED:
+            return
+        rules = result.rules_for(self.run.rules, {})
+        rate, score = score_execution(budget, executed, rules)
+        initial_rate, initial_score = score_execution(initial, executed, rules)
+        if score == initial_score:
+            return
+        region = self.record.money
+        cell = region.cells.get("budget") if region is not None else None
+        a1 = cell.a1 if cell is not None else self.record.a1("adjusted_budget")
+        self.finding("S-BUDGET-ADJUSTED", a1, plain_decimal(budget),
+                     budget=plain_decimal(budget), initial=plain_decimal(initial),
+                     direction_zh="调减" if change < ZERO else "调增",
+                     direction_en="cut" if change < ZERO else "raised",
+                     change=decimal_text(abs(change) * HUNDRED) + "%",
+                     rate=decimal_text(rate * HUNDRED) + "%",
+                     initial_rate=decimal_text(initial_rate * HUNDRED) + "%",
+                     score=plain_decimal(score), initial_score=plain_decimal(initial_score))
 
     def _form_regions(self, result: SelfEvalInput) -> None:
         """The money block and the 总分 row of a form: they override the key–value fields."""

@@ -317,9 +317,11 @@ def _value_beside(grid: Grid, r: int, c: int, below_stop: int | None = None) -> 
             return grid.cell(r + 1, cc)
         return grid.cell(r, cc)
     # Money blocks often put labels in one row and values in the row below — unless the cell
-    # below is the value of a label to its left (年度绩效目标 | its text).
+    # below is the value of a label to its left (年度绩效目标 | its text), or a section label
+    # spanning rows of its own (项目资金（万元） over the money block's rows).
     below = grid.value(end_r + 1, c) if below_stop is None or end_r + 1 < below_stop else None
     if below is not None and not is_label(below) and \
+            grid.merge_end.get((end_r + 1, c), (end_r + 1, c))[0] == end_r + 1 and \
             not any(is_label(grid.value(end_r + 1, cc)) for cc in range(c)):
         return grid.cell(end_r + 1, c)
     return Cell(None, r + 1, end_c + 2)

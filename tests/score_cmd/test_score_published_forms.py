@@ -22,8 +22,12 @@ def test_lines_without_targets_keep_their_claimed_scores(tmp_path, run_pbm):
                       level2="服务对象满意度指标"))
     spec = project("水旱灾害防御经费", lines, budget=880, executed=880, execution_score=10,
                    total=100)
+    spec.department = None  # 主管部门 left blank above the merged 项目资金（万元） label
     data = score_json(run_pbm, write(tmp_path, "tc", [spec], "form"), cwd=tmp_path)[1]
     scored = project_of(data, "水旱灾害防御经费")
+    assert scored["department"] is None  # not the label 项目资金（万元） below the blank cell
+    unscorable = [f["message"] for f in data["findings"] if f["code"] == "S-UNSCORABLE"]
+    assert all("年度指标值和实际完成值均为空" in m for m in unscorable), unscorable
     assert scored["recomputed_total"] == 100  # the six unscorable lines keep their 10s
     assert (scored["lines"], scored["rechecked_lines"], scored["kept_claims"]) == (9, 3, 60)
     assert "S-TOTAL-INFLATED" not in _codes(data)
@@ -158,3 +162,52 @@ def test_a_constant_with_its_unit_typed_as_a_formula_is_the_target(tmp_path, run
     assert [f["cell"] for f in formula] == [rate.coordinate]
     unscorable = [f for f in data["findings"] if f["code"] == "S-UNSCORABLE"]
     assert all("新建站点数量" not in f["message"] for f in unscorable)
+
+
+def test_a_form_whose_weights_fall_short_of_100_is_not_graded(tmp_path, run_pbm):
+    # 贵池-like: lines of 8+8+8+8+8+10 under 产出指标(50分) and 10+10 under 效益指标(30分) —
+    # 70 with the execution's 10 makes 80: full marks would still be 良, the grade is the form's
+    lines = [line(f"产出{k}", "=8个", "8个", 8, 8, level1="产出指标(50分)") for k in range(5)]
+    lines.append(line("项目总成本", "≤202.6万元", "132.9万元", 10, 10, level1="产出指标(50分)",
+                      level2="成本指标"))
+    lines += [line(f"效益{k}", "≥95%", "96%", 10, 10, level1="效益指标(30分)",
+                   level2="社会效益指标") for k in range(2)]
+    spec = project("村级补助及运转经费", lines, budget=132.912, executed=132.912,
+                   execution_score=10)
+    data = score_json(run_pbm, write(tmp_path, "gc", [spec], "form"), cwd=tmp_path)[1]
+    scored = project_of(data, "村级补助及运转经费")
+    assert scored["recomputed_total"] == 80 and scored["grade"] is None
+    [ungraded] = [f for f in data["findings"] if f["code"] == "S-UNGRADED"]
+    assert "分值合计 80 分" in ungraded["message"] and "不评定等级" in ungraded["message"]
+    assert _codes(data).count("S-WEIGHT-TOTAL") == 1  # the cause, said once
+
+
+def test_a_form_weighted_to_110_is_graded_and_capped(tmp_path, run_pbm):
+    # 中江-like: 产出70/效益20/满意度10 plus execution 10 — over, not short: graded
+    lines = [line("管网长度", "≥266米", "270米", 70, 70),
+             line("受益人数", "≥500人", "520人", 20, 20, level1="效益指标",
+                  level2="社会效益指标"),
+             line("满意度", "≥90%", "95%", 10, 10, level1="满意度指标",
+                  level2="服务对象满意度指标")]
+    spec = project("水表池", lines, budget=20, executed=20, execution_score=10, total=100)
+    data = score_json(run_pbm, write(tmp_path, "zj", [spec], "form"), cwd=tmp_path)[1]
+    scored = project_of(data, "水表池")
+    assert scored["recomputed_total"] == 100 and scored["grade"] == "优"
+    assert "S-UNGRADED" not in _codes(data)
+
+
+def test_a_budget_cut_that_changes_the_execution_score_is_noted(tmp_path, run_pbm):
+    # 贵池's real table: 年初预算数 202.64, cut to 132.912 and all of it executed — 100 % of
+    # the adjusted budget (scored 10, as the form does), 65.59 % of the first one
+    lines = [line("补助村数量", "=8个", "8个", 45, 45),
+             line("资格合规率", "≥95%", "100%", 45, 45, level2="质量指标")]
+    spec = project("村级补助", lines, budget=132.912, executed=132.912, execution_score=10,
+                   total=100)
+    spec.initial_budget = 202.64
+    same = project("村级运转", lines, budget=50, executed=50, execution_score=10, total=100)
+    same.initial_budget = 50.5  # a small change, the same score: nothing to say
+    data = score_json(run_pbm, write(tmp_path, "cut", [spec, same], "form"), cwd=tmp_path)[1]
+    [cut] = [f for f in data["findings"] if f["code"] == "S-BUDGET-ADJUSTED"]
+    assert cut["severity"] == "info" and cut["project"] == "村级补助"
+    assert "调减 34.41%" in cut["message"] and "65.59%" in cut["message"]
+    assert project_of(data, "村级补助")["execution_score"] == 10
