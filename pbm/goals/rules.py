@@ -319,6 +319,7 @@ class LineChecks:
             before, after = _name_problems(name, self.settings.name_max_length)
             after += tuple(_level_problems(self.allowed, level1, level2, text1, text2))
             after += tuple(_target_problems(typed, has_note, bool(unit_in_name(name))))
+            after += tuple(_rate_problems(name, typed))
             found = self._lines[key] = (before, after)
         return found
 
@@ -409,6 +410,26 @@ def _blank_levels(project: GoalProject, settings: ReviewSettings):
                        count=len(blank), detail=detail, detail_en=detail_en)
 
 
+#: Rates that cannot pass 100 %: a share of a whole (合格率, 覆盖率, 满意度 …), not a change
+#: (增长率, 下降率) or a ratio to something else (投入产出比).
+_BOUNDED_RATE = re.compile(
+    r"(合格|覆盖|达标|完成|及时|到位|知晓|参保|入学|通过|合规|执行|普及|接种|签约|办结|兑现|"
+    r"发放|准确|正确|出勤|到岗|利用|使用|保障|治愈|处置|上线|在线|支付|验收|满意)(率|度)$")
+
+
+def _rate_problems(name: str, typed: TypedLine):
+    """G-RATE-OVER-100: a share of a whole (验收合格率) targeted above 100 % — a typo or a
+    misread digit (鄂州's 292%)."""
+    target = typed.target
+    if target.number is None or target.op in ("≤", "<") or not _BOUNDED_RATE.search(name):
+        return
+    if (target.unit == "%" or typed.unit == "%") and target.number > 100:
+        yield "G-RATE-OVER-100", ("target",), target.text, {}
+
+
+_OPERATOR_ONLY = re.compile(r"\s*[≥≤><=＞＜＝≧≦]+\s*")
+
+
 def _empty_words_only(text: str) -> bool:
     """G13: only empty words (加强/做好/推进…) and nothing measurable."""
     return bool(_EMPTY_WORDS.search(text)) and not _MEASURABLE.search(text)
@@ -424,6 +445,9 @@ def _target_problems(typed: TypedLine, has_note: bool, unit_named: bool):
         return  # the reader already reported the formula cell
     if not raw_text:
         yield "G3", ("target",), None, {"detail": "指标值为空"}
+        return
+    if _OPERATOR_ONLY.fullmatch(raw_text):  # ``>``: a comparison with nothing to compare to
+        yield "G3", ("target",), raw_text, {"detail": "只有计算符号，没有数值"}
         return
     if nature == "定量(其他)" and not has_note:
         yield "G5", ("note", "target"), None, {}

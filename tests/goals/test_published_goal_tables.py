@@ -118,3 +118,29 @@ def test_a_grid_without_level_columns_is_read_by_its_indicator_column(tmp_path, 
     # the one real problem: the 定性 line states no target, at its 指标值 cell
     problems = [(f["code"], f["cell"]) for f in data["findings"] if f["severity"] == "error"]
     assert problems == [("G3", "E12")]
+
+
+def test_a_target_that_is_only_an_operator_is_incomplete_not_vague(tmp_path, run_pbm):
+    # 鄂州's 水电气消耗下降率: the 指标值 cell holds ">" and nothing else
+    table = PublishedGoalTable(merged=False, lines=[
+        ("产出指标", "数量指标", "日常维修维护次数", "", "≥2280次", "", None),
+        ("产出指标", "成本指标", "水电气消耗下降率", "", ">", "", None),
+    ])
+    data = _validate(run_pbm, write_published_goal_table(tmp_path / "t.xlsx", table), tmp_path)
+    [g3] = [f for f in data["findings"] if f["code"] == "G3"]
+    assert g3["value"] == ">" and "只有计算符号" in g3["message"]
+    assert "G13" not in _codes(data)
+
+
+def test_a_share_targeted_above_100_percent_is_a_warning_but_a_growth_is_not(tmp_path, run_pbm):
+    # 鄂州's 经常性大型设备更新验收合格率 292% (92% misread); 增长率 may pass 100 %
+    table = PublishedGoalTable(merged=False, lines=[
+        ("产出指标", "质量指标", "经常性大型设备更新验收合格率", "", "≥292%", "", None),
+        ("产出指标", "质量指标", "重要设备维修维保验收合格率", "", "≥95%", "", None),
+        ("效益指标", "经济效益指标", "接诊量增长率", "", "≥120%", "", None),
+        ("满意度指标", "服务对象满意度指标", "办公人员满意度", "", "≥95%", "", None),
+    ])
+    data = _validate(run_pbm, write_published_goal_table(tmp_path / "t.xlsx", table), tmp_path)
+    [over] = [f for f in data["findings"] if f["code"] == "G-RATE-OVER-100"]
+    assert over["value"] == "≥292%" and over["severity"] == "warning"
+    assert over["dimension"] == "可行性"
