@@ -37,8 +37,10 @@ LEVEL1_ALLOWED["2021"] = {**LEVEL1_ALLOWED["2020"],
 
 _EMPTY_WORDS = re.compile(r"加强|做好|推进|落实|努力|积极|重视|进一步|持续|不断|全力|切实")
 _MEASURABLE = re.compile(r"有效|明显|显著|达到|符合|标准|提升|提高|改善|合格|达标|降低|减少|增加|"
-                         r"优|良|\d|是|否|完成|实现|无|不超|以内|控制在|"
+                         r"优|良|\d|是|否|完成|实现|无|不超|以内|控制在|每[日天周月季年]|按[日周月季年]|"
                          r"^[一二三四五甲乙丙A-Da-d][级等]$")
+#: A rate or quality of the process (资金拨付及时率, 资金使用合规性): a goal, not an input.
+_PROCESS_RATE = re.compile(r"[率性度]$")
 _INPUTS = re.compile(r"(资金|经费|预算)(投入|拨付|到位|总额|支出|金额)|(投入|拨付|下达)(资金|经费)|"
                      r"投入.{0,4}(人员|人力|人数|设备)|(人员|人力)投入|资金使用|支出金额|采购金额")
 _TARGET_IN_NAME = re.compile(r"(≥|≤|>=|<=|不低于|不少于|不超过|不高于|达到)\s*\d|\d+(\.\d+)?\s*%")
@@ -374,7 +376,7 @@ def _name_problems(name: str, max_length: int
         before.append(("R-PLACEHOLDER", ("name",), name, {}))
     if _TARGET_IN_NAME.search(name):
         after.append(("G-NAME-HAS-TARGET", ("name",), name, {}))
-    if _INPUTS.search(name):
+    if _INPUTS.search(name) and not _PROCESS_RATE.search(name):
         after.append(("G11", ("name",), name, {}))
     return tuple(before), tuple(after)
 

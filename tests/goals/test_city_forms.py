@@ -163,3 +163,19 @@ def test_a_vague_total_target_is_found_in_the_total_column(tmp_path, run_pbm):
     data = _validate(run_pbm, path, tmp_path)
     vague = [f for f in data["findings"] if f["value"] == "加强建设"]
     assert vague and {f["cell"] for f in vague} == {"E12"}
+
+
+def test_process_rates_are_no_inputs_and_a_frequency_is_measurable(tmp_path, run_pbm):
+    # 资金拨付及时率 is a rate of the process, not 资金、人力 投入 (G11); 每月/次 states how often
+    # (G13 is for 加强管理-like words); 项目资金投入 stays an input
+    lines = {"数量": ("项目资金投入", "≥150万元", "投入资金"),
+             "质量": ("资金使用合规率", "100%", "合规使用"),
+             "时效": ("资金拨付及时率", "100%", "按时拨付"),
+             "成本": ("巡查频次", "每月/次", "每月巡查一次"),
+             "社会效益": ("对用餐环境的改善", "明显", "考核用餐环境是否达标"),
+             "服务对象满意度": ("社区工作人员对环境满意度", "95%", "根据意见作出调整")}
+    path = write_city_goal_forms(tmp_path / "申报表.xlsx", [CityProject("资金管理", lines=lines)])
+    data = _validate(run_pbm, path, tmp_path)
+    g11 = [f["value"] for f in data["findings"] if f["code"] == "G11"]
+    assert g11 == ["项目资金投入"]
+    assert not [f for f in data["findings"] if f["code"] == "G13"]
