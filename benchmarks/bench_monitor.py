@@ -103,10 +103,10 @@ def generate(folder: Path, files: int, rows: int, seed: int = 11) -> list[Path]:
 
 def _workspace(root: Path) -> Path:
     """A bare workspace (pbm.toml) so the command runs with the national defaults."""
-    from pbm.cli.init_cmd import PBM_TOML
+    from pbm.cli.init_cmd import pbm_toml
 
     root.mkdir(parents=True, exist_ok=True)
-    (root / "pbm.toml").write_text(PBM_TOML.format(year=2026, locality="基准"), encoding="utf-8")
+    (root / "pbm.toml").write_text(pbm_toml(2026, "基准"), encoding="utf-8")
     return root
 
 

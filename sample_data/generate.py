@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import xlsxwriter  # noqa: E402
 
-from pbm.cli.init_cmd import PBM_TOML  # noqa: E402
+from pbm.cli.init_cmd import pbm_toml  # noqa: E402
 from pbm.workbook.forms import (  # noqa: E402
     GOAL_LIST_COLUMNS,
     GoalFormWriter,
@@ -253,7 +253,7 @@ def main() -> None:
     if goals.exists():
         shutil.rmtree(goals)
     goals.mkdir(parents=True)
-    config = PBM_TOML.format(year=YEAR, locality="示例区")
+    config = pbm_toml(YEAR, "示例区", contact="预算绩效管理科 王敏", phone="0000-1234567")
     # A district this size treats 1000万元 and above as must-evaluate projects.
     config = config.replace('must = ["金额>=500"]             # 必选规则：金额 500 万元及以上项目全部纳入',
                             'must = ["金额>=1000"]            # 必选规则：金额 1000 万元及以上项目全部纳入')

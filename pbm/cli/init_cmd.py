@@ -62,11 +62,11 @@ strata = ["类别"]                # 分层：按下面的金额类别 A/B/C，�
 tolerance = 0.5                  # 自评分高于复核分超过该分值视为自评虚高
 
 [report]                         # 文书 pbm report
-issuer = "{locality}财政局"       # 发文机关
-doc_prefix = "财绩"              # 文号前缀，如 财绩〔2026〕1号
+issuer = {issuer}       # 发文机关（文书抬头和署名）
+doc_prefix = "财绩"              # 文号前缀，如 财绩〔2026〕1号（全工作区统一编号，见 out/history/文号.csv）
 rectification_days = 30          # 整改期限（天）
-contact = ""                     # 联系人
-phone = ""                       # 联系电话
+contact = {contact}                     # 联系人（未填写时 pbm report 给出警告）
+phone = {phone}                       # 联系电话
 """
 
 ROSTER_HEADER = ["主管部门编码", "主管部门", "联系人"]
@@ -74,9 +74,11 @@ ROSTER_HEADER = ["主管部门编码", "主管部门", "联系人"]
 
 HELP = """创建工作区（pbm.toml、goals/、q1–q4/、self-eval/、out/）。
 
+发文机关、联系人、联系电话写入 pbm.toml 的 [report]，用于每份文书；在终端中运行且未给出时会逐项询问，以后也可在 pbm.toml 中修改。
+
 \b
 例：
-  pbm init 2026-示例区 --year 2026 --locality 示例区"""
+  pbm init 2026-某区 --year 2026 --locality 某区 --issuer 某区财政局 --contact 张三 --phone 0000-1234567"""
 
 
 def register(app: typer.Typer) -> None:
@@ -88,6 +90,9 @@ def init(
     directory: Path = typer.Argument(Path("."), help="工作区文件夹 (created if missing)"),
     year: int = typer.Option(2026, "--year", help="预算年度"),
     locality: str = typer.Option("示例区", "--locality", help="地区名称"),
+    issuer: str | None = typer.Option(None, "--issuer", help="发文机关（默认：<地区>财政局）"),
+    contact: str | None = typer.Option(None, "--contact", help="文书联系人"),
+    phone: str | None = typer.Option(None, "--phone", help="联系电话"),
     force: bool = typer.Option(False, "--force", help="覆盖已有的 pbm.toml"),
     lang: str | None = common.LANG,
 ) -> None:
@@ -104,11 +109,46 @@ def init(
     for sub in ("goals", "q1", "q2", "q3", "q4", "self-eval", "out", "out/reports",
                 "out/history"):
         make_folder(directory / sub)
+    issuer, contact, phone = _ask_report_fields(locality, issuer, contact, phone)
     with atomic_path(config) as temp:
-        temp.write_text(PBM_TOML.format(year=year, locality=locality), encoding="utf-8")
+        temp.write_text(pbm_toml(year, locality, issuer, contact, phone), encoding="utf-8")
     roster = directory / "roster.xlsx"
     if not roster.exists():
         write_xlsx(roster, [Sheet("名册", ROSTER_HEADER, [])])
     common.stderr_console().print(
         common.t(f"已创建工作区 {directory}（pbm.toml、roster.xlsx、goals/、q1–q4/、self-eval/、out/）",
                  f"workspace created in {directory}"))
+
+
+def _ask_report_fields(locality: str, issuer: str | None, contact: str | None,
+                       phone: str | None) -> tuple[str, str, str]:
+    """The issuer and contact of the documents: as given, else asked on a terminal, else the
+    defaults (``<地区>财政局``, empty — pbm report then warns)."""
+    import sys
+
+    default_issuer = f"{locality}财政局"
+    if sys.stdin.isatty() and sys.stderr.isatty():
+        if issuer is None:
+            issuer = typer.prompt(common.t("发文机关", "issuer"), default=default_issuer)
+        if contact is None:
+            contact = typer.prompt(common.t("联系人（可留空）", "contact (may be empty)"),
+                                   default="", show_default=False)
+        if phone is None:
+            phone = typer.prompt(common.t("联系电话（可留空）", "phone (may be empty)"),
+                                 default="", show_default=False)
+    return (issuer or default_issuer).strip(), (contact or "").strip(), (phone or "").strip()
+
+
+def pbm_toml(year: int, locality: str, issuer: str | None = None, contact: str = "",
+             phone: str = "") -> str:
+    """The commented pbm.toml of a new workspace (issuer by default ``<地区>财政局``)."""
+    return PBM_TOML.format(year=year, locality=_toml_text(locality)[1:-1],
+                           issuer=_toml_text(issuer or f"{locality}财政局"),
+                           contact=_toml_text(contact), phone=_toml_text(phone))
+
+
+def _toml_text(value: str) -> str:
+    """A TOML basic string of ``value`` (quotes, backslashes and control characters escaped)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)

@@ -21,7 +21,9 @@ HELP = """生成文书：从 pbm 的输出工作簿（out/goals-、monitor-、sa
   score-notice       评价结果通报（总体，含等级分布图、自评与复核对比图）
   evaluation-report  绩效评价报告框架（按国家参考提纲，附评分表）
 
-发文机关、文号前缀、整改期限、联系人、发文日期取自 pbm.toml 的 [report]。
+发文机关、文号前缀、整改期限、联系人、发文日期取自 pbm.toml 的 [report]；发文机关仍为示例或未填联系人、联系电话时给出警告（--strict 时不生成）。
+
+文号：全工作区按前缀和年度统一编号，记入 out/history/文号.csv 发文登记簿；不同类型、不同批次的文书不重号，重新生成同一文书（同类型、同部门、同项目）沿用原文号；--number-start 从指定序号起重新编号。
 
 渲染前检查模板：数据中没有的占位符（含循环项中拼错的字段，如 q.mesage）、未知的过滤器、被 Word 拆分的占位符、语法错误、不是 Word 文档的模板都会停止运行（退出码 2，不写任何文件）。输入工作簿缺少所需工作表等原因导致一份文书也生成不了时，同样以退出码 2 结束，原有文书保持不变。
 
@@ -49,9 +51,10 @@ def report(
     inputs: list[Path] | None = typer.Option(None, "--input", help="指定输出工作簿（可多次），如 out/monitor-2026-06.xlsx"),
     out: Path | None = common.OUT,
     date: str | None = typer.Option(None, "--date", help="发文日期，如 2026-03-05（默认取 pbm.toml 或今天）"),
-    number_start: int = typer.Option(1, "--number-start", min=1, help="文号起始序号（接续发文登记簿）"),
+    number_start: int | None = typer.Option(None, "--number-start", min=1, help="文号起始序号（默认接续 out/history/文号.csv 发文登记簿）"),
     check: bool = typer.Option(False, "--check", help="只检查模板和数据，不生成文件"),
     processes: int = typer.Option(2, "--processes", min=1, max=16, help="并行进程数"),
+    strict: bool = common.STRICT,
     quiet: bool = common.QUIET,
     lang: str | None = common.LANG,
     workspace: Path | None = common.WORKSPACE,
@@ -84,7 +87,7 @@ def report(
     def run(progress=None):
         return render_reports(chosen, sources, reports_dir, settings, fmt=doc_format,
                               template=template, explicit=bool(kinds), processes=processes,
-                              check_only=check, progress=progress)
+                              check_only=check, strict=strict, progress=progress)
 
     if check:
         result = run()

@@ -24,6 +24,7 @@ from typing import Any
 from pbm.errors import PbmError
 from pbm.findings import Finding
 from pbm.reports.inputs import OutputWorkbook, number, text
+from pbm.reports.register import doc_number
 from pbm.values import decimal_text
 from pbm.workbook.outputs import ABOUT, OutputSheet, OutputTable
 
@@ -96,11 +97,11 @@ class ReportSettings:
     contact: str = ""
     phone: str = ""
     date: dt.date = field(default_factory=dt.date.today)
-    number_start: int = 1
+    number_start: int | None = None  # --number-start: number from here, not the register
     application: dict[str, str] = field(default_factory=dict)  # grade → 建议：…
 
     @classmethod
-    def from_config(cls, config, date: str | None = None, number_start: int = 1
+    def from_config(cls, config, date: str | None = None, number_start: int | None = None
                     ) -> ReportSettings:
         section = config.section("report")
         raw_date = date or section.get("date")
@@ -125,7 +126,7 @@ class ReportSettings:
 
     def doc_number(self, sequence: int) -> str:
         """文号 such as 财绩〔2026〕3号 (a draft number; the register assigns the real one)."""
-        return f"{self.doc_prefix}〔{self.year}〕{self.number_start + sequence - 1}号"
+        return doc_number(self.doc_prefix, self.year, (self.number_start or 1) + sequence - 1)
 
 
 def parse_date(value: Any) -> dt.date:

@@ -17,9 +17,10 @@ from typing import Any
 from pbm import __version__
 from pbm.errors import PbmError
 from pbm.findings import Finding
-from pbm.reports.context import DocumentSpec, Kind, ReportSettings, warnings_of
+from pbm.reports.context import DocumentSpec, Kind, ReportSettings, chinese_date, warnings_of
 from pbm.reports.documents import build_documents, context_keys
 from pbm.reports.inputs import OutputWorkbook, read_output_workbook
+from pbm.reports.register import REGISTER_NAME, NumberRegister
 from pbm.reports.render import (
     FORMATS,
     TemplateSource,
@@ -84,13 +85,16 @@ class ReportResult:
 def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Path,
                    settings: ReportSettings, *, fmt: str = "docx",
                    template: Path | None = None, explicit: bool = False,
-                   processes: int = 2, check_only: bool = False,
+                   processes: int = 2, check_only: bool = False, strict: bool = False,
                    progress: Callable[[str, int], Callable[[], None]] | None = None
                    ) -> ReportResult:
     """Render ``kinds`` from the ``sources`` workbooks into ``reports_dir/<kind>/``.
 
     ``explicit``: the user named the kinds, so a kind whose workbook is missing is an error
     (exit 2) instead of a skipped line.  ``progress(label, total)`` returns a tick callback.
+    Every document's 文号 comes from the workspace's register (``out/history/文号.csv``,
+    :mod:`pbm.reports.register`), written once the documents are published.  ``strict``:
+    a workspace still on the sample issuer or without a contact is refused (exit 2).
     """
     if fmt not in FORMATS:
         raise PbmError("CLI-USAGE", reason=f"--format {fmt}: docx | md | html | json")
@@ -98,7 +102,7 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
         raise PbmError("CLI-USAGE", reason=("--template 只能与一个文书类型同用，例如 "
                                             "pbm report score-feedback --template 我的模板.docx / "
                                             "--template needs exactly one KIND"))
-    findings: list[Finding] = []
+    findings: list[Finding] = _issuer_findings(settings, strict)
     skipped: dict[str, str] = {}
     workbooks: dict[str, OutputWorkbook] = {}
     for group in sorted({k.source for k in kinds} | ({"sample"} if any(
@@ -127,6 +131,12 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
         plan.append((kind, documents, source))
     for workbook in workbooks.values():
         findings.extend(warnings_of(workbook))
+    stems = {kind.key: unique_stems([d.stem for d in documents]) for kind, documents, _ in plan}
+    register = NumberRegister(reports_dir.parent / "history" / REGISTER_NAME)
+    register.assign([document for _, documents, _ in plan for document in documents],
+                    [stem for kind, _, _ in plan for stem in stems[kind.key]],
+                    settings.doc_prefix, settings.year, chinese_date(settings.date),
+                    settings.number_start)
 
     # 2. pre-flight: every template checked before anything is written
     for kind, documents, source in plan:
@@ -157,15 +167,14 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
     try:
         for kind, documents, source in plan:
             staging = staging_folder(reports_dir, kind.key)
-            stems = unique_stems([d.stem for d in documents])
-            staged.append((kind, staging, list(zip(documents, stems))))
+            staged.append((kind, staging, list(zip(documents, stems[kind.key]))))
             tick = progress(kind.title, len(documents)) if progress else None
             if fmt == "docx":
                 jobs = [job_for(d, images.get(id(d), {}), staging / f"{stem}.docx")
-                        for d, stem in zip(documents, stems)]
+                        for d, stem in zip(documents, stems[kind.key])]
                 render_docx_batch(source, jobs, processes=processes, progress=tick)
             else:
-                for document, stem in zip(documents, stems):
+                for document, stem in zip(documents, stems[kind.key]):
                     _render_text_document(source, document, stem, staging, fmt,
                                           images.get(id(document), {}))
                     if tick:
@@ -181,6 +190,7 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
                                                  reports_dir / kind.key / f"{stem}{suffix}",
                                                  document.department, document.project,
                                                  document.context.get("doc_number")))
+        register.save({index: document.path for index, document in enumerate(rendered)})
     finally:
         for _, staging, _ in staged:
             if staging.exists():
@@ -188,6 +198,30 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
     return ReportResult(fmt, rendered, findings, counts, skipped,
                         {g: str(p) for g, p in sources.items() if g in workbooks},
                         templates, reports_dir)
+
+
+def _issuer_findings(settings: ReportSettings, strict: bool) -> list[Finding]:
+    """One warning when the documents would go out under the sample issuer or without a
+    contact or phone (``pbm init`` writes them empty); with ``strict`` an error instead."""
+    missing_zh, missing_en = [], []
+    issuer = settings.issuer.strip()
+    if "示例" in issuer or issuer in ("", "财政局"):
+        missing_zh.append(f"发文机关仍为“{issuer or '财政局'}”")
+        missing_en.append(f"issuer is still \"{issuer or '财政局'}\"")
+    if not settings.contact.strip():
+        missing_zh.append("联系人未填写")
+        missing_en.append("no contact")
+    if not settings.phone.strip():
+        missing_zh.append("联系电话未填写")
+        missing_en.append("no phone")
+    if not missing_zh:
+        return []
+    what, what_en = "、".join(missing_zh), ", ".join(missing_en)
+    if strict:
+        raise PbmError("REPORT-ISSUER-STRICT", what=what, what_en=what_en)
+    return [Finding("REPORT-ISSUER-UNSET", params={
+        "what": what, "what_en": what_en, "issuer": issuer or "财政局",
+        "contact": settings.contact.strip() or "—"})]
 
 
 def _nothing_produced(plan, workbooks: dict[str, OutputWorkbook],
