@@ -404,6 +404,7 @@ def test_percent_cell_holding_a_fraction_is_read_as_percent(ws, run_pbm):
     _, data = monitor_json(run_pbm, ws)
     [note] = [f for f in data["findings"] if f["code"] == "M-PERCENT-AS-FRACTION"]
     assert (note["cell"], note["severity"]) == ("G10", "info")
+    assert "写作小数 0.88" in note["message"] and "格式" not in note["message"]  # any cell format
     indicators = sheet_rows(ws / "out" / "monitor-2026-09.xlsx", "指标")
     quality = next(r for r in indicators if r["三级指标"] == "优良路率" and r["项目名称"] == "乡村道路养护项目")
     assert (quality["完成比值"], quality["指标灯"]) == (103.53, "绿")
