@@ -285,7 +285,8 @@ class FileRead:
         if self.error is None:
             return None
         code = self.error.code if self.error.code.startswith("R-") else "R-UNREADABLE"
-        return Finding(code, file=self.file, params=self.error.params)
+        return Finding(code, file=self.file, sheet=self.error.sheet, cell=self.error.cell,
+                       params=self.error.params)
 
 
 def read_file(path: Path, limits: Limits,

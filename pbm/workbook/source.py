@@ -78,14 +78,21 @@ def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = N
         sheets = [_read_csv(path, name)]
     elif head.startswith(_ZIP_MAGIC):
         scan = _check_zip(path, name, limits)
-        # The formula scan (unzip + search of the sheet XML) runs while calamine parses: both
-        # release the GIL for most of their time.
-        scan.start()
-        try:
+        if scan.sheet_bytes <= _SCAN_FIRST_BYTES:
+            # A workbook of a department's size: its sheets are scanned (formulas without a
+            # value, cells beyond Excel's grid) before the native reader sees them.
+            scan.run()
+            scan.raise_error()
             sheets = _read_calamine(path, name, only)
-        finally:
-            scan.join()
-        scan.raise_error()
+        else:
+            # A large workbook: the scan (unzip + search of the sheet XML) runs while calamine
+            # parses — both release the GIL for most of their time.
+            scan.start()
+            try:
+                sheets = _read_calamine(path, name, only)
+            finally:
+                scan.join()
+            scan.raise_error()
         for sheet in sheets:
             _apply_formulas(sheet, scan.formula_cells.get(sheet.name, {}))
     elif head == _OLE_MAGIC:
@@ -133,19 +140,27 @@ def _check_file(path: Path, name: str, limits: Limits) -> bytes:
         return handle.read(8)
 
 
-class _FormulaScan(threading.Thread):
-    """``_formulas_without_value`` in a thread, started before calamine parses."""
+#: Sheets of up to this much XML are scanned before calamine reads them (about 40 ms);
+#: larger ones while it reads (the bench's 83 MB would cost 0.4 s in series).
+_SCAN_FIRST_BYTES = 16 * 1024 * 1024
 
-    def __init__(self, path: Path, name: str):
+
+class _FormulaScan(threading.Thread):
+    """``_formulas_without_value`` and the grid check of every sheet: run before calamine
+    reads a workbook, or in a thread while it reads a large one."""
+
+    def __init__(self, path: Path, name: str, sheet_bytes: int):
         super().__init__(name="pbm-formula-scan", daemon=True)
-        self.path, self.file = path, name
+        self.path, self.file, self.sheet_bytes = path, name, sheet_bytes
         self.formula_cells: dict[str, dict[tuple[int, int], str]] = {}
         self.error: PbmError | None = None
 
     def run(self) -> None:
         try:
             with zipfile.ZipFile(self.path) as archive:
-                self.formula_cells = _formulas_without_value(archive)
+                self.formula_cells = _formulas_without_value(archive, self.file)
+        except PbmError as exc:
+            self.error = exc
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
             self.error = PbmError("R-UNREADABLE", file=self.file,
                                   reason=f"文件已损坏或不完整 / truncated or damaged file ({exc})")
@@ -178,7 +193,37 @@ def _check_zip(path: Path, name: str, limits: Limits) -> _FormulaScan:
         if "xl/workbook.xml" not in names:
             raise PbmError("R-UNREADABLE", file=name,
                            reason="压缩包里没有 Excel 工作簿内容 / a zip file, but not an Excel workbook")
-    return _FormulaScan(path, name)
+        sheet_bytes = sum(info.file_size for info in infos
+                          if info.filename.startswith("xl/worksheets/"))
+        _check_shared_strings(archive, name, sheet_bytes)
+    return _FormulaScan(path, name, sheet_bytes)
+
+
+_SST_HEAD = re.compile(rb'<sst\b[^>]*>')
+_SST_COUNT = re.compile(rb'\b(count|uniqueCount)="\s*(\d+)\s*"')
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, name: str, sheet_bytes: int) -> None:
+    """A sharedStrings part whose ``uniqueCount`` promises more strings than its bytes can
+    hold (each ``<si>…</si>`` takes at least 9), or whose ``count`` more references than the
+    sheets can hold (each at least 10 bytes): the native reader would reserve memory for them
+    all and abort (``999999999999``)."""
+    member = next((info for info in archive.infolist()
+                   if info.filename.lower() == "xl/sharedstrings.xml"), None)
+    if member is None:
+        return
+    with archive.open(member) as stream:
+        head = _SST_HEAD.search(stream.read(4096))
+    if head is None:
+        return
+    for match in _SST_COUNT.finditer(head.group(0)):
+        attribute, value = match.group(1).decode(), int(match.group(2))
+        room = member.file_size // 9 if attribute == "uniqueCount" else sheet_bytes // 10
+        if value > room + 1:
+            raise PbmError("R-UNREADABLE", file=name, reason=(
+                f"共享字符串表声明 {attribute}={value}，超出其内容所能容纳的数量（约 {room}），"
+                f"文件已损坏或被篡改 / the shared-string table claims {attribute}={value}, more "
+                f"than it can hold (about {room}): damaged or crafted file"))
 
 
 _SHEET_REL = re.compile(rb'<sheet [^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"')
@@ -216,13 +261,50 @@ _FORMULA_CELL = re.compile(
 _CONSTANT_FORMULA = re.compile(r"^\s*[+-]?\d+(?:\.\d+)?\s*(?:%|[\u4e00-\u9fff][\u4e00-\u9fff/·]{0,7})?\s*$")
 
 
-def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], str]]:
+#: Excel's grid: 1,048,576 rows, 16,384 columns (XFD).
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
+#: A row number of seven digits or more, or a cell reference with three letters or more or a
+#: row of seven digits or more — the candidates beyond the grid; a dimension.
+_BEYOND_GRID = re.compile(rb'<row\s[^>]*?\br="(\d{7,})"|<c\s[^>]*?\br="([A-Z]{3,}\d*|[A-Z]{1,2}\d{7,})"|'
+                          rb'<dimension\s[^>]*?\bref="[A-Z]*\d*:?([A-Z]+)(\d+)"')
+_REFERENCE = re.compile(r"([A-Z]+)(\d*)")
+
+
+def _beyond_grid(data: bytes) -> tuple[str | None, str] | None:
+    """The first row, cell or dimension of a sheet's XML outside Excel's grid: (its cell
+    reference, or None for a row; what it is, as text)."""
+    for match in _BEYOND_GRID.finditer(data):
+        row, cell, dim_col, dim_row = match.groups()
+        if row is not None:
+            if int(row) > MAX_ROWS:
+                return None, f"第 {int(row)} 行 / row {int(row)}"
+            continue
+        reference = cell.decode() if cell is not None else (dim_col + dim_row).decode()
+        letters, digits = _REFERENCE.fullmatch(reference).groups()  # type: ignore[union-attr]
+        if (len(letters) > 3 or column_index(letters) >= MAX_COLUMNS
+                or (digits and int(digits) > MAX_ROWS)):
+            shown = reference[:24]
+            what = "单元格" if cell is not None else "工作表范围（dimension）"
+            return shown, f"{what} {shown} / {'cell' if cell is not None else 'dimension'} {shown}"
+    return None
+
+
+def _formulas_without_value(archive: zipfile.ZipFile, file: str = ""
+                            ) -> dict[str, dict[tuple[int, int], str]]:
     """Sheet name → 0-based (row, col) of formula cells that carry no cached value, each with
     what the cell is to read as: ``"=100%"`` for a constant (the text the department typed),
-    else ``""`` (blank, reported).  Only sheets whose XML contains a formula are scanned."""
+    else ``""`` (blank, reported).  Only sheets whose XML contains a formula are scanned for
+    them; every sheet is checked for rows and cells beyond Excel's grid (R-UNREADABLE naming
+    the sheet and the cell: the native reader would try to allocate the grid up to them)."""
     found: dict[str, dict[tuple[int, int], str]] = {}
     for sheet_name, member in sheet_members(archive).items():
         data = archive.read(member)
+        beyond = _beyond_grid(data)
+        if beyond is not None:
+            reference, what = beyond
+            raise PbmError("R-UNREADABLE", file=file, sheet=sheet_name, cell=reference, reason=(
+                f"{what} 超出 Excel 表格范围（最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列 XFD），"
+                f"文件已损坏或被篡改 / beyond Excel's grid: damaged or crafted file"))
         if not ANY_FORMULA.search(data):
             continue
         cells = {}

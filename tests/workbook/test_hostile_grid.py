@@ -1,0 +1,115 @@
+"""Small crafted workbooks that would make the native reader reserve hundreds of GB and abort:
+a row or cell beyond Excel's grid, a shared-string table that lies about its size.  pbm refuses
+them before the reader sees them, naming file, sheet and cell, and goes on with the other files.
+Each run is a separate process, so an abort fails the test instead of ending the test run."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.real_like import CityProject, write_city_goal_forms
+
+_PBM = "import sys; from pbm.cli.app import main; sys.exit(main())"
+
+
+def _pbm(*args, cwd: Path) -> tuple[int, dict | None, str]:
+    done = subprocess.run([sys.executable, "-c", _PBM, *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+    try:
+        data = json.loads(done.stdout) if done.stdout.strip() else None
+    except json.JSONDecodeError:
+        data = None
+    return done.returncode, data, done.stderr
+
+
+def _good(path: Path) -> Path:
+    return write_city_goal_forms(path, [CityProject("社区工作站经费")])
+
+
+def _rewrite(source: Path, target: Path, member_pattern: str, edit) -> Path:
+    """A copy of ``source`` whose members matching ``member_pattern`` are passed through
+    ``edit`` (bytes → bytes)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if re.fullmatch(member_pattern, info.filename):
+                data = edit(data)
+            new.writestr(info, data)
+    return target
+
+
+def _last_row_moved(row: str):
+    """The sheet's second row (its cells too) moved to ``row``."""
+    def edit(data: bytes) -> bytes:
+        data = data.replace(b'<row r="2"', f'<row r="{row}"'.encode(), 1)
+        return re.sub(rb'<c r="([A-Z]+)2"', lambda m: b'<c r="' + m.group(1) + row.encode() + b'"',
+                      data)
+    return edit
+
+
+CASES = {
+    "row 2147483647": (r"xl/worksheets/sheet1\.xml", _last_row_moved("2147483647"),
+                       "2147483647"),
+    "row one past the grid": (r"xl/worksheets/sheet1\.xml", _last_row_moved("1048577"),
+                              "1048577"),
+    "cell AAAAAAAAAA1": (r"xl/worksheets/sheet1\.xml",
+                         lambda d: d.replace(b'<c r="A1"', b'<c r="AAAAAAAAAA1"', 1),
+                         "AAAAAAAAAA1"),
+    "shared strings 999999999999": (
+        r"xl/sharedStrings\.xml",
+        lambda d: re.sub(rb'uniqueCount="\d+"', b'uniqueCount="999999999999"', d, count=1),
+        "uniqueCount=999999999999"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_crafted_workbook_is_refused_by_name_and_the_folder_goes_on(tmp_path, case):
+    member, edit, said = CASES[case]
+    folder = tmp_path / "goals"
+    folder.mkdir()
+    good = _good(folder / "a-好的申报表.xlsx")
+    _rewrite(good, folder / "b-坏的申报表.xlsx", member, edit)
+    started = time.perf_counter()
+    code, data, err = _pbm("validate", folder, "--format", "json", "--out", tmp_path / "out",
+                           cwd=tmp_path)
+    seconds = time.perf_counter() - started
+    assert code in (1, 2), err  # not 134 (SIGABRT) nor a traceback
+    assert "Traceback" not in err and "panicked" not in err
+    assert data is not None, err
+    [refused] = [f for f in data["findings"] if f["code"] == "R-UNREADABLE"]
+    assert refused["file"].endswith("b-坏的申报表.xlsx") and said in refused["message"]
+    if not case.startswith("shared"):
+        assert refused["sheet"]  # the sheet is named
+    assert data["summary"]["projects"] == 1  # the good file was still reviewed
+    assert seconds < 60  # refused at once, not after 20 s of reading an empty grid
+
+
+def test_a_cell_beyond_the_grid_names_its_reference(tmp_path):
+    good = _good(tmp_path / "好.xlsx")
+    bad = _rewrite(good, tmp_path / "坏.xlsx", r"xl/worksheets/sheet1\.xml",
+                   lambda d: d.replace(b'<c r="B2"', b'<c r="XFE2"', 1))
+    code, data, err = _pbm("validate", bad, "--format", "json", "--out", tmp_path / "out",
+                           cwd=tmp_path)
+    assert code == 2 and data is not None, err
+    [refused] = [f for f in data["findings"] if f["code"] == "R-UNREADABLE"]
+    assert refused["cell"] == "XFE2" and refused["sheet"]
+
+
+def test_the_grid_edge_itself_is_read(tmp_path):
+    # XFD1048576 is Excel's last cell: a real workbook may use it
+    good = _good(tmp_path / "好.xlsx")
+    edge = _rewrite(good, tmp_path / "边.xlsx", r"xl/worksheets/sheet1\.xml",
+                    lambda d: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"',
+                                     d, count=1))
+    code, data, err = _pbm("validate", edge, "--format", "json", "--out", tmp_path / "out",
+                           cwd=tmp_path)
+    assert code in (0, 1), err
+    assert not [f for f in data["findings"] if f["code"] == "R-UNREADABLE"]
