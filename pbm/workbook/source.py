@@ -159,6 +159,8 @@ class _FormulaScan(threading.Thread):
         try:
             with zipfile.ZipFile(self.path) as archive:
                 self.formula_cells = _formulas_without_value(archive, self.file)
+                if self.sheet_bytes <= _SCAN_FIRST_BYTES:
+                    _check_members(archive, self.file)
         except PbmError as exc:
             self.error = exc
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
@@ -199,6 +201,21 @@ def _check_zip(path: Path, name: str, limits: Limits) -> _FormulaScan:
     return _FormulaScan(path, name, sheet_bytes)
 
 
+def _check_members(archive: zipfile.ZipFile, name: str) -> None:
+    """Every part inflates to the size its header states, with its checksum: a part whose
+    header lies (a zip bomb declaring 1 KB that inflates to GBs) is refused before the native
+    reader inflates it whole. Python stops reading a part at its stated size, in chunks."""
+    bad = archive.testzip()
+    if bad is not None:
+        raise _part_mismatch(name, bad)
+
+
+def _part_mismatch(name: str, part: str) -> PbmError:
+    return PbmError("R-UNREADABLE", file=name, reason=(
+        f"压缩包中的 {part} 与其声明的大小或校验和不符，文件已损坏或被篡改 / {part} does not "
+        f"match its stated size or checksum: damaged or crafted file"))
+
+
 _SST_HEAD = re.compile(rb'<sst\b[^>]*>')
 _SST_COUNT = re.compile(rb'\b(count|uniqueCount)="\s*(\d+)\s*"')
 
@@ -212,8 +229,11 @@ def _check_shared_strings(archive: zipfile.ZipFile, name: str, sheet_bytes: int)
                    if info.filename.lower() == "xl/sharedstrings.xml"), None)
     if member is None:
         return
-    with archive.open(member) as stream:
-        head = _SST_HEAD.search(stream.read(4096))
+    try:
+        with archive.open(member) as stream:
+            head = _SST_HEAD.search(stream.read(4096))
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+        raise _part_mismatch(name, member.filename) from None
     if head is None:
         return
     for match in _SST_COUNT.finditer(head.group(0)):
@@ -385,7 +405,21 @@ def _read_csv(path: Path, name: str) -> RawSheet:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    # A field may be as long as the file (csv's own limit is 131,072 characters; what pbm
+    # writes is cut to Excel's cell limit with a visible note). newline="": rows end at
+    # \r\n, \n or a lone \r (old Mac / Excel exports) alike.
+    csv.field_size_limit(max(len(text), 131_072))
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    rows: list[list[str]] = []
+    start = 1  # the line the record being read began on
+    try:
+        for row in reader:
+            rows.append(row)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise PbmError("R-UNREADABLE", file=name, cell=f"第 {start} 行", reason=(
+            f"CSV 自第 {start} 行起格式错误（{exc}），常见原因是引号不成对 / CSV malformed from "
+            f"line {start}, often an unbalanced quote")) from None
     width = max((len(r) for r in rows), default=0)
     rows = [row + [""] * (width - len(row)) for row in rows]
     return RawSheet(name=path.stem, visible=True, rows=rows)

@@ -113,3 +113,55 @@ def test_the_grid_edge_itself_is_read(tmp_path):
                            cwd=tmp_path)
     assert code in (0, 1), err
     assert not [f for f in data["findings"] if f["code"] == "R-UNREADABLE"]
+
+
+def _lie_about_size(source: Path, target: Path, member: str, stated: int) -> Path:
+    """``source`` with ``member``'s stated uncompressed size (local header and central
+    directory) replaced by ``stated``: a zip bomb whose headers lie."""
+    import struct
+
+    data = bytearray(source.read_bytes())
+    name = member.encode()
+    for signature, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = 0
+        while (at := data.find(signature, start)) >= 0:
+            start = at + 4
+            name_at = at + (30 if signature == b"PK\x03\x04" else 46)
+            length = struct.unpack_from("<H", data, at + (26 if signature == b"PK\x03\x04" else 28))[0]
+            if bytes(data[name_at:name_at + length]) == name:
+                struct.pack_into("<I", data, at + size_at, stated)
+    target.write_bytes(bytes(data))
+    return target
+
+
+@pytest.mark.parametrize("part, end", [("xl/sharedStrings.xml", b"</t></si>"),
+                                       ("xl/styles.xml", b"</styleSheet>")])
+def test_a_part_whose_header_lies_about_its_size_is_refused(tmp_path, part, end):
+    # 100 MB of one letter in a shared string (or a comment of the styles), declared as 1 KB
+    padding = b"a" * 100_000_000 if part.endswith("Strings.xml") else \
+        b"<!--" + b"a" * 100_000_000 + b"-->"
+    honest = _rewrite(_good(tmp_path / "good.xlsx"), tmp_path / "honest.xlsx", re.escape(part),
+                      lambda d: d.replace(end, padding + end, 1))
+    bomb = _lie_about_size(honest, tmp_path / "bomb.xlsx", part, 1024)
+    code, data, err = _pbm("validate", bomb, "--format", "json", "--out", tmp_path / "out",
+                           cwd=tmp_path)
+    assert code == 2 and data is not None, err
+    [refused] = [f for f in data["findings"] if f["code"] == "R-UNREADABLE"]
+    assert part in refused["message"]
+
+
+def test_a_long_cell_is_no_zip_bomb(tmp_path):
+    # two million characters compress 900:1; the ratio is judged only above 10 MB
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "三级指标", "指标值"])
+    sheet.append(["示例", "完成数量", "≥10个"])
+    sheet.append(["示例", "说明", "长" * 2_000_000])
+    path = tmp_path / "long.xlsx"
+    book.save(path)
+    code, data, err = _pbm("validate", path, "--format", "json", "--out", tmp_path / "out",
+                           cwd=tmp_path)
+    assert code in (0, 1), err
+    assert data["summary"]["files_unreadable"] == 0
