@@ -237,7 +237,9 @@ def command_line() -> str:
     """The command as typed (for the 说明 sheets), with paths as given."""
     import shlex
 
-    return "pbm " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    from pbm.values import utf8_text
+
+    return utf8_text("pbm " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
 
 
 def conclude_check(result, outputs, fmt: str, strict: bool, render: Callable[[], None]) -> None:

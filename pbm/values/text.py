@@ -73,6 +73,19 @@ def cell_text(raw: object) -> str:
     return text
 
 
+def utf8_text(text: str) -> str:
+    """``text`` with the bytes of a name that were no valid UTF-8 (Python keeps them as lone
+    surrogates: ``bad\xff.xlsx`` on Linux) shown as ``\xff``, so it can be printed and
+    written into a workbook or JSON."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
+
+
 def decimal_text(value: object, places: int = 2, *, thousands: bool = False,
                  sign: bool = False, dash: str = "—") -> str:
     """A number shown with ``places`` decimals, rounded half-up as pbm rounds scores, rates

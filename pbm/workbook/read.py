@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from pbm.errors import PbmError
 from pbm.findings import Finding
-from pbm.values import cell_text
+from pbm.values import cell_text, utf8_text
 from pbm.workbook.layout import (
     COMMAND_KINDS,
     DOCUMENT_KINDS_ZH,
@@ -236,11 +236,14 @@ def _chosen(rows: list[list[Any]], choices: dict[int, str],
 # --------------------------------------------------------------------------- many files
 
 def display_path(path: Path) -> str:
-    """A path as the user would write it: relative to the current folder when inside it."""
+    """A path as the user would write it: relative to the current folder when inside it; bytes
+    of a name that are no valid UTF-8 (``bad\xff.xlsx`` on Linux) shown as ``\xff``, so the
+    name can be printed and written into outputs."""
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+        text = str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(path)
+        text = str(path)
+    return utf8_text(text)
 
 
 def iter_workbook_files(paths: Iterable[Path]) -> list[Path]:

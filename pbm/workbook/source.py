@@ -362,10 +362,8 @@ def _is_encrypted_ole(path: Path) -> bool:
 
 
 def _read_calamine(path: Path, name: str, only: Collection[str] = ()) -> list[RawSheet]:
-    from python_calamine import CalamineWorkbook
-
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = _calamine_workbook(path)
         metas = [m for m in workbook.sheets_metadata if "WorkSheet" in str(m.typ)]
         if any(m.name in only for m in metas):
             metas = [m for m in metas if m.name in only]
@@ -386,6 +384,20 @@ def _read_calamine(path: Path, name: str, only: Collection[str] = ()) -> list[Ra
         else:
             reason = f"文件已损坏或不完整 / damaged or truncated file ({text[:120]})"
         raise PbmError("R-UNREADABLE", file=name, reason=reason) from None
+
+
+def _calamine_workbook(path: Path):
+    """calamine's workbook of ``path``; from an open file when the name is no valid UTF-8
+    (``bad\xff.xlsx`` on Linux), which the native reader cannot take as a path."""
+    from python_calamine import CalamineWorkbook
+
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        with path.open("rb") as handle:
+            return CalamineWorkbook.from_filelike(handle)
+    return CalamineWorkbook.from_path(text)
 
 
 def _read_csv(path: Path, name: str) -> RawSheet:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pbm.errors import PbmError
+from pbm.values import utf8_text
 
 FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "error": "#FFC7CE",
          "warning": "#FFEB9C", "info": "#DDEBF7"}
@@ -24,7 +25,9 @@ _CUT_MARK = "……〔超出 Excel 单元格 32767 字符上限，以下已截�
 
 def excel_text(text: str) -> str:
     """Text as one Excel cell can hold it: past 32,767 characters it is cut, and says so
-    (XlsxWriter would cut it silently, the Rust writer refuses the whole workbook)."""
+    (XlsxWriter would cut it silently, the Rust writer refuses the whole workbook); bytes
+    that were no valid UTF-8 in a file name are shown as ``\xff``."""
+    text = utf8_text(text)
     if len(text) <= EXCEL_TEXT_LIMIT:
         return text
     return text[:EXCEL_TEXT_LIMIT - len(_CUT_MARK)] + _CUT_MARK
@@ -208,6 +211,8 @@ def output_lock(folder: Path) -> Iterator[Path]:
                 _unlink(str(lock))
                 continue
             raise PbmError("CLI-OUTPUT-BUSY", file=str(folder), lock=str(lock)) from None
+        except OSError as exc:  # a read-only folder or disk: the outputs cannot be written
+            raise PbmError("CLI-WRITE-FAILED", file=str(folder), reason=str(exc)) from None
     else:
         raise PbmError("CLI-OUTPUT-BUSY", file=str(folder), lock=str(lock))
     try:
@@ -236,8 +241,14 @@ def _stale(lock: Path) -> bool:
     return False
 
 
+#: A name pbm makes keeps this many UTF-8 bytes at most: file systems allow 255, and pbm adds
+#: suffixes (``-2``, ``-审核意见.xlsx``, ``.docx``).
+NAME_MAX_BYTES = 200
+
+
 def safe_filename(name: str, default: str = "未命名") -> str:
-    """A file name from a department or project name that cannot leave its folder."""
+    """A file name from a department or project name that cannot leave its folder: at most
+    80 characters and :data:`NAME_MAX_BYTES` bytes (90 emoji are 360 bytes)."""
     import re
     import unicodedata
 
@@ -247,4 +258,5 @@ def safe_filename(name: str, default: str = "未命名") -> str:
     if text.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                                       *(f"LPT{i}" for i in range(1, 10))}:
         text = f"_{text}"
-    return text[:80] or default
+    text = utf8_text(text)[:80].encode("utf-8")[:NAME_MAX_BYTES].decode("utf-8", "ignore")
+    return text.strip(" .") or default

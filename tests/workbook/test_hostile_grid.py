@@ -165,3 +165,20 @@ def test_a_long_cell_is_no_zip_bomb(tmp_path):
                            cwd=tmp_path)
     assert code in (0, 1), err
     assert data["summary"]["files_unreadable"] == 0
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a Linux file name may hold any bytes")
+def test_a_file_name_that_is_no_valid_utf8_is_read_and_shown_escaped(tmp_path):
+    import os
+
+    good = _good(tmp_path / "good.xlsx")
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/bad\xff\xfe.xlsx"))
+    good.rename(odd)
+    done = subprocess.run([sys.executable, "-c", _PBM, "validate", os.fsencode(odd), "--format",
+                           "json", "--out", str(tmp_path / "out")], cwd=tmp_path,
+                          capture_output=True, timeout=120)
+    assert done.returncode in (0, 1), done.stderr.decode("utf-8", "replace")
+    data = json.loads(done.stdout.decode("utf-8"))
+    assert data["summary"]["projects"] == 1 and data["summary"]["files_unreadable"] == 0
+    assert data["files"][0]["file"].endswith("bad\\xff\\xfe.xlsx")
+    assert (tmp_path / "out" / "goals-2026.xlsx").is_file()
