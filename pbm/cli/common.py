@@ -94,15 +94,25 @@ def format_option(*choices: str, note: str = ""):
 
 
 def stderr_console():
+    """The terminal's error stream. No markup: what pbm prints holds file, sheet and
+    department names (``x[/]y.xlsx``, ``[limits]``) that must print as written; styled parts
+    are rich ``Text`` (:func:`labelled`)."""
     from rich.console import Console
 
-    return Console(stderr=True, soft_wrap=True, highlight=False)
+    return Console(stderr=True, soft_wrap=True, highlight=False, markup=False)
 
 
 def stdout_console():
     from rich.console import Console
 
-    return Console(soft_wrap=True, highlight=False)
+    return Console(soft_wrap=True, highlight=False, markup=False)
+
+
+def labelled(label: str, text: str, style: str = "bold red"):
+    """``label: text`` with the label styled and the text printed as it is."""
+    from rich.text import Text
+
+    return Text.assemble((label, style), ": ", text)
 
 
 def t(zh: str, en: str) -> str:
@@ -149,8 +159,7 @@ def _json_default(value: Any) -> Any:
 def fail(error: PbmError) -> None:
     """One clear line on stderr and exit 2 — never a traceback for a bad input."""
     console = stderr_console()
-    console.print(f"[bold red]{t('错误', 'error')}[/]: {error.message(STATE.lang)}", markup=True,
-                  highlight=False)
+    console.print(labelled(t("错误", "error"), error.message(STATE.lang)))
     raise typer.Exit(int(ExitStatus.BAD_INPUT))
 
 
@@ -178,10 +187,10 @@ def handle_errors(func: Callable) -> Callable:
         except Exception as error:  # a bug, not a bad input: one line, no traceback
             if os.environ.get("PBM_DEBUG"):
                 raise
-            stderr_console().print(
-                f"[bold red]{t('内部错误', 'internal error')}[/]: {type(error).__name__}: {error} "
+            stderr_console().print(labelled(
+                t("内部错误", "internal error"), f"{type(error).__name__}: {error} "
                 + t("（设置 PBM_DEBUG=1 查看详情，请报告此问题）",
-                    "(set PBM_DEBUG=1 for details; please report it)"), markup=True)
+                    "(set PBM_DEBUG=1 for details; please report it)")))
             raise typer.Exit(int(ExitStatus.BAD_INPUT)) from None
     return wrapper
 
@@ -248,8 +257,7 @@ def conclude_check(result, outputs, fmt: str, strict: bool, render: Callable[[],
     (or warnings with --strict)."""
     errors = stderr_console()
     for read in result.unreadable:
-        errors.print(f"[bold red]{t('错误', 'error')}[/]: {read.error.message(STATE.lang)}",
-                     markup=True, highlight=False)
+        errors.print(labelled(t("错误", "error"), read.error.message(STATE.lang)))
     if fmt == "json":
         data = result.to_dict(STATE.lang)
         data["outputs"] = [str(p) for p in outputs]
