@@ -1,5 +1,5 @@
-"""``pbm monitor DIR`` — merge a quarter's monitoring submissions (双监控), and
-``pbm template monitor`` — pre-filled monitoring workbooks per department."""
+"""``pbm monitor DIR`` — merge a quarter's monitoring submissions (双监控).  Its pre-filled
+templates, ``pbm template monitor``, are in :mod:`pbm.cli.template_cmd`."""
 
 from __future__ import annotations
 
@@ -27,22 +27,12 @@ HELP = """合并一个季度各部门报送的绩效运行监控表：计算执�
   1  发现错误（如 M1–M4）
   2  文件夹为空、文件都无法读取或用法错误"""
 
-TEMPLATE_HELP = """按批复的绩效目标为每个部门生成监控表（表单式，一个项目一个工作表），
-项目、指标和年度指标值已预先填好并锁定，部门只需填写执行数、完成值、完成目标可能性等。
-
-\b
-例：
-  pbm template monitor --goals goals/ -o q3/blank/ --period Q3"""
-
 # Taken by monitor and by template monitor.
 GOALS = typer.Option(None, "--goals", help="批复目标：out/goals-<年度>.xlsx 或目标申报表文件夹（默认工作区的）")
 
 
 def register(app: typer.Typer) -> None:
-    from pbm.cli.template_cmd import template_app
-
     app.command("monitor", help=HELP)(monitor)
-    template_app.command("monitor", help=TEMPLATE_HELP)(template_monitor)
 
 
 @common.handle_errors
@@ -258,44 +248,3 @@ def _render(result, outputs: list[Path]) -> None:
     for path in outputs:
         console.print(common.t("已写出 ", "written ") + str(path))
 
-
-@common.handle_errors
-def template_monitor(
-    goals: Path | None = GOALS,
-    output: Path = typer.Option(Path("monitor-blank"), "-o", "--output", help="输出文件夹"),
-    period: str | None = typer.Option(None, "--period", help="监控期间：2026-09、Q3、9（默认取输出文件夹名，再取 pbm.toml）"),
-    quiet: bool = common.QUIET,
-    lang: str | None = common.LANG,
-    workspace: Path | None = common.WORKSPACE,
-) -> None:
-    """Write one pre-filled monitoring workbook per department."""
-    from pbm.errors import PbmError
-    from pbm.monitoring.departments import load_roster
-    from pbm.monitoring.goals import find_default_goals, load_approved_goals
-    from pbm.monitoring.period import resolve_period
-    from pbm.monitoring.template import write_monitor_templates
-    from pbm.workbook.source import Limits
-
-    config = common.load_config()
-    goals_path = goals if goals is not None else find_default_goals(config.workspace, config.year)
-    if goals_path is None:
-        raise PbmError("CLI-USAGE", reason=common.t(
-            "请用 --goals 指定批复的绩效目标（out/goals-<年度>.xlsx 或目标申报表文件夹）",
-            "pass --goals (out/goals-<year>.xlsx or a folder of goal workbooks)"))
-    if not Path(goals_path).exists():
-        raise PbmError("R-NOT-FOUND", file=str(goals_path))
-    resolved = resolve_period(period, output, config.get("monitor.period_month", 9), config.year)
-    roster = None
-    if config.workspace is not None and (config.workspace / "roster.xlsx").is_file():
-        roster = load_roster(config.workspace / "roster.xlsx",
-                             Limits.from_config(config.section("limits")))
-    approved = load_approved_goals(goals_path, config)
-    written = write_monitor_templates(approved, output, resolved, roster)
-    console = common.stderr_console()
-    console.print(common.t(
-        f"已为 {len(written)} 个部门生成 {resolved.label_zh} 监控表（{sum(1 for _ in approved.projects)} 个项目）：{output}",
-        f"wrote {len(written)} monitoring workbooks for {resolved.label} to {output}"))
-    if common.STATE.quiet:
-        return
-    for path in written:
-        console.print(f"  {path}")

@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from pbm.cli import common
+from pbm.cli.template_cmd import FORCE, refuse_overwrite, template_output, written_line
 
 HELP = """评分、评级与复核：重新计算单位自评表每项指标、预算执行率和总分，评定等级，逐项核对单位自评得分，汇总多方评价。
 
@@ -245,10 +246,12 @@ def _render(run, outputs: list[Path], show: int) -> None:
 def evaluation_template(
     framework: str = typer.Option("national", "--framework",
                                   help="national | four-dimension | 框架 .toml 文件"),
-    output: Path = typer.Option(Path("绩效评价评分表.xlsx"), "-o", "--output", help="输出文件"),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="输出文件（默认：工作区 templates/绩效评价评分表.xlsx，否则当前文件夹）"),
     project: str | None = typer.Option(None, "--project", help="预填项目名称"),
     evaluator: list[str] | None = typer.Option(
         None, "--evaluator", help="预填评价组/评价人，如 财政/张三（可重复，每人一张评分表）"),
+    force: bool = FORCE,
     lang: str | None = common.LANG,
     workspace: Path | None = common.WORKSPACE,
 ) -> None:
@@ -260,6 +263,7 @@ def evaluation_template(
     from pbm.scoring.rules import ScoreRules
 
     config = common.load_config()
+    output = template_output(output, "绩效评价评分表.xlsx", config)
     section = config.section("score")
     fw = load_framework(framework)
     groups = list(group_weights_from_config(section.get("group_weights")))
@@ -271,17 +275,17 @@ def evaluation_template(
         names.append(_sheet_name(f"{group.strip()}-{person.strip()}".strip("-"), names))
     if not specs:
         specs, names = [EvaluationSheetSpec(project=project)], ["评分表"]
+    refuse_overwrite([output], force)
     write_evaluation_workbook(output, fw, specs, sheet_names=names, validation=True,
                               groups=groups)
     console = common.stderr_console()
-    console.print(common.t(f"已生成 {output}（{fw.title or fw.name}，{len(fw.indicators)} 项三级指标，"
-                           f"{len(specs)} 张评分表）",
-                           f"written {output} ({fw.name}, {len(fw.indicators)} indicators, "
-                           f"{len(specs)} sheet(s))"))
+    console.print(written_line(output) + common.t(
+        f"（{fw.title or fw.name}，{len(fw.indicators)} 项三级指标，{len(specs)} 张评分表）",
+        f" ({fw.name}, {len(fw.indicators)} indicators, {len(specs)} sheet(s))"))
     problems = validate_framework(fw, ScoreRules.from_config(section))
     for finding in problems:
-        console.print(f"[yellow]{finding.code}[/] {finding.message(common.STATE.lang)}",
-                      markup=True, highlight=False)
+        console.print(common.labelled(finding.code, finding.message(common.STATE.lang),
+                                      "yellow"))
     if any(f.severity == "error" for f in problems):
         raise typer.Exit(int(ExitStatus.FINDINGS))
 
@@ -299,10 +303,12 @@ def _sheet_name(text: str, taken: list[str]) -> str:
 
 @common.handle_errors
 def self_eval_template(
-    output: Path = typer.Option(Path("项目支出绩效自评表.xlsx"), "-o", "--output", help="输出文件"),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="输出文件（默认：工作区 templates/项目支出绩效自评表.xlsx，否则当前文件夹）"),
     projects: int = typer.Option(1, "--projects", min=1, max=50, help="项目工作表个数（表单式）"),
     rows: int = typer.Option(10, "--rows", min=3, max=60, help="每个项目预留的指标行数"),
     layout: str = typer.Option("form", "--layout", help="form 表单式 | list 清单式"),
+    force: bool = FORCE,
     lang: str | None = common.LANG,
     workspace: Path | None = common.WORKSPACE,
 ) -> None:
@@ -312,10 +318,12 @@ def self_eval_template(
 
     common.check_choice("--layout", layout, ("form", "list"))
     config = common.load_config()
+    output = template_output(output, "项目支出绩效自评表.xlsx", config)
+    refuse_overwrite([output], force)
     rules = ScoreRules.from_config(config.section("score"))
     weight = float(rules.execution_weight)
     specs = [SelfEvalSpec(year=config.year, execution_weight=weight,
                           indicators=[SelfEvalIndicator() for _ in range(rows)])
              for _ in range(projects if layout == "form" else 1)]
     write_self_eval_workbook(output, specs, layout=layout)
-    common.stderr_console().print(common.t(f"已生成 {output}", f"written {output}"))
+    common.stderr_console().print(written_line(output))

@@ -50,13 +50,13 @@ CASES = {
                             "偏差率上限", "upper deviation limit", LANG, ("table", "json")),
     "report": Case(("report",), "已生成文书", "documents written", ALL,
                    ("docx", "md", "html", "json")),
-    "template goal": Case(("template", "goal", "-o", "{ws}/t/goal.xlsx"), "已生成", "written",
+    "template goal": Case(("template", "goal", "-o", "{ws}/t/goal.xlsx", "--force"), "已生成", "written",
                           LANG_WORKSPACE),
-    "template monitor": Case(("template", "monitor", "-o", "{ws}/t/monitor"), "个部门生成",
+    "template monitor": Case(("template", "monitor", "-o", "{ws}/t/monitor", "--force"), "个部门生成",
                              "monitoring workbooks", ALL),
-    "template evaluation": Case(("template", "evaluation", "-o", "{ws}/t/evaluation.xlsx"),
+    "template evaluation": Case(("template", "evaluation", "-o", "{ws}/t/evaluation.xlsx", "--force"),
                                 "已生成", "written", LANG_WORKSPACE),
-    "template self-eval": Case(("template", "self-eval", "-o", "{ws}/t/self-eval.xlsx"),
+    "template self-eval": Case(("template", "self-eval", "-o", "{ws}/t/self-eval.xlsx", "--force"),
                                "已生成", "written", LANG_WORKSPACE),
 }
 
