@@ -327,6 +327,10 @@ def read_inputs(files: list[Path], limits: Limits,
         in_processes = _in_processes(files, jobs, workers, progress)
         if in_processes is not None:
             return in_processes
+        from pbm.perf import fork_context
+
+        if fork_context() is not None:  # a reader died: find the file, keep the others
+            return _each_in_a_process(files, jobs, progress)
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -359,9 +363,43 @@ def _chunk(paths: list[Path]) -> list[Any]:
     return [_pool_jobs.one(path) for path in paths]
 
 
+def _each_in_a_process(files: list[Path], jobs: _Jobs,
+                       progress: Callable[[Path], None] | None) -> list[Any]:
+    """Every file read in a process of its own (after a reader process died): the file whose
+    reader dies — the native reader aborting on a crafted workbook — is that file's
+    R-UNREADABLE, and every other file is read as usual."""
+    global _pool_jobs
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from pbm.perf import fork_context
+
+    mp_context = fork_context()
+    _pool_jobs = jobs
+    results: list[Any] = []
+    try:
+        for path in files:
+            try:
+                with ProcessPoolExecutor(max_workers=1, mp_context=mp_context) as pool:
+                    [result] = pool.submit(_chunk, [path]).result()
+            except BrokenProcessPool:
+                display = display_path(path)
+                result = jobs.work(FileRead(display, path, error=PbmError(
+                    "R-UNREADABLE", file=display, reason=(
+                        "读取器在读取该文件时异常终止，文件可能已损坏或被篡改 / the reader "
+                        "stopped abnormally on this file: damaged or crafted file"))), None)
+            results.append(result)
+            if progress:
+                progress(path)
+    finally:
+        _pool_jobs = None
+    return results
+
+
 def _in_processes(files: list[Path], jobs: _Jobs, workers: int,
                   progress: Callable[[Path], None] | None) -> list[Any] | None:
-    """None when forking is not safe here or a worker died (the caller reads in threads)."""
+    """None when forking is not safe here or a worker died (the caller reads each file in a
+    process of its own, or in threads where forking is not safe)."""
     global _pool_jobs
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool

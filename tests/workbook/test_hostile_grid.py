@@ -182,3 +182,48 @@ def test_a_file_name_that_is_no_valid_utf8_is_read_and_shown_escaped(tmp_path):
     assert data["summary"]["projects"] == 1 and data["summary"]["files_unreadable"] == 0
     assert data["files"][0]["file"].endswith("bad\\xff\\xfe.xlsx")
     assert (tmp_path / "out" / "goals-2026.xlsx").is_file()
+
+
+def _large_crafted(path: Path) -> Path:
+    """A workbook with more than 16 MB of sheet XML (checked while it is read, not before)
+    whose last row is beyond the grid: the native reader dies on it."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("监控表")
+    sheet.write_row(0, 0, ["项目名称", "三级指标", "年度指标值", "1-9月执行数", "全年预计完成值"])
+    for r in range(1, 130_000):
+        sheet.write_row(r, 0, [f"填充项目{r}", "完成数量指标说明文字", "≥100个", "60个", "100个"])
+    book.close()
+    last = 130_000
+
+    def edit(data: bytes) -> bytes:
+        at = data.rfind(f'<row r="{last}"'.encode())
+        head, tail = data[:at], data[at:]
+        tail = tail.replace(f'r="{last}"'.encode(), b'r="2147483647"', 1)
+        tail = re.sub(rb'<c r="([A-Z]+)' + str(last).encode() + b'"',
+                      lambda m: b'<c r="' + m.group(1) + b'2147483647"', tail)
+        return head + tail
+
+    return _rewrite(path, path.with_name("crafted.xlsx"), r"xl/worksheets/sheet1\.xml", edit)
+
+
+def test_a_reader_that_dies_on_one_submission_does_not_stop_the_others(tmp_path):
+    import shutil
+
+    from tests.monitoring.monitor_builders import build_workspace
+
+    code, _, err = _pbm("init", tmp_path / "ws", "--locality", "测试区", cwd=tmp_path)
+    assert code == 0, err
+    ws = tmp_path / "ws"
+    built = build_workspace(ws)
+    for k in range(16):  # enough files for the forked readers
+        shutil.copy(built["civil"], ws / "q3" / f"1{k:02d}-副本{k}-监控表.xlsx")
+    big = _large_crafted(tmp_path / "big.xlsx")
+    shutil.move(big, ws / "q3" / "199-坏文件-监控表.xlsx")
+    code, data, err = _pbm("monitor", "q3/", "--format", "json", cwd=ws)
+    assert code in (0, 1, 2) and data is not None, err[-2000:]
+    assert "Traceback" not in err and "panicked" not in err
+    unreadable = [f for f in data["findings"] if f["code"] == "R-UNREADABLE"]
+    assert [f["file"] for f in unreadable] == ["q3/199-坏文件-监控表.xlsx"]
+    assert data["summary"]["files"] == 19 and data["summary"]["projects"] >= 3
