@@ -29,6 +29,6 @@ def test_a_click_tag_in_a_name_is_not_swallowed(tmp_path, run_pbm):
 def test_a_limit_named_in_brackets_is_printed(tmp_path, run_pbm):
     path = write_city_goal_forms(tmp_path / "大.xlsx", [CityProject("社区工作站经费")])
     (tmp_path / "pbm.toml").write_text("[limits]\nmax_file_mb = 0.001\n", encoding="utf-8")
-    code, out, err = run_pbm("validate", path, "--out", tmp_path / "out", cwd=tmp_path)
+    code, _, err = run_pbm("validate", path, "--out", tmp_path / "out", cwd=tmp_path)
     assert code == 2
     assert "[limits]" in err
