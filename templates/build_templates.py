@@ -10,6 +10,11 @@ a red rule under the 文号, page numbers “— 1 —”.  Fonts are set IN THE
 ``w:eastAsia`` (python-docx's ``font.name`` would leave Chinese text in the theme font,
 python-docx issues 154 and 1601), so text docxtpl inserts inherits them.
 
+Pagination is in the styles too (“与下段同页”, w:keepNext): 图片 keeps with the caption below
+it, 表题 with its table, headings with what follows, 署名 with 成文日期; the paragraph before a
+table and the text's last lines keep with what follows them, so 署名 and 成文日期 never stand
+on a page of their own.  ``pbm report --check`` warns of a user template without these.
+
 Slim on purpose (as measured, loading and re-zipping python-docx's 790 KB of default styles
 costs more than filling a letter): the styles part is replaced by the dozen styles used here,
 and stylesWithEffects, theme, numbering, webSettings, customXml and the thumbnail are dropped.
@@ -69,14 +74,13 @@ SPECS["goal-review"] = {"title": "绩效目标审核意见书", "blocks": [
     _table("dimensions", "d", [("审核维度", "dimension", 14), ("问题数", "count", 10),
                                ("审核意见", "opinion", 76)]),
     ("h1", "三、需修改的问题"),
-    ("p", "共{{ issue_count }}处问题，逐项列示如下（位置为申报表中的工作表和单元格）："),
+    ("p", "{{ issues_intro }}"),  # the count and “逐项列示如下”, or that nothing is to fix
     _table("issues", "i", [("序号", "index", 5), ("项目", "project", 15), ("维度", "dimension", 8),
                            ("类别", "severity", 7), ("位置", "location", 11),
                            ("问题说明", "message", 30), ("修改建议", "hint", 24)]),
-    ("h1", "四、修改要求"),
+    ("h1", "四、有关要求"),
     ("loop_p", "a", "actions", "{{ a }}"),
-    ("p", "请于{{ deadline }}前将修改后的绩效目标报送我局。审核等级为“中”“差”的项目未按期修改完善的，"
-          "不得进入预算安排流程。"),
+    ("p", "{{ resubmission }}"),  # a resubmission by the deadline only when there is one to make
     *closing(),
 ]}
 
@@ -87,20 +91,52 @@ SPECS["monitor-feedback"] = {"title": "绩效监控情况反馈书", "blocks": [
     ("p", "根据预算绩效运行监控工作安排，我局对你单位{{ period }}项目预算执行进度和绩效目标实现程度"
           "进行了监控（“双监控”）。监控期末序时进度为{{ time_progress }}，你单位纳入监控项目"
           "{{ project_count }}个，预算{{ budget_total }}万元，已执行{{ executed_total }}万元，"
-          "执行率{{ execution_rate }}；亮红灯{{ red }}个、黄灯{{ yellow }}个、绿灯{{ green }}个。"),
+          "执行率{{ execution_rate }}{{ execution_note }}；亮红灯{{ red }}个、黄灯{{ yellow }}个、"
+          "绿灯{{ green }}个。"),
     ("h1", "一、项目监控情况"),
     _table("projects", "p", [("序号", "index", 5), ("项目名称", "name", 20),
                              ("预算（万元）", "budget", 11), ("执行（万元）", "executed", 11),
                              ("执行率", "execution_rate", 9), ("序时进度", "time_progress", 9),
                              ("灯色", "light", 6), ("偏差原因", "reason", 29)]),
     ("h1", "二、发现的问题"),
+    ("if", "has_problems"),
+    ("p", "你单位报送的监控表存在以下{{ problem_count }}处问题："),
     _table("problems", "q", [("序号", "index", 6), ("项目", "project", 22), ("问题说明", "message", 42),
                              ("整改建议", "hint", 30)]),
+    ("else",),
+    ("p", "未发现需要整改的问题。"),
+    ("endif",),
+    # A letter with nothing to fix says so and asks for nothing: no measures, no deadline.
+    ("if", "action_needed"),
     ("h1", "三、整改要求"),
     ("loop_p", "m", "measures", "{{ m }}"),
     ("p", "请于{{ deadline }}前将整改措施和落实情况书面报送我局。"),
+    ("else",),
+    ("h1", "三、监控结论"),
+    ("p", "你单位本期绩效运行监控未发现需要整改的问题，无需报送整改情况。"),
+    ("endif",),
     *closing(),
 ]}
+
+
+def _monitor_reminder_blocks():
+    """催报通知: to a department whose monitoring table did not arrive (or arrived blank) —
+    what to send by when; whom the bureau calls to chase it is not the department's to read."""
+    return [
+        *banner(),
+        ("title", "关于报送{{ period }}项目支出绩效监控表的通知"),
+        ("addressee", "{{ department }}："),
+        ("p", "根据预算绩效运行监控工作安排，各部门应按要求报送{{ period }}项目支出绩效监控表。"
+              "截至{{ date }}，我局尚未收到你单位按要求填报的监控表。"),
+        ("p", "请于{{ deadline }}前报送你单位纳入监控的全部项目的{{ period }}绩效监控表，如实填写预算数、"
+              "{{ executed_label }}、绩效指标完成值和完成目标可能性；完成目标可能性不是“确定能”的，"
+              "请一并分析偏差原因，提出相关建议或举措。"),
+        ("p", "逾期未报送的，我局将在监控情况通报中列为未按时报送监控资料的部门。"),
+        *closing(),
+    ]
+
+
+SPECS["monitor-reminder"] = {"title": "催报通知", "blocks": _monitor_reminder_blocks()}
 
 SPECS["monitor-notice"] = {"title": "监控情况通报", "blocks": [
     *banner(),
@@ -110,8 +146,9 @@ SPECS["monitor-notice"] = {"title": "监控情况通报", "blocks": [
           "{{ period }}的预算执行进度和绩效目标实现程度进行了监控。现将有关情况通报如下。"),
     ("h1", "一、总体情况"),
     ("p", "监控期末序时进度为{{ time_progress }}。纳入监控项目预算合计{{ budget_total }}万元，"
-          "已执行{{ executed_total }}万元，执行率{{ execution_rate }}。亮红灯项目{{ red }}个、"
-          "黄灯{{ yellow }}个、绿灯{{ green }}个。"),
+          "已执行{{ executed_total }}万元，执行率{{ execution_rate }}{{ execution_note }}。"
+          "亮红灯项目{{ red }}个、黄灯{{ yellow }}个、绿灯{{ green }}个。"),
+    ("p", "执行率口径：{{ execution_rate_definition }}。"),
     ("figure", "lights_chart", "图1　各部门项目红黄绿灯情况"),
     ("h1", "二、各部门监控情况"),
     _table("departments", "d", [("序号", "index", 6), ("主管部门", "department", 20),
@@ -119,12 +156,18 @@ SPECS["monitor-notice"] = {"title": "监控情况通报", "blocks": [
                                 ("项目数", "projects", 8), ("预算（万元）", "budget", 14),
                                 ("执行（万元）", "executed", 14), ("执行率", "execution_rate", 10),
                                 ("红灯", "red", 8), ("黄灯", "yellow", 9), ("绿灯", "green", 9)]),
+    ("if", "unreported_note"),
+    ("p", "{{ unreported_note }}"),
+    ("endif",),
     ("h1", "三、亮红灯项目"),
     _table("red_projects", "r", [("序号", "index", 6), ("主管部门", "department", 20),
                                  ("项目名称", "name", 26), ("执行率", "execution_rate", 12),
                                  ("偏差原因", "reason", 36)]),
     ("h1", "四、未按时报送监控资料的部门"),
     ("p", "{{ missing_departments }}"),
+    ("if", "missing_note"),
+    ("p", "{{ missing_note }}"),
+    ("endif",),
     ("h1", "五、工作要求"),
     ("p", "各部门要对亮红灯、黄灯的项目逐项分析原因，制定整改措施，加快预算执行，确保绩效目标如期实现，"
           "并于{{ deadline }}前将整改情况报送我局。对整改不到位的项目，我局将视情况暂缓或停止拨款，"
@@ -169,8 +212,7 @@ SPECS["score-feedback"] = {"title": "绩效评价结果反馈书", "blocks": [
     ("h1", "二、存在的主要问题"),
     _table("problems", "q", [("序号", "index", 8), ("问题", "message", 52), ("整改建议", "hint", 40)]),
     ("h1", "三、整改要求"),
-    ("p", "请针对上述问题认真整改，自收到本反馈意见之日起{{ deadline_days }}日内（{{ deadline }}前）"
-          "将整改措施书面报送我局。"),
+    ("p", "{{ rectification }}"),  # measures by the deadline, or that none are asked for
     ("h1", "四、结果应用"),
     ("p", "{{ application }}。以上为结果应用建议，最终以预算批复为准。"),
     *closing(),
@@ -268,7 +310,10 @@ def _pstyle(style_id: str, name: str, ppr: str, rpr: str, *, default: bool = Fal
 
 BODY_LINE = '<w:spacing w:before="0" w:after="0" w:line="560" w:lineRule="exact"/>'
 NO_INDENT = '<w:ind w:firstLineChars="0" w:firstLine="0"/>'
+SIGN_INDENT = '<w:ind w:right="1134" w:firstLineChars="0" w:firstLine="0"/>'
 SINGLE = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+# 与下段同页 + 段中不分页; w:pPr children in schema order, so these come first.
+KEEP_WITH_NEXT = '<w:keepNext/><w:keepLines/>'
 
 
 def styles_xml() -> str:
@@ -291,18 +336,29 @@ def styles_xml() -> str:
                 + '<w:spacing w:before="0" w:after="560" w:line="560" w:lineRule="exact"/>'
                 + NO_INDENT + '<w:jc w:val="center"/>', _rpr(FANGSONG, 32)),
         _pstyle("Addressee", "主送机关", BODY_LINE + NO_INDENT, _rpr(FANGSONG, 32)),
-        _pstyle("Signature", "落款", BODY_LINE + NO_INDENT
-                + '<w:ind w:right="1134"/><w:jc w:val="right"/>', _rpr(FANGSONG, 32)),
+        # 发文机关署名 and 成文日期 stay together, and with the last lines of the text
+        # (GB/T 9704-2012 7.3.5: they never stand on a page of their own).  One w:ind each.
+        _pstyle("Signature", "署名", KEEP_WITH_NEXT + BODY_LINE + SIGN_INDENT
+                + '<w:jc w:val="right"/>', _rpr(FANGSONG, 32), next_style="DocDate"),
+        _pstyle("DocDate", "成文日期", '<w:keepLines/>' + BODY_LINE + SIGN_INDENT
+                + '<w:jc w:val="right"/>', _rpr(FANGSONG, 32)),
         _pstyle("Centered", "居中", BODY_LINE + NO_INDENT + '<w:jc w:val="center"/>',
                 _rpr(KAITI, 32)),
         _pstyle("TableText", "表格文字", SINGLE + NO_INDENT + '<w:jc w:val="left"/>',
                 _rpr(FANGSONG, 21)),
         _pstyle("TableHeading", "表头", SINGLE + NO_INDENT + '<w:jc w:val="center"/>',
                 _rpr(HEITI, 21)),
-        _pstyle("Figure", "图片", '<w:spacing w:before="120" w:after="0" w:line="240" '
-                'w:lineRule="auto"/>' + NO_INDENT + '<w:jc w:val="center"/>', _rpr(FANGSONG, 21)),
-        _pstyle("Caption", "caption", '<w:spacing w:before="60" w:after="120" w:line="240" '
-                'w:lineRule="auto"/>' + NO_INDENT + '<w:jc w:val="center"/>', _rpr(KAITI, 24)),
+        # A figure keeps with its caption below it (图题, Word's built-in caption style); a
+        # table caption (表题) sits above its table and keeps with it.
+        _pstyle("Figure", "图片", KEEP_WITH_NEXT + '<w:spacing w:before="120" w:after="0" '
+                'w:line="240" w:lineRule="auto"/>' + NO_INDENT + '<w:jc w:val="center"/>',
+                _rpr(FANGSONG, 21), next_style="Caption"),
+        _pstyle("Caption", "caption", '<w:keepLines/><w:spacing w:before="60" w:after="120" '
+                'w:line="240" w:lineRule="auto"/>' + NO_INDENT + '<w:jc w:val="center"/>',
+                _rpr(KAITI, 24)),
+        _pstyle("TableCaption", "表题", KEEP_WITH_NEXT + '<w:spacing w:before="120" '
+                'w:after="60" w:line="240" w:lineRule="auto"/>' + NO_INDENT
+                + '<w:jc w:val="center"/>', _rpr(HEITI, 24)),
         _pstyle("Footer", "footer", SINGLE + NO_INDENT + '<w:jc w:val="center"/>',
                 _rpr(SONGTI, 28)),
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
@@ -403,8 +459,10 @@ def build_docx(kind: str, spec: dict) -> bytes:
                      '<w:r xmlns:w="{ns}"><w:t xml:space="preserve"> —</w:t></w:r>'):
         footer._p.append(parse_xml(fragment.format(ns=W_NS)))
 
-    for block in spec["blocks"]:
+    for block, following in zip(spec["blocks"], [*spec["blocks"][1:], ("end",)]):
         _add_block(document, block)
+        if block[0] == "p" and following[0] in ("table", "kv"):
+            _keep_with_next(_last_paragraph(document))  # “…列示如下：” stays with its table
     buffer = io.BytesIO()
     document.save(buffer)
     return _slim(buffer.getvalue(), spec["title"])
@@ -426,6 +484,53 @@ def _paragraph(document, text: str, style: str):
     if text:
         paragraph.add_run(text)  # one run per paragraph: no tag can be split
     return paragraph
+
+
+def _last_paragraph(document):
+    """The body's last element when it is a paragraph of text (not a table, not a ``{%p %}``
+    line that rendering removes), else None."""
+    from docx.text.paragraph import Paragraph
+
+    children = [c for c in document.element.body if c.tag != f"{{{W_NS}}}sectPr"]
+    if not children or children[-1].tag != f"{{{W_NS}}}p":
+        return None
+    paragraph = Paragraph(children[-1], document._body)
+    return None if paragraph.text.startswith("{%p") else paragraph
+
+
+def _last_text_paragraphs(document) -> list:
+    """Every paragraph that can come out as the last of the text once docxtpl has dropped its
+    ``{%p %}`` lines: the end of each branch of a trailing ``if``/``else``, and the paragraph
+    before an ``if`` without ``else`` (the block may render nothing).  Not a loop's paragraph:
+    what it keeps, every item would keep."""
+    from docx.text.paragraph import Paragraph
+
+    found, open_ = [], True  # open_: the paragraph met next (walking up) can be the last
+    # per {%p if/for %} block entered from its end: [endif|endfor, has an else, open_ after it]
+    blocks: list[list] = []
+    for child in reversed([c for c in document.element.body if c.tag != f"{{{W_NS}}}sectPr"]):
+        text = Paragraph(child, document._body).text if child.tag == f"{{{W_NS}}}p" else None
+        if text is not None and text.startswith("{%p"):
+            word = (text.removeprefix("{%p").split() or [""])[0]
+            if word in ("endif", "endfor"):
+                blocks.append([word, False, open_])
+            elif word in ("else", "elif") and blocks:
+                blocks[-1][1], open_ = True, blocks[-1][2]
+            elif word in ("if", "for") and blocks:
+                _, has_else, after = blocks.pop()
+                open_ = after and not has_else  # an if with an else always renders a branch
+            continue
+        if open_ and text is not None and not any(b[0] == "endfor" for b in blocks):
+            found.append(Paragraph(child, document._body))
+        open_ = False
+        if not blocks:
+            break
+    return found
+
+def _keep_with_next(paragraph) -> None:
+    """与下段同页 on one paragraph (direct formatting: its style is the body text's)."""
+    if paragraph is not None:
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def _add_block(document, block) -> None:
@@ -451,6 +556,10 @@ def _add_block(document, block) -> None:
         _paragraph(document, f"{{%p for {var} in {items} %}}", "Normal")
         _paragraph(document, text, "Normal")
         _paragraph(document, "{%p endfor %}", "Normal")
+    elif kind in ("if", "else", "endif"):
+        # ("if", "has_problems") … ("else",) … ("endif",): docxtpl drops these paragraphs
+        _paragraph(document, f"{{%p if {block[1]} %}}" if kind == "if" else f"{{%p {kind} %}}",
+                   "Normal")
     elif kind == "figure":
         _, key, caption = block
         _paragraph(document, f"{{%p if {key} %}}", "图片")
@@ -463,11 +572,14 @@ def _add_block(document, block) -> None:
     elif kind == "kv":
         _kv_table(document, block[1])
     elif kind == "contact":
-        _paragraph(document, "联系人：{{ contact }}　　联系电话：{{ phone }}", "Normal")
+        for paragraph in _last_text_paragraphs(document):
+            _keep_with_next(paragraph)  # the text's last lines go with the closing
+        _keep_with_next(_paragraph(document, "联系人：{{ contact }}　　联系电话：{{ phone }}",
+                                   "Normal"))
     elif kind == "sign":
-        _paragraph(document, "", "Normal")
-        _paragraph(document, "{{ issuer }}", "落款")
-        _paragraph(document, "{{ date }}", "落款")
+        _paragraph(document, "", "署名")  # the blank line above 署名 (GB/T 9704-2012 7.3.5.2)
+        _paragraph(document, "{{ issuer }}", "署名")
+        _paragraph(document, "{{ date }}", "成文日期")
     else:
         raise ValueError(kind)
 
@@ -605,6 +717,8 @@ def build_markdown(spec: dict) -> str:
         elif kind == "loop_p":
             _, var, items, text = block
             lines += [f"{{% for {var} in {items} -%}}", f"- {text}", "{% endfor %}", ""]
+        elif kind in ("if", "else", "endif"):
+            lines += [f"{{% if {block[1]} -%}}" if kind == "if" else f"{{% {kind} -%}}"]
         elif kind == "figure":
             _, key, caption = block
             lines += [f"{{% if {key} -%}}", f"![{caption}](<{{{{ {key} }}}}>)", "",

@@ -135,7 +135,9 @@ def _render(result) -> None:
         where = " / ".join(p for p in (finding.file, finding.sheet) if p)
         label = {"warning": common.t("警告", "warning"), "info": common.t("提示", "note"),
                  "error": common.t("错误", "error")}[finding.severity]
-        errors.print(f"{label}: {where + ': ' if where else ''}{finding.message(lang)}",
+        hint = finding.hint(lang) if finding.severity == "warning" else ""
+        errors.print(f"{label}: {where + ': ' if where else ''}{finding.message(lang)}"
+                     + (f"（{hint}）" if hint and lang != "en" else f" ({hint})" if hint else ""),
                      markup=False, highlight=False)
     table = Table(title=common.t("模板检查", "templates checked") if result.checked_only
                   else common.t("已生成文书", "documents written"))
@@ -150,4 +152,9 @@ def _render(result) -> None:
         table.add_row(key, KINDS[key].title, str(count), where)
     console.print(table)
     if result.checked_only:
-        console.print(common.t("模板检查通过，未写出文件。", "templates OK; nothing written."))
+        warned = sum(1 for f in result.findings if f.severity == "warning")
+        if warned:
+            console.print(common.t(f"模板可以使用，有 {warned} 条警告（见上），未写出文件。",
+                                   f"templates usable, {warned} warning(s) above; nothing written."))
+        else:
+            console.print(common.t("模板检查通过，未写出文件。", "templates OK; nothing written."))

@@ -65,19 +65,21 @@ class LightRule:
         return cls(rule=rule or section.get("rule", RATIO_RULE), **values)
 
     def describe(self) -> str:
+        """The execution-light rule as a reader writes it (“60（含）至 80”, not [60, 80))."""
         if self.rule == POINTS_RULE:
             green, yellow = plain_decimal(self.points_green_max), plain_decimal(self.points_yellow_max)
-            return (f"偏差点数法：落后序时进度（序时进度 − 执行率）≤ {green} 个百分点绿灯，"
-                    f"≤ {yellow} 黄灯，超过 {yellow} 红灯")
-        return (f"比值法：执行率 ÷ 序时进度 × 100，< {plain_decimal(self.ratio_red_below)} 红灯，"
-                f"{plain_decimal(self.ratio_red_below)}–{plain_decimal(self.ratio_yellow_below)} 黄灯，"
-                f"≥ {plain_decimal(self.ratio_yellow_below)} 绿灯")
+            return (f"偏差点数法：落后序时进度（序时进度 − 执行率）{green} 个百分点及以内绿灯，"
+                    f"超过 {green} 个百分点至 {yellow} 个百分点（含）黄灯，超过 {yellow} 个百分点红灯")
+        return f"比值法：执行率 ÷ 序时进度 × 100，{self._ratio_bands('灯')}"
+
+    def _ratio_bands(self, suffix: str) -> str:
+        red, yellow = plain_decimal(self.ratio_red_below), plain_decimal(self.ratio_yellow_below)
+        return f"低于 {red} 红{suffix}，{red}（含）至 {yellow} 黄{suffix}，{yellow} 及以上绿{suffix}"
 
     def describe_indicators(self) -> str:
         return (f"定性指标：达成绿、部分达成黄、未达成红；“=0”指标：完成值为 0 绿，否则红；"
                 f"其他定量指标：累计量按 完成值 ÷ 指标值 ÷ 序时进度 × 100，比率类（%）按 完成值 ÷ 指标值 × 100，"
-                f"反向指标（≤）按 指标值 ÷ 完成值 × 100，< {plain_decimal(self.ratio_red_below)} 红，"
-                f"< {plain_decimal(self.ratio_yellow_below)} 黄，否则绿；时效指标未到期为绿")
+                f"反向指标（≤）按 指标值 ÷ 完成值 × 100，{self._ratio_bands('')}；时效指标未到期为绿")
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "ratio_red_below": float(self.ratio_red_below),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -19,8 +18,9 @@ from typing import Any, ClassVar
 from pbm.errors import PbmError
 from pbm.findings import Finding, count_by_severity
 from pbm.monitoring.departments import Roster, newer_submission
+from pbm.monitoring.execution import ExecutionTotals, execution_totals
 from pbm.monitoring.goals import key
-from pbm.monitoring.lights import LIGHTS, execution_rate
+from pbm.monitoring.lights import LIGHTS
 from pbm.monitoring.period import Period
 from pbm.monitoring.project import MonitorContext, MonitorProject, as_float, finding_at
 from pbm.monitoring.submission import (
@@ -34,39 +34,32 @@ from pbm.result import RunResult
 from pbm.workbook.layout import MONITOR
 from pbm.workbook.read import read_inputs
 
+#: The 汇总 line of the files whose department could not be told (no letter can be sent to it).
+UNIDENTIFIED_DEPARTMENT = "（未识别部门）"
+
 
 @dataclass
-class DepartmentSummary:
+class DepartmentSummary(ExecutionTotals):
+    """One line of 汇总: a roster department (or one outside it), its execution totals and
+    执行率 (:class:`~pbm.monitoring.execution.ExecutionTotals`, the one definition), lights
+    and findings."""
+
     code: str
     name: str
     contact: str
     status: str  # 已报送 / 未报送 / 名册外
     file: str
-    projects: int = 0
-    budget: Decimal = Decimal(0)
-    executed: Decimal = Decimal(0)
-    budget_reported: Decimal = Decimal(0)  # Σ预算数 of the projects that state an executed amount
     lights: dict[str, int] = field(default_factory=lambda: {light: 0 for light in LIGHTS})
     unlit: int = 0
     errors: int = 0
     warnings: int = 0
     superseded: list[str] = field(default_factory=list)
 
-    @property
-    def execution_rate(self) -> Decimal | None:
-        """Σ执行数 ÷ Σ预算数 (as the vendor's budget system rates a department), over the projects
-        that state an executed amount — a missing amount is not a zero."""
-        if self.budget_reported <= 0:
-            return None
-        return execution_rate(self.executed, self.budget_reported)
-
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code or None, "name": self.name, "contact": self.contact or None,
-                "status": self.status, "file": self.file or None, "projects": self.projects,
-                "budget": float(self.budget), "executed": float(self.executed),
-                "execution_rate": as_float(self.execution_rate), "lights": dict(self.lights),
-                "unlit": self.unlit, "errors": self.errors, "warnings": self.warnings,
-                "superseded": self.superseded}
+                "status": self.status, "file": self.file or None, **ExecutionTotals.to_dict(self),
+                "lights": dict(self.lights), "unlit": self.unlit, "errors": self.errors,
+                "warnings": self.warnings, "superseded": self.superseded}
 
 
 @dataclass
@@ -90,6 +83,11 @@ class MonitorResult(RunResult):
         return [s for s in self.files if s.error is None]
 
     @property
+    def execution(self) -> ExecutionTotals:
+        """Σ预算数, Σ执行数 and 执行率 of every project merged (the 汇总 sheet's 合计)."""
+        return execution_totals((p.budget, p.executed) for p in self.projects)
+
+    @property
     def missing_departments(self) -> list[DepartmentSummary]:
         return [d for d in self.departments if d.status == "未报送"]
 
@@ -111,6 +109,7 @@ class MonitorResult(RunResult):
             else:
                 lights[project.light] += 1
         submitted = {d.name for d in self.departments if d.status != "未报送"}
+        execution = self.execution
         return {
             **super().summary(),
             "files_superseded": sum(1 for s in self.files if s.status == "superseded"),
@@ -126,6 +125,8 @@ class MonitorResult(RunResult):
             "projects_unlit": unlit,
             "missing_departments": len(self.missing_departments),
             "missing_department_names": [d.name for d in self.missing_departments],
+            "execution_rate": as_float(execution.execution_rate),
+            "projects_without_executed": execution.without_executed,
             "zero_spend": sum(1 for p in self.projects if p.zero_spend),
             "drifted_projects": sum(1 for p in self.projects if p.drift),
             "period": self.period.label, "month": self.period.month,
@@ -262,7 +263,7 @@ def _departments(submissions, projects, roster: Roster, findings: list[Finding])
         found = by_key.get(key(name)) if name else None
         found = found or (by_key.get(f"code:{key(code)}") if code else None)
         if found is None:
-            found = DepartmentSummary(code, name or "（未识别部门）", "", "名册外" if roster else "已报送",
+            found = DepartmentSummary(code, name or UNIDENTIFIED_DEPARTMENT, "", "名册外" if roster else "已报送",
                                       "")
             by_key[key(name)] = found
             order.append(found)
@@ -283,11 +284,7 @@ def _departments(submissions, projects, roster: Roster, findings: list[Finding])
         if summary.status == "未报送":
             summary.status = "已报送"
         for project in submission.projects:
-            summary.projects += 1
-            summary.budget += project.budget or Decimal(0)
-            if project.executed is not None:
-                summary.executed += project.executed
-                summary.budget_reported += project.budget or Decimal(0)
+            summary.add(project.budget, project.executed)
             if project.light is None:
                 summary.unlit += 1
             else:

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from pbm.findings import SEVERITY_ZH
-from pbm.monitoring.lights import LIGHT_ZH, execution_rate
+from pbm.monitoring.execution import execution_rate_definition
+from pbm.monitoring.letters import letter_text
+from pbm.monitoring.lights import LIGHT_ZH
 from pbm.monitoring.merge import MonitorResult
 from pbm.monitoring.submission import STATUS_ZH
 from pbm.workbook.layout import ROW_KINDS_ZH
@@ -56,31 +58,30 @@ def indicator_columns(month: int) -> list[str]:
 
 
 def summary_rows(result: MonitorResult) -> tuple[list[list[Any]], list[str | None]]:
+    """One row per department and the 合计 row; 执行率 and 未填报执行数 from the one
+    definition (:class:`~pbm.monitoring.execution.ExecutionTotals`)."""
     rows, fills = [], []
-    total_budget = total_executed = Decimal(0)
-    totals = {"projects": 0, "red": 0, "yellow": 0, "green": 0, "unlit": 0, "errors": 0,
-              "warnings": 0}
+    totals = {"red": 0, "yellow": 0, "green": 0, "unlit": 0, "errors": 0, "warnings": 0}
     for d in result.departments:
-        rate = d.execution_rate
         rows.append([d.code, d.name, d.contact, d.status, d.file, d.projects, d.budget,
-                     d.executed, rate, d.lights["red"], d.lights["yellow"], d.lights["green"],
+                     d.executed, d.execution_rate, d.without_executed,
+                     d.budget_without_executed if d.without_executed else None,
+                     d.lights["red"], d.lights["yellow"], d.lights["green"],
                      d.unlit, d.errors, d.warnings, "；".join(d.superseded)])
         fills.append("error" if d.status == "未报送" else "warning" if d.status == "名册外" else None)
-        total_budget += d.budget
-        total_executed += d.executed
-        totals["projects"] += d.projects
         for light in ("red", "yellow", "green"):
             totals[light] += d.lights[light]
         totals["unlit"] += d.unlit
         totals["errors"] += d.errors
         totals["warnings"] += d.warnings
-    reported = sum((d.budget_reported for d in result.departments), Decimal(0))
-    rate = execution_rate(total_executed, reported) if reported > 0 else None
+    execution = result.execution
     submitted = sum(1 for d in result.departments if d.status != "未报送")
     rows.append(["", MONITOR_TOTAL, "", f"已报送 {submitted} 个，未报送 {len(result.missing_departments)} 个", "",
-                 totals["projects"], total_budget, total_executed, rate, totals["red"],
-                 totals["yellow"], totals["green"], totals["unlit"], totals["errors"],
-                 totals["warnings"], ""])
+                 execution.projects, execution.budget, execution.executed,
+                 execution.execution_rate, execution.without_executed,
+                 execution.budget_without_executed if execution.without_executed else None,
+                 totals["red"], totals["yellow"], totals["green"], totals["unlit"],
+                 totals["errors"], totals["warnings"], ""])
     fills.append(None)
     return rows, fills
 
@@ -111,8 +112,15 @@ def iter_indicator_rows(result: MonitorResult) -> Iterator[tuple[list[Any], str 
 
 
 def finding_rows(result: MonitorResult, lang: str = "zh"):
+    """问题: every finding, with what the department's letter says of it
+    (:func:`~pbm.monitoring.letters.letter_text`; blank for the bureau's own)."""
+    # a letter covers the files pbm read for a department: the one used and any sent twice
+    covered = {s.file for s in result.files
+               if s.error is None and s.status in ("used", "superseded")}
     rows = [[f.code, SEVERITY_ZH[f.severity], f.file, f.sheet, f.cell, f.project, f.message(lang),
-             _cell_value(f.value), f.hint(lang)] for f in result.findings]
+             _cell_value(f.value), f.hint(lang),
+             *((letter_text(f, lang) if f.file in covered else None) or (None, None))]
+            for f in result.findings]
     return rows, [f.severity for f in result.findings]
 
 
@@ -143,8 +151,9 @@ def about_rows(result: MonitorResult, command: str, preset: str,
         ["执行灯规则", rule.describe()],
         ["指标灯规则", rule.describe_indicators()],
         ["综合灯色", "执行灯与各指标灯中最差者；完成目标可能性为“不可能”的项目为红灯"],
-        ["执行率口径", "1-N月执行数 ÷ 预算数（有全年预算数的用全年预算数，否则用年初预算数）；预算为 0 或未填的执行率按 0 计；"
-                  "部门执行率 = 填报了执行数的项目 Σ执行数 ÷ Σ预算数"],
+        ["执行率口径", f"{execution_rate_definition(period.month)}。项目预算为 0 或未填的，执行率按 0 计；"
+                  f"未填报执行数的项目在“项目”表中执行数、执行率留空，在“汇总”表中单列个数和预算数，"
+                  f"其执行灯按执行数 0 判定"],
         ["提交文件夹", result.folder],
         ["文件数", summary["files"]], ["部门数（已报送）", summary["departments"]],
         ["未报送部门", "、".join(summary["missing_department_names"]) or "无"],
@@ -222,7 +231,7 @@ def write_outputs(result: MonitorResult, out_dir: Path, *, command: str, preset:
     findings, finding_fills = finding_rows(result, lang)
     sheets = [
         Sheet(MONITOR_SUMMARY.sheet, summary_columns(), summary, row_fills=summary_fills,
-              number_formats={6: MONEY, 7: MONEY, 8: PERCENT}, widths={1: 20, 4: 40}),
+              number_formats={6: MONEY, 7: MONEY, 8: PERCENT, 10: MONEY}, widths={1: 20, 4: 40}),
         Sheet(MONITOR_PROJECTS.sheet, project_columns(month, rule), projects, row_fills=project_fills,
               number_formats={5: MONEY, 6: MONEY, 7: MONEY, 8: MONEY, 9: MONEY, 10: PERCENT,
                               11: PERCENT, 12: "0.00"}, widths={3: 28, 17: 40, 18: 40, 23: 36}),
@@ -237,7 +246,7 @@ def write_outputs(result: MonitorResult, out_dir: Path, *, command: str, preset:
         sheets.append(Sheet(MONITOR_INDICATORS.sheet, [DETAIL_NOTE], [[f"指标明细共 {indicator_count} 行，已另存为 "
                                               f"{detail_files['指标'].name}"]], autofilter=False))
     sheets.append(Sheet(MONITOR_FINDINGS.sheet, MONITOR_FINDINGS.headers(), findings, row_fills=finding_fills,
-                        widths={2: 36, 6: 60, 8: 40}))
+                        widths={2: 36, 6: 60, 8: 40, 9: 50, 10: 40}))
     if not ledger_apart:
         sheets.append(Sheet(MONITOR_LEDGER.sheet, MONITOR_LEDGER.headers(), list(iter_ledger_rows(result)),
                             widths={0: 36, 7: 40, 8: 28}))

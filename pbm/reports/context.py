@@ -46,16 +46,18 @@ class Kind:
     source: str         # goals | monitor | sample | scores
     per: str            # department | project | overall
     charts: tuple[str, ...] = ()
+    numbered: bool = True  # a 发文 with a 文号 (the evaluation report is no letter: none)
 
 
 KINDS: OrderedDict[str, Kind] = OrderedDict((k.key, k) for k in (
     Kind("goal-review", "绩效目标审核意见书", "goals", "department"),
     Kind("monitor-feedback", "绩效监控情况反馈书", "monitor", "department"),
+    Kind("monitor-reminder", "催报通知", "monitor", "department"),
     Kind("monitor-notice", "监控情况通报", "monitor", "overall", ("lights_chart",)),
     Kind("sample-notice", "抽评名单通知", "sample", "overall"),
     Kind("score-feedback", "绩效评价结果反馈书", "scores", "project"),
     Kind("score-notice", "评价结果通报", "scores", "overall", ("grade_chart", "score_chart")),
-    Kind("evaluation-report", "绩效评价报告", "scores", "project"),
+    Kind("evaluation-report", "绩效评价报告", "scores", "project", numbered=False),
 ))
 
 #: Names a user may type for ``pbm report KIND``: the key, the Chinese title, or a source group.

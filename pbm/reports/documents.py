@@ -7,7 +7,11 @@ from collections.abc import Callable
 from pbm.reports.context import DocumentSpec, Kind, ReportSettings
 from pbm.reports.goal_docs import build_goal_review
 from pbm.reports.inputs import OutputWorkbook
-from pbm.reports.monitor_docs import build_monitor_feedback, build_monitor_notice
+from pbm.reports.monitor_docs import (
+    build_monitor_feedback,
+    build_monitor_notice,
+    build_monitor_reminder,
+)
 from pbm.reports.sample_docs import build_sample_notice
 from pbm.reports.score_docs import build_evaluation_report, build_score_feedback, build_score_notice
 
@@ -17,6 +21,7 @@ Builder = Callable[..., list[DocumentSpec]]
 BUILDERS: dict[str, Builder] = {
     "goal-review": build_goal_review,
     "monitor-feedback": build_monitor_feedback,
+    "monitor-reminder": build_monitor_reminder,
     "monitor-notice": build_monitor_notice,
     "sample-notice": build_sample_notice,
     "score-feedback": build_score_feedback,
@@ -44,21 +49,26 @@ _BASE = ["kind_title", "issuer", "doc_number", "date", "year", "locality", "cont
 _PROJECT = ["department", "unit", "project", "project_code", "evaluation_type",
             "evaluation_mode", "self_score",
             "total", "difference", "execution_score", "grade", "self_grade", "budget",
-            "executed", "execution_rate", "problems", "problem_count", "indicators",
-            "application"]
+            "executed", "execution_rate", "problems", "problem_count", "rectification",
+            "indicators", "application"]
 _EXAMPLE_KEYS: dict[str, list[str]] = {
     "goal-review": _BASE + ["department", "project_count", "amount_total", "grade_summary",
                             "grade_excellent", "grade_good", "grade_fair", "grade_poor",
-                            "issue_count", "projects", "issues", "dimensions", "actions",
-                            "resubmit_needed"],
+                            "issue_count", "issues_intro", "projects", "issues", "dimensions",
+                            "actions", "resubmit_needed", "resubmission"],
     "monitor-feedback": _BASE + ["department", "period", "submission", "time_progress",
                                  "project_count",
-                                 "budget_total", "executed_total", "execution_rate", "red",
-                                 "yellow", "green", "projects", "problems", "measures"],
+                                 "budget_total", "executed_total", "execution_rate",
+                                 "execution_note", "red", "yellow", "green", "projects",
+                                 "problems", "problem_count", "has_problems", "action_needed",
+                                 "measures"],
+    "monitor-reminder": _BASE + ["department", "period", "executed_label"],
     "monitor-notice": _BASE + ["period", "time_progress", "department_count", "project_count",
-                               "budget_total", "executed_total", "execution_rate", "red",
-                               "yellow", "green", "departments", "red_projects",
-                               "missing_departments", "problem_summary", "lights_chart"],
+                               "budget_total", "executed_total", "execution_rate",
+                               "execution_note", "execution_rate_definition", "unreported_note",
+                               "red", "yellow", "green", "departments", "red_projects",
+                               "missing_departments", "missing_note", "problem_summary",
+                               "lights_chart"],
     "sample-notice": _BASE + ["sample_size", "population", "eligible", "rate", "method", "seed",
                               "must_rules", "population_sha256", "amount_total",
                               "department_count", "projects", "departments", "materials"],

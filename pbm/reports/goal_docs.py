@@ -31,6 +31,13 @@ GOAL_ACTIONS = {
     "中": "审核等级为“中”的项目：请按审核意见修改完善，于{deadline}前重新报送审核。",
     "差": "审核等级为“差”的项目：绩效目标退回调整，暂不进入预算安排流程；请重新编报后于{deadline}前报送。",
 }
+#: 三、需修改的问题 opens with the count — or says there is nothing to fix.
+ISSUES_INTRO = "共{count}处问题，逐项列示如下（位置为申报表中的工作表和单元格）："
+NO_ISSUES = "经审核，未发现需修改的问题。"
+#: The closing request: a resubmission by the deadline only when something is to be fixed.
+RESUBMIT = "请于{deadline}前将修改后的绩效目标报送我局。"
+RESUBMIT_OR_OUT = "审核等级为“中”“差”的项目未按期修改完善的，不得进入预算安排流程。"
+NOTHING_TO_RESUBMIT = "上述项目绩效目标无需修改，不需重新报送。"
 
 
 def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSettings
@@ -118,6 +125,12 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
             if names_with_grade:
                 actions.append(GOAL_ACTIONS[grade].format(deadline=context["deadline"])
                                + "涉及：" + "、".join(names_with_grade) + "。")
+        must_resubmit = bool(grade_counts["中"] or grade_counts["差"])
+        if issue_rows or must_resubmit:
+            resubmission = RESUBMIT.format(deadline=context["deadline"]) + (
+                RESUBMIT_OR_OUT if must_resubmit else "")
+        else:
+            resubmission = NOTHING_TO_RESUBMIT
         context.update({
             "department": department,
             "project_count": str(len(project_rows)),
@@ -127,13 +140,16 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
             "grade_excellent": str(grade_counts["优"]), "grade_good": str(grade_counts["良"]),
             "grade_fair": str(grade_counts["中"]), "grade_poor": str(grade_counts["差"]),
             "issue_count": str(len(issue_rows)),
+            "issues_intro": (ISSUES_INTRO.format(count=len(issue_rows)) if issue_rows
+                             else NO_ISSUES),
             "projects": numbered(project_rows, ["name", "code", "amount", "grade", "errors",
                                                 "warnings", "opinion"]),
             "issues": numbered(issue_rows, ["project", "dimension", "severity", "location",
                                             "message", "hint"]),
             "dimensions": dimension_rows,
             "actions": actions or ["全部项目审核通过。"],
-            "resubmit_needed": "是" if grade_counts["中"] or grade_counts["差"] else "否",
+            "resubmit_needed": "是" if must_resubmit else "否",
+            "resubmission": resubmission,
         })
         documents.append(DocumentSpec(kind.key, f"{department}-{kind.title}",
                                       f"{department}{kind.title}", context,

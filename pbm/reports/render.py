@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from pbm.errors import PbmError
+from pbm.findings import Finding
 from pbm.reports.context import DocumentSpec, Kind
 
 FORMATS = ("docx", "md", "html")
@@ -116,6 +117,7 @@ class TemplateText:
 
     source: str
     paragraphs: list[list[str]]  # per paragraph, the text of each w:t in order
+    document: Any = None         # the python-docx Document of a .docx template
 
 
 def template_text(template: TemplateSource) -> TemplateText:
@@ -146,7 +148,7 @@ def template_text(template: TemplateSource) -> TemplateText:
     for part in parts:
         for paragraph in part.iter(f"{w}p"):
             paragraphs.append([t.text or "" for t in paragraph.iter(f"{w}t")])
-    return TemplateText(source, paragraphs)
+    return TemplateText(source, paragraphs, document)
 
 
 def _not_a_docx(path: Path, exc: Exception) -> str:
@@ -313,12 +315,15 @@ def unknown_fields(ast, contexts: Iterable[dict[str, Any]]) -> list[tuple[str, i
 
 
 def preflight(template: TemplateSource, provided: Iterable[str],
-              contexts: Iterable[dict[str, Any]] = ()) -> set[str]:
+              contexts: Iterable[dict[str, Any]] = (),
+              findings: list[Finding] | None = None) -> set[str]:
     """Check one template before anything is rendered; raise PbmError naming the template.
 
     Order: unreadable → split tags → Jinja syntax → unsafe attributes → unknown filters →
     placeholders the data does not provide → fields the data's items do not have (with
-    ``contexts``, the documents' data).  Returns the variables the template uses.
+    ``contexts``, the documents' data).  Returns the variables the template uses.  With
+    ``findings``, a .docx template that passed also has its pagination checked
+    (:func:`keep_together_findings`); those warnings are appended, nothing is raised.
     """
     from jinja2 import TemplateSyntaxError, meta
 
@@ -372,7 +377,153 @@ def preflight(template: TemplateSource, provided: Iterable[str],
         raise PbmError("REPORT-TEMPLATE-MISSING-VARS", file=str(template.path),
                        template=template.name, names=names,
                        available=", ".join(f"{base}.{key}" for key in keys))
+    if findings is not None and template.fmt == "docx":
+        findings.extend(keep_together_findings(template, text.document))
     return used
+
+
+# --------------------------------------------------------------------------- pagination
+
+#: Paragraph styles (by name, as Word shows them) and texts that mark what must not be parted
+#: from its neighbour by a page break: 图题/表题 and 成文日期 (the signature is the text above it).
+_CAPTION_STYLE = re.compile(r"caption|题注|图题|表题|图名|表名", re.IGNORECASE)
+_CAPTION_TEXT = re.compile(r"^\s*[图表]\s*[0-9０-９一二三四五六七八九十]+")
+_DATE_STYLE = re.compile(r"成文日期|发文日期", re.IGNORECASE)
+_DATE_TEXT = re.compile(r"^\s*(\{\{\s*date\s*\}\}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
+_LONE_TAG = re.compile(r"^\s*\{\{\s*[A-Za-z_]\w*\s*\}\}\s*$")
+_CONTROL_LINE = re.compile(r"^\s*\{%[pr]\s.*%\}\s*$", re.DOTALL)  # a line docxtpl removes
+
+
+@dataclass
+class _Block:
+    """A body element of a .docx template as pagination sees it."""
+
+    number: int | None      # 第 N 段, counted as the split-tag check counts (table cells too)
+    paragraph: Any = None   # python-docx Paragraph; None for a table
+    text: str = ""
+
+    @property
+    def style(self) -> str:
+        return self.paragraph.style.name if self.paragraph is not None else ""
+
+    @property
+    def is_table(self) -> bool:
+        return self.paragraph is None
+
+    @property
+    def is_figure(self) -> bool:
+        if self.paragraph is None:
+            return False
+        element = self.paragraph._p
+        return bool(element.xpath(".//w:drawing | .//w:pict")) or bool(_LONE_TAG.match(self.text))
+
+    @property
+    def is_caption(self) -> bool:
+        if self.paragraph is None or not self.text.strip():
+            return False
+        return bool(_CAPTION_STYLE.search(self.style)) or bool(_CAPTION_TEXT.match(self.text))
+
+
+def _body_blocks(document) -> list[_Block]:
+    """Body paragraphs and tables in order, without the ``{%p …%}`` lines rendering removes."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    body = document.element.body
+    numbers = {p: n for n, p in enumerate(body.iter(qn("w:p")), start=1)}
+    blocks = []
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            paragraph = Paragraph(child, document._body)
+            if not _CONTROL_LINE.match(paragraph.text):
+                blocks.append(_Block(numbers[child], paragraph, paragraph.text))
+        elif child.tag == qn("w:tbl"):
+            blocks.append(_Block(None))
+    return blocks
+
+
+def keeps_with_next(paragraph) -> bool:
+    """与下段同页 as Word applies it: the paragraph's own setting, else its style's, else the
+    style it is based on, and so on."""
+    own = paragraph.paragraph_format.keep_with_next
+    if own is not None:
+        return own
+    style = paragraph.style
+    while style is not None:
+        setting = style.paragraph_format.keep_with_next
+        if setting is not None:
+            return setting
+        style = style.base_style
+    return False
+
+
+def keep_together_findings(template: TemplateSource, document=None) -> list[Finding]:
+    """REPORT-TEMPLATE-KEEP warnings for a .docx template whose pagination can part
+
+    * a figure from its caption: the first of the two (the figure when the caption is below
+      it, the caption when it is above) must keep with the next paragraph;
+    * a table from the caption above it (表题);
+    * 发文机关署名 from 成文日期 (GB/T 9704-2012 7.3.5): every paragraph from the signature
+      down to the date must keep with the next.
+
+    A figure is a paragraph holding a picture or only a placeholder (``{{ score_chart }}``); a
+    caption is a paragraph in a caption style (caption/题注/图题/表题) or starting 图1/表1; the
+    date is a paragraph holding only ``{{ date }}`` or a date, or in the 成文日期 style.
+    """
+    if document is None:
+        from docx import Document
+
+        document = Document(str(template.path))
+    blocks = _body_blocks(document)
+    findings: list[Finding] = []
+
+    def flag(block: _Block, what: tuple[str, str]) -> None:
+        findings.append(Finding("REPORT-TEMPLATE-KEEP", file=str(template.path), params={
+            "template": template.name, "paragraph": block.number, "style": block.style,
+            "text": _excerpt(block.text) or "（空段）", "what_zh": what[0], "what_en": what[1]}))
+
+    for index, block in enumerate(blocks):
+        if not block.is_caption:
+            continue
+        after = blocks[index + 1] if index + 1 < len(blocks) else None
+        before = blocks[index - 1] if index else None
+        if after is not None and (after.is_figure or after.is_table):
+            first, what = block, ("题注与其下的图表", "the caption and the figure or table below it")
+        elif before is not None and before.is_figure:
+            first, what = before, ("图与其下的题注", "the figure and the caption below it")
+        else:
+            continue
+        if not keeps_with_next(first.paragraph):
+            flag(first, what)
+    for index, block in enumerate(blocks):
+        if not _is_date(block):
+            continue
+        # from the signature (the first paragraph with text above) down to the date
+        chain: list[_Block] = []
+        for earlier in reversed(blocks[:index]):
+            if earlier.is_table:
+                break
+            chain.insert(0, earlier)
+            if earlier.text.strip():
+                break
+        if not chain or not chain[0].text.strip():
+            continue
+        loose = [b for b in chain if not keeps_with_next(b.paragraph)]
+        if loose:
+            flag(loose[0], ("发文机关署名与成文日期", "the signature and the date"))
+    return findings
+
+
+def _is_date(block: _Block) -> bool:
+    """成文日期: a paragraph holding only {{ date }} or a date, or any text in a date style."""
+    if block.is_table or not block.text.strip():
+        return False
+    return bool(_DATE_TEXT.match(block.text) or _DATE_STYLE.search(block.style))
+
+
+def _excerpt(text: str, limit: int = 24) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _visible_line(source: str, lineno: int | None) -> str:

@@ -17,7 +17,14 @@ from typing import Any
 from pbm import __version__
 from pbm.errors import PbmError
 from pbm.findings import Finding
-from pbm.reports.context import DocumentSpec, Kind, ReportSettings, chinese_date, warnings_of
+from pbm.reports.context import (
+    KINDS,
+    DocumentSpec,
+    Kind,
+    ReportSettings,
+    chinese_date,
+    warnings_of,
+)
 from pbm.reports.documents import build_documents, context_keys
 from pbm.reports.inputs import OutputWorkbook, read_output_workbook
 from pbm.reports.register import REGISTER_NAME, NumberRegister
@@ -132,9 +139,14 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
     for workbook in workbooks.values():
         findings.extend(warnings_of(workbook))
     stems = {kind.key: unique_stems([d.stem for d in documents]) for kind, documents, _ in plan}
+    numbered = [(kind, document, stem) for kind, documents, _ in plan
+                for document, stem in zip(documents, stems[kind.key]) if kind.numbered]
+    for kind, documents, _ in plan:
+        if not kind.numbered:
+            for document in documents:
+                document.context["doc_number"] = ""
     register = NumberRegister(reports_dir.parent / "history" / REGISTER_NAME)
-    register.assign([document for _, documents, _ in plan for document in documents],
-                    [stem for kind, _, _ in plan for stem in stems[kind.key]],
+    register.assign([document for _, document, _ in numbered], [stem for *_, stem in numbered],
                     settings.doc_prefix, settings.year, chinese_date(settings.date),
                     settings.number_start)
 
@@ -143,7 +155,7 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
         provided = set(context_keys(kind))
         for document in documents:
             provided |= set(document.context)
-        preflight(source, provided, [document.context for document in documents])
+        preflight(source, provided, [document.context for document in documents], findings)
     templates = {kind.key: str(source.path) for kind, _, source in plan}
     if plan and not any(documents for _, documents, _ in plan):
         # Every kind had its workbook but none gave a document (a sheet missing, no rows):
@@ -190,7 +202,8 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
                                                  reports_dir / kind.key / f"{stem}{suffix}",
                                                  document.department, document.project,
                                                  document.context.get("doc_number")))
-        register.save({index: document.path for index, document in enumerate(rendered)})
+        register.save({index: document.path for index, document in
+                       enumerate(d for d in rendered if KINDS[d.kind].numbered)})
     finally:
         for _, staging, _ in staged:
             if staging.exists():

@@ -1,4 +1,5 @@
-"""抽评名单通知, from the sample record ``sample-<year>.xlsx``."""
+"""抽评名单通知, from the sample record ``sample-<year>.xlsx``; its rules in words, not the
+``--must`` syntax the record keeps for reproducing the draw."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from pbm.reports.context import (
     numbered,
 )
 from pbm.reports.inputs import OutputWorkbook, number, text
+from pbm.sampling.expressions import rules_in_words
 from pbm.workbook.outputs import SAMPLE_ABOUT, SAMPLE_ROWS
 
 # --------------------------------------------------------------------------- sample
@@ -71,7 +73,9 @@ def build_sample_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportSe
         "rate": about["rate"] or DASH,
         "method": about["method"] or DASH,
         "seed": about["seed"] or DASH,
-        "must_rules": about["must"] or NONE_TEXT,
+        # as a reader writes it: 金额>=500 且 灯色==红 → 金额 500 万元及以上且亮红灯的项目
+        "must_rules": "，以及".join(rules_in_words(about["must"]))
+        if about["must"] and about["must"] != NONE_TEXT else NONE_TEXT,
         "population_sha256": about["fingerprint"] or DASH,
         "amount_total": money(total),
         "department_count": str(len(department_rows)),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from pbm.findings import Finding
 from pbm.reports.context import (
     CENT,
     DASH,
@@ -21,6 +22,7 @@ from pbm.reports.context import (
     _get,
     _placeholder_row,
     base_context,
+    chinese_date,
     money,
     numbered,
     percent,
@@ -42,10 +44,11 @@ from pbm.workbook.outputs import (
 # --------------------------------------------------------------------------- scores
 
 SELF_EVALUATION = "单位自评"
+EVALUATION = "多方评价"
 EVALUATION_MODES = {
     # 项目得分.类型 → 评价方式 in the letter (财预〔2020〕10号: 单位自评、部门评价、财政评价)
     SELF_EVALUATION: "单位自评抽查复核",
-    "多方评价": "绩效评价（多个评价组综合评分）",
+    EVALUATION: "绩效评价（多个评价组综合评分）",
 }
 
 
@@ -109,14 +112,14 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
                     reason="note")
     group_lines = workbook.table(SCORE_EVALUATION_LINES.sheet, required=False)
     gcol = _columns(workbook, group_lines, SCORE_EVALUATION_LINES, "level1", "level2", "level3",
-                    "weight", project="name", score="combined")
+                    "weight", "reason", project="name", score="combined")
     differences = workbook.table(SCORE_RECHECK.sheet, required=False)
     dcol = _columns(workbook, differences, SCORE_RECHECK, "file", "code", "severity", "message",
                     "hint", project="name")
     # 问题清单 names a project by its name only (its 代码 is the finding's code).
     issues = workbook.table(SCORE_FINDINGS.sheet, required=False)
     qcol = _columns(workbook, issues, SCORE_FINDINGS, "file", "project", "severity", "message",
-                    "hint")
+                    "hint", "letter", "letter_hint")
     applications = workbook.table(SCORE_APPLICATIONS.sheet, required=False)
     acol = _columns(workbook, applications, SCORE_APPLICATIONS, "type", "code", "department",
                     "suggestion", project="name")
@@ -124,6 +127,16 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
     difference_lines, issue_lines = _Lines(differences, dcol), _Lines(issues, qcol)
     indicator_lines, group_line_index = _Lines(indicators, icol), _Lines(group_lines, gcol)
     application_lines = _Lines(applications, acol)
+    # What a letter tells the unit of each finding is 问题清单's 反馈书问题说明 (blank: the
+    # reviewer's own).  A workbook of an earlier pbm has no such column (and a warning): its
+    # letters quote the findings as the workbook states them.
+    letter_sources = ([(issue_lines, qcol)] if qcol["letter"]
+                      else [(difference_lines, dcol), (issue_lines, qcol)])
+    # The 资金 of a project evaluated by several groups: its unit's self-evaluation row.
+    self_rows: dict[str, list[dict[str, Any]]] = {}
+    for row in (projects.rows if projects else []):
+        if (text(_get(row, pcol["type"])) or SELF_EVALUATION) == SELF_EVALUATION:
+            self_rows.setdefault(text(_get(row, pcol["name"])), []).append(row)
     results = []
     for row in (projects.rows if projects else []):
         name = text(_get(row, pcol["name"])) or "（未填项目名称）"
@@ -141,21 +154,6 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
 
             grade = grade_for(recomputed.quantize(CENT, rounding=ROUND_HALF_UP))
 
-        problems, seen = [], set()
-        for lines, col in ((difference_lines, dcol), (issue_lines, qcol)):
-            for line in lines.of(key[1], name):
-                if SEVERITY_ORDER.get(text(_get(line, col["severity"])), 1) > 1:
-                    continue
-                if not _same_project(key, text(_get(line, col["file"])),
-                                     text(_get(line, col.get("code"))),
-                                     text(_get(line, col["project"]))):
-                    continue
-                message = text(_get(line, col["message"]))
-                if message and message not in seen:
-                    seen.add(message)
-                    problems.append({"message": message,
-                                     "hint": text(_get(line, col["hint"])) or DASH})
-
         indicator_rows = []
         if evaluation_type == SELF_EVALUATION:
             for line in indicator_lines.of(key[1], name):
@@ -168,6 +166,13 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
             for line in group_line_index.of("", name):
                 if text(_get(line, gcol["project"])) == name:
                     indicator_rows.append(_indicator_row(line, gcol))
+        if evaluation_type == EVALUATION:
+            # An evaluation's findings concern the evaluators' sheets, not the unit: what the
+            # unit is told is what the evaluators took points off for, and why.
+            problems = [_deduction(line) for line in indicator_rows
+                        if line["deducted"] not in (DASH, "0.00")]
+        else:
+            problems = _unit_problems(key, name, letter_sources)
 
         suggestion = ""
         for line in application_lines.of(key[1], name):
@@ -185,9 +190,14 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
         if suggestion and not suggestion.startswith("建议"):
             suggestion = "建议：" + suggestion  # a suggestion, never a decision
 
-        budget = number(_get(row, pcol["budget"]))
-        executed = number(_get(row, pcol["executed"]))
-        rate = rate_fraction(_get(row, pcol["rate"]))
+        funding = row
+        if evaluation_type != SELF_EVALUATION and all(
+                _get(row, pcol[k]) in (None, "") for k in ("budget", "executed", "rate")):
+            funding = next((r for r in self_rows.get(name, ())
+                            if text(_get(r, pcol["department"])) in ("", department)), row)
+        budget = number(_get(funding, pcol["budget"]))
+        executed = number(_get(funding, pcol["executed"]))
+        rate = rate_fraction(_get(funding, pcol["rate"]))
         if rate is None and budget and executed is not None:
             rate = executed / budget
         context = {
@@ -202,6 +212,8 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
             "budget": money(budget), "executed": money(executed), "execution_rate": percent(rate),
             "problems": numbered(problems, ["message", "hint"]),
             "problem_count": str(len(problems)),
+            "rectification": _rectification(bool(problems), evaluation_type,
+                                            recomputed is not None, settings),
             "indicators": indicator_rows or [_placeholder_row(list(_INDICATOR_KEYS))],
             "application": suggestion or NONE_TEXT,
         }
@@ -213,13 +225,62 @@ _INDICATOR_KEYS = ("level1", "level2", "level3", "target", "actual", "weight", "
                    "deducted", "reason")
 
 
+def _unit_problems(key: tuple[str, str, str], name: str,
+                   sources: list[tuple[_Lines, dict[str, str | None]]]) -> list[dict[str, str]]:
+    """The problems a self-evaluation's letter lists: errors and warnings of the project, each
+    once, as its unit is to read them (the 反馈书问题说明 column where the workbook has it)."""
+    problems, seen = [], set()
+    for lines, col in sources:
+        letter = col.get("letter")
+        for line in lines.of(key[1], name):
+            if SEVERITY_ORDER.get(text(_get(line, col["severity"])), 1) > 1:
+                continue
+            if not _same_project(key, text(_get(line, col["file"])),
+                                 text(_get(line, col.get("code"))),
+                                 text(_get(line, col["project"]))):
+                continue
+            message = text(_get(line, letter or col["message"]))
+            hint = text(_get(line, col["letter_hint"] if letter else col["hint"]))
+            if message and message not in seen:
+                seen.add(message)
+                problems.append({"message": message, "hint": hint or DASH})
+    return problems
+
+
+def _deduction(line: dict[str, str]) -> dict[str, str]:
+    """An evaluation line the evaluators took points off, as its unit is told."""
+    reason = line["reason"] if line["reason"] != DASH else ""
+    code = "LETTER-EVAL-DEDUCTION" if reason else "LETTER-EVAL-DEDUCTION-NO-REASON"
+    told = Finding(code, params={"name": line["level3"], "deducted": line["deducted"],
+                                 "reason": reason})
+    return {"message": told.message(), "hint": told.hint()}
+
+
+#: 整改要求 of a letter: what it asks for, only when it lists something to fix.
+RECTIFICATION = ("请针对上述问题认真整改，自收到本反馈意见之日起{days}日内（{deadline}前）"
+                 "将整改措施书面报送我局。")
+NOTHING_TO_FIX = "经复核，未发现需要整改的问题，无需报送整改措施。"
+NOTHING_TO_FIX_EVALUATION = "经评价，各项指标均未扣分，无需报送整改措施。"
+NOT_YET_SCORED = "评价结果尚未确定，整改要求另行通知。"
+
+
+def _rectification(anything: bool, evaluation_type: str, scored: bool,
+                   settings: ReportSettings) -> str:
+    if anything:
+        return RECTIFICATION.format(days=settings.rectification_days,
+                                    deadline=chinese_date(settings.deadline))
+    if not scored:
+        return NOT_YET_SCORED  # no score at all: nothing is known to be fine either
+    return NOTHING_TO_FIX_EVALUATION if evaluation_type == EVALUATION else NOTHING_TO_FIX
+
+
 def _indicator_row(line: dict[str, Any], col: dict[str, str | None]) -> dict[str, str]:
+    """A row of the 评分表; 扣分原因 as written (the evaluators', merged per reason), — when
+    nobody wrote one."""
     weight = number(_get(line, col.get("weight")))
     got = number(_get(line, col.get("score")))
     deducted = weight - got if weight is not None and got is not None else None
     reason = text(_get(line, col.get("reason")))
-    if not reason and deducted is not None and deducted > 0:
-        reason = "（请填写扣分原因）"
     return {
         "level1": text(_get(line, col.get("level1"))) or DASH,
         "level2": text(_get(line, col.get("level2"))) or DASH,
@@ -239,7 +300,12 @@ def _file_stem(kind: Kind, project: _ScoredProject) -> str:
 def build_score_feedback(workbook: OutputWorkbook, kind: Kind, settings: ReportSettings
                          ) -> list[DocumentSpec]:
     """绩效评价结果反馈书 per project: score, grade, problems, rectification deadline, result
-    application suggestion (30 days as in a province's 结果应用办法; layout pbm's own)."""
+    application suggestion (30 days as in a province's 结果应用办法; layout pbm's own).
+
+    Written to the unit: a self-evaluation's problems in the words of 问题清单's 反馈书 columns
+    (not the reviewer's: how a blank was scored, tolerances), an evaluation's the lines the
+    evaluators took points off with their 扣分原因; a letter with nothing to fix asks for no
+    measures."""
     documents = []
     for sequence, project in enumerate(_scored_projects(workbook, settings), start=1):
         context = base_context(kind, settings, sequence)
@@ -312,8 +378,8 @@ def build_score_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportSet
                                     [(g, counts[g]) for g in GRADES]),
         # every row of the projects table (序号 order); a score that is missing draws no bar
         "score_chart": ChartRequest("self_vs_recheck", "自评得分与复核得分对比",
-                                    [(p.context["project"], p.claimed, p.recomputed)
-                                     for p in scored] if compared else []),
+                                    [(p.context["project"], p.claimed, p.recomputed,
+                                      p.evaluation_type) for p in scored] if compared else []),
     }
     return [DocumentSpec(kind.key, kind.title, f"{settings.year}年度{kind.title}", context,
                          charts)]
@@ -343,7 +409,8 @@ def build_evaluation_report(workbook: OutputWorkbook, kind: Kind, settings: Repo
     When a sample workbook exists, only the sampled (抽评) projects get a report — those are
     the ones a finance bureau evaluates in depth; otherwise every scored project does.  A
     project with a multi-group evaluation gets its report from that evaluation, not from
-    the unit's self-evaluation.
+    the unit's self-evaluation: the evaluators' 扣分原因 in its 评分表, and in its 资金表 the
+    budget and spending of the unit's self-evaluation (the evaluation has none of its own).
     """
     chosen = _final_results(_scored_projects(workbook, settings))
     if sample is not None:

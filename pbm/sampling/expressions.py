@@ -30,7 +30,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from pbm.errors import PbmError
 from pbm.values import MONEY_UNITS, parse_money
@@ -65,6 +65,8 @@ class Rule:
     columns: set[str]
     _test: Callable[[Callable[[str], Any]], bool] = field(repr=False)
     _keys: dict[str, str] = field(default_factory=dict, repr=False)
+    #: The rule as a reader writes it: 金额>=500 且 灯色==红 → 金额 500 万元及以上且亮红灯的项目.
+    words: str = field(default="", compare=False)
 
     def matches(self, row: dict) -> bool:
         keys = self._keys
@@ -93,7 +95,7 @@ class Rule:
                 raise PbmError("SAMPLE-UNKNOWN-COLUMN", column=column, rule=self.text,
                                available="、".join(available))
             keys[column] = by_normal[column]
-        return Rule(self.text, set(self.columns), self._test, keys)
+        return Rule(self.text, set(self.columns), self._test, keys, self.words)
 
 
 def _lookup(row: dict, column: str) -> Any:
@@ -113,8 +115,22 @@ def compile_rule(text: str) -> Rule:
         raise _bad(text[:60] + "…", f"规则超过 {_MAX_LENGTH} 个字符",
                    f"the rule is longer than {_MAX_LENGTH} characters")
     parser = _Parser(text)
-    test = parser.parse()
-    return Rule(text=text.strip(), columns=parser.columns, _test=test)
+    test, words, _ = parser.parse()
+    return Rule(text=text.strip(), columns=parser.columns, _test=test, words=_cat(words, "的项目"))
+
+
+def rules_in_words(text: str, separator: str = "；") -> list[str]:
+    """Rules as a record writes them (``金额>=1000；灯色==红``), each in words; a rule that
+    does not parse stays as written."""
+    described = []
+    for part in (piece.strip() for piece in text.split(separator)):
+        if not part:
+            continue
+        try:
+            described.append(compile_rule(part).words)
+        except PbmError:
+            described.append(part)
+    return described
 
 
 def _bad(rule: str, reason: str, reason_en: str) -> PbmError:
@@ -207,6 +223,81 @@ def _make_comparison(column: str, op: str, operands: list[_Operand]) -> Callable
     return lambda get: (needle in _as_text(get(column))) == wanted
 
 
+class _Part(NamedTuple):
+    """A parsed rule or part of one: its test, its words, and what it is (or/and/atom)."""
+
+    test: Callable
+    words: str
+    group: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Words: the rule as a reader writes it
+
+
+# light columns of pbm's outputs: (words when it is one of the colours, when it is none)
+_LIGHT_COLUMNS = {"灯色": ("亮{}灯", "未亮{}灯"), "综合灯色": ("亮{}灯", "未亮{}灯"),
+                  "执行灯": ("执行灯为{}灯", "执行灯不为{}灯"), "指标灯": ("指标灯为{}灯", "指标灯不为{}灯")}
+_LIGHTS = {"红", "黄", "绿"}
+_MONEY_WORDS = ("金额", "预算", "执行数", "资金")
+_COLUMN_UNIT = re.compile(r"^(.*?)\s*\(([^()]+)\)$")  # 金额(万元): NFKC made （） into ()
+
+
+def _cat(*pieces: str) -> str:
+    """Pieces joined, with a space where Latin letters or digits meet Chinese (金额 500 万元)."""
+    text = ""
+    for piece in pieces:
+        if text and piece and (_is_latin(text[-1]) != _is_latin(piece[0])) and \
+                not _is_bracket(text[-1]) and not _is_bracket(piece[0]):
+            text += " "
+        text += piece
+    return text
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char in "%.")
+
+
+def _is_bracket(char: str) -> bool:
+    return char in "（）“”、；：，。" or char.isspace()
+
+
+def _joined(connective: str, words: list[str]) -> str:
+    text = words[0]
+    for part in words[1:]:
+        text = _cat(text, connective, part)
+    return text
+
+
+def _comparison_words(column: str, op: str, operands: list[_Operand]) -> str:
+    """One comparison in words: 金额>=500 → 金额 500 万元及以上; 灯色==红 → 亮红灯."""
+    name, unit = column, ""
+    match = _COLUMN_UNIT.match(column)
+    if match:
+        name, unit = match.group(1), match.group(2)
+    elif any(word in column for word in _MONEY_WORDS):
+        unit = "万元"  # the 金额 column and the rules' money values are in 万元
+    if op in _ORDERING:
+        number = operands[0].number
+        value = (format(number.normalize(), "f") if unit == "万元" and number is not None
+                 else operands[0].text)
+        amount = f"{value} {unit}" if unit else value
+        return {">=": _cat(name, amount, "及以上"), "<=": _cat(name, amount, "及以下"),
+                ">": _cat(name, "超过", amount), "<": _cat(name, "低于", amount)}[op]
+    values = [operand.text for operand in operands]
+    light = _LIGHT_COLUMNS.get(column)
+    if light and op in ("==", "!=", "in", "not in") and \
+            all(value.removesuffix("灯") in _LIGHTS for value in values):
+        colours = "、".join(value.removesuffix("灯") for value in values)
+        if op in ("==", "in"):
+            return light[0].format(colours.replace("、", "灯或"))  # 亮红灯或黄灯
+        return light[1].format(colours.replace("、", "灯、"))      # 未亮红灯、黄灯
+    quoted = "、".join(f"“{value}”" for value in values)
+    return {"==": f"{name}为{quoted}", "!=": f"{name}不为{quoted}",
+            "in": f"{name}为{quoted.replace('、', '或')}", "not in": f"{name}不属于{quoted}",
+            "contains": f"{name}包含{quoted}", "not contains": f"{name}不包含{quoted}"}[op]
+
+
 # ---------------------------------------------------------------------------------------------
 # Parser: recursive descent over the normalised text, position by position
 
@@ -280,30 +371,37 @@ class _Parser:
     def parse(self) -> Callable:
         if self.at_end():
             raise self.fail("规则为空", "the rule is empty")
-        test = self.or_rule()
+        part = self.or_rule()
         if not self.at_end():
             if self.text[self.pos] == ")":
                 raise self.fail("多余的右括号", "unbalanced closing parenthesis")
             raise self.fail("此处应为 and/or（且/或）或规则结束", "expected and/or or the end of the rule")
-        return test
+        return part
 
-    def or_rule(self) -> Callable:
+    def or_rule(self) -> _Part:
         parts = [self.and_rule()]
         while self.take_connective("or"):
             parts.append(self.and_rule())
         if len(parts) == 1:
             return parts[0]
-        return lambda get: any(part(get) for part in parts)
+        tests = [part.test for part in parts]
+        return _Part(lambda get: any(test(get) for test in tests),
+                     _joined("或", [part.words for part in parts]), "or")
 
-    def and_rule(self) -> Callable:
+    def and_rule(self) -> _Part:
         parts = [self.not_rule()]
         while self.take_connective("and"):
             parts.append(self.not_rule())
         if len(parts) == 1:
             return parts[0]
-        return lambda get: all(part(get) for part in parts)
+        tests = [part.test for part in parts]
+        # an "or" inside an "and" keeps its brackets: 金额 500 万元及以上且（亮红灯或亮黄灯）
+        return _Part(lambda get: all(test(get) for test in tests),
+                     _joined("且", [f"（{p.words}）" if p.group == "or" else p.words
+                                   for p in parts]),
+                     "and")
 
-    def not_rule(self) -> Callable:
+    def not_rule(self) -> _Part:
         self.depth += 1
         if self.depth > _MAX_DEPTH:
             raise self.fail(f"嵌套超过 {_MAX_DEPTH} 层", f"nested deeper than {_MAX_DEPTH} levels")
@@ -314,7 +412,8 @@ class _Parser:
                 raise self.fail("and/or 前后缺少条件", "a condition is missing next to and/or")
             if self.take_not():
                 inner = self.not_rule()
-                return lambda get: not inner(get)
+                words = inner.words if inner.group == "atom" else f"（{inner.words}）"
+                return _Part(lambda get: not inner.test(get), f"不符合“{words}”", "atom")
             if self.text[self.pos] == "(":
                 self.pos += 1
                 inner = self.or_rule()
@@ -341,7 +440,7 @@ class _Parser:
             return True
         return False
 
-    def comparison(self) -> Callable:
+    def comparison(self) -> _Part:
         column, op = self.column_and_operator()
         self.skip_spaces()
         if op in ("in", "not in"):
@@ -352,7 +451,8 @@ class _Parser:
             raise self.fail(f"“{op}”后面应为数字，而不是“{operands[0].text}”",
                             f"“{op}” needs a number, not “{operands[0].text}”")
         self.columns.add(column)
-        return _make_comparison(column, op, operands)
+        return _Part(_make_comparison(column, op, operands), _comparison_words(column, op, operands),
+                     "atom")
 
     def column_and_operator(self) -> tuple[str, str]:
         text = self.text

@@ -728,19 +728,24 @@ def _describe_strata(options: SampleOptions) -> str:
     for name in options.strata:
         if unicodedata.normalize("NFKC", str(name)).strip() == AMOUNT_CLASSES:
             bands = []
-            for class_name, low, high in options.classes:
+            # as a reader writes a half-open band [100, 500): 100 万元（含）至 500 万元
+            for class_name, low, high in _class_bounds(options.classes):
                 if low is not None and high is not None:
-                    bands.append(f"{class_name}: {low}–{high}万元")
+                    bands.append(f"{class_name}：{_bound(low)} 万元（含）至 {_bound(high)} 万元")
                 elif low is not None:
-                    bands.append(f"{class_name}: ≥{low}万元")
+                    bands.append(f"{class_name}：{_bound(low)} 万元及以上")
                 elif high is not None:
-                    bands.append(f"{class_name}: <{high}万元")
+                    bands.append(f"{class_name}：{_bound(high)} 万元以下")
                 else:
-                    bands.append(f"{class_name}: 全部")
+                    bands.append(f"{class_name}：全部")
             parts.append(f"类别（{'；'.join(bands)}）")
         else:
             parts.append(str(name))
     return " × ".join(parts)
+
+
+def _bound(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
 
 
 def _cell(value: Any) -> Any:

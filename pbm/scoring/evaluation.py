@@ -6,7 +6,9 @@ Layout (chosen and documented in the README): **one scoring sheet per evaluator*
 sheets, for one or several projects; several workbooks may be given.  Sheets are grouped by
 project name.  Each evaluator's total is the sum of their scores (each kept within 0 and the
 line's weight); groups are combined by :func:`pbm.scoring.groups.combine_groups` (group
-means, weighted combination, spread, outlier evaluators).  The indicator framework is read
+means, weighted combination, spread, outlier evaluators); each line keeps the evaluators'
+扣分原因, the same words of several merged (资料不全（财政、第三方）), for the 绩效评价报告 and the
+feedback letter.  The indicator framework is read
 from the sheets themselves and checked by :func:`pbm.scoring.frameworks.validate_framework`
 (weights add up, 产出 + 效益 ≥ the configured minimum, 60 under 财预〔2020〕10号).
 """
@@ -162,6 +164,13 @@ class EvaluationLineScore:
     weight: Decimal | None
     group_means: dict[str, Decimal]
     combined: Decimal | None
+    #: 扣分原因 as the evaluators wrote them: each reason once, with the groups that wrote it
+    reasons: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def reason_text(self) -> str:
+        """资料不全（财政、第三方）；台账缺失（群众代表） — "" when nobody wrote a reason."""
+        return "；".join(f"{reason}（{'、'.join(groups)}）" for reason, groups in self.reasons.items())
 
     def to_dict(self) -> dict[str, Any]:
         return {"level1": self.level1, "level2": self.level2, "name": self.name,
@@ -290,6 +299,7 @@ def evaluate_project(sheets: list[EvaluationSheet], rules: ScoreRules,
     scores: dict[str, dict[str, Decimal]] = {}
     evaluators: list[EvaluatorScore] = []
     line_scores: dict[tuple[str, str, str], dict[str, list[Decimal]]] = {}
+    line_reasons: dict[tuple[str, str, str], dict[str, list[str]]] = {}
     for sheet in sheets:
         where = {"file": sheet.file, "sheet": sheet.sheet, "project": project or None}
         if sheet is not sheets[0]:
@@ -307,6 +317,7 @@ def evaluate_project(sheets: list[EvaluationSheet], rules: ScoreRules,
         total = ZERO
         scored = missing = 0
         for line in sheet.lines:
+            _add_reason(line_reasons.setdefault(line.key, {}), line.reason, sheet.group)
             if line.score is None:
                 missing += 1
                 findings.append(_finding("S-MISSING-SCORE", cell=line.score_cell, **where,
@@ -359,13 +370,27 @@ def evaluate_project(sheets: list[EvaluationSheet], rules: ScoreRules,
         if present_sum > ZERO and weight_sum > ZERO:
             combined = _round(sum((w * means[g] for g, w in present.items()), ZERO) / present_sum)
         lines.append(EvaluationLineScore(line.level1, line.level2, line.name, line.weight,
-                                         means, combined))
+                                         means, combined, line_reasons.get(line.key, {})))
     combined = groups.combined
     grade = grade_for(combined, rules.grade_bands) if combined is not None else None
     files = sorted({sheet.file for sheet in sheets})
     return EvaluationResult(project=project, department=department, files=files, sheets=sheets,
                             framework=framework, evaluators=evaluators, groups=groups,
                             combined=combined, grade=grade, lines=lines, findings=findings)
+
+
+_REASON_END = "。；;，,、 "
+
+
+def _add_reason(reasons: dict[str, list[str]], written: str, group: str) -> None:
+    """One evaluator's 扣分原因 of a line, merged with the same words of the others (资料不全
+    and 资料不全。 are one reason); each reason lists its groups in the order they wrote it."""
+    reason = " ".join(written.split()).rstrip(_REASON_END)
+    if not reason:
+        return
+    groups = reasons.setdefault(reason, [])
+    if group not in groups:
+        groups.append(group)
 
 
 def _unique_label(existing: Mapping[str, Any], evaluator: str, sheet: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pbm.findings import SEVERITY_ZH, Finding
+from pbm.findings import SEVERITY_ZH, Finding, catalogue
 from pbm.scoring.batch import KIND_AGGREGATE, ScoredProject, ScoreRun
 from pbm.scoring.grades import UNGRADED, adjustment_for, application_for, grade_for
 from pbm.scoring.recheck import (
@@ -358,7 +358,7 @@ def evaluation_sheets(run: ScoreRun) -> list:
         for line in evaluation.lines:
             line_rows.append([evaluation.project, line.level1, line.level2, line.name,
                               line.weight, *(line.group_means.get(group) for group in groups),
-                              line.combined])
+                              line.combined, line.reason_text or None])
     group_formats = {4 + i: "0.00" for i in range(len(groups) + 1)}
     summary = Sheet(SCORE_EVALUATION_SUMMARY.sheet, SCORE_EVALUATION_SUMMARY.headers(group=groups),
                     summary_rows, row_fills=summary_fills,
@@ -368,7 +368,7 @@ def evaluation_sheets(run: ScoreRun) -> list:
                        row_fills=evaluator_fills, number_formats={5: "0.00", 9: "0.00"}, widths={0: 26, 3: 30})
     lines = Sheet(SCORE_EVALUATION_LINES.sheet, SCORE_EVALUATION_LINES.headers(group=groups),
                   line_rows, number_formats={4 + i: "0.00" for i in range(len(groups) + 2)},
-                  widths={0: 26, 3: 22})
+                  widths={0: 26, 3: 22, len(groups) + 6: 40})
     return [summary, evaluators, lines]
 
 
@@ -380,13 +380,71 @@ def _cell_value(value: Any) -> Any:
     return str(value)
 
 
+def _no_scoring_rule(project: ScoredProject, finding: Finding) -> bool:
+    """Whether an S-UNSCORABLE line is one no rule scores (定量(其他), an unknown operator):
+    nothing the unit left out, so its letter names no missing value."""
+    return any(score.rule == "unscorable" and score.notes[:1] == ["unknown-operator"]
+               and score.indicator.name == finding.params.get("name")
+               and score.indicator.cell("score") == finding.cell
+               for score in project.score.indicators)
+
+
+def _ungraded_reasons(project: ScoredProject, lang: str) -> str:
+    ps = project.score
+    parts = []
+    if ps.unjudged:
+        parts.append(Finding("LETTER-UNGRADED-UNJUDGED", params={"count": ps.unjudged}))
+    if ps.short_weight is not None:
+        parts.append(Finding("LETTER-UNGRADED-WEIGHTS",
+                             params={"weights": plain_decimal(ps.short_weight)}))
+    parts = parts or [Finding("LETTER-UNGRADED-OTHER")]
+    return ("；" if lang == "zh" else "; ").join(part.message(lang) for part in parts)
+
+
+def letter_text(finding: Finding, project: ScoredProject, lang: str = "zh"
+                ) -> tuple[str, str] | None:
+    """What the 绩效评价结果反馈书 tells the project's unit of one of its findings — (问题, 整改建议)
+    — or None for a 提示, which no letter shows.
+
+    The finding's own text is the reviewer's: it says how pbm scored a blank, the tolerance,
+    the methods that reproduce a claim.  A LETTER-<code> catalogue entry says it to the unit."""
+    if finding.severity == "info":
+        return None  # 提示 lines are the reviewer's, as in every letter
+    code, params = f"LETTER-{finding.code}", dict(finding.params)
+    if finding.code == "S-UNSCORABLE":
+        if finding.value is None:
+            code += "-UNCLAIMED"
+        if _no_scoring_rule(project, finding):
+            params["reason_zh"] = NOTE_ZH["unknown-operator"]
+            params["reason_en"] = "the operator has no scoring rule"
+    elif finding.code == "S-UNGRADED":
+        params[f"reasons_{lang}"] = _ungraded_reasons(project, lang)
+    elif finding.code == "S-TOTAL-INFLATED" and not params.get("grade"):
+        params["grade"] = UNGRADED
+    if code not in catalogue():
+        return finding.message(lang), finding.hint(lang)
+    letter = Finding(code, params=params, value=finding.value)
+    has_hint = f"hint_{lang}" in catalogue()[code] or "hint_zh" in catalogue()[code]
+    return letter.message(lang), letter.hint(lang) if has_hint else finding.hint(lang)
+
+
 def findings_sheet(run: ScoreRun, lang: str = "zh"):
+    """问题清单: every finding, and for a self-evaluation's own the text its feedback letter
+    gives the unit (:func:`letter_text`); an evaluation's findings concern the evaluators'
+    sheets and a file's the file — none of them goes to a unit."""
     from pbm.workbook.writer import Sheet
 
-    rows = [[f.code, SEVERITY_ZH[f.severity], f.file, f.sheet, f.cell, f.project,
-             f.message(lang), _cell_value(f.value), f.hint(lang)] for f in run.findings]
+    letters: dict[int, tuple[str, str] | None] = {}
+    for project in run.projects:
+        for finding in project.findings:
+            letters[id(finding)] = letter_text(finding, project, lang)
+    rows = []
+    for f in run.findings:
+        letter = letters.get(id(f)) or (None, None)
+        rows.append([f.code, SEVERITY_ZH[f.severity], f.file, f.sheet, f.cell, f.project,
+                     f.message(lang), _cell_value(f.value), f.hint(lang), *letter])
     return Sheet(SCORE_FINDINGS.sheet, SCORE_FINDINGS.headers(), rows, row_fills=[f.severity for f in run.findings],
-                 widths={2: 28, 6: 70, 8: 40})
+                 widths={2: 28, 6: 70, 8: 40, 9: 50, 10: 40})
 
 
 def about_rows(run: ScoreRun, command: str, preset: str,
@@ -431,6 +489,8 @@ def about_rows(run: ScoreRun, command: str, preset: str,
         ["结果应用", "“结果应用建议”表中的内容均为建议，不构成预算决定；文字取自 pbm.toml 的 "
                  "[score.application]" if application else "“结果应用建议”表中的内容均为建议，"
                                                             "不构成预算决定"],
+        ["反馈书", "“问题清单”中“反馈书问题说明”“反馈书整改建议”两列是绩效评价结果反馈书写给项目单位的文字；"
+                "两列为空的问题只供复核参考（提示、多方评价中评价人的评分表、文件读取），不写入反馈书"],
         ["文件数", summary["files"]],
         ["项目数", summary["projects"]],
         ["其中单位自评 / 多方评价", f"{summary['self_evaluations']} / {summary['evaluations']}"],

@@ -128,7 +128,8 @@ GOAL_FINDINGS = OutputSheet("问题", {**_FINDINGS, "dimension": "审核维度",
 MONITOR_SUMMARY = OutputSheet("汇总", {
     "department_code": "主管部门编码", "department": "主管部门", "contact": "联系人",
     "status": "报送状态", "file": "采用文件", "projects": "项目数", "budget": "预算数(万元)",
-    "executed": "执行数(万元)", "rate": "执行率", "red": "红灯", "yellow": "黄灯", "green": "绿灯",
+    "executed": "执行数(万元)", "rate": "执行率", "without_executed": "未填报执行数的项目",
+    "budget_without_executed": "其预算数(万元)", "red": "红灯", "yellow": "黄灯", "green": "绿灯",
     "unlit": "未亮灯", "errors": "错误", "warnings": "警告", "superseded": "重复报送未采用的文件"})
 #: The 汇总 row after the departments' (its 主管部门 cell).
 MONITOR_TOTAL = "合计"
@@ -150,7 +151,10 @@ MONITOR_INDICATORS = OutputSheet("指标", {
     "unit": "计量单位", "actual": "1-{month}月完成值", "expected": "全年预计完成情况",
     "ratio": "完成比值", "light": "指标灯", "basis": "判定依据", "approved_target": "批复指标值",
     "drift": "与批复目标差异", "file": "来源文件", "sheet": "工作表", "cell": "单元格"})
-MONITOR_FINDINGS = OutputSheet("问题", {**_FINDINGS, **_FINDING_TEXT})
+#: 问题, plus what the department's 绩效监控情况反馈书 says of each finding (blank: the bureau's
+#: own — a missing submission, the goals or roster read; see pbm.monitoring.letters).
+MONITOR_FINDINGS = OutputSheet("问题", {**_FINDINGS, **_FINDING_TEXT,
+                                       "letter": "反馈书问题说明", "letter_hint": "反馈书整改建议"})
 MONITOR_LEDGER = OutputSheet("台账", {
     "file": "文件", "sheet": "工作表", "first": "起始行", "last": "终止行", "count": "行数",
     "status": "处理结果", "kind": "行类别", "reason": "原因/说明", "project": "项目"})
@@ -200,8 +204,12 @@ SCORE_EVALUATORS = OutputSheet("评价人得分", {
     "deviation": "偏离同组其他人平均分"})
 SCORE_EVALUATION_LINES = OutputSheet("评价指标得分", {
     "name": "项目名称", "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
-    "weight": "分值", "group": "{group}组平均分", "combined": "综合得分"})
-SCORE_FINDINGS = OutputSheet("问题清单", {**_FINDINGS, **_FINDING_TEXT})
+    "weight": "分值", "group": "{group}组平均分", "combined": "综合得分",
+    "reason": "扣分原因"})  # the evaluators' reasons, one text per reason with its groups
+#: 问题清单, plus what the 绩效评价结果反馈书 tells the project's unit of each finding (blank: the
+#: finding is for the reviewer only — how a line was scored, an evaluator's sheet).
+SCORE_FINDINGS = OutputSheet("问题清单", {**_FINDINGS, **_FINDING_TEXT,
+                                         "letter": "反馈书问题说明", "letter_hint": "反馈书整改建议"})
 
 
 # --------------------------------------------------------------------------- sample-<year>.xlsx

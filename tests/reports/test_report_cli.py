@@ -31,7 +31,9 @@ def test_json_summary_and_documents(workspace, run_pbm):
     data = json.loads(out)
     assert data["command"] == "report" and data["pbm_version"]
     assert data["summary"]["documents"] == len(data["documents"]) == 3 + 3 + 1 + 1 + 4 + 1 + 2
-    assert data["summary"]["kinds"] == {"goal-review": 3, "monitor-feedback": 3, "monitor-notice": 1,
+    # 文化和旅游局 sent nothing: a 催报通知, not a 反馈书
+    assert data["summary"]["kinds"] == {"goal-review": 3, "monitor-feedback": 2,
+                                        "monitor-reminder": 1, "monitor-notice": 1,
                                         "sample-notice": 1, "score-feedback": 4, "score-notice": 1,
                                         "evaluation-report": 2}
     assert data["summary"]["format"] == "docx"

@@ -237,10 +237,11 @@ def test_settings_come_from_pbm_toml(workspace):
 
 
 def test_kinds_resolve_by_key_title_or_source_group():
-    assert [k.key for k in resolve_kinds(["monitor"])] == ["monitor-feedback", "monitor-notice"]
+    assert [k.key for k in resolve_kinds(["monitor"])] == ["monitor-feedback", "monitor-reminder",
+                                                          "monitor-notice"]
     assert [k.key for k in resolve_kinds(["绩效评价结果反馈书"])] == ["score-feedback"]
     assert [k.key for k in resolve_kinds(["score-notice", "goals"])] == ["goal-review", "score-notice"]
-    assert len(resolve_kinds(None)) == 7
+    assert len(resolve_kinds(None)) == 8
     with pytest.raises(PbmError) as error:
         resolve_kinds(["letters"])
     assert error.value.code == "REPORT-UNKNOWN-KIND"
@@ -325,7 +326,8 @@ def test_every_context_provides_exactly_the_documented_keys(outputs):
 
 def test_monitor_feedback_per_department_lights_problems_and_measures(outputs):
     documents, _ = _documents("monitor-feedback", {"monitor": outputs["monitor"]})
-    assert [d.department for d in documents] == ["教育局", "卫生健康委员会", "文化和旅游局"]
+    # 文化和旅游局 sent nothing: a 催报通知 (monitor-reminder), not a 反馈书
+    assert [d.department for d in documents] == ["教育局", "卫生健康委员会"]
     education = documents[0].context
     assert education["period"] == "2026年1—9月"
     assert education["time_progress"] == "75.00%"
@@ -338,10 +340,6 @@ def test_monitor_feedback_per_department_lights_problems_and_measures(outputs):
         ("乡村教师培训", "红", "30.00%"), ("义务教育学校营养改善计划", "绿", "93.25%")]
     assert [p["message"] for p in education["problems"]] == ["完成目标可能性为“有可能”，但偏差原因分析不充分"]
     assert education["measures"][0].startswith("亮红灯的项目")
-    missing = documents[2].context
-    assert missing["submission"] == "未报送"
-    assert missing["measures"][0] == "你单位未按时报送2026年1—9月绩效监控表，请于2026年4月4日前补报。"
-    assert [p["message"] for p in missing["problems"]] == ["文化和旅游局（106）未报送监控表"]
 
 
 def test_monitor_notice_counts_lights_by_department_and_names_missing(outputs):
@@ -419,10 +417,10 @@ def test_score_notice_distribution_and_inflated_projects(outputs):
         ("义务教育学校营养改善计划", "单位自评"), ("义务教育学校营养改善计划", "多方评价")]
     assert [(r["name"], r["difference"]) for r in context["inflated"]] == [("中小学校舍维修改造", "6.11")]
     assert documents[0].charts["score_chart"].data == [
-        ("义务教育学校营养改善计划", Decimal("92.03"), Decimal("92.03")),
-        ("中小学校舍维修改造", Decimal("96.1"), Decimal("89.99")),
-        ("妇幼健康服务", Decimal("60.0"), Decimal("60.0")),
-        ("义务教育学校营养改善计划", None, Decimal("86.5"))]  # evaluation only: no self bar
+        ("义务教育学校营养改善计划", Decimal("92.03"), Decimal("92.03"), "单位自评"),
+        ("中小学校舍维修改造", Decimal("96.1"), Decimal("89.99"), "单位自评"),
+        ("妇幼健康服务", Decimal("60.0"), Decimal("60.0"), "单位自评"),
+        ("义务教育学校营养改善计划", None, Decimal("86.5"), "多方评价")]  # one point, two bars
 
 
 def test_evaluation_reports_for_sampled_projects_from_the_evaluation(outputs):
