@@ -393,9 +393,15 @@ def _recheck_line(score: IndicatorScore, rules: ScoreRules, emitter: _Emitter,
             _, high, inclusive = rules.tier(score.tier)  # type: ignore[misc]
             weight = ind.weight
             upper = _fmt(highest) if inclusive else _fmt(high * weight)  # type: ignore[operator]
-            interval = f"[{_fmt(lowest)}, {upper}{']' if inclusive else ')'}"
+            low = _fmt(lowest)
+            if inclusive:
+                interval_zh, interval_en = f"{low} 分至 {upper} 分", f"{low} to {upper}"
+            else:
+                interval_zh, interval_en = f"{low} 分（含）至 {upper} 分（不含）", \
+                    f"{low} to under {upper}"
             emitter.emit("S-QUAL-OUT-OF-TIER", cell=score_cell, value=claimed,
-                         line=ind, tier=score.tier, interval=interval,
+                         line=ind, tier=score.tier, interval_zh=interval_zh,
+                         interval_en=interval_en,
                          **_line_params(score, claimed))
         return  # inside its tier the claim is the score
 
@@ -549,14 +555,17 @@ def _grade_name(text: str, bands: tuple[tuple[str, Decimal], ...]) -> str | None
     return alias if alias in names else None
 
 
-def _band_text(grade: str, bands: tuple[tuple[str, Decimal], ...]) -> str:
-    """The half-open interval of a grade: "[80, 90)", "≥ 90" for the top band."""
+def _band_text(grade: str, bands: tuple[tuple[str, Decimal], ...]) -> tuple[str, str]:
+    """The half-open interval of a grade as a reader writes it, (zh, en): "80 分（含）至 90 分",
+    "90 分及以上" for the top band."""
     for index, (name, low) in enumerate(bands):
         if name == grade:
             if index == 0:
-                return f"≥ {plain_decimal(low)}"
-            return f"[{plain_decimal(low)}, {plain_decimal(bands[index - 1][1])})"
-    return ""
+                return f"{plain_decimal(low)} 分及以上", f"{plain_decimal(low)} or more"
+            high = plain_decimal(bands[index - 1][1])
+            return f"{plain_decimal(low)} 分（含）至 {high} 分", \
+                f"{plain_decimal(low)} to under {high}"
+    return "", ""
 
 
 def _recheck_grade(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter) -> None:
@@ -570,6 +579,7 @@ def _recheck_grade(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter) -> No
     expected = grade_for(ps.claimed_total, rules.grade_bands)
     if claimed == expected:
         return
+    band_zh, band_en = _band_text(expected, rules.grade_bands)
     emitter.emit("S-GRADE-MISMATCH", cell=ps.grade_cell, value=ps.claimed_grade,
                  claimed_grade=ps.claimed_grade, claimed_total=_fmt(ps.claimed_total),
-                 total_grade=expected, band=_band_text(expected, rules.grade_bands))
+                 total_grade=expected, band_zh=band_zh, band_en=band_en)

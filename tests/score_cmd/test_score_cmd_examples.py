@@ -50,7 +50,7 @@ def test_worked_line_scores_and_execution(tmp_path, run_pbm, layout):
         [line_cell(layout, "actual", 1)]
     out_of_tier = [f for f in data["findings"] if f["code"] == "S-QUAL-OUT-OF-TIER"]
     assert [f["cell"] for f in out_of_tier] == [line_cell(layout, "score", 9)]  # out of tier
-    assert "[6.00, 8.00)" in out_of_tier[0]["message"]
+    assert "6.00 分（含）至 8.00 分（不含）" in out_of_tier[0]["message"]
     [result] = data["projects"]
     assert result["execution_rate"] == 0.9325 and result["execution_score"] == 9.33  # execution
 

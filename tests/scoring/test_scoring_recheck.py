@@ -152,7 +152,7 @@ def test_qualitative_out_of_tier_is_an_error_with_the_interval():
     project = recheck(qualitative, filler(80, 80))
     finding = only(project.findings, "S-QUAL-OUT-OF-TIER")
     assert finding.severity == "error" and finding.cell == "H12"
-    assert finding.params["interval"] == "[6.00, 8.00)"
+    assert finding.params["interval_zh"] == "6.00 分（含）至 8.00 分（不含）"
     assert finding.params["recomputed"] == "7.99"
     assert "S-INFLATED" not in codes(project.findings)
 

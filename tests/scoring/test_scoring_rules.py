@@ -158,7 +158,7 @@ def test_qualitative_tier_rejects_8_accepts_7_50():
     project = rechecked([qual("部分达成", "8.00"), qual("部分达成", "7.50")], None, None, R1)
     out_of_tier = [f for f in project.findings if f.code == "S-QUAL-OUT-OF-TIER"]
     assert len(out_of_tier) == 1 and out_of_tier[0].value == D("8.00")
-    assert out_of_tier[0].params["interval"] == "[6.00, 8.00)"
+    assert out_of_tier[0].params["interval_zh"] == "6.00 分（含）至 8.00 分（不含）"
 
 
 @pytest.mark.parametrize("tier, claimed, expected, note", [
