@@ -62,6 +62,10 @@ def monitor(
     result = run_monitor(config, folder, period=period, goals=goals, roster=roster, rule=rule,
                          jobs=jobs, show_progress=not (common.STATE.quiet or fmt == "json"))
     if not result.readable:
+        if fmt == "json":  # scripts can always parse stdout: the result, with no outputs
+            data = result.to_dict(common.STATE.lang)
+            data["outputs"] = []
+            common.print_json(data)
         _render_unreadable(result)
         raise typer.Exit(int(ExitStatus.BAD_INPUT))
     from pbm.monitoring.output import write_outputs

@@ -554,3 +554,14 @@ def test_every_output_has_the_permissions_of_a_file_the_user_saves(ws, run_pbm):
     assert {p.suffix for p in outputs} >= {".xlsx", ".csv"}
     assert {p.name: oct(p.stat().st_mode & 0o777) for p in outputs} == \
         {p.name: oct(0o666 & ~umask) for p in outputs}
+
+
+def test_json_is_printed_when_no_file_could_be_read(workspace, run_pbm):
+    (workspace / "q3").mkdir(exist_ok=True)
+    (workspace / "q3" / "坏.xlsx").write_bytes(b"not a workbook")
+    code, out, err = run_pbm("monitor", "q3/", "--format", "json", cwd=workspace)
+    assert code == 2
+    data = json.loads(out)  # a script parsing stdout still gets one object
+    assert data["command"] == "monitor" and data["outputs"] == []
+    assert data["summary"]["files_unreadable"] == 1
+    assert [f["file"] for f in data["findings"] if f["code"] == "R-UNREADABLE"] == ["q3/坏.xlsx"]
