@@ -560,7 +560,7 @@ def test_json_is_printed_when_no_file_could_be_read(workspace, run_pbm):
     (workspace / "q3").mkdir(exist_ok=True)
     (workspace / "q3" / "坏.xlsx").write_bytes(b"not a workbook")
     code, out, err = run_pbm("monitor", "q3/", "--format", "json", cwd=workspace)
-    assert code == 2
+    assert code == 2, err
     data = json.loads(out)  # a script parsing stdout still gets one object
     assert data["command"] == "monitor" and data["outputs"] == []
     assert data["summary"]["files_unreadable"] == 1
