@@ -102,12 +102,12 @@ def _run(paths, settings, limits, fmt, year):
 
 def _annotate(result, out_dir: Path) -> list[Path]:
     from pbm.goals.annotate import annotate_workbook
-    from pbm.workbook.writer import safe_filename
+    from pbm.workbook.writer import unique_stems
 
     by_file: dict[str, list] = {}
     for finding in result.findings:
         by_file.setdefault(finding.file, []).append(finding)
-    written = []
+    chosen = []
     for read in result.files:
         if read.error is not None:
             continue
@@ -117,10 +117,13 @@ def _annotate(result, out_dir: Path) -> list[Path]:
         findings = by_file.get(read.file, [])
         if not any(f.severity in ("error", "warning") for f in findings):
             continue  # nothing to send back for this file
-        name = safe_filename(source.stem) + "-审核意见" + source.suffix.lower()
-        written.append(annotate_workbook(source, findings, out_dir / "annotated" / name,
-                                         common.STATE.lang))
-    return written
+        chosen.append((source, findings))
+    # one copy per input: goals/a/目标.xlsx and goals/b/目标.xlsx are 目标-审核意见 and -2
+    stems = unique_stems([source.stem + "-审核意见" for source, _ in chosen])
+    return [annotate_workbook(source, findings,
+                              out_dir / "annotated" / (stem + source.suffix.lower()),
+                              common.STATE.lang)
+            for (source, findings), stem in zip(chosen, stems)]
 
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}

@@ -720,23 +720,6 @@ def _text_template(path: str, mtime_ns: int):
 
 # --------------------------------------------------------------------------- publishing
 
-def unique_stems(stems: list[str]) -> list[str]:
-    """Safe file names, de-duplicated case-insensitively (Windows): 教育局, 教育局-2, …"""
-    from pbm.workbook.writer import safe_filename
-
-    seen: set[str] = set()
-    result = []
-    for stem in stems:
-        base = safe_filename(stem)
-        candidate, counter = base, 2
-        while candidate.lower() in seen:
-            candidate = f"{base}-{counter}"
-            counter += 1
-        seen.add(candidate.lower())
-        result.append(candidate)
-    return result
-
-
 def staging_folder(parent: Path, kind: str) -> Path:
     parent.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f".~pbm-{kind}-", dir=parent))

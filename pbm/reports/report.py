@@ -39,9 +39,9 @@ from pbm.reports.render import (
     render_text,
     shipped_template,
     staging_folder,
-    unique_stems,
     user_template,
 )
+from pbm.workbook.writer import unique_stems
 
 SOURCE_COMMANDS = {"goals": "pbm validate goals/", "monitor": "pbm monitor q3/",
                    "sample": "pbm sample", "scores": "pbm score self-eval/"}

@@ -246,6 +246,22 @@ def _stale(lock: Path) -> bool:
 NAME_MAX_BYTES = 200
 
 
+def unique_stems(stems: list[str]) -> list[str]:
+    """Safe file names, de-duplicated case-insensitively (Windows) and after width
+    normalisation (``ｘ目标`` is ``x目标``): 教育局, 教育局-2, …"""
+    seen: set[str] = set()
+    result = []
+    for stem in stems:
+        base = safe_filename(stem)
+        candidate, counter = base, 2
+        while candidate.lower() in seen:
+            candidate = f"{base}-{counter}"
+            counter += 1
+        seen.add(candidate.lower())
+        result.append(candidate)
+    return result
+
+
 def safe_filename(name: str, default: str = "未命名") -> str:
     """A file name from a department or project name that cannot leave its folder: at most
     80 characters and :data:`NAME_MAX_BYTES` bytes (90 emoji are 360 bytes)."""

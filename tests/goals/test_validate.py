@@ -232,6 +232,28 @@ def test_annotated_copy_marks_cells_and_keeps_the_input(tmp_path, run_pbm):
     assert len(listing) - 1 == sum(1 for f in data["findings"] if f["file"] == "bad.xlsx")
 
 
+def test_annotated_copies_of_files_with_the_same_name_are_kept_apart(tmp_path, run_pbm):
+    # goals/a/目标.xlsx and goals/b/目标.xlsx, and ｘ目标 / x目标 (equal once widths are
+    # normalised): one annotated copy per input, each with its own department's data
+    goals = tmp_path / "goals"
+    names = {"a/目标.xlsx": "甲局", "b/目标.xlsx": "乙局", "ｘ目标.xlsx": "丙局", "x目标.xlsx": "丁局"}
+    for name, department in names.items():
+        spec = _spoiled()
+        spec.department = department
+        (goals / name).parent.mkdir(parents=True, exist_ok=True)
+        write_form_workbook(goals / name, [spec])
+    code, data, _ = _validate_json(run_pbm, goals, cwd=tmp_path, extra=("--annotate",))
+    assert code == 1
+    copies = sorted((tmp_path / "pbm-out" / "annotated").glob("*.xlsx"))
+    assert len(copies) == 4
+    departments = set()
+    for copy in copies:
+        sheet = openpyxl.load_workbook(copy)["项目1"]
+        departments |= {cell for row in sheet.iter_rows(values_only=True) for cell in row
+                        if cell in names.values()}
+    assert departments == set(names.values())
+
+
 def test_json_output_matches_the_findings_schema(tmp_path, run_pbm):
     import jsonschema
 
