@@ -244,6 +244,7 @@ def test_annotated_copies_of_files_with_the_same_name_are_kept_apart(tmp_path, r
         write_form_workbook(goals / name, [spec])
     code, data, _ = _validate_json(run_pbm, goals, cwd=tmp_path, extra=("--annotate",))
     assert code == 1
+    assert len(data["outputs"]) == 5  # the goal list and one copy per input
     copies = sorted((tmp_path / "pbm-out" / "annotated").glob("*.xlsx"))
     assert len(copies) == 4
     departments = set()
