@@ -199,46 +199,47 @@ def _unlink(name: str) -> None:
 
 @contextlib.contextmanager
 def output_lock(folder: Path) -> Iterator[Path]:
-    """Refuse a second pbm run writing the same output folder at the same time."""
+    """Refuse a second pbm run writing the same output folder at the same time.
+
+    The lock is the operating system's (``flock``) on ``.pbm.lock``, a file that is never
+    deleted: it is held exactly as long as the run lives — a run killed with ``kill -9`` holds
+    nothing — and taking it is one atomic call, so of many runs started together one writes
+    and the others say the folder is busy. The file holds the pid of the last run that took it
+    (for a person looking; nothing reads it)."""
     folder = make_folder(folder)
     lock = folder / ".pbm.lock"
-    for _ in range(2):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            break
-        except FileExistsError:
-            if _stale(lock):
-                _unlink(str(lock))
-                continue
-            raise PbmError("CLI-OUTPUT-BUSY", file=str(folder), lock=str(lock)) from None
-        except OSError as exc:  # a read-only folder or disk: the outputs cannot be written
-            raise PbmError("CLI-WRITE-FAILED", file=str(folder), reason=str(exc)) from None
-    else:
-        raise PbmError("CLI-OUTPUT-BUSY", file=str(folder), lock=str(lock))
     try:
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o666)
+    except OSError as exc:  # a read-only folder or disk: the outputs cannot be written
+        raise PbmError("CLI-WRITE-FAILED", file=str(folder), reason=str(exc)) from None
+    try:
+        if not _take(fd):
+            raise PbmError("CLI-OUTPUT-BUSY", file=str(folder), lock=str(lock))
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
         yield folder
     finally:
-        _unlink(str(lock))
+        os.close(fd)  # releases the lock
 
 
-def _stale(lock: Path) -> bool:
+def _take(fd: int) -> bool:
+    """Take the lock on ``fd`` without waiting; False when another run holds it."""
     try:
-        pid = int(lock.read_text().strip() or "0")
-    except (OSError, ValueError):
-        return True
-    if pid <= 0:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
         return True
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
         return False
-    except OSError:
-        return True
-    return False
+    return True
 
 
 #: A name pbm makes keeps this many UTF-8 bytes at most: file systems allow 255, and pbm adds
