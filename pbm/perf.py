@@ -45,3 +45,30 @@ def fork_context() -> Any | None:
             and "polars" not in sys.modules and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return None
+
+
+def end_with_parent(parent: int) -> None:
+    """In a worker process (a pool's initializer): end when the process that started it ends
+    — ``kill -9`` of ``pbm`` must not leave readers or renderers alive, holding the caller's
+    pipes open.  Linux: the kernel's parent-death signal; elsewhere a watch thread."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before the signal was set
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="pbm-parent-watch", daemon=True).start()

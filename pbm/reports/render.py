@@ -588,8 +588,12 @@ def _compiled_template_class():
     return _CompiledDocxTemplate
 
 
-def _worker_init(template_path: str) -> None:
-    """Per process: read the template once, build the sandbox once."""
+def _worker_init(template_path: str, parent: int | None = None) -> None:
+    """Per process: read the template once, build the sandbox once; end with the parent."""
+    if parent is not None:
+        from pbm.perf import end_with_parent
+
+        end_with_parent(parent)
     _WORKER.clear()
     _WORKER["path"] = template_path
     _WORKER["bytes"] = Path(template_path).read_bytes()
@@ -664,7 +668,8 @@ def render_docx_batch(template: TemplateSource, jobs: list[tuple[dict, dict, str
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=processes, mp_context=_pool_context(),
-                             initializer=_worker_init, initargs=(str(template.path),)) as pool:
+                             initializer=_worker_init,
+                             initargs=(str(template.path), os.getpid())) as pool:
         chunk = max(1, len(jobs) // (processes * 8))
         try:
             for _ in pool.map(_render_docx_job, jobs, chunksize=chunk):

@@ -9,6 +9,7 @@ error, turned into an R- finding) and reports progress once per file.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -372,7 +373,7 @@ def _each_in_a_process(files: list[Path], jobs: _Jobs,
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from pbm.perf import fork_context
+    from pbm.perf import end_with_parent, fork_context
 
     mp_context = fork_context()
     _pool_jobs = jobs
@@ -380,7 +381,9 @@ def _each_in_a_process(files: list[Path], jobs: _Jobs,
     try:
         for path in files:
             try:
-                with ProcessPoolExecutor(max_workers=1, mp_context=mp_context) as pool:
+                with ProcessPoolExecutor(max_workers=1, mp_context=mp_context,
+                                         initializer=end_with_parent,
+                                         initargs=(os.getpid(),)) as pool:
                     [result] = pool.submit(_chunk, [path]).result()
             except BrokenProcessPool:
                 display = display_path(path)
@@ -404,7 +407,7 @@ def _in_processes(files: list[Path], jobs: _Jobs, workers: int,
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from pbm.perf import fork_context
+    from pbm.perf import end_with_parent, fork_context
 
     mp_context = fork_context()
     if mp_context is None:
@@ -413,7 +416,8 @@ def _in_processes(files: list[Path], jobs: _Jobs, workers: int,
     _pool_jobs = jobs
     results: list[Any] = []
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp_context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp_context,
+                                 initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
             for chunk, part in zip(chunks, pool.map(_chunk, chunks)):
                 results.extend(part)
                 if progress:
