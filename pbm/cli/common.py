@@ -7,6 +7,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -96,16 +97,39 @@ def format_option(*choices: str, note: str = ""):
 def stderr_console():
     """The terminal's error stream. No markup: what pbm prints holds file, sheet and
     department names (``x[/]y.xlsx``, ``[limits]``) that must print as written; styled parts
-    are rich ``Text`` (:func:`labelled`)."""
-    from rich.console import Console
-
-    return Console(stderr=True, soft_wrap=True, highlight=False, markup=False)
+    are rich ``Text`` (:func:`labelled`). Control characters in them are shown escaped."""
+    return _safe_console()(stderr=True, soft_wrap=True, highlight=False, markup=False)
 
 
 def stdout_console():
-    from rich.console import Console
+    return _safe_console()(soft_wrap=True, highlight=False, markup=False)
 
-    return Console(soft_wrap=True, highlight=False, markup=False)
+
+#: Control characters (C0 but tab, DEL, C1): ``ESC[2J`` in a department name, an OSC title
+#: sequence, a line break in a file name that would forge a line of pbm's own.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with its control characters shown as ``\x1b``, ``\n``…"""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+@functools.cache
+def _safe_console():
+    """A rich Console whose text segments (what pbm prints: names, messages, table cells)
+    carry no control character to the terminal; rich's own styles and controls still do."""
+    from rich.console import Console
+    from rich.segment import Segment
+
+    class SafeConsole(Console):
+        def _render_buffer(self, buffer):  # rich's one place that turns segments into output
+            return super()._render_buffer(
+                Segment(escape_controls(seg.text), seg.style, seg.control)
+                if seg.control is None and _CONTROL.search(seg.text.replace("\n", "")) else seg
+                for seg in buffer)
+
+    return SafeConsole
 
 
 def labelled(label: str, text: str, style: str = "bold red"):

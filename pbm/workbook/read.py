@@ -244,7 +244,11 @@ def display_path(path: Path) -> str:
         text = str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         text = str(path)
-    return utf8_text(text)
+    text = utf8_text(text)
+    if not text.isprintable():  # a line break or ESC in a file name: shown as \n, \x1b
+        text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                       for c in text)
+    return text
 
 
 def iter_workbook_files(paths: Iterable[Path]) -> list[Path]:
