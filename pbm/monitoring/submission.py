@@ -18,13 +18,18 @@ from pbm.monitoring.departments import Department, stated_date
 from pbm.monitoring.goals import key
 from pbm.monitoring.period import Period
 from pbm.monitoring.project import MonitorContext, MonitorProject, finding_at, type_project
-from pbm.workbook.layout import ROW_KINDS_ZH
+from pbm.workbook.layout import ROW_FORMULA_ONLY, ROW_KINDS_ZH, ROW_UNOWNED
 from pbm.workbook.read import FileRead, WorkbookRead
 from pbm.workbook.table import ProjectRead
 
 MERGED, REJECTED, NON_DATA = "merged", "rejected", "non_data"
 STATUS_ZH = {MERGED: "合并", REJECTED: "拒收", NON_DATA: "非数据"}
 DATA_KINDS = {"indicator", "project", "field"}
+#: Rows that hold data nothing could take, with the 台账's reason for 拒收.
+UNREAD_REASONS = {
+    ROW_FORMULA_ONLY: "仅含未计算的公式（无缓存值），没有可读入的数值",
+    ROW_UNOWNED: "有数据但无法归属到项目（项目编码、项目名称为空，且不是指标行），未合并",
+}
 
 
 class LedgerRun(NamedTuple):
@@ -203,6 +208,9 @@ def _ledger(workbook, rejected_rows: dict[tuple[str, int], tuple[str, str]]) -> 
                                 rejected[1] or project)
                 else:
                     builder.add(sheet.name, account.row, MERGED, kind, "", project)
+            elif kind in UNREAD_REASONS:
+                builder.add(sheet.name, account.row, REJECTED, kind, UNREAD_REASONS[kind],
+                            project if kind == ROW_FORMULA_ONLY else "")
             elif kind == "outside" and sheet.layout != "form":
                 reason = "工作表中没有可识别的表头或监控表格式" if sheet.layout is None else \
                     "无法归属到项目（项目编码、项目名称、主管部门均为空）"

@@ -41,9 +41,12 @@ NON_DATA_KINDS = {
     "outside": "表格外文字", "hidden-sheet": "隐藏工作表", "skipped-sheet": "说明类工作表",
     "not-indicator": "不适用或未填写的指标行",
 }
+#: Rows that hold data nothing could take: the 台账 lists them as 拒收 with the reason.
+ROW_FORMULA_ONLY, ROW_UNOWNED = "formula-only", "unowned"
+UNREAD_KINDS = {ROW_FORMULA_ONLY: "仅含未计算公式的行", ROW_UNOWNED: "无法归属项目的数据行"}
 #: The kind of every row in the account of a sheet, in Chinese (the monitor's 台账).
 ROW_KINDS_ZH = {ROW_INDICATOR: "指标行", ROW_PROJECT: "项目行", "field": "项目要素行",
-                **NON_DATA_KINDS}
+                **NON_DATA_KINDS, **UNREAD_KINDS}
 #: Fields whose filled cell makes a row of an indicator grid a row of content (an indicator
 #: line when its 三级指标 names one, see :func:`is_indicator_name`).
 INDICATOR_CONTENT = ("name", "target", "unit", "weight", "actual", "score", "nature",
@@ -234,24 +237,55 @@ def nonempty_rows(rows: list[list[Any]]) -> list[int]:
 
 def lay_out(sheet: RawSheet, file: str, limits: Limits) -> SheetLayout:
     """The layout of one sheet: its blocks of projects and lines, and every row's kind."""
+    grid = Grid(sheet)
+    rows = nonempty_rows(sheet.rows)
+    formula_only = _formula_only_rows(sheet, rows)
+    if formula_only:
+        rows = [r for r in rows if r not in formula_only]
+    layout = _lay_out(sheet, grid, rows, file, limits)
+    if formula_only:
+        # Their formulas carry no value (R-FORMULA-NO-VALUE names each cell): accounted for
+        # as rows nothing could be read from, never a line of the project around them.
+        skipped = _skipped_sheet(sheet)
+        layout.rows = sorted([*layout.rows, *formula_only])
+        layout.kinds.update(dict.fromkeys(formula_only, skipped or ROW_FORMULA_ONLY))
+    return layout
+
+
+def _formula_only_rows(sheet: RawSheet, rows: list[int]) -> list[int]:
+    """Rows whose only content is formulas without a cached value."""
+    if not sheet.formula_cells:
+        return []
+    filled = set(rows)
+    return sorted(r for r in {r for r, _ in sheet.formula_cells} if r not in filled or all(
+        is_blank(v) or (r, c) in sheet.formula_cells for c, v in enumerate(sheet.rows[r])))
+
+
+def _skipped_sheet(sheet: RawSheet) -> str | None:
+    """"hidden-sheet" or "skipped-sheet" (填报说明 and the like) for a sheet read as no table."""
+    if not sheet.visible:
+        return "hidden-sheet"
+    return "skipped-sheet" if _SKIP_SHEET_NAMES.search(sheet.name) is not None else None
+
+
+def _lay_out(sheet: RawSheet, grid: Grid, rows: list[int], file: str,
+             limits: Limits) -> SheetLayout:
     from pbm.workbook.form_layout import lay_out_form
     from pbm.workbook.list_layout import lay_out_list
 
-    grid = Grid(sheet)
-    rows = nonempty_rows(sheet.rows)
     findings: list[Finding] = []
-    if not sheet.visible or _SKIP_SHEET_NAMES.search(sheet.name) is not None:
-        kind = "hidden-sheet" if not sheet.visible else "skipped-sheet"
+    kind = _skipped_sheet(sheet)
+    if kind is not None:
         reason = "隐藏工作表 / hidden sheet" if not sheet.visible else "说明类工作表 / instructions sheet"
-        if rows:
+        if rows or sheet.formula_cells:
             findings.append(Finding("R-SHEET-SKIPPED", file=file, sheet=sheet.name,
                                     params={"reason": reason}))
         return SheetLayout(sheet.name, None, [], rows, dict.fromkeys(rows, kind), findings)
-    if not rows:
-        return SheetLayout(sheet.name, None, [], [], {}, findings)
     for r, c in sorted(sheet.formula_cells):
         findings.append(Finding("R-FORMULA-NO-VALUE", file=file, sheet=sheet.name,
                                 cell=f"{column_letter(c + 1)}{r + 1}"))
+    if not rows:
+        return SheetLayout(sheet.name, None, [], [], {}, findings)
     header = find_header(grid, max(limits.header_search_rows, 15), deep=80)
     if header is None:
         from pbm.workbook.form_layout import form_labels

@@ -21,6 +21,7 @@ from pbm.workbook.layout import (
     INDICATOR_CONTENT,
     LEVELS,
     ROW_PROJECT,
+    ROW_UNOWNED,
     Block,
     Grid,
     Header,
@@ -34,7 +35,7 @@ from pbm.workbook.layout import (
     not_indicator_findings,
     text_row_kinds,
 )
-from pbm.workbook.table import LIST, Cell, is_blank
+from pbm.workbook.table import LIST, Cell, column_letter, is_blank
 
 PROJECT_KEY = ("project_code", "project_name", "department")
 _NAME_HINT = re.compile(r"名\s*称|^\W*项\s*目\W*$|name|project", re.IGNORECASE)
@@ -89,6 +90,7 @@ def lay_out_list(grid: Grid, file: str, header: Header, rows: list[int],
     data_rows, owners, runs = state.data_rows, state.owners, state.runs
     projects = state.projects
     _lines(grid, fields_at, has_indicators, data_rows, owners, runs)
+    findings = findings + _unowned_rows(grid, file, projects.values(), key_columns)
     findings = findings + not_indicator_findings(file, sheet, projects.values())
     findings = findings + non_data_findings(grid, file, kinds, repeat.rows)
     return SheetLayout(sheet, LIST, [Block(LIST, fields_at, list(projects.values()))], rows,
@@ -268,6 +270,33 @@ def _lines(grid: Grid, fields_at: dict[str, int], has_indicators: bool, data_row
             project.lines = [r for r in project.lines if r not in project.others]
     for k, cells in _filled_down(values, data_rows, runs, fields_at, columns).items():
         owners[k].carried[data_rows[k]] = cells
+
+
+def _unowned_rows(grid: Grid, file: str, projects, key_columns) -> list[Finding]:
+    """Rows of a project with no indicator, no project cell of their own (the project was
+    only carried down from above, not merged over them) and no cell the project took: data
+    that would go nowhere (a 年初预算数 alone, text in a column without header).  They become
+    ROW_UNOWNED — 拒收 in the monitor's 台账 — each with a warning at its first filled cell."""
+    findings = []
+    key_cols = [c for _, c in key_columns if c >= 0]
+    merged = [(r0, r1) for (r0, c0), (r1, c1) in grid.sheet.merged
+              if any(c0 <= c <= c1 for c in key_cols)]
+    for project in projects:
+        rows = sorted(r for r, kind in project.others.items() if kind == ROW_PROJECT)
+        if not rows:
+            continue
+        taken = {cell.row - 1 for cell in (*project.fields.values(), *project.extra.values())}
+        for r in rows:
+            if r in taken or any(grid.filled(r, c) for c in key_cols) or \
+                    any(r0 <= r <= r1 for r0, r1 in merged):
+                continue
+            project.others[r] = ROW_UNOWNED
+            values = grid.rows[r]
+            col = next((c for c, v in enumerate(values) if not is_blank(v)), 0)
+            findings.append(Finding("R-ROW-UNOWNED", file=file, sheet=grid.sheet.name,
+                                    cell=f"{column_letter(col + 1)}{r + 1}",
+                                    value=grid.text(r, col), params={"row": r + 1}))
+    return findings
 
 
 def _blank_values(column: list[Any]) -> set[Any]:

@@ -47,6 +47,9 @@ class SheetRead:
     tables: list[IndicatorTable]
     findings: list[Finding]
     _layout: SheetLayout = field(repr=False)
+    #: Non-empty rows counted from the sheet's cells (``RawSheet.nonempty_count``), apart from
+    #: the layout: the monitor's 台账 balances against it.
+    row_count: int = 0
     _accounts: list[RowAccount] | None = field(default=None, repr=False)
 
     @property
@@ -69,11 +72,6 @@ class SheetRead:
         if self._accounts is None:
             self._accounts = self._layout.accounts()
         return self._accounts
-
-    @property
-    def row_count(self) -> int:
-        """Non-empty rows, counted from the sheet itself."""
-        return len(self._layout.rows)
 
 
 @dataclass
@@ -124,7 +122,8 @@ def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None 
                                  dict.fromkeys(layout.rows, "skipped-sheet"), [])
         tables = [_table(grid, name, raw_sheet.name, block, layout.findings)
                   for block in layout.blocks]
-        sheets.append(SheetRead(raw_sheet.name, tables, layout.findings, layout))
+        sheets.append(SheetRead(raw_sheet.name, tables, layout.findings, layout,
+                                raw_sheet.nonempty_count()))
     read = WorkbookRead(name, Path(path), raw.sha256, sheets)
     if finding is not None:
         read.findings.append(finding)

@@ -51,6 +51,14 @@ class RawSheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     formula_cells: set[tuple[int, int]] = field(default_factory=set)  # formulas without a value
 
+    def nonempty_count(self) -> int:
+        """Non-empty rows counted from the cells themselves, a formula without a cached value
+        included (it holds what the department wrote, though nothing can be read from it):
+        what the monitor's 台账 must account for, counted apart from the layout."""
+        rows = {r for r, row in enumerate(self.rows)
+                if (row and not is_blank(row[0])) or any(not is_blank(v) for v in row)}
+        return len(rows | {r for r, _ in self.formula_cells})
+
 
 @dataclass
 class RawWorkbook:
@@ -338,7 +346,14 @@ def _formulas_without_value(archive: zipfile.ZipFile, file: str = ""
 
 
 def _apply_formulas(sheet: RawSheet, cells: dict[tuple[int, int], str]) -> None:
-    """A constant formula reads as its text; any other formula without a value is blank."""
+    """A constant formula reads as its text; any other formula without a value is blank.
+    Rows the native reader left out (the sheet's last rows hold only such formulas) are
+    added blank, so that every formula cell has its row."""
+    height = max((r + 1 for r, _ in cells), default=0)
+    if height > len(sheet.rows):
+        width = max((len(row) for row in sheet.rows), default=0)
+        width = max(width, max(c + 1 for _, c in cells))
+        sheet.rows.extend([""] * width for _ in range(height - len(sheet.rows)))
     for (r, c), text in cells.items():
         if not text:
             sheet.formula_cells.add((r, c))

@@ -565,3 +565,49 @@ def test_json_is_printed_when_no_file_could_be_read(workspace, run_pbm):
     assert data["command"] == "monitor" and data["outputs"] == []
     assert data["summary"]["files_unreadable"] == 1
     assert [f["file"] for f in data["findings"] if f["code"] == "R-UNREADABLE"] == ["q3/坏.xlsx"]
+
+
+def test_rows_that_belong_to_no_project_are_rejected_and_counted(ws, run_pbm):
+    """A 年初预算数 alone, text in a column without header (AZ) or in a hidden column, and a
+    formula without a cached value (written by a script): each row is 拒收 with its reason,
+    never 合并 into the project above, and the 台账 balances against an independent count
+    of the sheets (a hidden and a very hidden sheet included)."""
+    path = ws / "q3" / "105-民政局-监控表.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["绩效监控"]
+    last = sheet.max_row  # the 合计 row
+    sheet.cell(last + 2, 6, 88)  # F: 年初预算数, no project
+    sheet.cell(last + 3, 52, "远处的文字")  # AZ
+    sheet.cell(last + 4, 1, "=1+2")  # openpyxl stores no cached value
+    sheet.cell(last + 5, 40, "隐藏列的文字")
+    sheet.column_dimensions["AN"].hidden = True
+    hidden = book.create_sheet("底稿")
+    hidden["A1"], hidden["B2"] = "测算过程", 12
+    hidden.sheet_state = "hidden"
+    very = book.create_sheet("参数")
+    very["C3"] = "=SUM(A1:A2)"
+    very.sheet_state = "veryHidden"
+    book.save(path)
+
+    _, data = monitor_json(run_pbm, ws)
+    summary = data["summary"]
+    expected = sum(_nonempty_rows(p) for p in (ws / "q3").glob("*.xlsx"))
+    assert summary["rows_in"] == expected
+    ledger = sheet_rows(ws / "out" / "monitor-2026-09.xlsx", "台账")
+    assert sum(r["行数"] for r in ledger) == expected
+    civil = {r["起始行"]: r for r in ledger if "民政局" in r["文件"] and r["工作表"] == "绩效监控"}
+    for row in (last + 2, last + 3, last + 5):
+        run = next(r for r in civil.values() if r["起始行"] <= row <= r["终止行"])
+        assert (run["处理结果"], run["行类别"], run["项目"]) == ("拒收", "无法归属项目的数据行", None)
+    formula = next(r for r in civil.values() if r["起始行"] <= last + 4 <= r["终止行"])
+    assert (formula["处理结果"], formula["行类别"]) == ("拒收", "仅含未计算公式的行")
+    assert "无缓存值" in formula["原因/说明"]
+    unowned = {(f["cell"], f["severity"]) for f in data["findings"] if f["code"] == "R-ROW-UNOWNED"}
+    assert unowned == {(f"F{last + 2}", "warning"), (f"AZ{last + 3}", "warning"),
+                       (f"AN{last + 5}", "warning")}
+    assert {f["cell"] for f in data["findings"] if f["code"] == "R-FORMULA-NO-VALUE"} >= \
+        {f"A{last + 4}"}
+    others = {(r["工作表"], r["处理结果"]) for r in ledger if "民政局" in r["文件"]}
+    assert {("底稿", "非数据"), ("参数", "非数据")} <= others
+    care = next(p for p in data["projects"] if p["name"] == "养老服务补贴")
+    assert care["budget"] == 100.0  # the stray 88 is no project's 年初预算数
