@@ -53,7 +53,7 @@ def monitor(
     workspace: Path | None = common.WORKSPACE,
 ) -> None:
     from pbm.errors import ExitStatus, PbmError
-    from pbm.workbook.writer import output_lock
+    from pbm.workbook.writer import output_lock, staged_outputs
 
     common.check_choice("--detail", detail, ("auto", "xlsx", "parquet"))
     common.check_choice("--engine", engine, ("auto", "xlsxwriter", "rust"))
@@ -75,11 +75,12 @@ def monitor(
         raise PbmError("CLI-USAGE", reason=common.t("--engine rust 需要安装 rustpy-xlsxwriter",
                                                     "--engine rust needs rustpy-xlsxwriter"))
     out_dir = config.out_dir(out)
-    with output_lock(out_dir):
-        outputs = write_outputs(result, out_dir, command=common.command_line(),
+    # The workbook and its tables are one set: all of them replace the last run's, or none.
+    with output_lock(out_dir), staged_outputs(out_dir) as staged:
+        outputs = write_outputs(result, staged.folder, command=common.command_line(),
                                 preset=config.preset, lang=common.STATE.lang,
                                 table_format=fmt if fmt in ("csv", "parquet") else None,
-                                detail=detail, engine=engine)
+                                detail=detail, engine=engine).moved(staged.final)
     if fmt == "json":
         data = result.to_dict(common.STATE.lang)
         data["outputs"] = [str(p) for p in outputs.all()]

@@ -92,7 +92,7 @@ def report(
     if check:
         result = run()
     else:
-        with output_lock(reports_dir):
+        with output_lock(out_dir):  # one run writes an out/ at a time, whatever the command
             result = _with_progress(run, as_json)
     if as_json:
         common.print_json(result.to_dict(common.STATE.lang))

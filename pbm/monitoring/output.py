@@ -200,6 +200,11 @@ class Outputs:
     def all(self) -> list[Path]:
         return [self.workbook, *self.tables, *self.detail.values()]
 
+    def moved(self, where) -> Outputs:
+        """The same outputs where ``where`` puts each path (a staged set, published)."""
+        return Outputs(where(self.workbook), [where(p) for p in self.tables],
+                       {k: where(p) for k, p in self.detail.items()})
+
 
 def write_outputs(result: MonitorResult, out_dir: Path, *, command: str, preset: str,
                   lang: str = "zh", table_format: str | None = None,

@@ -727,7 +727,9 @@ def _text_template(path: str, mtime_ns: int):
 
 def staging_folder(parent: Path, kind: str) -> Path:
     parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".~pbm-{kind}-", dir=parent))
+    from pbm.workbook.writer import LEFTOVER_PREFIX
+
+    return Path(tempfile.mkdtemp(prefix=f"{LEFTOVER_PREFIX}{kind}-", dir=parent))
 
 
 def publish(staging: Path, final: Path, fmt: str) -> list[Path]:

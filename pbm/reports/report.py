@@ -173,8 +173,6 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
 
     # 4. render into staging folders, 5. publish all at once
     reports_dir.mkdir(parents=True, exist_ok=True)
-    for leftover in reports_dir.glob(".~pbm-*"):
-        discard(leftover)  # a staging folder of a run that was killed (the caller holds the lock)
     staged: list[tuple[Kind, Path, list[tuple[DocumentSpec, str]]]] = []
     try:
         for kind, documents, source in plan:

@@ -76,7 +76,7 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
                coverage=None, seed=None, source: Path | None = None,
                exclude: list[Path] | None = None, out: Path | None = None,
                command: str = "") -> SampleOutcome:
-    from pbm.workbook.writer import Sheet, atomic_path, output_lock, write_xlsx
+    from pbm.workbook.writer import Sheet, output_lock, staged_outputs, write_xlsx
 
     limits = Limits.from_config(config.section("limits"))
     out_dir = config.out_dir(out)
@@ -125,13 +125,16 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
             sheets.append(Sheet(name, header, rows, number_formats={4: "#,##0.00"}
                                 if name == SAMPLE_ROWS.sheet else {}))
     target = out_dir / f"sample-{config.year}.xlsx"
-    with output_lock(out_dir):
-        write_xlsx(target, sheets)
-        history = out_dir / "history"
-        history.mkdir(parents=True, exist_ok=True)
-        with atomic_path(history / target.name) as copy:
-            shutil.copyfile(target, copy)
-        _append_log(history / "samples.csv", config.year, result, population, reproduce)
+    # The record, its history copy and the log line are one set: all are written, or none.
+    with output_lock(out_dir), staged_outputs(out_dir) as staged:
+        record = write_xlsx(staged.folder / target.name, sheets)
+        history = staged.folder / "history"
+        history.mkdir()
+        shutil.copyfile(record, history / target.name)
+        log = out_dir / "history" / "samples.csv"
+        if log.exists():
+            shutil.copyfile(log, history / log.name)
+        _append_log(history / log.name, config.year, result, population, reproduce)
     return SampleOutcome(result, population.file, population.sha256, target, reproduce,
                          [display_path(p) for p in excluded_from], findings)
 

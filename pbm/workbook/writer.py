@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,10 @@ FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "error": "#F
 FIXED_CREATED = dt.datetime(2026, 1, 1)  # document property: keeps repeated runs byte-comparable
 EXCEL_TEXT_LIMIT = 32767  # characters one Excel cell holds
 _CUT_MARK = "……〔超出 Excel 单元格 32767 字符上限，以下已截断，全文见原文件〕"
+
+#: What pbm leaves only while it writes: temporary files (:func:`atomic_path`) and staging
+#: folders (:func:`staged_outputs`, report's per-kind folders).
+LEFTOVER_PREFIX = ".~pbm-"
 
 
 def excel_text(text: str) -> str:
@@ -67,7 +72,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     target = Path(target)
     make_folder(target.parent)
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=".~pbm-", suffix=target.suffix,
+        handle, temp_name = tempfile.mkstemp(prefix=LEFTOVER_PREFIX, suffix=target.suffix,
                                              dir=target.parent)
         os.close(handle)
     except OSError as exc:
@@ -218,9 +223,61 @@ def output_lock(folder: Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
             os.write(fd, str(os.getpid()).encode())
+        _remove_leftovers(folder)
         yield folder
     finally:
         os.close(fd)  # releases the lock
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Temporary files and staging folders in ``folder`` and its subfolders (history/,
+    annotated/, reports/) left by a run that was killed or ran out of disk: whoever holds the
+    folder's lock is the only run writing there, so none of them is in use."""
+    for entry in [*folder.glob(LEFTOVER_PREFIX + "*"), *folder.glob("*/" + LEFTOVER_PREFIX + "*")]:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            _unlink(str(entry))
+
+
+class StagedOutputs:
+    """A run's output set being written: ``folder`` is a hidden staging folder inside the
+    output folder, laid out as the output folder is (``history/…``)."""
+
+    def __init__(self, out_dir: Path, folder: Path):
+        self.out_dir, self.folder = out_dir, folder
+
+    def final(self, path: Path) -> Path:
+        """Where a file written under the staging folder lands."""
+        return self.out_dir / Path(path).relative_to(self.folder)
+
+
+@contextlib.contextmanager
+def staged_outputs(out_dir: Path) -> Iterator[StagedOutputs]:
+    """Stage a run's whole output set (a workbook and its CSV/Parquet tables, a record and its
+    history copy): everything is written under a staging folder inside ``out_dir`` and, only
+    when the block succeeds, moved to the same place under ``out_dir``, one rename each. A run
+    that fails, is killed or fills the disk leaves the previous set as it was (the staging
+    folder it leaves is removed by the next run's :func:`output_lock`). Hold the lock."""
+    out_dir = make_folder(out_dir)
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=LEFTOVER_PREFIX + "stage-", dir=out_dir))
+    except OSError as exc:
+        raise PbmError("CLI-WRITE-FAILED", file=str(out_dir), reason=str(exc)) from None
+    staged = StagedOutputs(out_dir, folder)
+    target = out_dir
+    try:
+        yield staged
+        files = sorted(p for p in folder.rglob("*")
+                       if p.is_file() and not p.name.startswith(LEFTOVER_PREFIX))
+        for path in files:
+            target = staged.final(path)
+            make_folder(target.parent)
+            os.replace(path, target)
+    except OSError as exc:  # a full disk while staging, a folder in the way when publishing
+        raise PbmError("CLI-WRITE-FAILED", file=str(target), reason=str(exc)) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _take(fd: int) -> bool:

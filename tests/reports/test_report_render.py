@@ -17,6 +17,7 @@ from pbm.errors import PbmError
 from pbm.reports import charts, render
 from pbm.reports.context import KINDS
 from pbm.reports.report import render_reports
+from pbm.workbook.writer import output_lock
 
 
 def body_lines(path: Path) -> list[str]:
@@ -294,7 +295,8 @@ def test_a_second_run_replaces_the_first_set(sources, tmp_path):
     killed = tmp_path / "out" / "reports" / ".~pbm-goal-review-killed"  # a run that was killed
     killed.mkdir()
     (killed / "半份.docx").write_bytes(b"partial")
-    run(sources, tmp_path, ["goal-review"])
+    with output_lock(tmp_path / "out"):  # as `pbm report` runs: the lock clears what was left
+        run(sources, tmp_path, ["goal-review"])
     names = sorted(p.name for p in folder.iterdir())
     assert "已撤销部门-绩效目标审核意见书.docx" not in names  # stale docx from an earlier run
     assert "备注.txt" in names                               # not a file pbm owns
