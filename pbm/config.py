@@ -6,6 +6,7 @@ Effective configuration = national-2020 preset ← the preset named in pbm.toml 
 
 from __future__ import annotations
 
+import codecs
 import copy
 import re
 import tomllib
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pbm.errors import PbmError
+from pbm.findings import Finding
 from pbm.resources import load_schema, resource_dir
 
 CONFIG_NAME = "pbm.toml"
@@ -27,6 +29,7 @@ class Config:
     workspace: Path | None = None
     preset: str = BASE_PRESET
     files: list[Path] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)  # warnings on reading pbm.toml
 
     def get(self, dotted: str, default: Any = None) -> Any:
         node: Any = self.values
@@ -84,9 +87,10 @@ def load_config(workspace: Path | None = None, *, search_from: Path | None = Non
     _merge(values, sources, _read_preset(BASE_PRESET), f"preset {BASE_PRESET}")
     files: list[Path] = []
     preset = BASE_PRESET
+    notes: list[Finding] = []
     if workspace is not None:
         path = workspace / CONFIG_NAME
-        user, lines = read_config_file(path)
+        user, lines, notes = read_config_file(path)
         preset = user.get("preset", BASE_PRESET)
         if preset != BASE_PRESET:
             _merge(values, sources, _read_preset(preset), f"preset {preset}")
@@ -95,12 +99,15 @@ def load_config(workspace: Path | None = None, *, search_from: Path | None = Non
         files.append(path)
     if overrides:
         _merge(values, sources, _nest(overrides), "option")
-    return Config(values=values, sources=sources, workspace=workspace, preset=preset, files=files)
+    return Config(values=values, sources=sources, workspace=workspace, preset=preset, files=files,
+                  notes=notes)
 
 
-def read_config_file(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
-    """Parse and validate one pbm.toml; errors name the line and the allowed values."""
-    text = path.read_text(encoding="utf-8-sig")
+def read_config_file(path: Path) -> tuple[dict[str, Any], dict[str, int], list[Finding]]:
+    """Parse and validate one pbm.toml; errors name the line and the allowed values.
+    The notes say when the file was saved in another encoding than UTF-8."""
+    text, encoding = read_config_text(path)
+    note = Finding("CONFIG-ENCODING", file=str(path), params={"encoding": encoding})
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -109,7 +116,40 @@ def read_config_file(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
                        cell=f"line {match.group(1)}" if match else None, reason=str(exc)) from None
     lines = key_lines(text)
     validate_config(data, path, lines)
-    return data, lines
+    return data, lines, [note] if encoding else []
+
+
+#: What no TOML text holds (C0 controls but tab and line ends, DEL): the file is binary.
+_BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def read_config_text(path: Path) -> tuple[str, str | None]:
+    """The text of a pbm.toml, and the encoding it was saved in when that is not UTF-8:
+    UTF-16 with its byte-order mark (Notepad's "Unicode") or GBK (Notepad's "ANSI" on
+    Chinese Windows).  A UTF-8 byte-order mark is dropped silently; anything that is no text
+    in these encodings is refused, at the line where it stops being text."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PbmError("CONFIG-UNREADABLE", file=str(path), reason=exc.strerror or str(exc)) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", "UTF-16")]
+    else:
+        data = data.removeprefix(codecs.BOM_UTF8)
+        candidates = [("utf-8", None), ("gb18030", "GBK")]
+    line = 1  # where the encoding that reads furthest stops
+    for codec, encoding in candidates:
+        try:
+            text, whole = data.decode(codec), True
+        except UnicodeDecodeError as exc:  # the text before the first byte that is none
+            text, whole = data[:exc.start].decode(codec), False
+        binary = _BINARY.search(text)
+        line = max(line, text.count("\n", 0, binary.start() if binary else len(text)) + 1)
+        if binary:
+            break
+        if whole:  # line ends as reading a text file gives them (\r\n, \r → \n)
+            return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+    raise PbmError("CONFIG-NOT-TEXT", file=str(path), cell=f"line {line}")
 
 
 def validate_config(data: dict[str, Any], path: Path, lines: dict[str, int]) -> None:

@@ -1,0 +1,136 @@
+"""A hostile or odd pbm.toml: read when it is text in another encoding (with a note), else
+refused naming the file and the line — exit 2, never a traceback or internal error."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import random
+import zipfile
+
+import openpyxl
+import pytest
+
+
+def _text(workspace) -> str:
+    return (workspace / "pbm.toml").read_text(encoding="utf-8")
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def _run(run_pbm, workspace, *args):
+    code, out, err = run_pbm(*args, cwd=workspace)
+    for word in ("Traceback", "内部错误", "internal error"):
+        assert word not in out + err
+    return code, out, err
+
+
+def _one_finding(out: str) -> dict:
+    data = json.loads(out)  # one JSON object, nothing else on stdout
+    assert data["ok"] is False and len(data["findings"]) == 1
+    return data["findings"][0]
+
+
+# --- text in another encoding: read, with a note ---------------------------------------------
+
+ENCODINGS = {
+    "GBK": lambda text: text.encode("gbk"),  # Notepad's "ANSI" on Chinese Windows
+    "UTF-16": lambda text: codecs.BOM_UTF16_LE + text.encode("utf-16-le"),  # Notepad's "Unicode"
+    "UTF-16 big-endian": lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+}
+
+
+@pytest.mark.parametrize("name", ENCODINGS)
+def test_gbk_and_utf16_are_read_with_a_note(workspace, run_pbm, name):
+    text = _text(workspace).replace("ratio_red_below = 60", "ratio_red_below = 55")
+    text = text.replace("\n", "\r\n")  # as Notepad saves it
+    (workspace / "pbm.toml").write_bytes(ENCODINGS[name](text))
+    code, out, err = _run(run_pbm, workspace, "config", "--format", "json")
+    assert code == 0
+    values = {v["key"]: v for v in json.loads(out)["values"]}
+    assert values["monitor.ratio_red_below"]["value"] == 55
+    assert values["monitor.ratio_red_below"]["source"] == (
+        f"pbm.toml:{_line_of(text, 'ratio_red_below')}")
+    assert values["workspace.locality"]["value"] == "测试区"
+    encoding = name.split()[0]
+    assert str(workspace / "pbm.toml") in err and f"以 {encoding} 编码保存" in err
+    assert "UTF-8" in err
+    code, out, err = _run(run_pbm, workspace, "config", "--lang", "en")
+    assert code == 0 and f"saved as {encoding}" in err and "55" in out
+
+
+def test_a_utf8_byte_order_mark_is_read_silently(workspace, run_pbm):
+    text = _text(workspace).replace("ratio_red_below = 60", "ratio_red_below = 55")
+    (workspace / "pbm.toml").write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
+    code, out, err = _run(run_pbm, workspace, "config", "--format", "json")
+    assert code == 0 and err == ""
+    values = {v["key"]: v["value"] for v in json.loads(out)["values"]}
+    assert values["monitor.ratio_red_below"] == 55
+
+
+# --- not text: refused -----------------------------------------------------------------------
+
+def _xlsx() -> bytes:
+    stream = io.BytesIO()
+    openpyxl.Workbook().save(stream)
+    return stream.getvalue()
+
+
+def _zip() -> bytes:
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as archive:
+        archive.writestr("pbm.toml", 'preset = "national-2020"\n')
+    return stream.getvalue()
+
+
+def _with_nul(text: str) -> bytes:
+    return text.replace("min_indicators = 3", "min_indicators = 3\x00").encode("utf-8")
+
+
+def _with_bad_byte(text: str) -> bytes:
+    return text.encode("utf-8").replace(b"min_indicators = 3", b"min_indicators = 3 \xff\xfe")
+
+
+BINARY = {  # content → the line named (None: any)
+    "random bytes": (lambda text: random.Random(7).randbytes(4096), None),
+    "an xlsx renamed": (lambda text: _xlsx(), 1),
+    "a zip renamed": (lambda text: _zip(), 1),
+    "a NUL byte": (_with_nul, "min_indicators"),
+    "a byte that is neither UTF-8 nor GBK": (_with_bad_byte, "min_indicators"),
+    "UTF-16 without its byte-order mark": (lambda text: text.encode("utf-16-le"), 1),
+}
+
+
+@pytest.mark.parametrize("name", BINARY)
+def test_binary_content_is_refused_naming_file_and_line(workspace, run_pbm, name):
+    make, where = BINARY[name]
+    text = _text(workspace)
+    (workspace / "pbm.toml").write_bytes(make(text))
+    code, out, err = _run(run_pbm, workspace, "config")
+    assert code == 2 and out == ""
+    assert str(workspace / "pbm.toml") in err and "不是文本文件" in err
+    if where is not None:
+        line = where if isinstance(where, int) else _line_of(text, where)
+        assert f"/ line {line}:" in err
+    code, out, err = _run(run_pbm, workspace, "config", "--format", "json")
+    assert code == 2
+    finding = _one_finding(out)
+    assert finding["code"] == "CONFIG-NOT-TEXT" and finding["file"] == str(workspace / "pbm.toml")
+
+
+def test_an_unreadable_pbm_toml_is_refused(workspace, run_pbm, monkeypatch):
+    from pathlib import Path
+
+    read_bytes = Path.read_bytes
+
+    def denied(self):
+        if self.name == "pbm.toml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    code, _, err = _run(run_pbm, workspace, "config")
+    assert code == 2 and str(workspace / "pbm.toml") in err and "Permission denied" in err
