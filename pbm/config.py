@@ -114,6 +114,11 @@ def read_config_file(path: Path) -> tuple[dict[str, Any], dict[str, int], list[F
         match = re.search(r"line (\d+)", str(exc))
         raise PbmError("CONFIG-SYNTAX", file=str(path),
                        cell=f"line {match.group(1)}" if match else None, reason=str(exc)) from None
+    except RecursionError:  # tomllib follows nested arrays and inline tables recursively
+        line = _too_deep(text)
+        starts = sorted((n, key) for key, n in key_lines(text).items() if n <= line)
+        raise PbmError("CONFIG-TOO-DEEP", file=str(path), cell=f"line {line}",
+                       key=starts[-1][1] if starts else "?") from None
     lines = key_lines(text)
     validate_config(data, path, lines)
     return data, lines, [note] if encoding else []
@@ -152,9 +157,32 @@ def read_config_text(path: Path) -> tuple[str, str | None]:
     raise PbmError("CONFIG-NOT-TEXT", file=str(path), cell=f"line {line}")
 
 
+def _too_deep(text: str) -> int:
+    """The first line by which ``text`` nests deeper than tomllib can follow: the fewest
+    leading lines that still overflow the parser's recursion (found by halving)."""
+    lines = text.splitlines(keepends=True)
+    low, high = 1, len(lines)
+    while low < high:
+        middle = (low + high) // 2
+        try:
+            tomllib.loads("".join(lines[:middle]))
+        except RecursionError:
+            high = middle
+            continue
+        except tomllib.TOMLDecodeError:
+            pass
+        low = middle + 1
+    return high
+
+
 def validate_config(data: dict[str, Any], path: Path, lines: dict[str, int]) -> None:
     from jsonschema import Draft202012Validator
 
+    # What the schema cannot check safely (its messages recurse into a value): no value
+    # nested deeper than any setting is.
+    for key, _, depth in _nodes(data):
+        if depth > _MAX_DEPTH:
+            raise PbmError("CONFIG-TOO-DEEP", file=str(path), cell=_line_of(lines, key), key=key)
     validator = Draft202012Validator(load_schema("config"))
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path])
     if not errors:
@@ -173,6 +201,25 @@ def validate_config(data: dict[str, Any], path: Path, lines: dict[str, int]) -> 
     raise PbmError("CONFIG-BAD-VALUE", file=str(path), cell=_line_of(lines, dotted), key=dotted,
                    value=repr(error.instance), reason=error.message,
                    allowed=allowed or _describe(error.schema))
+
+
+#: How deep pbm.toml may nest tables and arrays; the deepest setting is 4 levels down
+#: (``score.qualitative_tiers."达成"[0]``).
+_MAX_DEPTH = 32
+
+
+def _nodes(data: dict[str, Any]):
+    """Every value in ``data``, in the file's order, with its dotted key (an array's for its
+    items) and its depth; iterative, so a hostile depth is measured, not recursed into."""
+    stack: list[tuple[str, Any, int]] = [("", data, 0)]
+    while stack:
+        key, node, depth = stack.pop()
+        yield key, node, depth
+        if isinstance(node, dict):
+            stack.extend((f"{key}.{name}" if key else name, value, depth + 1)
+                         for name, value in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((key, value, depth + 1) for value in reversed(node))
 
 
 def _describe(schema: dict[str, Any]) -> str:

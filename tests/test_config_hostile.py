@@ -1,5 +1,5 @@
 """A hostile or odd pbm.toml: read when it is text in another encoding (with a note), else
-refused naming the file and the line — exit 2, never a traceback or internal error."""
+refused naming the file, the line and the key — exit 2, never a traceback or internal error."""
 
 from __future__ import annotations
 
@@ -134,3 +134,39 @@ def test_an_unreadable_pbm_toml_is_refused(workspace, run_pbm, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", denied)
     code, _, err = _run(run_pbm, workspace, "config")
     assert code == 2 and str(workspace / "pbm.toml") in err and "Permission denied" in err
+
+
+# --- nested too deep: refused ----------------------------------------------------------------
+
+NESTED = {  # what is added under [goals] → the key named
+    "arrays 5000 deep on one line": ("local_categories = " + "[" * 5000 + "]" * 5000,
+                                     "goals.local_categories"),
+    "arrays 5000 deep over lines": ("local_categories = " + "[\n" * 5000 + "]" * 5000,
+                                    "goals.local_categories"),
+    "inline tables 5000 deep": ("deep = " + "{a = " * 5000 + "1" + "}" * 5000, "goals.deep"),
+    "arrays 100 deep": ("local_categories = " + "[" * 100 + "]" * 100, "goals.local_categories"),
+    "a dotted key 5000 long": (".".join(["a"] * 5000) + " = 1", "goals.a.a.a"),
+}
+
+
+@pytest.mark.parametrize("name", NESTED)
+def test_deep_nesting_is_refused_naming_file_line_and_key(workspace, run_pbm, name):
+    added, key = NESTED[name]
+    text = _text(workspace).replace("[goals]", "[goals]\n" + added, 1)
+    (workspace / "pbm.toml").write_text(text, encoding="utf-8")
+    code, out, err = _run(run_pbm, workspace, "config")
+    assert code == 2 and out == ""
+    assert str(workspace / "pbm.toml") in err and f"“{key}" in err and "嵌套过深" in err
+    assert "/ line " in err
+    code, out, _ = _run(run_pbm, workspace, "config", "--format", "json")
+    assert code == 2 and _one_finding(out)["code"] == "CONFIG-TOO-DEEP"
+
+
+def test_deep_value_names_the_line_where_it_gets_too_deep(workspace, run_pbm):
+    added = "local_categories = [\n" + "[\n" * 5000 + "]" * 5001
+    text = _text(workspace).replace("[goals]", "[goals]\n" + added, 1)
+    (workspace / "pbm.toml").write_text(text, encoding="utf-8")
+    code, _, err = _run(run_pbm, workspace, "config")
+    line = int(err.split("/ line ")[1].split(":")[0])
+    start = _line_of(text, "local_categories")
+    assert code == 2 and start < line < start + 5000  # inside the value, where parsing gave up
