@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -110,7 +111,7 @@ def read_config_file(path: Path) -> tuple[dict[str, Any], dict[str, int], list[F
     note = Finding("CONFIG-ENCODING", file=str(path), params={"encoding": encoding})
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, ValueError) as exc:  # ValueError: an integer of 4300+ digits
         match = re.search(r"line (\d+)", str(exc))
         raise PbmError("CONFIG-SYNTAX", file=str(path),
                        cell=f"line {match.group(1)}" if match else None, reason=str(exc)) from None
@@ -178,11 +179,17 @@ def _too_deep(text: str) -> int:
 def validate_config(data: dict[str, Any], path: Path, lines: dict[str, int]) -> None:
     from jsonschema import Draft202012Validator
 
-    # What the schema cannot check safely (its messages recurse into a value): no value
-    # nested deeper than any setting is.
-    for key, _, depth in _nodes(data):
+    # What the schema cannot check, or not safely (its messages recurse into a value): no
+    # value nested deeper than any setting is, no nan, inf or integer beyond 64 bits (0xfff…).
+    for key, node, depth in _nodes(data):
         if depth > _MAX_DEPTH:
             raise PbmError("CONFIG-TOO-DEEP", file=str(path), cell=_line_of(lines, key), key=key)
+        usable = (math.isfinite(node) if isinstance(node, float)
+                  else -2**63 <= node < 2**63 if isinstance(node, int) else True)
+        if not usable:
+            value = repr(node) if isinstance(node, float) else "≥ 2^63" if node > 0 else "< -2^63"
+            raise PbmError("CONFIG-NOT-FINITE", file=str(path), cell=_line_of(lines, key),
+                           key=key, value=value)
     validator = Draft202012Validator(load_schema("config"))
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path])
     if not errors:

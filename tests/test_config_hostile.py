@@ -170,3 +170,61 @@ def test_deep_value_names_the_line_where_it_gets_too_deep(workspace, run_pbm):
     line = int(err.split("/ line ")[1].split(":")[0])
     start = _line_of(text, "local_categories")
     assert code == 2 and start < line < start + 5000  # inside the value, where parsing gave up
+
+
+# --- nan, inf and integers beyond 64 bits: refused, for every numeric setting -----------------
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "+nan", "1e400"])
+@pytest.mark.parametrize("command", [("config",), ("monitor", "q1"), ("validate", "goals")])
+def test_nan_and_inf_are_refused_at_load_time(workspace, run_pbm, value, command):
+    text = _text(workspace).replace("ratio_red_below = 60", f"ratio_red_below = {value}")
+    (workspace / "pbm.toml").write_text(text, encoding="utf-8")
+    code, out, err = _run(run_pbm, workspace, *command)
+    assert code == 2 and out == ""
+    assert f"{workspace / 'pbm.toml'} / line {_line_of(text, 'ratio_red_below')}:" in err
+    assert "“monitor.ratio_red_below”" in err and "不是可用的数" in err
+    code, out, _ = _run(run_pbm, workspace, *command, "--format", "json")
+    assert code == 2
+    finding = _one_finding(out)
+    assert finding["code"] == "CONFIG-NOT-FINITE" and finding["cell"].startswith("line ")
+
+
+NUMBERS = {  # what is added to pbm.toml → the key named
+    "an integer setting": ("[goals]", "[goals]\nmin_indicators = inf", "goals.min_indicators"),
+    "a table of numbers": ("[score]", '[score.grade_bands]\n"优" = nan\n[score]',
+                           "score.grade_bands.优"),
+    "an item of an array": ("[score]", '[score.qualitative_tiers]\n"达成" = [0.8, nan]\n[score]',
+                            "score.qualitative_tiers.达成"),
+    "a 400-digit integer": ("[goals]", "[goals]\nmin_indicators = 1" + "0" * 400,
+                            "goals.min_indicators"),
+    "a 5000-digit hexadecimal": ("year = 2026", "year = 0x" + "f" * 5000, "workspace.year"),
+}
+
+
+@pytest.mark.parametrize("name", NUMBERS)
+def test_every_numeric_setting_is_checked(workspace, run_pbm, name):
+    old, new, key = NUMBERS[name]
+    text = _text(workspace)
+    if old == "[goals]":
+        text = text.replace("min_indicators = 3 ", "# ")
+    (workspace / "pbm.toml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, out, err = _run(run_pbm, workspace, "config", "--lang", "en")
+    assert code == 2 and out == ""
+    assert str(workspace / "pbm.toml") in err and f'"{key}"' in err and "no usable number" in err
+
+
+def test_the_limits_of_a_64_bit_integer_are_still_numbers(workspace, run_pbm):
+    text = _text(workspace).replace("min_indicators = 3 ", "min_indicators = 9223372036854775807 ")
+    (workspace / "pbm.toml").write_text(text, encoding="utf-8")
+    code, out, _ = _run(run_pbm, workspace, "config", "--format", "json")
+    assert code == 0
+    values = {v["key"]: v["value"] for v in json.loads(out)["values"]}
+    assert values["goals.min_indicators"] == 2**63 - 1
+
+
+def test_an_integer_too_long_to_parse_is_a_syntax_error(workspace, run_pbm):
+    text = _text(workspace).replace("min_indicators = 3 ", "min_indicators = 1" + "0" * 5000 + " ")
+    (workspace / "pbm.toml").write_text(text, encoding="utf-8")
+    code, out, err = _run(run_pbm, workspace, "config", "--format", "json")
+    assert code == 2 and _one_finding(out)["code"] == "CONFIG-SYNTAX"
+    assert str(workspace / "pbm.toml") in err and "pbm.toml 格式错误" in err
