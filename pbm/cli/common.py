@@ -145,9 +145,14 @@ def t(zh: str, en: str) -> str:
 
 
 def load_config(overrides: dict[str, Any] | None = None):
+    """The effective configuration; what reading pbm.toml noted (its encoding) on stderr."""
     from pbm.config import load_config as _load
 
-    return _load(STATE.workspace, overrides=overrides)
+    config = _load(STATE.workspace, overrides=overrides)
+    for note in config.notes:
+        stderr_console().print(labelled(
+            t("警告", "warning"), f"{note.location()}: {note.message(STATE.lang)}", "yellow"))
+    return config
 
 
 def print_json(data: dict[str, Any]) -> None:
