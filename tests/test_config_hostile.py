@@ -228,3 +228,12 @@ def test_an_integer_too_long_to_parse_is_a_syntax_error(workspace, run_pbm):
     code, out, err = _run(run_pbm, workspace, "config", "--format", "json")
     assert code == 2 and _one_finding(out)["code"] == "CONFIG-SYNTAX"
     assert str(workspace / "pbm.toml") in err and "pbm.toml 格式错误" in err
+
+
+@pytest.mark.parametrize("args", [("score", "--tolerance", "nan"), ("sample", "--rate", "inf"),
+                                  ("sample", "--coverage", "-inf"), ("sample", "--rate", "nan")])
+def test_nan_and_inf_on_the_command_line_are_refused(workspace, run_pbm, args):
+    code, out, err = run_pbm(*args, cwd=workspace)
+    assert code == 2
+    assert "不是有限的数" in out + err and args[1] in out + err
+    assert "Traceback" not in out + err and "internal error" not in out + err

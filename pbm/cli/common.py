@@ -80,6 +80,15 @@ OUT = typer.Option(None, "--out", help="输出文件夹（默认工作区 out/�
 STRICT = typer.Option(False, "--strict", help="有警告也以退出码 1 结束")
 
 
+def finite(value: float | None) -> float | None:
+    """A number option's callback: ``nan`` and ``inf`` are no threshold, rate or coverage."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(t(f"{value} 不是有限的数", f"{value} is not a finite number"))
+    return value
+
+
 def format_option(*choices: str, note: str = ""):
     """``--format``: one of ``choices``, the first the default; another value is a usage error
     (exit 2) before the command starts.  The choices differ per command."""

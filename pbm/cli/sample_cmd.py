@@ -49,12 +49,12 @@ def register(app: typer.Typer) -> None:
 @common.bulk_data
 def sample(
     ctx: typer.Context,
-    rate: float | None = typer.Option(None, "--rate", help="抽取比例 (0,1]，默认取 pbm.toml（0.10）"),
+    rate: float | None = typer.Option(None, "--rate", callback=common.finite, help="抽取比例 (0,1]，默认取 pbm.toml（0.10）"),
     minimum: int | None = typer.Option(None, "--min", help="最少抽取项目数"),
     must: list[str] | None = typer.Option(None, "--must", help="必选规则，可多次：\"金额>=500\"、\"灯色==红\""),
     strata: list[str] | None = typer.Option(None, "--strata", help="分层列（可多次）；“类别”表示 A/B/C 金额类别"),
     method: str | None = typer.Option(None, "--method", help="random | systematic | pps"),
-    coverage: float | None = typer.Option(None, "--coverage", help="按金额补足到该覆盖率，如 0.3"),
+    coverage: float | None = typer.Option(None, "--coverage", callback=common.finite, help="按金额补足到该覆盖率，如 0.3"),
     seed: int | None = typer.Option(None, "--seed", help="随机种子（不指定则随机生成并记录）"),
     source: Path | None = typer.Option(None, "--from", help="项目清单工作簿（默认工作区最新清单）"),
     exclude: list[Path] | None = typer.Option(None, "--exclude",

@@ -75,7 +75,7 @@ def score(
     reverse_rule: str | None = typer.Option(
         None, "--reverse-rule", help="反向指标计分：R1 比值法 | R2 线性扣减法（默认取 pbm.toml）"),
     tolerance: float | None = typer.Option(
-        None, "--tolerance", min=0, help="自评分高于复核分超过该分值视为虚高（默认取 pbm.toml）"),
+        None, "--tolerance", min=0, callback=common.finite, help="自评分高于复核分超过该分值视为虚高（默认取 pbm.toml）"),
     aggregate: bool = typer.Option(
         False, "--aggregate", help="同一项目由多个单位分别填报时，按资金加权汇总后另行计分"),
     strict: bool = common.STRICT,
