@@ -88,7 +88,7 @@ def score(
     from pbm.scoring.groups import group_weights_from_config
     from pbm.scoring.rules import ScoreRules
     from pbm.workbook.source import Limits
-    from pbm.workbook.writer import output_lock, write_xlsx
+    from pbm.workbook.writer import output_lock, staged_outputs, write_xlsx
 
     if reverse_rule is not None and reverse_rule.strip().upper() not in ("R1", "R2"):
         raise PbmError("CLI-USAGE", reason=f"--reverse-rule {reverse_rule}: R1 | R2")
@@ -124,11 +124,12 @@ def score(
         from pbm.scoring.output import score_sheets
 
         out_dir = config.out_dir(out)
-        with output_lock(out_dir):
-            target = out_dir / f"scores-{config.year}.xlsx"
-            write_xlsx(target, score_sheets(run, common.command_line(), preset=config.preset,
-                                            application=application, lang=common.STATE.lang))
-            outputs.append(target)
+        with output_lock(out_dir), staged_outputs(out_dir) as staged:
+            sheets = score_sheets(run, common.command_line(), preset=config.preset,
+                                  application=application, lang=common.STATE.lang)
+            apart: list[Path] = []
+            workbook = write_xlsx(staged.folder / f"scores-{config.year}.xlsx", sheets, apart=apart)
+            outputs.extend(map(staged.final, [workbook, *apart]))
     common.conclude_check(run, outputs, fmt, strict, lambda: _render(run, outputs, show))
 
 

@@ -57,8 +57,10 @@ def validate(
     if readable:
         with output_lock(out_dir):
             target = _goal_list_target(config, out_dir, result)
-            write_xlsx(target, goal_list_sheets(result, common.command_line(), common.STATE.lang))
-            outputs.append(target)
+            apart: list[Path] = []
+            outputs.append(write_xlsx(target, goal_list_sheets(
+                result, common.command_line(), common.STATE.lang), apart=apart))
+            outputs.extend(apart)
             if annotate:
                 outputs.extend(_annotate(result, out_dir))
     common.conclude_check(result, outputs, fmt, strict, lambda: _render(result, outputs, show))

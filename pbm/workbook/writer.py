@@ -21,6 +21,7 @@ FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "error": "#F
          "warning": "#FFEB9C", "info": "#DDEBF7"}
 FIXED_CREATED = dt.datetime(2026, 1, 1)  # document property: keeps repeated runs byte-comparable
 EXCEL_TEXT_LIMIT = 32767  # characters one Excel cell holds
+EXCEL_MAX_ROWS = 1_048_575  # data rows one sheet holds below its header (1,048,576 in all)
 _CUT_MARK = "……〔超出 Excel 单元格 32767 字符上限，以下已截断，全文见原文件〕"
 
 #: What pbm leaves only while it writes: temporary files (:func:`atomic_path`) and staging
@@ -107,13 +108,20 @@ def build_xlsx(path: Path, build) -> Path:
     return Path(path)
 
 
-def write_xlsx(path: Path, sheets: list[Sheet], engine: str = "auto") -> Path:
+def write_xlsx(path: Path, sheets: list[Sheet], engine: str = "auto",
+               apart: list[Path] | None = None) -> Path:
     """Write ``sheets`` to ``path`` atomically (temporary file in the same folder, then rename).
+    A sheet too long for Excel is written beside the workbook (:func:`_apart`); ``apart``, when
+    given, collects those files.
 
     ``engine="auto"`` uses the Rust writer (rustpy-xlsxwriter, the ``fast`` extra) when it is
     installed — the same cell values, several times faster on big outputs — and XlsxWriter
     otherwise; ``PBM_XLSX_ENGINE=xlsxwriter`` forces XlsxWriter.
     """
+    path = Path(path)
+    sheets, tables = _apart(path, sheets)
+    if apart is not None:
+        apart.extend(tables)
     if engine != "xlsxwriter":
         from pbm.workbook import fastwrite
 
@@ -121,10 +129,31 @@ def write_xlsx(path: Path, sheets: list[Sheet], engine: str = "auto") -> Path:
             return fastwrite.write_xlsx_fast(path, sheets)
     import xlsxwriter
 
-    path = Path(path)
     with atomic_path(path) as temp:
         _write_sheets(xlsxwriter, temp, sheets)
     return path
+
+
+def _apart(path: Path, sheets: list[Sheet]) -> tuple[list[Sheet], list[Path]]:
+    """A sheet of more rows than Excel holds goes to ``<workbook>-<sheet>.parquet`` (CSV
+    without pyarrow) beside the workbook; in its place the sheet says where it went."""
+    if all(len(sheet.rows) <= EXCEL_MAX_ROWS for sheet in sheets):
+        return sheets, []
+    from pbm.workbook.outputs import DETAIL_NOTE
+    from pbm.workbook.tables import write_table
+
+    kept, apart = [], []
+    for sheet in sheets:
+        if len(sheet.rows) <= EXCEL_MAX_ROWS:
+            kept.append(sheet)
+            continue
+        table = write_table(path.with_name(f"{path.stem}-{sheet.name}"), list(sheet.columns),
+                            sheet.rows, "parquet")
+        apart.append(table)
+        kept.append(Sheet(sheet.name, [DETAIL_NOTE], [[
+            f"本表共 {len(sheet.rows):,} 行，超过 Excel 工作表的上限（{EXCEL_MAX_ROWS:,} 行），"
+            f"已另存为 {table.name}"]], widths={0: 90}, autofilter=False))
+    return kept, apart
 
 
 def _write_sheets(xlsxwriter, temp_name: Path, sheets: list[Sheet]) -> None:
