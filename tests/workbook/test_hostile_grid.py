@@ -227,3 +227,19 @@ def test_a_reader_that_dies_on_one_submission_does_not_stop_the_others(tmp_path)
     unreadable = [f for f in data["findings"] if f["code"] == "R-UNREADABLE"]
     assert [f["file"] for f in unreadable] == ["q3/199-坏文件-监控表.xlsx"]
     assert data["summary"]["files"] == 19 and data["summary"]["projects"] >= 3
+
+
+def test_text_that_looks_like_a_reference_beyond_the_grid_is_read(tmp_path):
+    # an inline string holding r="XFE1" / r="12345678": text, not a cell or row reference
+    good = _good(tmp_path / "好.xlsx")
+
+    def edit(data: bytes) -> bytes:
+        cell = b'<c r="Z2" t="inlineStr"><is><t>r="XFE1" r="12345678" r="AAAA1"</t></is></c>'
+        return re.sub(rb'(<row r="2"[^>]*>)', lambda m: m.group(1) + cell, data, count=1)
+
+    text = _rewrite(good, tmp_path / "文字.xlsx", r"xl/worksheets/sheet1\.xml", edit)
+    code, data, err = _pbm("validate", text, "--format", "json", "--out", tmp_path / "out",
+                           cwd=tmp_path)
+    assert code in (0, 1), err
+    assert not [f for f in data["findings"] if f["code"] == "R-UNREADABLE"]
+    assert data["summary"]["projects"] == 1
