@@ -1,11 +1,13 @@
 """The one xlsx writer for pbm's outputs: XlsxWriter directly, Format objects made once,
-submitted text written inert (never a formula), atomic replace, one writer per folder."""
+submitted text written inert (never a formula), atomic replace, one writer per folder, and
+output sets (several files that belong together) staged and published all at once."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +22,9 @@ FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "error": "#F
          "warning": "#FFEB9C", "info": "#DDEBF7"}
 FIXED_CREATED = dt.datetime(2026, 1, 1)  # document property: keeps repeated runs byte-comparable
 EXCEL_TEXT_LIMIT = 32767  # characters one Excel cell holds
+#: The start of the name of everything a run writes before it is in place: atomic_path's
+#: temporary files and the staging folders of output sets.
+STAGING_PREFIX = ".~pbm-"
 _CUT_MARK = "……〔超出 Excel 单元格 32767 字符上限，以下已截断，全文见原文件〕"
 
 
@@ -67,7 +72,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     target = Path(target)
     make_folder(target.parent)
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=".~pbm-", suffix=target.suffix,
+        handle, temp_name = tempfile.mkstemp(prefix=STAGING_PREFIX, suffix=target.suffix,
                                              dir=target.parent)
         os.close(handle)
     except OSError as exc:
@@ -86,6 +91,48 @@ def atomic_path(target: Path) -> Iterator[Path]:
     except BaseException:
         _unlink(temp_name)
         raise
+
+
+def staging_folder(parent: Path, kind: str) -> Path:
+    """A hidden folder inside ``parent`` where a run writes a whole output set before any of it
+    is in place — on the same file system, so :func:`publish` is renames only.  A run that
+    fails or is killed before publishing leaves the previous set as it was; what it staged is
+    removed by the run itself or, after a kill, by the next run (:func:`discard_leftovers`)."""
+    make_folder(parent)
+    try:
+        return Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{kind}-", dir=parent))
+    except OSError as exc:
+        raise PbmError("CLI-WRITE-FAILED", file=str(parent), reason=str(exc)) from None
+
+
+def publish(staging: Path, final: Path, owned: tuple[str, ...] = ()) -> list[Path]:
+    """Move every file staged at the top of ``staging`` into ``final`` (each an atomic rename),
+    then remove the files of ``final`` with a suffix in ``owned`` that this run did not
+    produce — a re-run replaces the previous set.  Called only once the whole set is staged."""
+    make_folder(final)
+    produced = sorted(p.name for p in staging.iterdir() if p.is_file()) if staging.is_dir() else []
+    try:
+        for name in produced:
+            os.replace(staging / name, final / name)
+        keep = set(produced)
+        for old in final.iterdir():
+            if old.is_file() and old.suffix.lower() in owned and old.name not in keep:
+                old.unlink()
+    except OSError as exc:
+        raise PbmError("CLI-WRITE-FAILED", file=str(final), reason=str(exc)) from None
+    return [final / name for name in produced]
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def discard_leftovers(parent: Path, kind: str = "") -> None:
+    """Remove the staging folders (of ``kind``, or of any kind) that killed runs left in
+    ``parent``; the caller holds the output lock, so no live run is writing them."""
+    for leftover in Path(parent).glob(f"{STAGING_PREFIX}{kind}-*" if kind else f"{STAGING_PREFIX}*"):
+        if leftover.is_dir():
+            discard(leftover)
 
 
 def build_xlsx(path: Path, build) -> Path:
