@@ -60,7 +60,9 @@ def validate(
             write_xlsx(target, goal_list_sheets(result, common.command_line(), common.STATE.lang))
             outputs.append(target)
             if annotate:
-                outputs.extend(_annotate(result, out_dir))
+                copies, skipped = _annotate(result, out_dir / "annotated", limits)
+                outputs.extend(copies)
+                result.findings.extend(skipped)  # after the list: it is the same without --annotate
     common.conclude_check(result, outputs, fmt, strict, lambda: _render(result, outputs, show))
 
 
@@ -100,9 +102,11 @@ def _run(paths, settings, limits, fmt, year):
         return validate_paths(files, settings, limits, progress=advance, year=year)
 
 
-def _annotate(result, out_dir: Path) -> list[Path]:
-    from pbm.goals.annotate import annotate_workbook
-    from pbm.workbook.writer import unique_stems
+def _annotate(result, folder: Path, limits) -> tuple[list[Path], list]:
+    """The annotated copies, written into ``folder``; (the copies, a G-NOT-ANNOTATED finding
+    for each workbook that could not be copied)."""
+    from pbm.goals.annotate import NotAnnotated, annotate_workbook
+    from pbm.workbook.writer import make_folder, unique_stems
 
     by_file: dict[str, list] = {}
     for finding in result.findings:
@@ -117,13 +121,18 @@ def _annotate(result, out_dir: Path) -> list[Path]:
         findings = by_file.get(read.file, [])
         if not any(f.severity in ("error", "warning") for f in findings):
             continue  # nothing to send back for this file
-        chosen.append((source, findings))
+        chosen.append((read.file, source, findings))
     # one copy per input: goals/a/目标.xlsx and goals/b/目标.xlsx are 目标-审核意见 and -2
-    stems = unique_stems([source.stem + "-审核意见" for source, _ in chosen])
-    return [annotate_workbook(source, findings,
-                              out_dir / "annotated" / (stem + source.suffix.lower()),
-                              common.STATE.lang)
-            for (source, findings), stem in zip(chosen, stems)]
+    stems = unique_stems([source.stem + "-审核意见" for _, source, _ in chosen])
+    make_folder(folder)
+    copies, skipped = [], []
+    for (file, source, findings), stem in zip(chosen, stems):
+        try:
+            copies.append(annotate_workbook(source, findings, folder / (stem + source.suffix.lower()),
+                                            common.STATE.lang, limits))
+        except NotAnnotated as reason:
+            skipped.append(reason.finding(file))
+    return copies, skipped
 
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
