@@ -42,28 +42,56 @@ def validate(
     lang: str | None = common.LANG,
     workspace: Path | None = common.WORKSPACE,
 ) -> None:
-    from pbm.goals.output import goal_list_sheets
     from pbm.goals.rules import ReviewSettings
     from pbm.workbook.source import Limits
-    from pbm.workbook.writer import output_lock, write_xlsx
 
     config = common.load_config()
     settings = ReviewSettings.from_config(config)
     limits = Limits.from_config(config.section("limits"))
     result = _run(paths, settings, limits, fmt, config.year)
-    out_dir = config.out_dir(out)
     outputs: list[Path] = []
-    readable = [f for f in result.files if f.error is None]
-    if readable:
-        with output_lock(out_dir):
-            target = _goal_list_target(config, out_dir, result)
-            write_xlsx(target, goal_list_sheets(result, common.command_line(), common.STATE.lang))
-            outputs.append(target)
-            if annotate:
-                copies, skipped = _annotate(result, out_dir / "annotated", limits)
-                outputs.extend(copies)
-                result.findings.extend(skipped)  # after the list: it is the same without --annotate
+    if any(f.error is None for f in result.files):
+        outputs = _write_outputs(config, config.out_dir(out), result, annotate, limits)
     common.conclude_check(result, outputs, fmt, strict, lambda: _render(result, outputs, show))
+
+
+def _write_outputs(config, out_dir: Path, result, annotate: bool, limits) -> list[Path]:
+    """The goal list and, with ``--annotate``, the annotated copies — one output set, written
+    into a staging folder inside ``out/`` and published only once all of it is written: a
+    failure or a kill mid-run leaves the previous list and copies as they were, never a new
+    list beside old copies.  A run that rebuilds ``goals-<year>.xlsx`` replaces the whole
+    ``annotated/`` folder (a copy of a file now clean is removed); a 单独检查 run only adds
+    its own copies.  Copies that could not be made are G-NOT-ANNOTATED warnings, added to the
+    run's findings after the list was written (the list is the same with or without
+    ``--annotate``)."""
+    from pbm.goals.output import goal_list_sheets
+    from pbm.workbook.writer import (
+        discard,
+        discard_leftovers,
+        output_lock,
+        publish,
+        staging_folder,
+        write_xlsx,
+    )
+
+    with output_lock(out_dir):
+        target = _goal_list_target(config, out_dir, result)
+        discard_leftovers(out_dir, "validate")
+        staging = staging_folder(out_dir, "validate")
+        try:
+            write_xlsx(staging / target.name,
+                       goal_list_sheets(result, common.command_line(), common.STATE.lang))
+            copies, skipped = _annotate(result, staging / "annotated", limits) if annotate else ([], [])
+            # everything is written: now the renames, the copies first
+            whole = target.name == f"goals-{config.year}.xlsx"
+            if copies or (annotate and (out_dir / "annotated").exists()):
+                copies = publish(staging / "annotated", out_dir / "annotated",
+                                 (".xlsx", ".xlsm") if whole else ())
+            [listed] = publish(staging, out_dir)
+        finally:
+            discard(staging)
+    result.findings.extend(skipped)
+    return [listed, *copies]
 
 
 def _goal_list_target(config, out_dir: Path, result) -> Path:

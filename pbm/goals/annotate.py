@@ -1,6 +1,7 @@
 """Annotated copies (``pbm validate --annotate``): the workbook a reviewer sends back (退回调整),
 with every cell that has a finding filled and commented, plus a 问题清单 sheet.  The input file
-is never touched: openpyxl loads it, and the copy is written to the output folder atomically.
+is never touched: openpyxl loads it, and the copy is written atomically (into the run's staging
+folder, published with the goal list).
 
 The copy is bounded, whatever the department's file holds.  openpyxl keeps every cell as an
 object and, reading or writing, turns some ranges into one object per cell; so before it loads

@@ -1,12 +1,15 @@
 """``pbm validate --annotate`` on hostile workbooks, made from a normal goal workbook by rewriting
 its XML: bounded whatever the file holds (a merge over the whole sheet costs nothing; what
 openpyxl would expand past [limits] annotate_max_cells, or cannot read, gets no copy and a
-G-NOT-ANNOTATED warning naming file, sheet and range)."""
+G-NOT-ANNOTATED warning naming file, sheet and range), and the goal list and the copies are one
+output set, published all at once."""
 
 from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -143,6 +146,94 @@ def test_a_workbook_openpyxl_cannot_read_is_a_finding_and_the_others_get_their_c
     assert copies == ["a-审核意见.xlsx", "c-审核意见.xlsx"]
 
 
+# --------------------------------------------------------------------------- one output set
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    """The published outputs (what a staging folder holds is no output yet)."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.xlsx"))
+            if not p.relative_to(out).parts[0].startswith(".~pbm")}
+
+
+def _first_run(tmp_path, run_pbm) -> dict[str, bytes]:
+    _goals(tmp_path / "goals", "a.xlsx", "b.xlsx", "c.xlsx")
+    code, _, err = _validate(run_pbm, tmp_path / "goals", "--annotate", "--out", tmp_path / "out",
+                             cwd=tmp_path)
+    assert code == 1, err
+    before = _snapshot(tmp_path / "out")
+    assert sorted(before) == ["annotated/a-审核意见.xlsx", "annotated/b-审核意见.xlsx",
+                              "annotated/c-审核意见.xlsx", "goals-2026.xlsx"]
+    # the departments resubmit: the next run's outputs differ from these
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        write_form_workbook(tmp_path / "goals" / name, [_spoiled(Path(name).stem + "局（修改）")])
+    return before
+
+
+def test_a_failure_mid_run_leaves_the_previous_list_and_copies(tmp_path, run_pbm, monkeypatch):
+    from pbm.errors import PbmError
+    from pbm.goals import annotate
+
+    before = _first_run(tmp_path, run_pbm)
+    real, calls = annotate.annotate_workbook, []
+
+    def failing(*args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 2:  # the disk fills up at the second copy
+            raise PbmError("CLI-WRITE-FAILED", file=str(args[2]), reason="No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(annotate, "annotate_workbook", failing)
+    code, data, _ = _validate(run_pbm, tmp_path / "goals", "--annotate", "--out",
+                              tmp_path / "out", cwd=tmp_path)
+    assert code == 2 and data["findings"][0]["code"] == "CLI-WRITE-FAILED"
+    assert _snapshot(tmp_path / "out") == before  # neither a new list nor one new copy
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".~pbm")]
+
+
+_KILLED_AT_SECOND_COPY = """
+import os, sys
+from pbm.goals import annotate
+real, calls = annotate.annotate_workbook, []
+def killed(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == 2:
+        os._exit(137)  # as kill -9: no cleanup runs
+    return real(*args, **kwargs)
+annotate.annotate_workbook = killed
+from pbm.cli.app import main
+sys.exit(main())
+"""
+
+
+def test_a_kill_mid_run_leaves_the_previous_set_and_the_next_run_clears_its_staging(
+        tmp_path, run_pbm):
+    before = _first_run(tmp_path, run_pbm)
+    done = subprocess.run([sys.executable, "-c", _KILLED_AT_SECOND_COPY, "validate",
+                           str(tmp_path / "goals"), "--annotate", "--out", str(tmp_path / "out"),
+                           "--format", "json"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 137, done.stderr
+    assert _snapshot(tmp_path / "out") == before
+    assert [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".~pbm-validate-")]
+    code, _, err = _validate(run_pbm, tmp_path / "goals", "--annotate", "--out", tmp_path / "out",
+                             cwd=tmp_path)
+    assert code == 1, err
+    after = _snapshot(tmp_path / "out")
+    assert sorted(after) == sorted(before)
+    assert all(after[name] != before[name] for name in before)  # every file of the new run
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".~pbm")]
+
+
+def test_a_run_that_rebuilds_the_list_drops_the_copy_of_a_file_now_clean(tmp_path, run_pbm):
+    _first_run(tmp_path, run_pbm)
+    write_form_workbook(tmp_path / "goals" / "b.xlsx", [good_project()])  # b is fixed
+    code, data, err = _validate(run_pbm, tmp_path / "goals", "--annotate", "--out",
+                                tmp_path / "out", cwd=tmp_path)
+    assert code == 1, err
+    copies = sorted(p.name for p in (tmp_path / "out" / "annotated").iterdir())
+    assert copies == ["a-审核意见.xlsx", "c-审核意见.xlsx"]
+    assert len(data["outputs"]) == 3
+
+
 def test_a_finding_under_a_merge_is_shown_on_its_top_left_cell(tmp_path):
     # the cells under a merge stay as the file has them; the comment goes where Excel shows it
     from pbm.findings import Finding
@@ -157,3 +248,20 @@ def test_a_finding_under_a_merge_is_shown_on_its_top_left_cell(tmp_path):
     with zipfile.ZipFile(copy) as archive:
         comments = b"".join(archive.read(n) for n in archive.namelist() if "comments" in n)
     assert sorted(re.findall(rb'<comment ref="(\w+)"', comments)) == [b"B3", b"J1"]
+
+
+def test_checking_one_resubmitted_file_keeps_the_other_copies(workspace, run_pbm):
+    # a 单独检查 run leaves goals-<year>.xlsx as it was, and the other departments' copies too
+    _goals(workspace / "goals", "a.xlsx", "b.xlsx")
+    code, _, err = _validate(run_pbm, "goals", "--annotate", cwd=workspace)
+    assert code == 1, err
+    before = _snapshot(workspace / "out")
+    write_form_workbook(workspace / "goals" / "a.xlsx", [_spoiled("a局（修改）")])
+    code, data, err = _validate(run_pbm, "goals/a.xlsx", "--annotate", cwd=workspace)
+    assert code == 1, err
+    after = _snapshot(workspace / "out")
+    assert after["goals-2026.xlsx"] == before["goals-2026.xlsx"]
+    assert after["annotated/b-审核意见.xlsx"] == before["annotated/b-审核意见.xlsx"]
+    assert after["annotated/a-审核意见.xlsx"] != before["annotated/a-审核意见.xlsx"]
+    assert "goals-2026-单独检查.xlsx" in after
+    assert [Path(p).name for p in data["outputs"]] == ["goals-2026-单独检查.xlsx", "a-审核意见.xlsx"]
