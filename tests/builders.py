@@ -5,6 +5,8 @@ messy values.  Everything is written with the same form writer as
 from __future__ import annotations
 
 import csv
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +101,15 @@ def write_csv(path: Path, projects: list[ProjectSpec], encoding: str = "gbk") ->
         for project in projects:
             writer.writerows(list_rows(project))
     return path
+
+
+def rewrite_members(source: Path, target: Path, member_pattern: str, edit) -> Path:
+    """A copy of ``source`` whose zip members matching ``member_pattern`` are passed through
+    ``edit`` (bytes → bytes): a hostile workbook made from a normal one."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if re.fullmatch(member_pattern, info.filename):
+                data = edit(data)
+            new.writestr(info, data)
+    return target

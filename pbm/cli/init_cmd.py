@@ -28,6 +28,7 @@ max_file_mb = 100                # 单个工作簿大小上限（MB），超过�
 max_uncompressed_mb = 1000       # 解压后大小上限，防压缩炸弹 zip-bomb guard
 max_zip_ratio = 200              # 压缩比上限 zip-bomb guard
 header_search_rows = 15          # 清单式表头所在的最大行号 list header within rows 1..N
+annotate_max_cells = 1000000     # 批注副本（--annotate）单元格数上限 cells an annotated copy may hold
 
 [goals]                          # 绩效目标审核 pbm validate
 # indicator_weight_total = 90    # 三级指标权重合计（由预设决定：全国 90，provincial-exec20 为 80）

@@ -42,28 +42,55 @@ def validate(
     lang: str | None = common.LANG,
     workspace: Path | None = common.WORKSPACE,
 ) -> None:
-    from pbm.goals.output import goal_list_sheets
     from pbm.goals.rules import ReviewSettings
     from pbm.workbook.source import Limits
-    from pbm.workbook.writer import output_lock, write_xlsx
 
     config = common.load_config()
     settings = ReviewSettings.from_config(config)
     limits = Limits.from_config(config.section("limits"))
     result = _run(paths, settings, limits, fmt, config.year)
-    out_dir = config.out_dir(out)
     outputs: list[Path] = []
-    readable = [f for f in result.files if f.error is None]
-    if readable:
-        with output_lock(out_dir):
-            target = _goal_list_target(config, out_dir, result)
-            apart: list[Path] = []
-            outputs.append(write_xlsx(target, goal_list_sheets(
-                result, common.command_line(), common.STATE.lang), apart=apart))
-            outputs.extend(apart)
-            if annotate:
-                outputs.extend(_annotate(result, out_dir))
+    if any(f.error is None for f in result.files):
+        outputs = _write_outputs(config, config.out_dir(out), result, annotate, limits)
     common.conclude_check(result, outputs, fmt, strict, lambda: _render(result, outputs, show))
+
+
+def _write_outputs(config, out_dir: Path, result, annotate: bool, limits) -> list[Path]:
+    """The goal list and, with ``--annotate``, the annotated copies — one output set, written
+    into a staging folder inside ``out/`` and published only once all of it is written: a
+    failure or a kill mid-run leaves the previous list and copies as they were, never a new
+    list beside old copies.  A run that rebuilds ``goals-<year>.xlsx`` replaces the whole
+    ``annotated/`` folder (a copy of a file now clean is removed); a 单独检查 run only adds
+    its own copies.  Copies that could not be made are G-NOT-ANNOTATED warnings, added to the
+    run's findings after the list was written (the list is the same with or without
+    ``--annotate``)."""
+    from pbm.goals.output import goal_list_sheets
+    from pbm.workbook.writer import (
+        discard,
+        output_lock,
+        publish,
+        staging_folder,
+        write_xlsx,
+    )
+
+    with output_lock(out_dir):
+        target = _goal_list_target(config, out_dir, result)
+        staging = staging_folder(out_dir, "validate")
+        try:
+            write_xlsx(staging / target.name,
+                       goal_list_sheets(result, common.command_line(), common.STATE.lang))
+            # (a sheet too long for Excel is written beside it, and published with it)
+            copies, skipped = _annotate(result, staging / "annotated", limits) if annotate else ([], [])
+            # everything is written: now the renames, the copies first
+            whole = target.name == f"goals-{config.year}.xlsx"
+            if copies or (annotate and (out_dir / "annotated").exists()):
+                copies = publish(staging / "annotated", out_dir / "annotated",
+                                 (".xlsx", ".xlsm") if whole else ())
+            listed = publish(staging, out_dir)
+        finally:
+            discard(staging)
+    result.findings.extend(skipped)
+    return [*sorted(listed, key=lambda path: path.name != target.name), *copies]
 
 
 def _goal_list_target(config, out_dir: Path, result) -> Path:
@@ -102,9 +129,11 @@ def _run(paths, settings, limits, fmt, year):
         return validate_paths(files, settings, limits, progress=advance, year=year)
 
 
-def _annotate(result, out_dir: Path) -> list[Path]:
-    from pbm.goals.annotate import annotate_workbook
-    from pbm.workbook.writer import unique_stems
+def _annotate(result, folder: Path, limits) -> tuple[list[Path], list]:
+    """The annotated copies, written into ``folder``; (the copies, a G-NOT-ANNOTATED finding
+    for each workbook that could not be copied)."""
+    from pbm.goals.annotate import NotAnnotated, annotate_workbook
+    from pbm.workbook.writer import make_folder, unique_stems
 
     by_file: dict[str, list] = {}
     for finding in result.findings:
@@ -119,13 +148,18 @@ def _annotate(result, out_dir: Path) -> list[Path]:
         findings = by_file.get(read.file, [])
         if not any(f.severity in ("error", "warning") for f in findings):
             continue  # nothing to send back for this file
-        chosen.append((source, findings))
+        chosen.append((read.file, source, findings))
     # one copy per input: goals/a/目标.xlsx and goals/b/目标.xlsx are 目标-审核意见 and -2
-    stems = unique_stems([source.stem + "-审核意见" for source, _ in chosen])
-    return [annotate_workbook(source, findings,
-                              out_dir / "annotated" / (stem + source.suffix.lower()),
-                              common.STATE.lang)
-            for (source, findings), stem in zip(chosen, stems)]
+    stems = unique_stems([source.stem + "-审核意见" for _, source, _ in chosen])
+    make_folder(folder)
+    copies, skipped = [], []
+    for (file, source, findings), stem in zip(chosen, stems):
+        try:
+            copies.append(annotate_workbook(source, findings, folder / (stem + source.suffix.lower()),
+                                            common.STATE.lang, limits))
+        except NotAnnotated as reason:
+            skipped.append(reason.finding(file))
+    return copies, skipped
 
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}

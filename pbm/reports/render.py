@@ -18,8 +18,6 @@ import functools
 import io
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +28,8 @@ from pbm.findings import Finding
 from pbm.reports.context import DocumentSpec, Kind
 
 FORMATS = ("docx", "md", "html")
-#: Files a format owns inside out/reports/<kind>/ (a re-run replaces exactly these).
+#: Files a format owns inside out/reports/<kind>/ (a re-run replaces exactly these; the
+#: staging and publishing are pbm.workbook.writer's, as for every output set).
 FORMAT_SUFFIXES = {"docx": (".docx",), "md": (".md", ".png"), "html": (".html",)}
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -721,36 +720,6 @@ def render_text(template: TemplateSource, context: dict[str, Any]) -> str:
 def _text_template(path: str, mtime_ns: int):
     """Read and compile a .md.j2 template once per run, not once per letter."""
     return sandbox("md").from_string(Path(path).read_text(encoding="utf-8-sig"))
-
-
-# --------------------------------------------------------------------------- publishing
-
-def staging_folder(parent: Path, kind: str) -> Path:
-    parent.mkdir(parents=True, exist_ok=True)
-    from pbm.workbook.writer import LEFTOVER_PREFIX
-
-    return Path(tempfile.mkdtemp(prefix=f"{LEFTOVER_PREFIX}{kind}-", dir=parent))
-
-
-def publish(staging: Path, final: Path, fmt: str) -> list[Path]:
-    """Move every staged file into ``final`` (each an atomic rename), then remove the files of
-    the same format that this run did not produce — a re-run replaces the previous set."""
-    final.mkdir(parents=True, exist_ok=True)
-    produced = sorted(p.name for p in staging.iterdir() if p.is_file())
-    written = []
-    for name in produced:
-        os.replace(staging / name, final / name)
-        written.append(final / name)
-    keep = set(produced)
-    for old in final.iterdir():
-        if old.is_file() and old.suffix.lower() in FORMAT_SUFFIXES[fmt] and old.name not in keep:
-            old.unlink()
-    shutil.rmtree(staging, ignore_errors=True)
-    return written
-
-
-def discard(staging: Path) -> None:
-    shutil.rmtree(staging, ignore_errors=True)
 
 
 def job_for(spec: DocumentSpec, images: dict[str, tuple[bytes, int]], target: Path

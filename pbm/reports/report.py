@@ -29,19 +29,17 @@ from pbm.reports.documents import build_documents, context_keys
 from pbm.reports.inputs import OutputWorkbook, read_output_workbook
 from pbm.reports.register import REGISTER_NAME, NumberRegister
 from pbm.reports.render import (
+    FORMAT_SUFFIXES,
     FORMATS,
     TemplateSource,
-    discard,
     job_for,
     preflight,
-    publish,
     render_docx_batch,
     render_text,
     shipped_template,
-    staging_folder,
     user_template,
 )
-from pbm.workbook.writer import unique_stems
+from pbm.workbook.writer import discard, publish, staging_folder, unique_stems
 
 SOURCE_COMMANDS = {"goals": "pbm validate goals/", "monitor": "pbm monitor q3/",
                    "sample": "pbm sample", "scores": "pbm score self-eval/"}
@@ -193,7 +191,7 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
         counts: dict[str, int] = {}
         suffix = {"docx": ".docx", "md": ".md", "html": ".html"}[fmt]
         for kind, staging, pairs in staged:
-            publish(staging, reports_dir / kind.key, fmt)
+            publish(staging, reports_dir / kind.key, FORMAT_SUFFIXES[fmt])
             counts[kind.key] = len(pairs)
             for document, stem in pairs:
                 rendered.append(RenderedDocument(kind.key, document.title,

@@ -34,6 +34,9 @@ class Limits:
     max_uncompressed_mb: float = 1000
     max_zip_ratio: float = 200
     header_search_rows: int = 15
+    #: ``validate --annotate``: cells (and rows) an annotated copy may hold; openpyxl, which
+    #: makes the copy, holds each as an object (about 20 s and 600 MB per million).
+    annotate_max_cells: int = 1_000_000
 
     @classmethod
     def from_config(cls, section: dict[str, Any] | None) -> Limits:

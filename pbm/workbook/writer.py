@@ -1,5 +1,6 @@
 """The one xlsx writer for pbm's outputs: XlsxWriter directly, Format objects made once,
-submitted text written inert (never a formula), atomic replace, one writer per folder."""
+submitted text written inert (never a formula), atomic replace, one writer per folder, and
+output sets (several files that belong together) staged and published all at once."""
 
 from __future__ import annotations
 
@@ -22,11 +23,10 @@ FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "error": "#F
 FIXED_CREATED = dt.datetime(2026, 1, 1)  # document property: keeps repeated runs byte-comparable
 EXCEL_TEXT_LIMIT = 32767  # characters one Excel cell holds
 EXCEL_MAX_ROWS = 1_048_575  # data rows one sheet holds below its header (1,048,576 in all)
+#: The start of the name of everything a run writes before it is in place: atomic_path's
+#: temporary files and the staging folders of output sets.
+STAGING_PREFIX = ".~pbm-"
 _CUT_MARK = "……〔超出 Excel 单元格 32767 字符上限，以下已截断，全文见原文件〕"
-
-#: What pbm leaves only while it writes: temporary files (:func:`atomic_path`) and staging
-#: folders (:func:`staged_outputs`, report's per-kind folders).
-LEFTOVER_PREFIX = ".~pbm-"
 
 
 def excel_text(text: str) -> str:
@@ -73,7 +73,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     target = Path(target)
     make_folder(target.parent)
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=LEFTOVER_PREFIX, suffix=target.suffix,
+        handle, temp_name = tempfile.mkstemp(prefix=STAGING_PREFIX, suffix=target.suffix,
                                              dir=target.parent)
         os.close(handle)
     except OSError as exc:
@@ -92,6 +92,40 @@ def atomic_path(target: Path) -> Iterator[Path]:
     except BaseException:
         _unlink(temp_name)
         raise
+
+
+def staging_folder(parent: Path, kind: str) -> Path:
+    """A hidden folder inside ``parent`` where a run writes a whole output set before any of it
+    is in place — on the same file system, so :func:`publish` is renames only.  A run that
+    fails or is killed before publishing leaves the previous set as it was; what it staged is
+    removed by the run itself or, after a kill, by the next run's :func:`output_lock`."""
+    make_folder(parent)
+    try:
+        return Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{kind}-", dir=parent))
+    except OSError as exc:
+        raise PbmError("CLI-WRITE-FAILED", file=str(parent), reason=str(exc)) from None
+
+
+def publish(staging: Path, final: Path, owned: tuple[str, ...] = ()) -> list[Path]:
+    """Move every file staged at the top of ``staging`` into ``final`` (each an atomic rename),
+    then remove the files of ``final`` with a suffix in ``owned`` that this run did not
+    produce — a re-run replaces the previous set.  Called only once the whole set is staged."""
+    make_folder(final)
+    produced = sorted(p.name for p in staging.iterdir() if p.is_file()) if staging.is_dir() else []
+    try:
+        for name in produced:
+            os.replace(staging / name, final / name)
+        keep = set(produced)
+        for old in final.iterdir():
+            if old.is_file() and old.suffix.lower() in owned and old.name not in keep:
+                old.unlink()
+    except OSError as exc:
+        raise PbmError("CLI-WRITE-FAILED", file=str(final), reason=str(exc)) from None
+    return [final / name for name in produced]
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def build_xlsx(path: Path, build) -> Path:
@@ -262,7 +296,7 @@ def _remove_leftovers(folder: Path) -> None:
     """Temporary files and staging folders in ``folder`` and its subfolders (history/,
     annotated/, reports/) left by a run that was killed or ran out of disk: whoever holds the
     folder's lock is the only run writing there, so none of them is in use."""
-    for entry in [*folder.glob(LEFTOVER_PREFIX + "*"), *folder.glob("*/" + LEFTOVER_PREFIX + "*")]:
+    for entry in [*folder.glob(STAGING_PREFIX + "*"), *folder.glob("*/" + STAGING_PREFIX + "*")]:
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
         else:
@@ -289,16 +323,13 @@ def staged_outputs(out_dir: Path) -> Iterator[StagedOutputs]:
     that fails, is killed or fills the disk leaves the previous set as it was (the staging
     folder it leaves is removed by the next run's :func:`output_lock`). Hold the lock."""
     out_dir = make_folder(out_dir)
-    try:
-        folder = Path(tempfile.mkdtemp(prefix=LEFTOVER_PREFIX + "stage-", dir=out_dir))
-    except OSError as exc:
-        raise PbmError("CLI-WRITE-FAILED", file=str(out_dir), reason=str(exc)) from None
+    folder = staging_folder(out_dir, "stage")
     staged = StagedOutputs(out_dir, folder)
     target = out_dir
     try:
         yield staged
         files = sorted(p for p in folder.rglob("*")
-                       if p.is_file() and not p.name.startswith(LEFTOVER_PREFIX))
+                       if p.is_file() and not p.name.startswith(STAGING_PREFIX))
         for path in files:
             target = staged.final(path)
             make_folder(target.parent)
@@ -306,7 +337,7 @@ def staged_outputs(out_dir: Path) -> Iterator[StagedOutputs]:
     except OSError as exc:  # a full disk while staging, a folder in the way when publishing
         raise PbmError("CLI-WRITE-FAILED", file=str(target), reason=str(exc)) from None
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        discard(folder)
 
 
 def _take(fd: int) -> bool:

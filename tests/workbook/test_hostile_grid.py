@@ -10,11 +10,11 @@ import re
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
 
+from tests.builders import rewrite_members as _rewrite
 from tests.real_like import CityProject, write_city_goal_forms
 
 _PBM = "import sys; from pbm.cli.app import main; sys.exit(main())"
@@ -32,18 +32,6 @@ def _pbm(*args, cwd: Path) -> tuple[int, dict | None, str]:
 
 def _good(path: Path) -> Path:
     return write_city_goal_forms(path, [CityProject("社区工作站经费")])
-
-
-def _rewrite(source: Path, target: Path, member_pattern: str, edit) -> Path:
-    """A copy of ``source`` whose members matching ``member_pattern`` are passed through
-    ``edit`` (bytes → bytes)."""
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for info in old.infolist():
-            data = old.read(info.filename)
-            if re.fullmatch(member_pattern, info.filename):
-                data = edit(data)
-            new.writestr(info, data)
-    return target
 
 
 def _last_row_moved(row: str):
