@@ -101,7 +101,8 @@ class WorkbookRead:
 
 
 def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None = None,
-                  only: Collection[str] = (), kind: str | None = None) -> WorkbookRead:
+                  only: Collection[str] = (), kind: str | None = None,
+                  scan_first: bool = False) -> WorkbookRead:
     """Read every project of one workbook (of the sheets in ``only`` when it has any of them).
     Raises ``PbmError`` if the file is unreadable; a readable workbook in which no project is
     found gets the error R-NO-PROJECTS, never a silent empty submission.
@@ -109,9 +110,10 @@ def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None 
     ``kind`` (GOAL, MONITOR, SELF_EVAL) is what the command reads: of a file that holds sheets
     of several kinds (a project database's export: 项目基本信息, 支出明细, 绩效目标申报表,
     绩效目标执行监控, 绩效自评表 …) only the sheets of that kind are read, the others skipped with
-    one info; a file that holds only documents of another kind is the error R-WRONG-DOCUMENT."""
+    one info; a file that holds only documents of another kind is the error R-WRONG-DOCUMENT.
+    ``scan_first``: see :func:`pbm.workbook.source.open_workbook`."""
     name = display or str(path)
-    raw = open_workbook(Path(path), limits, name, only)
+    raw = open_workbook(Path(path), limits, name, only, scan_first)
     laid = [(raw_sheet, lay_out(raw_sheet, name, limits), Grid(raw_sheet))
             for raw_sheet in raw.sheets]
     skip, finding = _other_kinds(laid, name, kind)
@@ -296,11 +298,12 @@ class FileRead:
                        params=self.error.params)
 
 
-def read_file(path: Path, limits: Limits,
-              kind: str | None = None) -> tuple[FileRead, WorkbookRead | None]:
+def read_file(path: Path, limits: Limits, kind: str | None = None,
+              scan_first: bool = False) -> tuple[FileRead, WorkbookRead | None]:
     display = display_path(path)
     try:
-        workbook = read_workbook(path, limits=limits, display=display, kind=kind)
+        workbook = read_workbook(path, limits=limits, display=display, kind=kind,
+                                 scan_first=scan_first)
     except PbmError as error:
         return FileRead(display, path, error=error), None
     return FileRead(display, path, workbook.sha256), workbook
@@ -318,8 +321,10 @@ def read_inputs(files: list[Path], limits: Limits,
     GIL, so threads gain little; 200 files × 300 rows: 4.4 s on two threads, 2.8 s on two
     processes); where forking is not safe, a thread pool (calamine releases the GIL while it
     parses).  Results never depend on it. ``kind``: the kind of document the command reads
-    (see :func:`read_workbook`)."""
-    jobs = _Jobs(limits, work, kind)
+    (see :func:`read_workbook`).  Of several files, each is checked for crafted parts before
+    the native reader sees it, whatever its size: one such file is its own R-UNREADABLE and
+    the others are read."""
+    jobs = _Jobs(limits, work, kind, scan_first=len(files) > 1)
     if workers <= 1 or len(files) < 2:
         results = []
         for path in files:
@@ -357,9 +362,10 @@ class _Jobs:
     limits: Limits
     work: Callable[[FileRead, WorkbookRead | None], Any]
     kind: str | None = None
+    scan_first: bool = False
 
     def one(self, path: Path) -> Any:
-        return self.work(*read_file(path, self.limits, self.kind))
+        return self.work(*read_file(path, self.limits, self.kind, self.scan_first))
 
 
 def _chunk(paths: list[Path]) -> list[Any]:

@@ -79,9 +79,13 @@ def file_sha256(path: Path) -> str:
 
 
 def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = None,
-                  only: Collection[str] = ()) -> RawWorkbook:
+                  only: Collection[str] = (), scan_first: bool = False) -> RawWorkbook:
     """Read every sheet of ``path`` — or, when ``only`` names sheets the workbook has, just
-    those.  Raises ``PbmError`` (R-UNREADABLE, R-TOO-LARGE, R-EMPTY)."""
+    those.  Raises ``PbmError`` (R-UNREADABLE, R-TOO-LARGE, R-EMPTY).
+
+    ``scan_first``: check a large workbook's sheets too before the native reader sees them
+    (one of several inputs: a crafted file must not end the reading of the others) rather
+    than while it reads (the only input: 0.35 s saved on 100,000 rows)."""
     name = display or str(path)
     head = _check_file(path, name, limits)
     suffix = path.suffix.lower()
@@ -89,7 +93,7 @@ def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = N
         sheets = [_read_csv(path, name)]
     elif head.startswith(_ZIP_MAGIC):
         scan = _check_zip(path, name, limits)
-        if scan.sheet_bytes <= _SCAN_FIRST_BYTES:
+        if scan_first or scan.sheet_bytes <= _SCAN_FIRST_BYTES:
             # A workbook of a department's size: its sheets are scanned (formulas without a
             # value, cells beyond Excel's grid) before the native reader sees them.
             scan.run()

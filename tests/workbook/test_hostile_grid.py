@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -230,4 +231,29 @@ def test_text_that_looks_like_a_reference_beyond_the_grid_is_read(tmp_path):
                            cwd=tmp_path)
     assert code in (0, 1), err
     assert not [f for f in data["findings"] if f["code"] == "R-UNREADABLE"]
+    assert data["summary"]["projects"] == 1
+
+
+def _large_with_a_row_beyond_the_grid(data: bytes) -> bytes:
+    """The sheet grown past 16 MB of XML (read in a thread beside the native reader when it is
+    the only input) by 300,000 rows of one cell, the last row moved beyond the grid."""
+    rows = b"".join(b'<row r="%d"><c r="Z%d" t="inlineStr"><is><t>x</t></is></c></row>' % (r, r)
+                    for r in range(1000, 301000))
+    rows += b'<row r="2147483647"><c r="A2147483647" t="inlineStr"><is><t>x</t></is></c></row>'
+    return data.replace(b"</sheetData>", rows + b"</sheetData>", 1)
+
+
+def test_a_large_crafted_workbook_among_others_is_refused_before_it_is_read(tmp_path):
+    folder = tmp_path / "goals"
+    folder.mkdir()
+    good = _good(folder / "a-好的申报表.xlsx")
+    _rewrite(good, folder / "b-大的申报表.xlsx", r"xl/worksheets/sheet1\.xml",
+             _large_with_a_row_beyond_the_grid)
+    with zipfile.ZipFile(folder / "b-大的申报表.xlsx") as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size > 16 * 1024 * 1024
+    code, data, err = _pbm("validate", folder, "--format", "json", "--out", tmp_path / "out",
+                           cwd=tmp_path)
+    assert code in (1, 2) and "panicked" not in err and "Traceback" not in err, err
+    [refused] = [f for f in data["findings"] if f["code"] == "R-UNREADABLE"]
+    assert refused["file"].endswith("b-大的申报表.xlsx") and "2147483647" in refused["message"]
     assert data["summary"]["projects"] == 1
