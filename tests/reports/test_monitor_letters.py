@@ -17,8 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from docx import Document
-from docx.oxml.ns import qn
+from test_report_render import body_lines
 
 from pbm.findings import Finding, catalogue
 from pbm.monitoring.execution import execution_rate_definition
@@ -89,19 +88,6 @@ def run(tmp_path_factory):
     finally:
         os.chdir(cwd)
     return {"root": root, "monitor": monitor, "report": report}
-
-
-def body_lines(path: Path) -> list[str]:
-    """Paragraph texts and table rows (cells joined by |) in document order."""
-    lines = []
-    for child in Document(str(path)).element.body.iterchildren():
-        if child.tag == qn("w:p"):
-            lines.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
-        elif child.tag == qn("w:tbl"):
-            for row in child.iter(qn("w:tr")):
-                lines.append("|".join("".join(t.text or "" for t in cell.iter(qn("w:t")))
-                                      for cell in row.iter(qn("w:tc"))))
-    return lines
 
 
 def documents(run, kind: str) -> dict[str, Path]:
