@@ -307,7 +307,7 @@ def write_publication_xlsx(path: Path, publication: Publication) -> Path:
         toc.set_row(0, 30)
         for col, (header, width) in enumerate((("序号", 6), ("主管部门", 22), ("实施单位", 24),
                                                ("项目名称", 36), ("自评总分", 10),
-                                               ("工作表", 30))):
+                                               ("链接", 30))):
             toc.write_string(1, col, header, label)
             toc.set_column(col, col, width)
         for index, (project, name) in enumerate(zip(publication.projects, names), start=1):
@@ -413,7 +413,8 @@ def write_publication_docx(path: Path, publication: Publication) -> Path:
         table = document.add_table(rows=rows, cols=8)
         table.style = "Table Grid"
 
-        def put(row: int, col: int, value: str, last: int | None = None, bold=False) -> None:
+        def put(row: int, col: int, value: str, last: int | None = None, bold=False,
+                table=table) -> None:
             target = table.cell(row, col)
             if last is not None and last > col:
                 target = target.merge(table.cell(row, last))
