@@ -12,10 +12,10 @@ import openpyxl
 from docx import Document
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "score_cmd"))
-from score_cmd_helpers import line, project  # noqa: E402
+from score_cmd_helpers import line, project
 
-from pbm.reports.publish_docs import REDACTED, redact  # noqa: E402
-from pbm.scoring.forms import write_self_eval_workbook  # noqa: E402
+from pbm.reports.publish_docs import REDACTED, redact
+from pbm.scoring.forms import write_self_eval_workbook
 
 PUBLISH = Path("out") / "reports" / "publish"
 XLSX = "项目支出绩效自评公开表-2026.xlsx"
@@ -62,6 +62,11 @@ def test_publish_xlsx_and_docx(workspace, run_pbm):
     code, out, err = run_pbm("report", "publish", "--format", "json", cwd=workspace)
     assert code == 0, err
     data = json.loads(out)
+    import jsonschema
+
+    from pbm.resources import load_schema
+
+    jsonschema.validate(data, load_schema("findings"))
     assert data["summary"]["kinds"] == {"publish": 2}
     assert data["summary"]["publish"] == {"eligible": 2, "published": 2, "share": 1.0,
                                           "quota": 1.0, "met": True, "redacted": 3,
