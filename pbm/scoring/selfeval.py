@@ -286,6 +286,7 @@ class _ProjectTyping:
         result.executed_cell = executed_cell.a1 if executed_cell is not None else None
         result.grade_cell = record.a1("grade")
         result.goal = record.raw_text("annual_goal")
+        result.goal_actual = record.raw_text("goal_actual")
         self._goal(record.fields.get("annual_goal"))
         if record.layout == FORM:
             self._form_regions(result)

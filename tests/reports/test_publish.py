@@ -32,11 +32,12 @@ def _projects():
     ], budget=200, executed=190, execution_score=9.5, total=47.5, unit="教师发展中心")
     training.initial_budget = 180
     training.goal_expected = "完成教师培训1000人次"
+    training.goal_actual = "完成培训1050人次（咨询电话0571-87654321）"
     training.indicators[1].deviation = f"个别学员未参训，联系人张三，电话{PHONE}，邮箱zs@example.com"
     repair = project("校舍维修项目", [line("维修校舍", "=2处", "2处", 30)], budget=100,
                      executed=60, department="住建局", unit="某小学")
     repair.initial_budget = None  # 年初预算数 left blank: the 公开表 keeps it blank
-    repair.goal_expected = "维修校舍2处"
+    repair.goal_expected = "维修校舍2处"  # no 实际完成情况: blank
     return [training, repair]
 
 
@@ -69,7 +70,7 @@ def test_publish_xlsx_and_docx(workspace, run_pbm):
     jsonschema.validate(data, load_schema("findings"))
     assert data["summary"]["kinds"] == {"publish": 2}
     assert data["summary"]["publish"] == {"eligible": 2, "published": 2, "share": 1.0,
-                                          "quota": 1.0, "met": True, "redacted": 3,
+                                          "quota": 1.0, "met": True, "redacted": 4,
                                           "unpublished": []}
     assert {Path(d["path"]).name for d in data["documents"]} == {XLSX, DOCX}
     assert all(d["doc_number"] is None for d in data["documents"])  # no 文号
@@ -86,7 +87,8 @@ def test_publish_xlsx_and_docx(workspace, run_pbm):
                                           "教师发展中心")
     assert _row(training, "年度资金总额")[2:] == (180, 200, 190, 10, 0.95, 9.5)
     goal = training[training.index(_row(training, "年度总体目标")) + 1]
-    assert goal[1] == "完成教师培训1000人次" and goal[5] is None  # 实际完成情况 not stated
+    assert goal[1] == "完成教师培训1000人次"
+    assert goal[5] == f"完成培训1050人次（咨询电话{REDACTED}）"
     header = _row(training, "一级指标")
     assert list(header) == ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
                             "分值", "得分", "偏差原因分析及改进措施"]
@@ -97,11 +99,12 @@ def test_publish_xlsx_and_docx(workspace, run_pbm):
     assert PHONE not in deviation and "张三" not in deviation and "zs@example.com" not in deviation
     assert deviation.startswith("个别学员未参训") and deviation.count(REDACTED) == 3
     assert _row(training, "总分")[5:7] == (50, 47.5)
-    assert any(r[0] and "已删除 3 处" in r[0] for r in training)
+    assert any(r[0] and "已删除 4 处" in r[0] for r in training)
 
     repair = _cells(book["02 校舍维修项目"])
     assert _row(repair, "年度资金总额")[2:] == (None, 100, 60, 10, 0.6, None)  # blank, not 0
     assert _row(repair, "总分")[6] is None
+    assert repair[repair.index(_row(repair, "年度总体目标")) + 1][5] is None
     assert not any(r[0] and "已删除" in str(r[0]) for r in repair)
 
     values = [str(v) for sheet in book for r in _cells(sheet) for v in r if v]
@@ -121,7 +124,8 @@ def test_publish_xlsx_and_docx(workspace, run_pbm):
     body = "\n".join(p.text for p in document.paragraphs) + " ".join(
         c.text for t in document.tables for r in t.rows for c in r.cells)
     assert PHONE not in body and "张三" not in body
-    assert "已删除 3 处" in body
+    assert "已删除 4 处" in body and "87654321" not in body
+    assert texts[5][5] == f"完成培训1050人次（咨询电话{REDACTED}）"
     for word in INTERNAL:
         assert word not in body, word
     assert not CONTACT_FIELDS & {c.text for t in document.tables for r in t.rows for c in r.cells}
