@@ -10,7 +10,7 @@ from pbm.cli import common
 
 HELP = """生成文书：从 pbm 的输出工作簿（out/goals-、monitor-、sample-、scores-*.xlsx）生成 Word 文书，写入 out/reports/<类型>/，每个部门或项目一份，另有总体通报。
 
-文书类型 KIND（不写则生成输出工作簿允许的全部类型；也可写 goals / monitor / sample / score）：
+文书类型 KIND（不写则生成输出工作簿允许的全部类型，publish 公开表除外，须指定；也可写 goals / monitor / sample / score）：
 
 \b
   goal-review        绩效目标审核意见书（每个主管部门一份，来自 pbm validate）

@@ -48,7 +48,9 @@ _PERSONAL = [
     # mobile numbers, with or without +86 and separators (138-1234-5678, 138 1234 5678)
     re.compile(r"()(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?!\d)"),
     # landlines with an area code: 0571-12345678, (0571)1234567, 010 12345678
-    re.compile(r"()(?<!\d)(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[-\s])\d{7,8}(?:[-转]\d{1,6})?(?!\d)"),
+    # (not inside a code: 2026-0101-12345678)
+    re.compile(r"()(?<![\d-])(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[-\s])\d{7,8}(?:[-转]\d{1,6})?"
+               r"(?![\d-])"),
     # a number after a phone label: 电话：5123456
     re.compile(r"((?:联系)?电话|手机|联系方式|Tel|TEL|tel)[:：\s]*\d[\d\s-]{5,}\d"),
     # a named person after a contact label: 联系人张三, 经办人：李四

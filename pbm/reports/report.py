@@ -181,7 +181,9 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
         # the run cannot do its job — exit 2, and the previous set stays in place.
         raise _nothing_produced(plan, workbooks, findings)
     if check_only:
-        return ReportResult(fmt, [], findings, {k.key: len(d) for k, d, _ in plan}, skipped,
+        return ReportResult(fmt, [], findings,
+                            {k.key: len(d) * (1 if k.templated else 2) for k, d, _ in plan},
+                            skipped,
                             {g: str(p) for g, p in sources.items() if g in workbooks},
                             templates, None, True, publication=publication)
     if not plan:

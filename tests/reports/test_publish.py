@@ -170,6 +170,12 @@ def test_quota_in_terminal_and_below_quota(workspace, run_pbm):
 
 def test_publish_is_made_only_when_asked(workspace, run_pbm):
     _scored(workspace, run_pbm)
+    code, out, err = run_pbm("report", "publish", "--check", "--format", "json", cwd=workspace)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["summary"]["checked_only"] is True and data["summary"]["kinds"] == {"publish": 2}
+    assert data["summary"]["publish"]["published"] == 2
+    assert not (workspace / PUBLISH).exists()
     code, out, err = run_pbm("report", "score", "--format", "json", cwd=workspace)
     assert code == 0, err
     assert "publish" not in json.loads(out)["summary"]["kinds"]
@@ -192,6 +198,7 @@ def test_redact_free_text():
         "身份证号 110101199003071234 已核对": 1,
         "经办人王五电话5123456": 2,
         "完成率95%，资金200万元，2026年12月31日前完工": 0,
+        "项目编码 2026-0101-12345678 已入库": 0,
     }
     for text, count in cases.items():
         cleaned, found = redact(text)
