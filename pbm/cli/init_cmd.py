@@ -68,6 +68,7 @@ doc_prefix = "财绩"              # 文号前缀，如 财绩〔2026〕1号（�
 rectification_days = 30          # 整改期限（天）
 contact = {contact}                     # 联系人（未填写时 pbm report 给出警告）
 phone = {phone}                       # 联系电话
+publish_quota = 1.0              # 绩效公开比例目标（pbm report publish）：1.0 = 有自评的项目全部公开
 """
 
 ROSTER_HEADER = ["主管部门编码", "主管部门", "联系人"]

@@ -10,7 +10,7 @@ from pbm.cli import common
 
 HELP = """生成文书：从 pbm 的输出工作簿（out/goals-、monitor-、sample-、scores-*.xlsx）生成 Word 文书，写入 out/reports/<类型>/，每个部门或项目一份，另有总体通报。
 
-文书类型 KIND（不写则生成输出工作簿允许的全部类型；也可写 goals / monitor / sample / score）：
+文书类型 KIND（不写则生成输出工作簿允许的全部类型，publish 公开表除外，须指定；也可写 goals / monitor / sample / score）：
 
 \b
   goal-review        绩效目标审核意见书（每个主管部门一份，来自 pbm validate）
@@ -20,6 +20,8 @@ HELP = """生成文书：从 pbm 的输出工作簿（out/goals-、monitor-、sa
   score-feedback     绩效评价结果反馈书（每个项目一份，来自 pbm score）
   score-notice       评价结果通报（总体，含等级分布图、自评与复核对比图）
   evaluation-report  绩效评价报告框架（按国家参考提纲，附评分表）
+  publish            项目支出绩效自评公开表（决算公开用：xlsx 含目录、每项目一个工作表，docx 每项目一张表；
+                     公开单位自评得分，不含 pbm 复核数据和个人信息；只在指定时生成）
 
 发文机关、文号前缀、整改期限、联系人、发文日期取自 pbm.toml 的 [report]；发文机关仍为示例或未填联系人、联系电话时给出警告（--strict 时不生成）。
 
@@ -151,6 +153,8 @@ def _render(result) -> None:
             str(result.out_dir / key) if result.out_dir else ""
         table.add_row(key, KINDS[key].title, str(count), where)
     console.print(table)
+    if result.publication is not None:
+        console.print(result.publication.line(lang), markup=False, highlight=False)
     if result.checked_only:
         warned = sum(1 for f in result.findings if f.severity == "warning")
         if warned:

@@ -47,6 +47,8 @@ class Kind:
     per: str            # department | project | overall
     charts: tuple[str, ...] = ()
     numbered: bool = True  # a 发文 with a 文号 (the evaluation report is no letter: none)
+    default: bool = True   # made by a plain ``pbm report`` (the 公开表 only when asked for)
+    templated: bool = True  # rendered from a template (the 公开表 is written by pbm itself)
 
 
 KINDS: OrderedDict[str, Kind] = OrderedDict((k.key, k) for k in (
@@ -58,6 +60,8 @@ KINDS: OrderedDict[str, Kind] = OrderedDict((k.key, k) for k in (
     Kind("score-feedback", "绩效评价结果反馈书", "scores", "project"),
     Kind("score-notice", "评价结果通报", "scores", "overall", ("grade_chart", "score_chart")),
     Kind("evaluation-report", "绩效评价报告", "scores", "project", numbered=False),
+    Kind("publish", "项目支出绩效自评公开表", "scores", "overall", numbered=False, default=False,
+         templated=False),
 ))
 
 #: Names a user may type for ``pbm report KIND``: the key, the Chinese title, or a source group.
@@ -69,14 +73,14 @@ GROUP_ALIASES = {"goals": "goals", "goal": "goals", "validate": "goals", "目标
 def resolve_kinds(names: list[str] | None) -> list[Kind]:
     """KIND arguments → kinds in document order (no argument: every kind)."""
     if not names:
-        return list(KINDS.values())
+        return [k for k in KINDS.values() if k.default]
     chosen: list[str] = []
     for name in names:
         key = name.strip()
         matches = [k.key for k in KINDS.values() if key in (k.key, k.title)]
         if not matches and key.lower() in GROUP_ALIASES:
             group = GROUP_ALIASES[key.lower()]
-            matches = [k.key for k in KINDS.values() if k.source == group]
+            matches = [k.key for k in KINDS.values() if k.source == group and k.default]
         if not matches:
             allowed = ", ".join(f"{k.key}（{k.title}）" for k in KINDS.values())
             raise PbmError("REPORT-UNKNOWN-KIND", kind=name, allowed=allowed)
@@ -101,6 +105,8 @@ class ReportSettings:
     date: dt.date = field(default_factory=dt.date.today)
     number_start: int | None = None  # --number-start: number from here, not the register
     application: dict[str, str] = field(default_factory=dict)  # grade → 建议：…
+    publish_quota: Decimal = Decimal(1)  # [report] publish_quota: share to be published
+    execution_weight: Decimal | None = Decimal(10)  # [score] execution_weight (the 公开表's 分值)
 
     @classmethod
     def from_config(cls, config, date: str | None = None, number_start: int | None = None
@@ -120,6 +126,9 @@ class ReportSettings:
             number_start=number_start,
             application={str(k): str(v)
                          for k, v in (config.get("score.application") or {}).items()},
+            publish_quota=_quota(section.get("publish_quota")),
+            execution_weight=number(config.get("score.execution_weight"))
+            if config.get("score.execution_weight") is not None else Decimal(10),
         )
 
     @property
@@ -129,6 +138,18 @@ class ReportSettings:
     def doc_number(self, sequence: int) -> str:
         """文号 such as 财绩〔2026〕3号 (a draft number; the register assigns the real one)."""
         return doc_number(self.doc_prefix, self.year, (self.number_start or 1) + sequence - 1)
+
+
+def _quota(value: Any) -> Decimal:
+    """[report] publish_quota: a share between 0 and 1 (absent: 1, every project)."""
+    if value is None or value == "":
+        return Decimal(1)
+    parsed = number(value)
+    if parsed is None or not Decimal(0) <= parsed <= Decimal(1):
+        raise PbmError("CLI-USAGE", reason=(f"pbm.toml [report] publish_quota = {value!r}: "
+                                            f"应为 0 到 1 之间的比例，如 1.0 / must be a share "
+                                            f"between 0 and 1"))
+    return parsed
 
 
 def parse_date(value: Any) -> dt.date:

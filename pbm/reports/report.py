@@ -72,13 +72,17 @@ class ReportResult:
     out_dir: Path | None = None
     checked_only: bool = False
     started: dt.datetime = field(default_factory=dt.datetime.now)
+    publication: Any = None  # pbm.reports.publish_docs.Publication, when publish was asked for
 
     def summary(self) -> dict[str, Any]:
-        return {"documents": len(self.documents), "format": self.fmt, "kinds": dict(self.kinds),
-                "skipped": dict(self.skipped), "warnings": sum(1 for f in self.findings
-                                                               if f.severity == "warning"),
-                "out": str(self.out_dir) if self.out_dir else None,
-                "checked_only": self.checked_only}
+        summary = {"documents": len(self.documents), "format": self.fmt,
+                   "kinds": dict(self.kinds), "skipped": dict(self.skipped),
+                   "warnings": sum(1 for f in self.findings if f.severity == "warning"),
+                   "out": str(self.out_dir) if self.out_dir else None,
+                   "checked_only": self.checked_only}
+        if self.publication is not None:
+            summary["publish"] = self.publication.to_dict()
+        return summary
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         return {"command": "report", "pbm_version": __version__, "summary": self.summary(),
@@ -107,7 +111,9 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
         raise PbmError("CLI-USAGE", reason=("--template 只能与一个文书类型同用，例如 "
                                             "pbm report score-feedback --template 我的模板.docx / "
                                             "--template needs exactly one KIND"))
-    findings: list[Finding] = _issuer_findings(settings, strict)
+    # the issuer and contact sign letters; the 公开表 names neither
+    findings: list[Finding] = _issuer_findings(settings, strict) if any(
+        k.templated for k in kinds) else []
     skipped: dict[str, str] = {}
     workbooks: dict[str, OutputWorkbook] = {}
     for group in sorted({k.source for k in kinds} | ({"sample"} if any(
@@ -131,8 +137,15 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
                 "command": SOURCE_COMMANDS[kind.source]}))
             continue
         documents = build_documents(kind, workbooks, settings)
-        source = user_template(template, fmt) if template is not None else \
-            shipped_template(kind, fmt)
+        if not kind.templated:
+            if template is not None:
+                raise PbmError("CLI-USAGE", reason=(f"{kind.key}（{kind.title}）由 pbm 按公开表格式"
+                                                    f"生成，不使用 --template / {kind.key} takes "
+                                                    f"no --template"))
+            source = None
+        else:
+            source = user_template(template, fmt) if template is not None else \
+                shipped_template(kind, fmt)
         plan.append((kind, documents, source))
     for workbook in workbooks.values():
         findings.extend(warnings_of(workbook))
@@ -148,21 +161,31 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
                     settings.doc_prefix, settings.year, chinese_date(settings.date),
                     settings.number_start)
 
+    publication = next((d.context["publication"] for k, documents, _ in plan
+                        if k.key == "publish" for d in documents), None)
+    if publication is not None:
+        findings.extend(_quota_findings(publication, strict))
+
     # 2. pre-flight: every template checked before anything is written
     for kind, documents, source in plan:
+        if source is None:
+            continue
         provided = set(context_keys(kind))
         for document in documents:
             provided |= set(document.context)
         preflight(source, provided, [document.context for document in documents], findings)
-    templates = {kind.key: str(source.path) for kind, _, source in plan}
+    templates = {kind.key: str(source.path) if source is not None else "" for kind, _, source
+                 in plan}
     if plan and not any(documents for _, documents, _ in plan):
         # Every kind had its workbook but none gave a document (a sheet missing, no rows):
         # the run cannot do its job — exit 2, and the previous set stays in place.
         raise _nothing_produced(plan, workbooks, findings)
     if check_only:
-        return ReportResult(fmt, [], findings, {k.key: len(d) for k, d, _ in plan}, skipped,
+        return ReportResult(fmt, [], findings,
+                            {k.key: len(d) * (1 if k.templated else 2) for k, d, _ in plan},
+                            skipped,
                             {g: str(p) for g, p in sources.items() if g in workbooks},
-                            templates, None, True)
+                            templates, None, True, publication=publication)
     if not plan:
         raise PbmError("REPORT-NOTHING", out=str(reports_dir.parent))
 
@@ -177,7 +200,14 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
             staging = staging_folder(reports_dir, kind.key)
             staged.append((kind, staging, list(zip(documents, stems[kind.key]))))
             tick = progress(kind.title, len(documents)) if progress else None
-            if fmt == "docx":
+            if source is None:  # the 公开表: xlsx and docx, whatever --format
+                from pbm.reports.publish_docs import write_publication
+
+                for document, stem in zip(documents, stems[kind.key]):
+                    write_publication(staging, stem, document.context["publication"])
+                    if tick:
+                        tick()
+            elif fmt == "docx":
                 jobs = [job_for(d, images.get(id(d), {}), staging / f"{stem}.docx")
                         for d, stem in zip(documents, stems[kind.key])]
                 render_docx_batch(source, jobs, processes=processes, progress=tick)
@@ -191,6 +221,17 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
         counts: dict[str, int] = {}
         suffix = {"docx": ".docx", "md": ".md", "html": ".html"}[fmt]
         for kind, staging, pairs in staged:
+            if not kind.templated:
+                from pbm.workbook.writer import safe_filename
+
+                publish(staging, reports_dir / kind.key, (".xlsx", ".docx"))
+                counts[kind.key] = 2 * len(pairs)
+                for document, stem in pairs:
+                    for file_suffix in (".xlsx", ".docx"):
+                        rendered.append(RenderedDocument(
+                            kind.key, document.title,
+                            reports_dir / kind.key / f"{safe_filename(stem)}{file_suffix}"))
+                continue
             publish(staging, reports_dir / kind.key, FORMAT_SUFFIXES[fmt])
             counts[kind.key] = len(pairs)
             for document, stem in pairs:
@@ -206,7 +247,20 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
                 discard(staging)
     return ReportResult(fmt, rendered, findings, counts, skipped,
                         {g: str(p) for g, p in sources.items() if g in workbooks},
-                        templates, reports_dir)
+                        templates, reports_dir, publication=publication)
+
+
+def _quota_findings(publication, strict: bool) -> list[Finding]:
+    """The share published against [report] publish_quota: a warning below it (with
+    ``strict`` an error, nothing written)."""
+    if publication.met or publication.eligible == 0:
+        return []
+    params = {"published": publication.published, "eligible": publication.eligible,
+              "share": publication.share_text, "quota": publication.quota_text,
+              "missing": "、".join(publication.unpublished) or "—"}
+    if strict:
+        raise PbmError("REPORT-PUBLISH-QUOTA-STRICT", **params)
+    return [Finding("REPORT-PUBLISH-QUOTA", params=params)]
 
 
 def _issuer_findings(settings: ReportSettings, strict: bool) -> list[Finding]:

@@ -96,7 +96,8 @@ def _project_row(project: ScoredProject, bands) -> list[Any]:
             inp.implementing_unit, inp.budget, inp.executed, ps.execution_rate,
             ps.claimed_execution, ps.execution_score, ps.indicator_total, ps.claimed_total,
             ps.total, ps.difference, claimed_grade, ps.grade or UNGRADED,
-            "是" if ps.rescaled else "", errors, warnings]
+            "是" if ps.rescaled else "", errors, warnings, inp.initial_budget, inp.goal or None,
+            inp.goal_actual or None]
 
 
 def project_sheet(run: ScoreRun):
@@ -111,14 +112,15 @@ def project_sheet(run: ScoreRun):
         rows.append([KIND_ZH["evaluation"], evaluation.file, evaluation.sheet, None,
                      evaluation.project, evaluation.department, None, None, None, None, None,
                      None, None, None, evaluation.combined, None, None, evaluation.grade, "",
-                     errors, warnings])
+                     errors, warnings, None, None, None])
         fills.append(GRADE_FILLS.get(evaluation.grade) if evaluation.grade else None)
     for project in run.aggregates:
         rows.append(_project_row(project, run.rules.grade_bands))
         fills.append(None)
     return Sheet(SCORE_PROJECTS.sheet, SCORE_PROJECTS.headers(), rows, row_fills=fills,
                  number_formats={7: "#,##0.00", 8: "#,##0.00", 9: "0.00%", 10: "0.00",
-                                 11: "0.00", 12: "0.00", 13: "0.00", 14: "0.00", 15: "0.00"},
+                                 11: "0.00", 12: "0.00", 13: "0.00", 14: "0.00", 15: "0.00",
+                                 21: "#,##0.00"},
                  widths={1: 30, 4: 26})
 
 
@@ -141,12 +143,21 @@ def indicator_sheet(run: ScoreRun):
                          inp.department, ind.level1, ind.level2, ind.name, ind.written_op,
                          ind.target_text, ind.actual_text, ind.weight, ind.claimed,
                          score.recomputed, difference, _rule_zh(score), score.achieved_ratio,
-                         None if score.met is None else ("是" if score.met else "否"), notes])
+                         None if score.met is None else ("是" if score.met else "否"), notes,
+                         _deviation(ind)])
             fills.append("yellow" if difference is not None and abs(difference) > tolerance
                          else None)
     return Sheet(SCORE_INDICATORS.sheet, SCORE_INDICATORS.headers(), rows, row_fills=fills,
                  number_formats={12: "0.00", 13: "0.00", 14: "0.00", 15: "0.00", 17: "0.00%"},
                  widths={0: 28, 8: 24, 16: 22, 19: 30})
+
+
+def _deviation(ind) -> str | None:
+    """偏差原因分析及改进措施 of a line as the unit wrote it (an aggregate's line has none)."""
+    if ind.table is None:
+        return None
+    value = ind.table.value("deviation", ind.line)
+    return None if value is None else (str(value).strip() or None)
 
 
 # --------------------------------------------------------------------------- 复核差异

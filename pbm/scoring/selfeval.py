@@ -72,6 +72,8 @@ class SelfEvalInput:
     total_cell: str | None = None
     grade_cell: str | None = None  # 自评等级
     written_execution_weight: Decimal | None = None
+    goal: str = ""  # 年度总体目标 (预期目标) as written
+    goal_actual: str = ""  # its 实际完成情况, where the reader found one
     findings: list[Finding] = field(default_factory=list)  # from typing the cells
 
     def rules_for(self, rules: ScoreRules, known: dict[Decimal, ScoreRules]) -> ScoreRules:
@@ -283,6 +285,8 @@ class _ProjectTyping:
         result.total_cell = total_cell.a1 if total_cell is not None else None
         result.executed_cell = executed_cell.a1 if executed_cell is not None else None
         result.grade_cell = record.a1("grade")
+        result.goal = record.raw_text("annual_goal")
+        result.goal_actual = record.raw_text("goal_actual")
         self._goal(record.fields.get("annual_goal"))
         if record.layout == FORM:
             self._form_regions(result)

@@ -294,7 +294,32 @@ def form_labels(grid: Grid, start: int, stop: int,
                 continue
             found[field_name] = (_value_beside(grid, r, c, below_stop), unit,
                                  Cell(value, r + 1, c + 1))
+    goal_actual = _goal_actual(grid, found.get("annual_goal"))
+    if goal_actual is not None:
+        found.setdefault("goal_actual", goal_actual)
     return found
+
+
+#: The sub-column of a 年度总体目标 block that holds what was achieved (自评表: 预期目标 |
+#: 实际完成情况 over the two texts).
+_GOAL_ACTUAL_LABELS = {"实际完成情况", "全年实际完成情况", "实际完成", "完成情况"}
+
+
+def _goal_actual(grid: Grid, goal: Labelled | None) -> Labelled | None:
+    """The 实际完成情况 text of a 年度总体目标 label over two rows whose right-hand side is a
+    small table (预期目标 | 实际完成情况 over the texts) — None for any other layout."""
+    if goal is None:
+        return None
+    label = goal[2]
+    r, c = label.row - 1, label.col - 1
+    end_r, end_c = grid.merge_end.get((r, c), (r, c))
+    if end_r <= r:
+        return None
+    for cc in range(end_c + 1, grid.width):
+        value = grid.value(r, cc)
+        if isinstance(value, str) and normalise_label(value)[0] in _GOAL_ACTUAL_LABELS:
+            return (grid.cell(r + 1, cc), None, Cell(value, r + 1, cc + 1))
+    return None
 
 
 def is_label(value: Any) -> bool:

@@ -174,13 +174,16 @@ SCORE_PROJECTS = OutputSheet("项目得分", {
     "executed": "全年执行数(万元)", "rate": "执行率", "claimed_execution": "执行率自评得分",
     "execution": "执行率复核得分", "indicator_total": "指标复核得分", "claimed": "自评总分",
     "recomputed": "复核总分", "difference": "差异(自评−复核)", "claimed_grade": "自评等级",
-    "grade": "复核等级", "rescaled": "不适用折算", "errors": "错误", "warnings": "警告"})
+    "grade": "复核等级", "rescaled": "不适用折算", "errors": "错误", "warnings": "警告",
+    # what the 公开表 (pbm report publish) shows besides the scores, as the unit wrote it
+    "initial_budget": "年初预算数(万元)", "goal": "年度总体目标", "goal_actual": "总体目标实际完成情况"})
 SCORE_INDICATORS = OutputSheet("指标得分", {
     "file": "文件", "sheet": "工作表", "cell": "单元格", "code": "项目编码", "name": "项目名称",
     "department": "主管部门", "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
     "op": "计算符号", "target": "年度指标值", "actual": "实际完成值", "weight": "分值",
     "claimed": "自评得分", "score": "复核得分", "difference": "差异(自评−复核)",
-    "rule": "复核计分规则", "ratio": "完成比例", "met": "是否达标", "note": "说明"})
+    "rule": "复核计分规则", "ratio": "完成比例", "met": "是否达标", "note": "说明",
+    "deviation": "偏差原因分析及改进措施"})  # as the unit wrote it (the 公开表 shows it)
 SCORE_RECHECK = OutputSheet("复核差异", {
     "file": "文件", "sheet": "工作表", "cell": "单元格", "code": "项目编码", "name": "项目名称",
     "department": "主管部门", "indicator": "指标", "weight": "分值", "target": "年度指标值",

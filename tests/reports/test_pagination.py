@@ -177,7 +177,7 @@ def _user_template(path: Path, *, keep: bool) -> Path:
 
 
 def test_shipped_templates_pass_the_pagination_check():
-    for kind in KINDS.values():
+    for kind in (k for k in KINDS.values() if k.templated):  # publish is written by pbm itself
         template = render.shipped_template(kind, "docx")
         assert render.keep_together_findings(template) == [], kind.key
         found: list = []
