@@ -568,11 +568,9 @@ def _compiled_template_class():
             self.current_rendering_part = part
             compiled = self._compiled.get(src_xml)
             if compiled is None:
-                compiled = self._compiled[src_xml] = jinja_env.from_string(src_xml)
+                compiled = self._compiled[src_xml] = jinja_env.from_string(literal_tags(src_xml))
             dst_xml = compiled.render(context)
             dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
-            dst_xml = (dst_xml.replace("{_{", "{{").replace("}_}", "}}")
-                       .replace("{_%", "{%").replace("%_}", "%}"))
             if any(char in dst_xml for char in _LISTING_CHARS):
                 dst_xml = self.resolve_listing(dst_xml)  # a line break typed in a cell → <w:br/>
             return dst_xml
@@ -589,6 +587,20 @@ def _compiled_template_class():
                 setattr(properties, name, compiled.render(context))
 
     return _CompiledDocxTemplate
+
+
+_ESCAPED_TAG = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
+_LITERAL_TAG = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
+
+
+def literal_tags(source: str) -> str:
+    """docxtpl's escapes in a template (``{_{ x }_}`` prints ``{{ x }}``) made Jinja literals.
+
+    docxtpl replaces ``{_{`` by ``{{`` in the *rendered* XML, which rewrote submitted text as
+    well: a project called ``{_{ 7*7 }_}`` came out as ``{{ 7*7 }}``.  Turned into literals
+    before compiling, the escapes print as they should and the data is never touched.
+    """
+    return _ESCAPED_TAG.sub(lambda match: _LITERAL_TAG[match.group(0)], source)
 
 
 def _worker_init(template_path: str, parent: int | None = None) -> None:
