@@ -757,11 +757,22 @@ def staging_folder(parent: Path, kind: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".~pbm-{kind}-", dir=parent))
 
 
+def check_targets(staging: Path, final: Path) -> list[str]:
+    """The staged names, once ``final`` is a folder and none of them there is an existing
+    pipe, device or folder (CLI-WRITE-FAILED otherwise, before anything is moved)."""
+    from pbm.workbook.writer import make_folder, refuse_non_regular
+
+    make_folder(final)
+    produced = sorted(p.name for p in staging.iterdir() if p.is_file())
+    for name in produced:
+        refuse_non_regular(final / name)
+    return produced
+
+
 def publish(staging: Path, final: Path, fmt: str) -> list[Path]:
     """Move every staged file into ``final`` (each an atomic rename), then remove the files of
     the same format that this run did not produce — a re-run replaces the previous set."""
-    final.mkdir(parents=True, exist_ok=True)
-    produced = sorted(p.name for p in staging.iterdir() if p.is_file())
+    produced = check_targets(staging, final)
     written = []
     for name in produced:
         os.replace(staging / name, final / name)

@@ -31,6 +31,7 @@ from pbm.reports.register import REGISTER_NAME, NumberRegister
 from pbm.reports.render import (
     FORMATS,
     TemplateSource,
+    check_targets,
     discard,
     job_for,
     preflight,
@@ -194,6 +195,8 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
         rendered: list[RenderedDocument] = []
         counts: dict[str, int] = {}
         suffix = {"docx": ".docx", "md": ".md", "html": ".html"}[fmt]
+        for kind, staging, _ in staged:  # every target first: all kinds are published or none
+            check_targets(staging, reports_dir / kind.key)
         for kind, staging, pairs in staged:
             publish(staging, reports_dir / kind.key, fmt)
             counts[kind.key] = len(pairs)
