@@ -211,3 +211,41 @@ def test_a_workbook_whose_only_project_sheet_is_hidden_is_an_error(tmp_path, run
     assert "已跳过工作表" in finding["message"]
     code, out, _ = run_pbm("monitor", str(path), "--format", "json", cwd=tmp_path)
     assert "R-NO-PROJECTS" in {f["code"] for f in json.loads(out)["findings"]}
+
+
+def _corrupt_deflate(path, member):
+    """``member``'s compressed bytes made a deflate stream that does not inflate (the first
+    block's type set to 11, which deflate does not have): zlib.error when it is read."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26:info.header_offset + 30])
+    data[info.header_offset + 30 + name_length + extra_length] = 0xFF
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("member", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"])
+@pytest.mark.parametrize("threaded", [False, True], ids=["scanned-first", "scanned-in-thread"])
+def test_a_damaged_deflate_stream_is_a_damaged_file(tmp_path, run_pbm, monkeypatch, capfd,
+                                                    member, threaded):
+    import threading
+
+    import pbm.workbook.source as source
+
+    if threaded:  # as for a sheet XML over 16 MB: the scan runs in a thread beside calamine
+        monkeypatch.setattr(source, "_SCAN_FIRST_BYTES", 16)
+    escaped = []
+    monkeypatch.setattr(threading, "excepthook", escaped.append)
+    path = _corrupt_deflate(write_form_workbook(tmp_path / "损坏.xlsx", [good_project()]), member)
+    code, out, err = _run(run_pbm, tmp_path, path, extra=("--format", "json"))
+    assert code == 2
+    data = json.loads(out)
+    assert [(f["code"], f["file"]) for f in data["findings"]] == [("R-UNREADABLE", "损坏.xlsx")]
+    assert "内部错误" not in err and "Traceback" not in err
+    assert escaped == []  # nothing escaped the scan thread either
+    assert "Traceback" not in capfd.readouterr().err
+    assert _no_output(tmp_path)

@@ -74,11 +74,13 @@ def refuse_overwrite(paths: Iterable[Path], force: bool) -> None:
     (the writers then replace it atomically); a folder is never replaced."""
     from pbm.errors import PbmError
     from pbm.workbook.read import display_path
+    from pbm.workbook.writer import refuse_non_regular
 
     for path in paths:
         if Path(path).is_dir():
             raise PbmError("CLI-WRITE-FAILED", file=display_path(path), reason=common.t(
                 "这是一个文件夹，请用 -o 给出文件名", "it is a folder; give a file name with -o"))
+        refuse_non_regular(Path(path))  # a pipe or a device: --force would not help either
     if force:
         return
     existing = [display_path(p) for p in paths if Path(p).exists()]

@@ -1,8 +1,8 @@
 """Render documents: pre-flight checks, a sandboxed Jinja environment, docx/md/html output,
 a 2-process pool for many letters, atomic publication, guarded as docxtpl's issues advise.
 
-Safety: every template renders in ``ImmutableSandboxedEnvironment`` with
-autoescape on for Word XML, so a department called ``A&B <局>`` or ``{{ ''.__class__ }}`` is
+Safety: every template renders in ``ImmutableSandboxedEnvironment``, bounded in steps, time
+and sizes (:mod:`pbm.reports.bounded`), with autoescape on for Word XML, so a department called ``A&B <局>`` or ``{{ ''.__class__ }}`` is
 text, never markup or code; a TEMPLATE that reaches for ``__class__`` is refused before
 rendering and, failing that, by the sandbox.  Control characters that XML forbids are removed
 from submitted text so the .docx always opens.
@@ -72,15 +72,17 @@ def user_template(path: Path, fmt: str) -> TemplateSource:
 
 
 def sandbox(fmt: str):
-    """The one Jinja environment pbm renders with: sandboxed, immutable, strict undefined;
-    Word XML autoescaped, Markdown escaped by ``md_escape`` on every printed value."""
+    """The one Jinja environment pbm renders with: sandboxed, immutable, strict undefined,
+    bounded in steps, time and sizes (:mod:`pbm.reports.bounded`); Word XML autoescaped,
+    Markdown escaped by ``md_escape`` on every printed value."""
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from pbm.reports.bounded import BoundedSandbox
 
     if fmt == "docx":
-        return ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
-    return ImmutableSandboxedEnvironment(autoescape=False, undefined=StrictUndefined,
-                                         finalize=md_escape, keep_trailing_newline=True)
+        return BoundedSandbox(autoescape=True, undefined=StrictUndefined)
+    return BoundedSandbox(autoescape=False, undefined=StrictUndefined,
+                          finalize=md_escape, keep_trailing_newline=True)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#])")
@@ -355,7 +357,8 @@ def preflight(template: TemplateSource, provided: Iterable[str],
         raise PbmError("REPORT-TEMPLATE-UNKNOWN-FILTER", file=str(template.path),
                        template=template.name, names=", ".join(dict.fromkeys(n for n, _ in filters)),
                        where=locate(lineno),
-                       available=", ".join(sorted(f for f in env.filters if f != "attr")))
+                       available=", ".join(sorted(f for f in env.filters
+                                                  if f != "attr" and not f.startswith("_"))))
     try:
         env.compile(text.source)  # what parsing alone lets through (TemplateAssertionError)
         used = meta.find_undeclared_variables(ast)
@@ -564,11 +567,9 @@ def _compiled_template_class():
             self.current_rendering_part = part
             compiled = self._compiled.get(src_xml)
             if compiled is None:
-                compiled = self._compiled[src_xml] = jinja_env.from_string(src_xml)
+                compiled = self._compiled[src_xml] = jinja_env.from_string(literal_tags(src_xml))
             dst_xml = compiled.render(context)
             dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
-            dst_xml = (dst_xml.replace("{_{", "{{").replace("}_}", "}}")
-                       .replace("{_%", "{%").replace("%_}", "%}"))
             if any(char in dst_xml for char in _LISTING_CHARS):
                 dst_xml = self.resolve_listing(dst_xml)  # a line break typed in a cell → <w:br/>
             return dst_xml
@@ -585,6 +586,20 @@ def _compiled_template_class():
                 setattr(properties, name, compiled.render(context))
 
     return _CompiledDocxTemplate
+
+
+_ESCAPED_TAG = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
+_LITERAL_TAG = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
+
+
+def literal_tags(source: str) -> str:
+    """docxtpl's escapes in a template (``{_{ x }_}`` prints ``{{ x }}``) made Jinja literals.
+
+    docxtpl replaces ``{_{`` by ``{{`` in the *rendered* XML, which rewrote submitted text as
+    well: a project called ``{_{ 7*7 }_}`` came out as ``{{ 7*7 }}``.  Turned into literals
+    before compiling, the escapes print as they should and the data is never touched.
+    """
+    return _ESCAPED_TAG.sub(lambda match: _LITERAL_TAG[match.group(0)], source)
 
 
 def _worker_init(template_path: str, parent: int | None = None) -> None:
@@ -607,6 +622,7 @@ def _render_docx_job(job: tuple[dict[str, Any], dict[str, tuple[bytes, int]], st
 
     context, images, target = job
     tpl = _WORKER["class"](io.BytesIO(_WORKER["bytes"]))
+    _WORKER["env"].start_render()  # each document has the whole budget of steps and time
     context = dict(context)
     for key, (png, width_mm) in images.items():
         context[key] = InlineImage(tpl, io.BytesIO(png), width=Mm(width_mm))
@@ -688,8 +704,18 @@ def _render_one_safely(job, template: TemplateSource) -> None:
 def _render_error(exc: Exception, template: TemplateSource) -> PbmError:
     from jinja2.exceptions import SecurityError, UndefinedError
 
+    from pbm.reports.bounded import RenderLimitError
+
     if isinstance(exc, PbmError):
         return exc
+    if isinstance(exc, RenderLimitError):
+        return PbmError("REPORT-TEMPLATE-LIMIT", file=str(template.path), template=template.name,
+                        limit=exc.zh, limit_en=exc.en)
+    if isinstance(exc, (MemoryError, RecursionError)):
+        return PbmError("REPORT-TEMPLATE-LIMIT", file=str(template.path), template=template.name,
+                        limit="内存不足" if isinstance(exc, MemoryError) else "递归过深",
+                        limit_en="out of memory" if isinstance(exc, MemoryError)
+                        else "recursion too deep")
     if isinstance(exc, SecurityError):
         return PbmError("REPORT-TEMPLATE-UNSAFE", file=str(template.path), template=template.name,
                         names=str(exc))
@@ -711,6 +737,7 @@ def render_text(template: TemplateSource, context: dict[str, Any]) -> str:
     """A Markdown document from the kind's .md.j2 template (sandboxed, values escaped)."""
     try:
         compiled = _text_template(str(template.path), template.path.stat().st_mtime_ns)
+        compiled.environment.start_render()
         return compiled.render(context)
     except Exception as exc:
         raise _render_error(exc, template) from None

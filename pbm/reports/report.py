@@ -39,7 +39,7 @@ from pbm.reports.render import (
     shipped_template,
     user_template,
 )
-from pbm.workbook.writer import discard, publish, staging_folder, unique_stems
+from pbm.workbook.writer import check_targets, discard, publish, staging_folder, unique_stems
 
 SOURCE_COMMANDS = {"goals": "pbm validate goals/", "monitor": "pbm monitor q3/",
                    "sample": "pbm sample", "scores": "pbm score self-eval/"}
@@ -220,6 +220,8 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
         rendered: list[RenderedDocument] = []
         counts: dict[str, int] = {}
         suffix = {"docx": ".docx", "md": ".md", "html": ".html"}[fmt]
+        for kind, staging, _ in staged:  # every target first: all kinds are published or none
+            check_targets(staging, reports_dir / kind.key)
         for kind, staging, pairs in staged:
             if not kind.templated:
                 from pbm.workbook.writer import safe_filename

@@ -38,8 +38,19 @@ METHODS = ("binomial", "poisson", "hypergeometric")
 #: candidates above this size are not searched (jfa stops at 5,000 by default).
 DEFAULT_MAX_SIZE = 20_000
 
+#: the largest sample ``evaluate`` accepts: the largest size a plan can call for.  A sample is
+#: units examined one by one; a larger n is a typo or a population, not a sample.
+MAX_EVALUATED_SIZE = DEFAULT_MAX_SIZE
+
+#: the largest population the hypergeometric method takes.  With n ≤ 20,000 the finite-population
+#: correction is then under 0.2 % (the binomial answer), while its exact combinatorics would take
+#: minutes and its double-precision screen loses its digits (ln Γ(N+1) grows past 1e8).
+MAX_HYPERGEOMETRIC_POPULATION = 10_000_000
+
 # Relative half-width around 1−c inside which the float screen defers to exact arithmetic.
 _SCREEN_MARGIN = 1e-7
+# Distance from a printed 0.1 % step beyond which a bisected bound (±1e-12) rounds up unaided.
+_STEP_GUARD = Fraction(1, 10**10)
 _DECIMAL_DIGITS = 60
 _PI = Decimal("3.14159265358979323846264338327950288419716939937510582097494459230781640628620899")
 
@@ -127,7 +138,7 @@ def plan_sample_size(confidence, tolerable, expected=0, *, population: int | Non
     if e >= p:
         raise PbmError("SAMPLE-BAD-PLAN", option="expected", value=str(e),
                        reason=f"须小于可容忍偏差率 {p}", reason_en=f"must be below the tolerable rate {p}")
-    n_units = _population(population, required=method == "hypergeometric")
+    n_units = _population(population, method)
     if method == "hypergeometric" and \
             math.ceil(Fraction(e) * n_units) >= math.ceil(Fraction(p) * n_units):
         raise PbmError("SAMPLE-BAD-PLAN", option="expected", value=str(e),
@@ -152,7 +163,7 @@ def is_sufficient(n: int, confidence, tolerable, expected=0, *, population: int 
     method = _check_method(method)
     test = _Criterion(method, _rate(confidence, "confidence"), _rate(tolerable, "tolerable"),
                       _rate(expected, "expected", allow_zero=True),
-                      _population(population, required=method == "hypergeometric"))
+                      _population(population, method))
     return test.sufficient(n)
 
 
@@ -165,7 +176,7 @@ def evaluate(n: int, deviations: int, confidence, *, population: int | None = No
     """
     method = _check_method(method)
     c = _rate(confidence, "confidence")
-    n_units = _population(population, required=method == "hypergeometric")
+    n_units = _population(population, method)
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise PbmError("SAMPLE-BAD-PLAN", option="n", value=str(n),
                        reason="须为正整数", reason_en="must be a positive integer")
@@ -175,6 +186,11 @@ def evaluate(n: int, deviations: int, confidence, *, population: int | None = No
     if n_units is not None and n > n_units:
         raise PbmError("SAMPLE-BAD-PLAN", option="n", value=str(n),
                        reason=f"超过总体数量 {n_units}", reason_en=f"exceeds the population {n_units}")
+    if n > MAX_EVALUATED_SIZE:
+        raise PbmError("SAMPLE-BAD-PLAN", option="n", value=str(n),
+                       reason=f"超过可评价的最大样本量 {MAX_EVALUATED_SIZE}（即 sample plan 的上限）",
+                       reason_en=f"exceeds the largest sample evaluated, {MAX_EVALUATED_SIZE} "
+                                 "(the limit of sample plan)")
     alpha = 1 - Fraction(c)
     step = Fraction(1, 1000)  # 0.1 % — the printed precision of AICPA Appendix A tables 3/4
     if method == "binomial" and deviations == n:
@@ -233,9 +249,10 @@ def _rate(value, option: str, *, allow_zero: bool = False) -> Decimal:
     return rate
 
 
-def _population(value, *, required: bool) -> int | None:
+def _population(value, method: str) -> int | None:
+    """The population size: required by, and bounded for, the hypergeometric method."""
     if value is None:
-        if required:
+        if method == "hypergeometric":
             raise PbmError("SAMPLE-BAD-PLAN", option="population", value="",
                            reason="超几何分布需要总体数量",
                            reason_en="the hypergeometric plan needs the population size")
@@ -243,6 +260,13 @@ def _population(value, *, required: bool) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise PbmError("SAMPLE-BAD-PLAN", option="population", value=str(value),
                        reason="须为正整数", reason_en="must be a positive integer")
+    if method == "hypergeometric" and value > MAX_HYPERGEOMETRIC_POPULATION:
+        raise PbmError("SAMPLE-BAD-PLAN", option="population", value=str(value),
+                       reason=f"超几何法的总体数量上限为 {MAX_HYPERGEOMETRIC_POPULATION}；"
+                              "总体更大时与二项法结果相同，请用 --method binomial",
+                       reason_en=f"the hypergeometric method takes populations up to "
+                                 f"{MAX_HYPERGEOMETRIC_POPULATION}; beyond, it gives the binomial "
+                                 "result: use --method binomial")
     return value
 
 
@@ -378,6 +402,8 @@ def _binomial_cdf_exact(n: int, x: int, p: Fraction) -> Fraction:
     """P(Bin(n, p) ≤ x) as an exact fraction: Σ C(n,k) a^k (b−a)^(n−k) / b^n for p = a/b."""
     a, b = p.numerator, p.denominator
     rest = b - a
+    if rest == 0:  # p = 1: every unit deviates
+        return Fraction(1 if x >= n else 0)
     term = rest ** n  # k = 0
     total = term
     for k in range(min(x, n)):
@@ -388,10 +414,13 @@ def _binomial_cdf_exact(n: int, x: int, p: Fraction) -> Fraction:
 
 
 def _binomial_cdf_decimal(n: int, x: int, p: Decimal) -> Decimal:
+    """P(Bin(n, p) ≤ x) for 0 < p < 1, each term from the last: O(x) multiplications."""
     q = 1 - p
-    total = Decimal(0)
-    for k in range(x + 1):
-        total += math.comb(n, k) * (p ** k) * (q ** (n - k))
+    ratio = p / q
+    term = total = q ** n  # k = 0
+    for k in range(min(x, n)):
+        term = term * ratio * (n - k) / (k + 1)
+        total += term
     return total
 
 
@@ -430,10 +459,45 @@ def _hypergeometric_cdf_float(population: int, errors: int, n: int, x: int) -> f
 
 
 def _hypergeometric_cdf_exact(population: int, errors: int, n: int, x: int) -> Fraction:
+    return Fraction(_hypergeometric_hits(population, errors, n, x), _comb(population, n))
+
+
+def _hypergeometric_hits(population: int, errors: int, n: int, x: int) -> int:
+    """Σ_{k ≤ x} C(K,k)·C(G,n−k): the samples of n with at most x errors (an exact integer)."""
     good = population - errors
-    hits = sum(math.comb(errors, k) * math.comb(good, n - k)
-               for k in range(max(0, n - good), min(x, errors, n) + 1))
-    return Fraction(hits, math.comb(population, n))
+    first, last = max(0, n - good), min(x, errors, n)
+    if last < first:
+        return 0
+    # each term from the one before: two binomials once, then exact integer steps
+    term = math.comb(errors, first) * math.comb(good, n - first)
+    hits = term
+    for k in range(first, last):
+        term = term * (errors - k) * (n - k) // ((k + 1) * (good - n + k + 1))
+        hits += term
+    return hits
+
+
+@lru_cache(maxsize=4)
+def _comb(n: int, k: int) -> int:
+    return math.comb(n, k)
+
+
+def _hypergeometric_cdf_above(population: int, errors: int, n: int, x: int,
+                              alpha: Fraction) -> bool:
+    """P(X ≤ x | N, K, n) > α, decided exactly; a double-precision screen settles clear cases.
+
+    The screen's error grows with ln Γ(N+1) (each log term is a difference of such values), so
+    its margin does too; inside the margin the integers decide, compared without a Fraction.
+    """
+    screened = _hypergeometric_cdf_float(population, errors, n, x)
+    target = float(alpha)
+    margin = target * (_SCREEN_MARGIN + 1e-13 * (math.lgamma(population + 1) + x))
+    if screened > target + margin:
+        return True
+    if screened < target - margin:
+        return False
+    hits = _hypergeometric_hits(population, errors, n, x)
+    return hits * alpha.denominator > alpha.numerator * _comb(population, n)
 
 
 def _hypergeometric_upper_errors(population: int, n: int, k: int, alpha: Fraction) -> int:
@@ -441,7 +505,7 @@ def _hypergeometric_upper_errors(population: int, n: int, k: int, alpha: Fractio
     low, high = k, population  # P(X ≤ k | K = k) = 1 > α, so low always qualifies
     while low < high:
         middle = (low + high + 1) // 2
-        if _hypergeometric_cdf_exact(population, middle, n, k) > alpha:
+        if _hypergeometric_cdf_above(population, middle, n, k, alpha):
             low = middle
         else:
             high = middle - 1
@@ -570,9 +634,12 @@ def _ceiling_to_step(value: Fraction, step: Fraction,
     """The smallest multiple m·step with value ≤ m·step, decided by the exact ``at_or_above``.
 
     ``value`` is a bisection result (±1e-12); the exact test settles the boundary case where
-    the true bound sits within that distance of a printed step.
+    the true bound sits within that distance of a printed step, and is skipped elsewhere.
     """
-    m = max(0, math.floor(value / step) - 1)
+    below = math.floor(value / step)
+    if _STEP_GUARD < value - below * step < step - _STEP_GUARD:
+        return (below + 1) * step
+    m = max(0, below - 1)
     while not at_or_above(m * step):
         m += 1
     return m * step

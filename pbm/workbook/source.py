@@ -15,6 +15,7 @@ import io
 import re
 import threading
 import zipfile
+import zlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,9 @@ from pbm.workbook.table import is_blank
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+#: What reading a damaged archive member raises: a bad header, a short file, a deflate stream
+#: that does not inflate (zlib.error, not an OSError), a bad CRC.
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError)
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def sheet_names(path: Path, limits: Limits = Limits(), display: str | None = Non
     try:
         with zipfile.ZipFile(path) as archive:
             return list(sheet_members(archive))
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+    except _ZIP_ERRORS:
         return []  # open_workbook says what is wrong with it
 
 
@@ -178,7 +182,7 @@ class _FormulaScan(threading.Thread):
                     _check_members(archive, self.file)
         except PbmError as exc:
             self.error = exc
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        except _ZIP_ERRORS as exc:
             self.error = PbmError("R-UNREADABLE", file=self.file,
                                   reason=f"文件已损坏或不完整 / truncated or damaged file ({exc})")
 
@@ -247,7 +251,7 @@ def _check_shared_strings(archive: zipfile.ZipFile, name: str, sheet_bytes: int)
     try:
         with archive.open(member) as stream:
             head = _SST_HEAD.search(stream.read(4096))
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+    except _ZIP_ERRORS:
         raise _part_mismatch(name, member.filename) from None
     if head is None:
         return

@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -65,12 +66,41 @@ def make_folder(folder: Path) -> Path:
     return folder
 
 
+_NOT_REGULAR = ((stat.S_ISDIR, "文件夹", "a folder"), (stat.S_ISFIFO, "命名管道", "a named pipe (FIFO)"),
+                (stat.S_ISCHR, "字符设备", "a character device"), (stat.S_ISBLK, "块设备", "a block device"),
+                (stat.S_ISSOCK, "套接字", "a socket"))
+
+
+def refuse_non_regular(target: Path) -> None:
+    """An output goes to a regular file or a new path, nothing else: an existing folder,
+    named pipe, device or socket at ``target`` (or where a symlink there points) is refused
+    (CLI-WRITE-FAILED) before anything is written — ``-o /dev/full`` must not replace the
+    device with a workbook, nor a pipe swallow it."""
+    try:
+        mode = os.stat(target).st_mode  # through a symlink: what the name stands for
+    except OSError:
+        return  # a new path (or a dangling link): the write itself says what fails
+    if stat.S_ISREG(mode):
+        return
+    zh, en = next(((zh, en) for test, zh, en in _NOT_REGULAR if test(mode)), ("特殊文件", "a special file"))
+    link_zh = link_en = ""
+    with contextlib.suppress(OSError):
+        if os.path.islink(target):
+            link_zh, link_en = f"（链接到 {os.readlink(target)}）", f" (a link to {os.readlink(target)})"
+    raise PbmError("CLI-WRITE-FAILED", file=str(target),
+                   reason=f"这是{zh}{link_zh}，不是普通文件；pbm 只写入普通文件或新文件 / "
+                          f"it is {en}{link_en}, not a regular file; pbm writes only regular files "
+                          "or new paths")
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary file beside ``target``, renamed into place only if the block succeeds —
     a crash or an error never leaves a half-written output.  A failing disk or folder is one
-    clear error (CLI-WRITE-FAILED) naming the output."""
+    clear error (CLI-WRITE-FAILED) naming the output; so is a target that exists and is no
+    regular file (:func:`refuse_non_regular`)."""
     target = Path(target)
+    refuse_non_regular(target)
     make_folder(target.parent)
     try:
         handle, temp_name = tempfile.mkstemp(prefix=STAGING_PREFIX, suffix=target.suffix,
@@ -106,12 +136,22 @@ def staging_folder(parent: Path, kind: str) -> Path:
         raise PbmError("CLI-WRITE-FAILED", file=str(parent), reason=str(exc)) from None
 
 
+def check_targets(staging: Path, final: Path) -> list[str]:
+    """The names staged at the top of ``staging``, once ``final`` is a folder and none of them
+    there is an existing pipe, device or folder (CLI-WRITE-FAILED otherwise, before anything
+    is moved: a caller publishing several sets checks them all first)."""
+    make_folder(final)
+    produced = sorted(p.name for p in staging.iterdir() if p.is_file()) if staging.is_dir() else []
+    for name in produced:
+        refuse_non_regular(final / name)
+    return produced
+
+
 def publish(staging: Path, final: Path, owned: tuple[str, ...] = ()) -> list[Path]:
     """Move every file staged at the top of ``staging`` into ``final`` (each an atomic rename),
     then remove the files of ``final`` with a suffix in ``owned`` that this run did not
     produce — a re-run replaces the previous set.  Called only once the whole set is staged."""
-    make_folder(final)
-    produced = sorted(p.name for p in staging.iterdir() if p.is_file()) if staging.is_dir() else []
+    produced = check_targets(staging, final)
     try:
         for name in produced:
             os.replace(staging / name, final / name)
@@ -276,11 +316,15 @@ def output_lock(folder: Path) -> Iterator[Path]:
     (for a person looking; nothing reads it)."""
     folder = make_folder(folder)
     lock = folder / ".pbm.lock"
+    refuse_non_regular(lock)  # the pid is written into it: never into a pipe or a device
     try:
-        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o666)
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR | getattr(os, "O_NONBLOCK", 0), 0o666)
     except OSError as exc:  # a read-only folder or disk: the outputs cannot be written
         raise PbmError("CLI-WRITE-FAILED", file=str(folder), reason=str(exc)) from None
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped in since the check above
+            raise PbmError("CLI-WRITE-FAILED", file=str(lock), reason=f"{lock} 不是普通文件 / "
+                           "is not a regular file")
         if not _take(fd):
             raise PbmError("CLI-OUTPUT-BUSY", file=str(folder), lock=str(lock))
         with contextlib.suppress(OSError):
@@ -330,6 +374,8 @@ def staged_outputs(out_dir: Path) -> Iterator[StagedOutputs]:
         yield staged
         files = sorted(p for p in folder.rglob("*")
                        if p.is_file() and not p.name.startswith(STAGING_PREFIX))
+        for path in files:  # every target first: the whole set is moved in, or none of it
+            refuse_non_regular(staged.final(path))
         for path in files:
             target = staged.final(path)
             make_folder(target.parent)

@@ -188,3 +188,31 @@ def test_the_planned_size_is_sufficient_and_one_less_is_not(confidence, tolerabl
     arguments = dict(population=population, method=method)
     assert is_sufficient(plan.sample_size, confidence, tolerable, expected, **arguments)
     assert not is_sufficient(plan.sample_size - 1, confidence, tolerable, expected, **arguments)
+
+
+def test_evaluate_refuses_a_sample_beyond_the_plan_limit_and_a_huge_hypergeometric_population():
+    with pytest.raises(PbmError) as caught:
+        evaluate(planning.MAX_EVALUATED_SIZE + 1, 1, "0.95")
+    assert caught.value.code == "SAMPLE-BAD-PLAN" and caught.value.params["option"] == "n"
+    for call in (lambda: evaluate(60, 1, "0.95", population=10**18, method="hypergeometric"),
+                 lambda: plan_sample_size("0.95", "0.05", population=10**18, method="hypergeometric")):
+        with pytest.raises(PbmError) as caught:
+            call()
+        assert caught.value.code == "SAMPLE-BAD-PLAN" and caught.value.params["option"] == "population"
+    # binomial and Poisson only record the population: any size is taken
+    assert evaluate(60, 1, "0.95", population=10**18).population == 10**18
+
+
+def test_evaluate_at_the_limits_is_quick():
+    import time
+
+    top = planning.MAX_EVALUATED_SIZE
+    started = time.monotonic()
+    # the worst cases once took minutes: half the sample deviating, all but one deviating
+    assert evaluate(top, top // 2, "0.95").upper_limit_percent == Decimal("50.6")
+    assert evaluate(2000, 1999, "0.95").upper_limit_percent == Decimal(100)  # was ZeroDivisionError
+    assert evaluate(top, top - 1, "0.95", method="poisson").upper_limit > 1  # Poisson may pass 100 %
+    result = evaluate(top, top // 2, "0.95", population=planning.MAX_HYPERGEOMETRIC_POPULATION,
+                      method="hypergeometric")
+    assert result.upper_limit_percent == Decimal("50.6")
+    assert time.monotonic() - started < 30

@@ -299,3 +299,13 @@ def test_the_recorded_command_pastes_into_windows_and_posix_shells(tmp_path, run
     assert command_quote(r"C:\抽评\清单.xlsx") == r'"C:\抽评\清单.xlsx"'
     assert command_quote("主管部门 in (教育局, 民政局)") == '"主管部门 in (教育局, 民政局)"'
     assert command_quote("a$b") == "'a$b'"  # $ expands inside double quotes: POSIX quotes
+
+
+def test_evaluate_refuses_a_sample_larger_than_any_plan(run_pbm):
+    # it once ran for more than ten minutes on n = 999999999
+    code, out, err = run_pbm("sample", "evaluate", "--n", "999999999", "--deviations", "1")
+    assert code == 2 and "Traceback" not in err and out == ""
+    assert "999999999" in err and "20000" in err
+    code, _, err = run_pbm("sample", "evaluate", "--n", "60", "--deviations", "1", "--method",
+                           "hypergeometric", "--population", "1000000000000")
+    assert code == 2 and "--method binomial" in err
