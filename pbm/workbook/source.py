@@ -15,6 +15,7 @@ import io
 import re
 import threading
 import zipfile
+import zlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,8 @@ from pbm.workbook.table import is_blank
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+#: What reading a damaged archive raises: a corrupt deflate stream is a ``zlib.error``.
+_DAMAGED = (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error)
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ def sheet_names(path: Path, limits: Limits = Limits(), display: str | None = Non
     try:
         with zipfile.ZipFile(path) as archive:
             return list(sheet_members(archive))
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+    except _DAMAGED:
         return []  # open_workbook says what is wrong with it
 
 
@@ -158,12 +161,13 @@ class _FormulaScan(threading.Thread):
     def run(self) -> None:
         try:
             with zipfile.ZipFile(self.path) as archive:
-                self.formula_cells = _formulas_without_value(archive, self.file)
-                if self.sheet_bytes <= _SCAN_FIRST_BYTES:
+                first = self.sheet_bytes <= _SCAN_FIRST_BYTES
+                self.formula_cells = _formulas_without_value(archive, self.file, extent=first)
+                if first:
                     _check_members(archive, self.file)
         except PbmError as exc:
             self.error = exc
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        except _DAMAGED as exc:
             self.error = PbmError("R-UNREADABLE", file=self.file,
                                   reason=f"文件已损坏或不完整 / truncated or damaged file ({exc})")
 
@@ -232,7 +236,7 @@ def _check_shared_strings(archive: zipfile.ZipFile, name: str, sheet_bytes: int)
     try:
         with archive.open(member) as stream:
             head = _SST_HEAD.search(stream.read(4096))
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+    except _DAMAGED:
         raise _part_mismatch(name, member.filename) from None
     if head is None:
         return
@@ -309,13 +313,39 @@ def _beyond_grid(data: bytes) -> tuple[str | None, str] | None:
     return None
 
 
-def _formulas_without_value(archive: zipfile.ZipFile, file: str = ""
+#: A grid up to its farthest cell of more cells than this, most of them empty, is refused:
+#: the native reader allocates every cell of it (32 bytes each, then a Python list), so one
+#: value at XFD1048576 asks for 549 GB and aborts, one at J1048576 takes 12 s and 500 MB.
+MAX_SPARSE_CELLS = 5_000_000
+#: … "most of them empty": the grid over this many times the cells the sheet holds.
+_SPARSE_RATIO = 4
+_CELL_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
+_ROW_REF = re.compile(rb'<row\s[^>]*?\br="(\d{1,7})"')
+
+
+def _sparse_extent(data: bytes) -> tuple[str, int] | None:
+    """(the farthest cell, the cells of the grid up to it) of a sheet's XML whose grid is
+    over MAX_SPARSE_CELLS and over _SPARSE_RATIO times the cells it holds; else None."""
+    refs = set(_CELL_REF.findall(data))
+    if not refs:
+        return None
+    rows = max(max(int(row) for _, row in refs),
+               max((int(row) for row in set(_ROW_REF.findall(data))), default=0))
+    letters = max((letters for letters, _ in refs), key=lambda text: (len(text), text))
+    cells = rows * (column_index(letters.decode()) + 1)
+    if cells <= max(MAX_SPARSE_CELLS, _SPARSE_RATIO * data.count(b"<c ")):
+        return None
+    return f"{letters.decode()}{rows}", cells
+
+
+def _formulas_without_value(archive: zipfile.ZipFile, file: str = "", extent: bool = False
                             ) -> dict[str, dict[tuple[int, int], str]]:
     """Sheet name → 0-based (row, col) of formula cells that carry no cached value, each with
     what the cell is to read as: ``"=100%"`` for a constant (the text the department typed),
     else ``""`` (blank, reported).  Only sheets whose XML contains a formula are scanned for
     them; every sheet is checked for rows and cells beyond Excel's grid (R-UNREADABLE naming
-    the sheet and the cell: the native reader would try to allocate the grid up to them)."""
+    the sheet and the cell: the native reader would try to allocate the grid up to them) and,
+    with ``extent``, for a mostly empty grid of over MAX_SPARSE_CELLS up to its farthest cell."""
     found: dict[str, dict[tuple[int, int], str]] = {}
     for sheet_name, member in sheet_members(archive).items():
         data = archive.read(member)
@@ -325,6 +355,14 @@ def _formulas_without_value(archive: zipfile.ZipFile, file: str = ""
             raise PbmError("R-UNREADABLE", file=file, sheet=sheet_name, cell=reference, reason=(
                 f"{what} 超出 Excel 表格范围（最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列 XFD），"
                 f"文件已损坏或被篡改 / beyond Excel's grid: damaged or crafted file"))
+        sparse = _sparse_extent(data) if extent else None
+        if sparse is not None:
+            reference, cells = sparse
+            raise PbmError("R-UNREADABLE", file=file, sheet=sheet_name, cell=reference, reason=(
+                f"工作表范围延伸到 {reference}（{cells:,} 个单元格，绝大部分为空），超出可读取的上限 "
+                f"{MAX_SPARSE_CELLS:,} 个单元格；请删除远处的多余单元格 / the sheet reaches {reference} "
+                f"({cells:,} cells, nearly all empty), over the {MAX_SPARSE_CELLS:,} cells pbm reads: "
+                f"delete the stray far-away cells"))
         if not ANY_FORMULA.search(data):
             continue
         cells = {}

@@ -63,6 +63,14 @@ CASES = {
     "cell AAAAAAAAAA1": (r"xl/worksheets/sheet1\.xml",
                          lambda d: d.replace(b'<c r="A1"', b'<c r="AAAAAAAAAA1"', 1),
                          "AAAAAAAAAA1"),
+    # Inside the grid, but a grid of billions of cells the reader would allocate (549 GB:
+    # an abort), or of ten million (12 s, 500 MB) for one stray value.
+    "a value at XFD1048576": (r"xl/worksheets/sheet1\.xml",
+                              lambda d: d.replace(b'<c r="A1"', b'<c r="XFD1048576"', 1),
+                              "XFD1048576"),
+    "a value at J1048576": (r"xl/worksheets/sheet1\.xml",
+                            lambda d: d.replace(b'<c r="A1"', b'<c r="J1048576"', 1),
+                            "J1048576"),
     "shared strings 999999999999": (
         r"xl/sharedStrings\.xml",
         lambda d: re.sub(rb'uniqueCount="\d+"', b'uniqueCount="999999999999"', d, count=1),
