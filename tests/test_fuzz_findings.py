@@ -13,7 +13,16 @@ from pathlib import Path
 
 import pytest
 
+from pbm.values import parse_value
+from pbm.values.money import parse_money
 from tests.builders import good_project, write_form_workbook
+from tests.monitoring.monitor_builders import (
+    build_workspace,
+    goal_projects,
+    monitoring,
+    write_monitor_form,
+)
+from tests.score_cmd.score_cmd_helpers import line, project, score_json, write
 
 
 def _no_internal_error(out: str, err: str) -> None:
@@ -55,3 +64,52 @@ def test_a_damaged_deflate_stream_is_an_unreadable_file(tmp_path, run_pbm):
     [refused] = [f for f in data["findings"] if f["code"] == "R-UNREADABLE"]
     assert refused["file"].endswith("b-坏.xlsx") and "损坏" in refused["message"]
     assert data["summary"]["projects"] == 1
+
+
+@pytest.mark.parametrize("raw", [1e308, -1e308, 4.9e-324, 10 ** 40, "9" * 40, "≥" + "9" * 400,
+                                 "1" + "0" * 30 + "元"])
+def test_absurd_magnitudes_are_no_number(raw):
+    for parsed in (parse_value(raw, role="number"), parse_value(raw, role="target"),
+                   parse_money(raw)):
+        assert parsed.number is None
+        assert [note.code for note in parsed.notes] == ["R-UNPARSEABLE"]
+
+
+@pytest.mark.parametrize("raw", [1e20, -1e20, 1e-20, 5.55e-17, 0.0, 123.45, 10 ** 20])
+def test_large_small_and_ordinary_numbers_are_still_read(raw):
+    assert parse_value(raw, role="number").number is not None
+    assert parse_money(raw).number is not None
+    assert parse_value("≥95%").number == 95 and parse_money("3,309,840.00元").number is not None
+
+
+def test_a_weight_of_1e308_is_a_finding_not_a_crash(tmp_path, run_pbm):
+    spec = good_project()
+    spec.indicators[0].weight = 1e308
+    path = write_form_workbook(tmp_path / "目标.xlsx", [spec])
+    code, out, err = run_pbm("validate", path, "--format", "json", cwd=tmp_path)
+    _no_internal_error(out, err)
+    assert code == 1
+    findings = json.loads(out)["findings"]
+    assert any(f["code"] == "G7" and "不是数字" in f["message"] for f in findings)  # the weight
+    assert any(f["code"] == "G6" and "合计为 70" in f["message"] for f in findings)  # the others
+
+
+def test_an_executed_amount_of_1e308_is_a_finding_not_a_crash(workspace, run_pbm):
+    build_workspace(workspace)
+    road, bridge, _ = goal_projects()
+    write_monitor_form(workspace / "q3" / "103-交通运输局-监控表.xlsx",
+                       [monitoring(road, executed=1e308), monitoring(bridge, executed=30)])
+    code, out, err = run_pbm("monitor", "q3/", "--format", "json", cwd=workspace)
+    _no_internal_error(out, err)
+    assert code == 1
+    assert "R-UNPARSEABLE" in {f["code"] for f in json.loads(out)["findings"]}
+
+
+def test_a_claimed_score_of_1e308_is_a_finding_not_a_crash(tmp_path, run_pbm):
+    folder = tmp_path / "self-eval"
+    folder.mkdir()
+    write(folder, "自评", [project("教师培训", [line("培训人次", "≥100人次", 120, 20, 1e308),
+                                              line("合格率", "≥90%", "95%", 30, 30)])], "form")
+    code, data, err = score_json(run_pbm, folder, cwd=tmp_path)
+    _no_internal_error(json.dumps(data), err)
+    assert code in (0, 1) and data["summary"]["projects"] == 1

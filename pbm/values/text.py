@@ -14,6 +14,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from pbm.values.model import _absurd
+
 # Zero-width characters survive NFKC and break exact matches ("达成\u200b").
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
@@ -175,7 +177,8 @@ def _safe_text(raw: object) -> str:
 
 
 def _number_cell_text(raw: int | float | Decimal) -> tuple[str, Decimal] | None:
-    """Text and Decimal of a numeric cell; None for nan/inf (and absurdly long ints)."""
+    """Text and Decimal of a numeric cell; None for nan/inf and absurd magnitudes
+    (``MAX_EXPONENT``: 1e308, 4.9e-324, a 40-digit int)."""
     if type(raw) is float or isinstance(raw, float):
         if raw != raw or raw in (math.inf, -math.inf):
             return None
@@ -184,12 +187,15 @@ def _number_cell_text(raw: int | float | Decimal) -> tuple[str, Decimal] | None:
         text = format(raw, ".15g")  # Excel's 15 significant digits: no binary noise, no "95.0"
         number = Decimal(text)
         if "e" in text:
+            if _absurd(number):
+                return None
             text = _decimal_text(number)
         return text, number
     if isinstance(raw, Decimal):
-        return (_decimal_text(raw), raw) if raw.is_finite() else None
+        return (_decimal_text(raw), raw) if raw.is_finite() and not _absurd(raw) else None
     text = normalise_text(raw)
-    return (text, Decimal(raw)) if text else None
+    number = Decimal(raw)
+    return (text, number) if text and not _absurd(number) else None
 
 
 _ZERO = Decimal(0)
