@@ -6,6 +6,7 @@ exit 1 or 2 and one JSON object, never pbm's internal error."""
 from __future__ import annotations
 
 import json
+import re
 import struct
 import zipfile
 import zlib
@@ -113,3 +114,18 @@ def test_a_claimed_score_of_1e308_is_a_finding_not_a_crash(tmp_path, run_pbm):
     code, data, err = score_json(run_pbm, folder, cwd=tmp_path)
     _no_internal_error(json.dumps(data), err)
     assert code in (0, 1) and data["summary"]["projects"] == 1
+
+
+def test_an_annotated_copy_openpyxl_cannot_write_is_a_warning(tmp_path, run_pbm):
+    # 400 digits in a number cell: the native reader reads a float (inf: unparseable, an error);
+    # openpyxl reads an int it cannot write back (OverflowError in its writer).
+    path = write_form_workbook(tmp_path / "目标.xlsx", [good_project()], instructions=False)
+    _rewrite(path, "xl/worksheets/sheet1.xml",
+             lambda xml: re.sub(rb"<v>150</v>", b"<v>" + b"9" * 400 + b"</v>", xml, count=1))
+    code, out, err = run_pbm("validate", path, "--annotate", "--format", "json", cwd=tmp_path)
+    _no_internal_error(out, err)
+    assert code == 1
+    data = json.loads(out)  # still one JSON object on stdout
+    assert "R-UNPARSEABLE" in {f["code"] for f in data["findings"]}
+    assert "未能生成带批注的副本" in err and "目标.xlsx" in err
+    assert not list(tmp_path.rglob("*审核意见*"))  # no half-written copy

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from pbm.cli import common
+from pbm.errors import PbmError
 
 HELP = """审核绩效目标申报表：逐单元格检查 G1–G13、结构、事前评估和权重，给出审核等级和审核意见。
 
@@ -120,10 +121,22 @@ def _annotate(result, out_dir: Path) -> list[Path]:
         chosen.append((source, findings))
     # one copy per input: goals/a/目标.xlsx and goals/b/目标.xlsx are 目标-审核意见 and -2
     stems = unique_stems([source.stem + "-审核意见" for source, _ in chosen])
-    return [annotate_workbook(source, findings,
-                              out_dir / "annotated" / (stem + source.suffix.lower()),
-                              common.STATE.lang)
-            for (source, findings), stem in zip(chosen, stems)]
+    written = []
+    for (source, findings), stem in zip(chosen, stems):
+        target = out_dir / "annotated" / (stem + source.suffix.lower())
+        try:
+            written.append(annotate_workbook(source, findings, target, common.STATE.lang))
+        except PbmError:
+            raise  # the output could not be written (CLI-WRITE-FAILED): stop, as for any output
+        except Exception as error:  # openpyxl cannot read or write back a file calamine read
+            from pbm.values import utf8_text
+
+            reason = utf8_text(f"{type(error).__name__}: {error}")[:200]
+            common.stderr_console().print(common.labelled(common.t("警告", "warning"), common.t(
+                f"{source.name}: 未能生成带批注的副本（{reason}）；审核结果不受影响",
+                f"{source.name}: no annotated copy written ({reason}); the review stands"),
+                style="yellow"))
+    return written
 
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
