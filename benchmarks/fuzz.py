@@ -79,7 +79,7 @@ DIMENSIONS = ["A1:XFD1048576", "A1", "Z9:A1", "A0:B0", "A1:XFE1", "A1:AAAAAAAAAA
 NUMBERS = ["1,5", "nan", "NaN", "inf", "-inf", "Infinity", "1e400", "-1e400", "1e-400", "", " ",
            "1.5.5", "0x1A", "1_000", "9" * 400, "-0", "1e308", "1.7976931348623157e308",
            "4.9e-324", "-1", "0", "2958466", "-693594", "1e16", "123456789012345678901234567890",
-           "１", "1e", "e5", "+", ".", "12%", "１２３.５"]
+           "１", "1e", "e5", "+", ".", "12%", "１２３.５", "1e20", "1e-5", "1e-15"]
 DATE_SERIALS = ["2958466", "2958465.9999999", "-1", "-700000", "60", "0", "1e10", "1e308",
                 "nan", "0.5", "1e-10", "99999999", "-1e10", "2958465", "1"]
 DATE_FORMATS = [14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]
@@ -940,7 +940,12 @@ def save_failure(case: Case, mutated: bytes) -> Path:
 
 
 def cause(run: Run, kind: str) -> str:
-    """A failure's cause, for grouping: its kind and the last line pbm printed, numbers out."""
+    """A failure's cause, for grouping: its kind and the last line pbm printed, numbers out
+    (for a missing JSON object alone: how the JSON was asked for and what came instead)."""
+    if kind == "json":
+        asked = "--json" if "--json" in run.args else "--format json"
+        got = "nothing" if not run.stdout.strip() else "not one JSON object"
+        return f"{run.command} {asked}: json: exit {run.code}, {got} on stdout"
     lines = [line for line in (run.stderr or run.stdout).splitlines() if line.strip()]
     last = next((line for line in reversed(lines) if "rror" in line or "错误" in line),
                 lines[-1] if lines else "")
@@ -985,8 +990,8 @@ def fuzz(seed: int, seconds: float, seeds: Path, files: dict[str, list[Path]], b
     kinds: Counter[str] = Counter()
     causes: dict[str, list[int]] = defaultdict(list)
     targets: Counter[str] = Counter()
-    slowest: dict[str, float] = defaultdict(float)
-    biggest: dict[str, float] = defaultdict(float)
+    slowest: dict[str, tuple[float, int]] = defaultdict(lambda: (0.0, 0))
+    biggest: dict[str, tuple[float, int]] = defaultdict(lambda: (0.0, 0))
     cases = failing = 0
     started = time.monotonic()
     while time.monotonic() - started < seconds:
@@ -997,8 +1002,8 @@ def fuzz(seed: int, seconds: float, seeds: Path, files: dict[str, list[Path]], b
         targets[case.target] += 1
         for run in case.runs:
             tried[run.command] += 1
-            slowest[run.command] = max(slowest[run.command], run.seconds)
-            biggest[run.command] = max(biggest[run.command], run.rss_mib)
+            slowest[run.command] = max(slowest[run.command], (run.seconds, case.seed))
+            biggest[run.command] = max(biggest[run.command], (run.rss_mib, case.seed))
             if run.failures:
                 failed_runs[run.command] += 1
             for kind in run.failures:
@@ -1017,10 +1022,12 @@ def fuzz(seed: int, seconds: float, seeds: Path, files: dict[str, list[Path]], b
     elapsed = time.monotonic() - started
     print(f"\nfuzz: {cases} cases in {elapsed:.0f} s (seed {seed}), {failing} failing")
     print("  cases by mutated file: " + ", ".join(f"{t} {n}" for t, n in targets.most_common()))
-    print(f"  {'command':<10} {'runs':>6} {'failed':>7} {'slowest':>9} {'peak RSS':>9}")
+    print(f"  {'command':<10} {'runs':>6} {'failed':>7} {'slowest (seed)':>22} "
+          f"{'peak RSS (seed)':>24}")
     for command in COMMANDS:
+        (seconds, slow_seed), (mib, big_seed) = slowest[command], biggest[command]
         print(f"  {command:<10} {tried[command]:>6} {failed_runs[command]:>7} "
-              f"{slowest[command]:>8.2f}s {biggest[command]:>6.0f} MiB")
+              f"{seconds:>7.2f} s ({slow_seed:>10}) {mib:>6.0f} MiB ({big_seed:>10})")
     print("  failures by kind: " + (", ".join(f"{k} {n}" for k, n in kinds.most_common())
                                     or "none"))
     if causes:
