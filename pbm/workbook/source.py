@@ -190,7 +190,11 @@ def _check_zip(path: Path, name: str, limits: Limits) -> _FormulaScan:
         if total > limits.max_uncompressed_mb * 1024 * 1024:
             raise PbmError("R-TOO-LARGE", file=name,
                            reason=f"解压后 {total / 1048576:.0f} MB > {limits.max_uncompressed_mb} MB")
+        size = path.stat().st_size
         for info in infos:
+            if info.header_offset + info.compress_size > size:
+                # reading it would ask for gigabytes at once (0xFFFFFFFF: a MemoryError)
+                raise _part_mismatch(name, info.filename)
             if info.compress_size and info.file_size / info.compress_size > limits.max_zip_ratio \
                     and info.file_size > 10 * 1024 * 1024:
                 raise PbmError("R-TOO-LARGE", file=name,
