@@ -129,3 +129,36 @@ def test_an_annotated_copy_openpyxl_cannot_write_is_a_warning(tmp_path, run_pbm)
     assert "R-UNPARSEABLE" in {f["code"] for f in data["findings"]}
     assert "未能生成带批注的副本" in err and "目标.xlsx" in err
     assert not list(tmp_path.rglob("*审核意见*"))  # no half-written copy
+
+
+def test_a_framework_weight_of_30_digits_on_a_scoring_sheet_is_no_crash(tmp_path, run_pbm):
+    from pbm.scoring.forms import EvaluationSheetSpec, write_evaluation_workbook
+    from pbm.scoring.frameworks import framework_from_toml
+
+    light = framework_from_toml({"name": "light", "level1": [
+        {"name": "决策", "weight": 30, "level2": [{"name": "立项", "level3": [
+            {"name": "立项依据充分性", "weight": 30}]}]},
+        {"name": "产出", "weight": 70, "level2": [{"name": "数量", "level3": [
+            {"name": "实际完成率", "weight": 70}]}]}]})
+    path = write_evaluation_workbook(tmp_path / "评价.xlsx", light, [EvaluationSheetSpec(
+        project="农村公路日常养护", department="交通运输局", group="财政", evaluator="甲",
+        scores=[29, 69])], sheet_names=["财政-甲"])
+    _rewrite(path, "xl/worksheets/sheet1.xml",
+             lambda xml: xml.replace(b"<v>70</v>", b"<v>" + b"1234567890" * 3 + b"</v>"))
+    code, data, err = score_json(run_pbm, path, cwd=tmp_path)
+    _no_internal_error(json.dumps(data, ensure_ascii=False), err)
+    assert code in (1, 2)
+
+
+def test_numbers_too_long_for_28_digits_are_shown_not_a_crash():
+    from decimal import Decimal
+
+    from pbm.scoring.rules import to_decimal
+    from pbm.values import decimal_text, plain_decimal
+
+    assert plain_decimal(Decimal("1.2E+29")) == "120000000000000000000000000000"
+    assert decimal_text(Decimal("1E+30")) == "1" + "0" * 30 + ".00"
+    assert decimal_text(Decimal("Infinity")) == "Infinity"
+    for text in ("123456789012345678901234567890", "nan", "1e400"):
+        with pytest.raises(ValueError):
+            to_decimal(text)

@@ -9,7 +9,7 @@ import datetime
 import math
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -96,8 +96,20 @@ def decimal_text(value: object, places: int = 2, *, thousands: bool = False,
     if value is None:
         return dash
     number = value if isinstance(value, Decimal) else Decimal(str(value))
-    rounded = number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    if not number.is_finite():
+        return str(number)
+    rounded = _quantize(number, Decimal(1).scaleb(-places))
     return format(rounded, ("+" if sign else "") + ("," if thousands else "") + f".{places}f")
+
+
+def _quantize(number: Decimal, exponent: Decimal) -> Decimal:
+    """``number`` rounded half-up to ``exponent``'s places, with as many digits as that takes
+    (Decimal's default 28 cannot round 1e30 to cents: InvalidOperation)."""
+    try:
+        return number.quantize(exponent, ROUND_HALF_UP)
+    except InvalidOperation:
+        digits = number.adjusted() - exponent.adjusted() + 2
+        return number.quantize(exponent, ROUND_HALF_UP, context=Context(prec=digits))
 
 
 def plain_decimal(value: Decimal | None, dash: str = "—") -> str:
@@ -105,8 +117,10 @@ def plain_decimal(value: Decimal | None, dash: str = "—") -> str:
     never an exponent)."""
     if value is None:
         return dash
+    if not value.is_finite():
+        return str(value)
     if value == value.to_integral_value():
-        return format(value.quantize(Decimal(1)), "f")
+        return format(_quantize(value, Decimal(1)), "f")
     return format(value.normalize(), "f")
 
 
