@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 WS     := sample_data/2026-示例区
 
-.PHONY: demo test bench real install clean sample-data lint
+.PHONY: demo test bench real fuzz install clean sample-data lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ bench: $(STAMP)
 # pbm on the real workbooks beside the repository (../shared/real), when they are there.
 real: $(STAMP)
 	$(BIN)/python benchmarks/real.py
+
+# Structured mutations of the sample workbooks, every command run on each (not part of `make
+# test` or CI): FUZZ_SECONDS (default 600) of cases, FUZZ_SEED to repeat a run; failing cases
+# are saved in benchmarks/fuzz-failures/.
+FUZZ_SECONDS ?= 600
+fuzz: $(STAMP)
+	$(BIN)/python benchmarks/fuzz.py --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 sample-data: $(STAMP)
 	$(BIN)/python sample_data/generate.py

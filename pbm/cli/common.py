@@ -214,7 +214,9 @@ def handle_errors(func: Callable) -> Callable:
         try:
             return func(*args, **kwargs)
         except PbmError as error:
-            if kwargs.get("fmt") == "json" and not STATE.json_printed:
+            # --format json, or report's --json beside md/html: one JSON object either way
+            if (kwargs.get("fmt") == "json" or kwargs.get("json_summary") is True) \
+                    and not STATE.json_printed:
                 print_json(error_json(command, error))
             fail(error)
         except KeyboardInterrupt:

@@ -109,11 +109,25 @@ class NumberRegister:
 
 def _read(path: Path) -> list[Entry]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         raise PbmError("REPORT-REGISTER-BAD", file=str(path), row="", reason=str(exc)) from None
-    entries = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise PbmError("REPORT-REGISTER-BAD", file=str(path), row=str(line),
+                       reason=f"不是 UTF-8 文本 / not UTF-8 text ({exc.reason})") from None
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _entries(path, reader)
+    except csv.Error as exc:  # a field over csv's limit, a NUL in older Pythons …
+        raise PbmError("REPORT-REGISTER-BAD", file=str(path), row=str(reader.line_num),
+                       reason=str(exc)) from None
+
+
+def _entries(path: Path, reader) -> list[Entry]:
+    entries = []
     header = next(reader, None)
     if header is None:
         return []

@@ -21,6 +21,7 @@ from pbm.errors import PbmError
 from pbm.findings import Finding
 from pbm.indicators import normalise_op
 from pbm.scoring.grades import DEFAULT_GRADE_BANDS, grade_for, sorted_bands
+from pbm.values.model import _absurd
 from pbm.workbook.table import IndicatorTable
 
 # Quantizing with module-level constants keeps the hot loop free of context changes.
@@ -62,25 +63,30 @@ RULE_LABELS_ZH = {
 
 
 def to_decimal(value: Any) -> Decimal | None:
-    """A Decimal from a Decimal/int/str (or float via its shortest repr); None for None/blank."""
+    """A Decimal from a Decimal/int/str (or float via its shortest repr); None for None/blank.
+    ValueError for text that is no number, nan/inf and absurd magnitudes (1e30: MAX_EXPONENT)."""
     if value is None:
         return None
-    if isinstance(value, Decimal):
-        return value
     if isinstance(value, bool):
         raise TypeError("a boolean is not a number")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
         # repr gives the shortest string that round-trips: 0.8 → "0.8", not 0.8000000000000000444
-        return Decimal(repr(value))
-    text = str(value).strip()
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(f"not a number: {value!r}") from exc
+        number = Decimal(repr(value))
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation as exc:
+            raise ValueError(f"not a number: {value!r}") from exc
+    if not number.is_finite() or _absurd(number):
+        raise ValueError(f"not a number: {value!r}")
+    return number
 
 
 @dataclass(frozen=True)

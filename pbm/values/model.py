@@ -126,6 +126,21 @@ def _unparseable(raw: object, text: str, role: str, detail: str = "",
     return _value(raw, text, kind, notes=(_note("R-UNPARSEABLE", params),))
 
 
+#: A number of magnitude 10^21 or more, or nonzero below 10^-20, is no amount, count, rate or
+#: weight a form holds (1e308, a 400-digit string, 4.9e-324): read as none, R-UNPARSEABLE.
+#: Exact arithmetic on it would need hundreds of digits (Decimal's 28 cannot round it).
+MAX_EXPONENT = 20
+
+
+def _absurd(number: Decimal | None) -> bool:
+    return bool(number) and abs(number.adjusted()) > MAX_EXPONENT
+
+
+def _bounded(parsed: ParsedValue, raw: object, role: str) -> ParsedValue:
+    """``parsed``, unless its number is absurd (MAX_EXPONENT): then unparseable."""
+    return _unparseable(raw, parsed.text, role) if _absurd(parsed.number) else parsed
+
+
 def _placeholder(raw: object, text: str) -> ParsedValue:
     return _value(raw, text, "missing", placeholder=True,
                   notes=(_note("R-PLACEHOLDER", {"value": text}),))

@@ -10,7 +10,16 @@ from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 
-from pbm.values.model import Note, ParsedValue, _formula, _note, _placeholder, _unparseable, _value
+from pbm.values.model import (
+    Note,
+    ParsedValue,
+    _bounded,
+    _formula,
+    _note,
+    _placeholder,
+    _unparseable,
+    _value,
+)
 from pbm.values.number_text import (
     _HAS_DIGIT_RE,
     _PARENS_NEGATIVE_RE,
@@ -96,7 +105,7 @@ def parse_money(raw: object, *, to_unit: str = "万元",
         if raw is None:
             return _value(raw, "", "missing")
         if isinstance(raw, str):
-            return _parse_money_text(raw, target_unit, header)
+            return _bounded(_parse_money_text(raw, target_unit, header), raw, "money")
         if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
             return _money_from_number(raw, target_unit, header)
         if isinstance(raw, numbers.Real) and not isinstance(raw, bool):  # numpy/pandas scalars
@@ -112,7 +121,7 @@ _CURRENCY_RE = re.compile(r"^(?:¥|RMB|CNY|人民币)\s*|\s*(?:RMB|CNY)$")
 
 @lru_cache(maxsize=1 << 15)
 def _parse_money_text_cached(raw: str, to_unit: str, header_unit: str | None) -> ParsedValue:
-    return _parse_money_text(raw, to_unit, header_unit)
+    return _bounded(_parse_money_text(raw, to_unit, header_unit), raw, "money")
 
 
 def _parse_money_text(raw: str, to_unit: str, header_unit: str | None) -> ParsedValue:

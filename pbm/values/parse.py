@@ -15,6 +15,7 @@ from pbm.values.model import (
     ROLES,
     Note,
     ParsedValue,
+    _bounded,
     _formula,
     _note,
     _placeholder,
@@ -151,7 +152,7 @@ def _parse_str(raw: str, role: str, unit: str | None, year: int | None) -> Parse
     plain = simplified(text)
     if role in ("target", "actual") and _HAS_DIGIT_RE.search(plain) is None:
         plain = chinese_durations(plain)  # 三小时内 is 3小时内
-    parsed = _parse_text_cell(raw, plain, role, unit, year)
+    parsed = _bounded(_parse_text_cell(raw, plain, role, unit, year), raw, role)
     return parsed if plain == text else replace(parsed, text=text)
 
 

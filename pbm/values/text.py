@@ -9,10 +9,12 @@ import datetime
 import math
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from pbm.values.model import _absurd
 
 # Zero-width characters survive NFKC and break exact matches ("达成\u200b").
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -94,8 +96,20 @@ def decimal_text(value: object, places: int = 2, *, thousands: bool = False,
     if value is None:
         return dash
     number = value if isinstance(value, Decimal) else Decimal(str(value))
-    rounded = number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    if not number.is_finite():
+        return str(number)
+    rounded = _quantize(number, Decimal(1).scaleb(-places))
     return format(rounded, ("+" if sign else "") + ("," if thousands else "") + f".{places}f")
+
+
+def _quantize(number: Decimal, exponent: Decimal) -> Decimal:
+    """``number`` rounded half-up to ``exponent``'s places, with as many digits as that takes
+    (Decimal's default 28 cannot round 1e30 to cents: InvalidOperation)."""
+    try:
+        return number.quantize(exponent, ROUND_HALF_UP)
+    except InvalidOperation:
+        digits = number.adjusted() - exponent.adjusted() + 2
+        return number.quantize(exponent, ROUND_HALF_UP, context=Context(prec=digits))
 
 
 def plain_decimal(value: Decimal | None, dash: str = "—") -> str:
@@ -103,8 +117,10 @@ def plain_decimal(value: Decimal | None, dash: str = "—") -> str:
     never an exponent)."""
     if value is None:
         return dash
+    if not value.is_finite():
+        return str(value)
     if value == value.to_integral_value():
-        return format(value.quantize(Decimal(1)), "f")
+        return format(_quantize(value, Decimal(1)), "f")
     return format(value.normalize(), "f")
 
 
@@ -175,7 +191,8 @@ def _safe_text(raw: object) -> str:
 
 
 def _number_cell_text(raw: int | float | Decimal) -> tuple[str, Decimal] | None:
-    """Text and Decimal of a numeric cell; None for nan/inf (and absurdly long ints)."""
+    """Text and Decimal of a numeric cell; None for nan/inf and absurd magnitudes
+    (``MAX_EXPONENT``: 1e308, 4.9e-324, a 40-digit int)."""
     if type(raw) is float or isinstance(raw, float):
         if raw != raw or raw in (math.inf, -math.inf):
             return None
@@ -184,12 +201,15 @@ def _number_cell_text(raw: int | float | Decimal) -> tuple[str, Decimal] | None:
         text = format(raw, ".15g")  # Excel's 15 significant digits: no binary noise, no "95.0"
         number = Decimal(text)
         if "e" in text:
+            if _absurd(number):
+                return None
             text = _decimal_text(number)
         return text, number
     if isinstance(raw, Decimal):
-        return (_decimal_text(raw), raw) if raw.is_finite() else None
+        return (_decimal_text(raw), raw) if raw.is_finite() and not _absurd(raw) else None
     text = normalise_text(raw)
-    return (text, Decimal(raw)) if text else None
+    number = Decimal(raw)
+    return (text, number) if text and not _absurd(number) else None
 
 
 _ZERO = Decimal(0)

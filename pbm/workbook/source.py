@@ -177,8 +177,9 @@ class _FormulaScan(threading.Thread):
     def run(self) -> None:
         try:
             with zipfile.ZipFile(self.path) as archive:
-                self.formula_cells = _formulas_without_value(archive, self.file)
-                if self.sheet_bytes <= _SCAN_FIRST_BYTES:
+                first = self.sheet_bytes <= _SCAN_FIRST_BYTES
+                self.formula_cells = _formulas_without_value(archive, self.file, extent=first)
+                if first:
                     _check_members(archive, self.file)
         except PbmError as exc:
             self.error = exc
@@ -205,7 +206,11 @@ def _check_zip(path: Path, name: str, limits: Limits) -> _FormulaScan:
         if total > limits.max_uncompressed_mb * 1024 * 1024:
             raise PbmError("R-TOO-LARGE", file=name,
                            reason=f"解压后 {total / 1048576:.0f} MB > {limits.max_uncompressed_mb} MB")
+        size = path.stat().st_size
         for info in infos:
+            if info.header_offset + info.compress_size > size:
+                # reading it would ask for gigabytes at once (0xFFFFFFFF: a MemoryError)
+                raise _part_mismatch(name, info.filename)
             if info.compress_size and info.file_size / info.compress_size > limits.max_zip_ratio \
                     and info.file_size > 10 * 1024 * 1024:
                 raise PbmError("R-TOO-LARGE", file=name,
@@ -338,13 +343,39 @@ def _outside(reference: str) -> bool:
         (bool(digits) and int(digits) > MAX_ROWS)
 
 
-def _formulas_without_value(archive: zipfile.ZipFile, file: str = ""
+#: A grid up to its farthest cell of more cells than this, most of them empty, is refused:
+#: the native reader allocates every cell of it (32 bytes each, then a Python list), so one
+#: value at XFD1048576 asks for 549 GB and aborts, one at J1048576 takes 12 s and 500 MB.
+MAX_SPARSE_CELLS = 5_000_000
+#: … "most of them empty": the grid over this many times the cells the sheet holds.
+_SPARSE_RATIO = 4
+_CELL_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
+_ROW_REF = re.compile(rb'<row\s[^>]*?\br="(\d{1,7})"')
+
+
+def _sparse_extent(data: bytes) -> tuple[str, int] | None:
+    """(the farthest cell, the cells of the grid up to it) of a sheet's XML whose grid is
+    over MAX_SPARSE_CELLS and over _SPARSE_RATIO times the cells it holds; else None."""
+    refs = set(_CELL_REF.findall(data))
+    if not refs:
+        return None
+    rows = max(max(int(row) for _, row in refs),
+               max((int(row) for row in set(_ROW_REF.findall(data))), default=0))
+    letters = max((letters for letters, _ in refs), key=lambda text: (len(text), text))
+    cells = rows * (column_index(letters.decode()) + 1)
+    if cells <= max(MAX_SPARSE_CELLS, _SPARSE_RATIO * data.count(b"<c ")):
+        return None
+    return f"{letters.decode()}{rows}", cells
+
+
+def _formulas_without_value(archive: zipfile.ZipFile, file: str = "", extent: bool = False
                             ) -> dict[str, dict[tuple[int, int], str]]:
     """Sheet name → 0-based (row, col) of formula cells that carry no cached value, each with
     what the cell is to read as: ``"=100%"`` for a constant (the text the department typed),
     else ``""`` (blank, reported).  Only sheets whose XML contains a formula are scanned for
     them; every sheet is checked for rows and cells beyond Excel's grid (R-UNREADABLE naming
-    the sheet and the cell: the native reader would try to allocate the grid up to them)."""
+    the sheet and the cell: the native reader would try to allocate the grid up to them) and,
+    with ``extent``, for a mostly empty grid of over MAX_SPARSE_CELLS up to its farthest cell."""
     found: dict[str, dict[tuple[int, int], str]] = {}
     for sheet_name, member in sheet_members(archive).items():
         data = archive.read(member)
@@ -354,6 +385,14 @@ def _formulas_without_value(archive: zipfile.ZipFile, file: str = ""
             raise PbmError("R-UNREADABLE", file=file, sheet=sheet_name, cell=reference, reason=(
                 f"{what} 超出 Excel 表格范围（最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列 XFD），"
                 f"文件已损坏或被篡改 / beyond Excel's grid: damaged or crafted file"))
+        sparse = _sparse_extent(data) if extent else None
+        if sparse is not None:
+            reference, cells = sparse
+            raise PbmError("R-UNREADABLE", file=file, sheet=sheet_name, cell=reference, reason=(
+                f"工作表范围延伸到 {reference}（{cells:,} 个单元格，绝大部分为空），超出可读取的上限 "
+                f"{MAX_SPARSE_CELLS:,} 个单元格；请删除远处的多余单元格 / the sheet reaches {reference} "
+                f"({cells:,} cells, nearly all empty), over the {MAX_SPARSE_CELLS:,} cells pbm reads: "
+                f"delete the stray far-away cells"))
         if not ANY_FORMULA.search(data):
             continue
         cells = {}

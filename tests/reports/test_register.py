@@ -85,6 +85,33 @@ def test_a_damaged_register_is_named_with_its_row(workspace, run_pbm):
     assert path.read_bytes() == before
 
 
+def test_a_register_field_over_the_csv_limit_is_named_with_its_row(workspace, run_pbm):
+    # found by make fuzz: csv's field limit (131,072 characters) was an internal error
+    write_goals(workspace / "out" / "goals-2026.xlsx")
+    _report(run_pbm, workspace, "goals")
+    path = workspace / "out" / "history" / "文号.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines[2] += ',"' + "长" * 131_073 + '"'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    code, out, err = run_pbm("report", "goals", "--format", "json", cwd=workspace)
+    assert code == 2 and "内部错误" not in err and "Traceback" not in err + out
+    [finding] = json.loads(out)["findings"]
+    assert finding["code"] == "REPORT-REGISTER-BAD" and "第 3 行" in finding["message"]
+
+
+def test_a_register_that_is_no_utf8_names_the_line_not_a_placeholder(workspace, run_pbm):
+    write_goals(workspace / "out" / "goals-2026.xlsx")
+    _report(run_pbm, workspace, "goals")
+    path = workspace / "out" / "history" / "文号.csv"
+    data = path.read_bytes().splitlines(keepends=True)
+    data[3] = data[3].replace(b",", "，".encode("gbk"), 1)  # a GBK byte pair in line 4
+    path.write_bytes(b"".join(data))
+    code, out, err = run_pbm("report", "goals", cwd=workspace)
+    assert code == 2 and "Traceback" not in err + out
+    assert "文号.csv" in err and "第 4 行" in err and "UTF-8" in err
+    assert "{file}" not in err
+
+
 def _set_report(workspace: Path, **values: str) -> None:
     path = workspace / "pbm.toml"
     text = path.read_text(encoding="utf-8")

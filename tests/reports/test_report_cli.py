@@ -56,6 +56,19 @@ def test_one_kind_with_its_workbook_missing_is_a_clear_error(workspace, run_pbm)
     assert (workspace / "out" / "reports" / "goal-review" / "教育局-绩效目标审核意见书.md").is_file()
 
 
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_json_beside_md_or_html_is_one_object_when_an_input_is_unreadable(workspace, run_pbm,
+                                                                          fmt):
+    # found by make fuzz: --json printed nothing on stdout when the run stopped on an error
+    path = write_goals(workspace / "out" / "goals-2026.xlsx")
+    path.write_bytes(path.read_bytes()[:2000])  # truncated
+    code, out, err = run_pbm("report", "goals", "--format", fmt, "--json", cwd=workspace)
+    assert code == 2 and "Traceback" not in err + out
+    data = json.loads(out)
+    assert data["command"] == "report" and data["ok"] is False
+    assert [f["code"] for f in data["findings"]] == ["R-UNREADABLE"]
+
+
 def test_nothing_to_render(workspace, run_pbm):
     code, _, err = run_pbm("report", cwd=workspace)
     assert code == 2

@@ -52,6 +52,14 @@ CASES = {
     "cell AAAAAAAAAA1": (r"xl/worksheets/sheet1\.xml",
                          lambda d: d.replace(b'<c r="A1"', b'<c r="AAAAAAAAAA1"', 1),
                          "AAAAAAAAAA1"),
+    # Inside the grid, but a grid of billions of cells the reader would allocate (549 GB:
+    # an abort), or of ten million (12 s, 500 MB) for one stray value.
+    "a value at XFD1048576": (r"xl/worksheets/sheet1\.xml",
+                              lambda d: d.replace(b'<c r="A1"', b'<c r="XFD1048576"', 1),
+                              "XFD1048576"),
+    "a value at J1048576": (r"xl/worksheets/sheet1\.xml",
+                            lambda d: d.replace(b'<c r="A1"', b'<c r="J1048576"', 1),
+                            "J1048576"),
     "shared strings 999999999999": (
         r"xl/sharedStrings\.xml",
         lambda d: re.sub(rb'uniqueCount="\d+"', b'uniqueCount="999999999999"', d, count=1),
@@ -136,6 +144,35 @@ def test_a_part_whose_header_lies_about_its_size_is_refused(tmp_path, part, end)
                            cwd=tmp_path)
     assert code == 2 and data is not None, err
     [refused] = [f for f in data["findings"] if f["code"] == "R-UNREADABLE"]
+    assert part in refused["message"]
+
+
+@pytest.mark.parametrize("part", ["xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml"])
+def test_a_part_claiming_more_compressed_bytes_than_the_file_has_is_refused(tmp_path, part):
+    # found by make fuzz: a central directory whose compressed size is 0xFFFFFFFF made the
+    # zip reader ask for 2 GB at once (MemoryError under a 1 GiB address-space limit)
+    import resource
+    import struct
+
+    data = bytearray(_good(tmp_path / "good.xlsx").read_bytes())
+    name, start = part.encode(), 0
+    while (at := data.find(b"PK\x01\x02", start)) >= 0:
+        start = at + 4
+        length = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46:at + 46 + length]) == name:
+            struct.pack_into("<I", data, at + 20, 0xFFFFFFFF)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(bytes(data))
+
+    def one_gib() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    done = subprocess.run([sys.executable, "-c", _PBM, "validate", str(bad), "--format", "json",
+                           "--out", str(tmp_path / "out")], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, preexec_fn=one_gib)
+    assert done.returncode == 2, done.stderr
+    assert "内部错误" not in done.stderr and "MemoryError" not in done.stderr
+    [refused] = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "R-UNREADABLE"]
     assert part in refused["message"]
 
 
