@@ -163,3 +163,22 @@ def test_numbers_too_long_for_28_digits_are_shown_not_a_crash():
     for text in ("123456789012345678901234567890", "nan", "1e400"):
         with pytest.raises(ValueError):
             to_decimal(text)
+
+
+def test_a_ratio_beyond_28_digits_is_rounded_not_a_crash(workspace, run_pbm):
+    # each amount within what pbm accepts, their ratio 10^25: rounded to its places all the same
+    build_workspace(workspace)
+    road, bridge, _ = goal_projects()
+    write_monitor_form(workspace / "q3" / "103-交通运输局-监控表.xlsx",
+                       [monitoring(road, executed=1e20, budget=1e-5),
+                        monitoring(bridge, executed=30)])
+    code, out, err = run_pbm("monitor", "q3/", "--format", "json", cwd=workspace)
+    _no_internal_error(out, err)
+    assert code in (0, 1)
+    folder = workspace / "self-eval"
+    folder.mkdir(exist_ok=True)
+    write(folder, "自评", [project("教师培训", [line("培训人次", 1e-5, 1e20, 20, 20),
+                                              line("合格率", "≥90%", "95%", 30, 30)])], "form")
+    code, data, err = score_json(run_pbm, folder, cwd=workspace)
+    _no_internal_error(json.dumps(data), err)
+    assert code in (0, 1) and data["summary"]["projects"] == 1

@@ -272,12 +272,19 @@ def bulk_data(func: Callable) -> Callable:
     """For the commands that hold a whole province's rows at once (validate, monitor, score,
     sample) — the one place the collector is paused:
     the cyclic garbage collector stays paused for the run (see ``pbm.perf``); without it,
-    every pass over millions of live cells costs more than building the output."""
+    every pass over millions of live cells costs more than building the output.
+
+    Also the one place exact arithmetic gets its room: 60 significant digits, so that a ratio
+    of two amounts pbm accepts (each up to 10^21, down to 10^-20) is still rounded to its
+    places (Decimal's default 28 digits raise InvalidOperation on 10^41 with 4 places)."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        import decimal
+
         from pbm.perf import collector_paused
 
-        with collector_paused():
+        with collector_paused(), decimal.localcontext() as context:
+            context.prec = 60
             return func(*args, **kwargs)
     return wrapper
 

@@ -340,9 +340,13 @@ def read_inputs(files: list[Path], limits: Limits,
 
         if fork_context() is not None:  # a reader died: find the file, keep the others
             return _each_in_a_process(files, jobs, progress)
+    import decimal
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    # The readers' threads compute as the command does (its decimal precision), each with
+    # its own copy of the context.
+    with ThreadPoolExecutor(max_workers=workers, initializer=_same_decimal_context,
+                            initargs=(decimal.getcontext().copy(),)) as pool:
         futures = [pool.submit(jobs.one, path) for path in files]
         results = []
         for path, future in zip(files, futures):
@@ -350,6 +354,12 @@ def read_inputs(files: list[Path], limits: Limits,
             if progress:
                 progress(path)
     return results
+
+
+def _same_decimal_context(context) -> None:
+    import decimal
+
+    decimal.setcontext(context.copy())
 
 
 PROCESS_POOL_FILES = 16  # fewer files are read faster than two processes start and report
