@@ -151,6 +151,10 @@ def _render(result) -> None:
             str(result.out_dir / key) if result.out_dir else ""
         table.add_row(key, KINDS[key].title, str(count), where)
     console.print(table)
+    if result.ledger is not None:
+        console.print(common.t(f"整改台账：{result.ledger}（pbm rectify 读取整改回复并复核）",
+                               f"rectification ledger: {result.ledger} (pbm rectify reads the "
+                               f"replies and re-checks)"), markup=False, highlight=False)
     if result.checked_only:
         warned = sum(1 for f in result.findings if f.severity == "warning")
         if warned:

@@ -176,6 +176,9 @@ class DocumentSpec:
     charts: dict[str, ChartRequest] = field(default_factory=dict)
     department: str | None = None
     project: str | None = None
+    #: The problems the letter sends for 限期整改, as the 整改台账 records them (project code,
+    #: name, amount, file, sheet, cell, finding code, problem, required): not template data.
+    issues: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "title": self.title, "department": self.department,
