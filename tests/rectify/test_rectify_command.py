@@ -52,6 +52,11 @@ def test_replies_reordered_incomplete_unknown_and_conflicting(run_pbm, workspace
     assert code == 0, err
     data = json.loads(out)
     assert data["command"] == "rectify"
+    import jsonschema
+
+    from pbm.resources import load_schema
+
+    jsonschema.validate(data, load_schema("findings"))
     unknown = [f for f in data["findings"] if f["code"] == "RECT-UNKNOWN-ID"]
     assert [(f["file"], f["sheet"], f["value"]) for f in unknown] == [
         ("卫健委.xlsx", "整改回复", "GR-NOTISSUED1")]
