@@ -10,6 +10,8 @@ from pbm.cli import common
 
 HELP = """生成文书：从 pbm 的输出工作簿（out/goals-、monitor-、sample-、scores-*.xlsx）生成 Word 文书，写入 out/reports/<类型>/，每个部门或项目一份，另有总体通报。
 
+审核意见书、监控反馈书、评价结果反馈书中要求限期整改的问题，逐条记入整改台账 out/rectification.xlsx（问题编号固定；重新生成时保留已有行和回复，只增不减），由 pbm rectify 跟踪复核。
+
 文书类型 KIND（不写则生成输出工作簿允许的全部类型；也可写 goals / monitor / sample / score）：
 
 \b
@@ -20,6 +22,7 @@ HELP = """生成文书：从 pbm 的输出工作簿（out/goals-、monitor-、sa
   score-feedback     绩效评价结果反馈书（每个项目一份，来自 pbm score）
   score-notice       评价结果通报（总体，含等级分布图、自评与复核对比图）
   evaluation-report  绩效评价报告框架（按国家参考提纲，附评分表）
+  rectify-notice     整改情况通报（总体，来自整改台账 out/rectification.xlsx）
 
 发文机关、文号前缀、整改期限、联系人、发文日期取自 pbm.toml 的 [report]；发文机关仍为示例或未填联系人、联系电话时给出警告（--strict 时不生成）。
 

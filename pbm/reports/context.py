@@ -43,7 +43,7 @@ class Kind:
 
     key: str            # folder name under out/reports/ and the shipped template's file name
     title: str          # 绩效目标审核意见书 …
-    source: str         # goals | monitor | sample | scores
+    source: str         # goals | monitor | sample | scores | rectification
     per: str            # department | project | overall
     charts: tuple[str, ...] = ()
     numbered: bool = True  # a 发文 with a 文号 (the evaluation report is no letter: none)
@@ -58,12 +58,15 @@ KINDS: OrderedDict[str, Kind] = OrderedDict((k.key, k) for k in (
     Kind("score-feedback", "绩效评价结果反馈书", "scores", "project"),
     Kind("score-notice", "评价结果通报", "scores", "overall", ("grade_chart", "score_chart")),
     Kind("evaluation-report", "绩效评价报告", "scores", "project", numbered=False),
+    Kind("rectify-notice", "整改情况通报", "rectification", "overall"),
 ))
 
 #: Names a user may type for ``pbm report KIND``: the key, the Chinese title, or a source group.
 GROUP_ALIASES = {"goals": "goals", "goal": "goals", "validate": "goals", "目标": "goals",
                  "monitor": "monitor", "监控": "monitor", "sample": "sample", "抽评": "sample",
-                 "score": "scores", "scores": "scores", "评价": "scores"}
+                 "score": "scores", "scores": "scores", "评价": "scores",
+                 "rectify": "rectification", "rectification": "rectification",
+                 "整改": "rectification"}
 
 
 def resolve_kinds(names: list[str] | None) -> list[Kind]:

@@ -12,6 +12,7 @@ from pbm.reports.monitor_docs import (
     build_monitor_notice,
     build_monitor_reminder,
 )
+from pbm.reports.rectify_docs import build_rectify_notice
 from pbm.reports.sample_docs import build_sample_notice
 from pbm.reports.score_docs import build_evaluation_report, build_score_feedback, build_score_notice
 
@@ -27,6 +28,7 @@ BUILDERS: dict[str, Builder] = {
     "score-feedback": build_score_feedback,
     "score-notice": build_score_notice,
     "evaluation-report": build_evaluation_report,
+    "rectify-notice": build_rectify_notice,
 }
 
 
@@ -77,4 +79,7 @@ _EXAMPLE_KEYS: dict[str, list[str]] = {
                              "projects", "inflated", "inflated_count", "applications",
                              "grade_chart", "score_chart"],
     "evaluation-report": _BASE + _PROJECT + ["sections", "conclusion"],
+    "rectify-notice": _BASE + ["as_of", "department_count", "issued", "replied", "closed",
+                               "open", "overdue", "manual", "closed_rate", "stages",
+                               "departments", "overdue_items", "overdue_note", "manual_note"],
 }

@@ -24,6 +24,7 @@ SOURCE_PATTERNS = {
     "monitor": "monitor-*.xlsx",
     "sample": "sample-*.xlsx",
     "scores": "scores-*.xlsx",
+    "rectification": "rectification.xlsx",  # the 整改台账 (pbm report, pbm rectify)
 }
 
 

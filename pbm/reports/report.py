@@ -26,7 +26,7 @@ from pbm.reports.context import (
     warnings_of,
 )
 from pbm.reports.documents import build_documents, context_keys
-from pbm.reports.inputs import OutputWorkbook, read_output_workbook
+from pbm.reports.inputs import SOURCE_PATTERNS, OutputWorkbook, read_output_workbook
 from pbm.reports.register import REGISTER_NAME, NumberRegister
 from pbm.reports.render import (
     FORMAT_SUFFIXES,
@@ -42,7 +42,8 @@ from pbm.reports.render import (
 from pbm.workbook.writer import discard, publish, staging_folder, unique_stems
 
 SOURCE_COMMANDS = {"goals": "pbm validate goals/", "monitor": "pbm monitor q3/",
-                   "sample": "pbm sample", "scores": "pbm score self-eval/"}
+                   "sample": "pbm sample", "scores": "pbm score self-eval/",
+                   "rectification": "pbm report goal-review（及 pbm rectify）"}
 
 
 @dataclass
@@ -125,11 +126,12 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
         if kind.source not in workbooks:
             if explicit:
                 raise PbmError("REPORT-NO-SOURCE", kind=kind.key, title=kind.title,
-                               pattern=f"{kind.source}-*.xlsx",
+                               pattern=SOURCE_PATTERNS[kind.source],
                                command=SOURCE_COMMANDS[kind.source])
-            skipped[kind.key] = f"缺少 {kind.source}-*.xlsx（先运行 {SOURCE_COMMANDS[kind.source]}）"
+            skipped[kind.key] = (f"缺少 {SOURCE_PATTERNS[kind.source]}"
+                                 f"（先运行 {SOURCE_COMMANDS[kind.source]}）")
             findings.append(Finding("REPORT-KIND-SKIPPED", params={
-                "kind": kind.key, "title": kind.title, "pattern": f"{kind.source}-*.xlsx",
+                "kind": kind.key, "title": kind.title, "pattern": SOURCE_PATTERNS[kind.source],
                 "command": SOURCE_COMMANDS[kind.source]}))
             continue
         documents = build_documents(kind, workbooks, settings)
