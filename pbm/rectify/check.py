@@ -10,6 +10,9 @@ file is looked for at its place (file name, sheet, cell, finding code):
 * its place is gone (sheet or project no longer in the file) or the same finding now stands
   at another cell of the sheet (rows moved) → 需人工核实, saying what was seen.
 
+A status a person typed into the ledger (已整改（人工核实）after checking a 需人工核实 problem by
+hand) is theirs: pbm keeps it, and one that starts with 已整改 counts as closed.
+
 A problem whose file was not resubmitted (and every 运行监控 or 绩效评价 problem: their
 resubmissions are not re-checked yet) keeps what an earlier check found; otherwise it is
 待整改 (no reply), 已回复待核实 (a reply, nothing to check it on) or 逾期未整改 (past the
@@ -34,6 +37,8 @@ from pbm.rectify.ledger import (
     PENDING,
     REPLIED,
     Ledger,
+    is_closed,
+    own_status,
     parse_day,
 )
 from pbm.workbook.outputs import RECTIFY_REPLY_KEYS
@@ -87,6 +92,8 @@ def review_resubmission(paths: list[Path], config) -> Resubmission:
 def verify(ledger: Ledger, today: dt.date, resubmission: Resubmission | None) -> None:
     """Set 整改状态, 核实情况 and 核实日期 of every row."""
     for row in ledger.rows:
+        if own_status(row["status"]):
+            continue  # a person's verdict (已整改（人工核实）…) stands over pbm's
         checked = _check_goal(row, resubmission) if resubmission is not None and \
             row["id"].startswith("GR-") else None
         deadline = parse_day(row["deadline"])
@@ -150,8 +157,8 @@ class RectifyResult:
                 "replied": 0, "closed": 0, "open": 0, "overdue": 0, "manual": 0})
             entry["issued"] += 1
             entry["replied"] += any(row[key] for key in RECTIFY_REPLY_KEYS)
-            entry["closed"] += row["status"] == CLOSED
-            entry["open"] += row["status"] != CLOSED
+            entry["closed"] += is_closed(row["status"])
+            entry["open"] += not is_closed(row["status"])
             entry["overdue"] += row["status"] == OVERDUE
             entry["manual"] += row["status"] == MANUAL
         return list(counts.values())

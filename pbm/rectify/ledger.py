@@ -46,6 +46,16 @@ STATUSES = (PENDING, REPLIED, CLOSED, OPEN, OVERDUE, MANUAL)
 KEYS = tuple(RECTIFY_LEDGER.columns)
 
 
+def is_closed(status: str) -> bool:
+    """已整改（已核实）, or a status a person typed that says 已整改 (已整改（人工核实） …)."""
+    return status == CLOSED or status.startswith("已整改")
+
+
+def own_status(status: str) -> bool:
+    """A status pbm did not write (a person's verdict after checking by hand): kept."""
+    return bool(status) and status not in STATUSES
+
+
 def problem_id(kind: str, department: str, file: str, sheet: str, cell: str, finding: str,
                extra: str = "") -> str:
     """``GR-3F2A9C01D4``: the stage prefix and 10 hex digits of a SHA-1 of the place."""
@@ -210,7 +220,7 @@ def project_rows(ledger: Ledger) -> list[list[Any]]:
     rows = []
     for (code, name, department), entry in projects.items():
         statuses = entry["statuses"]
-        closed = statuses.count(CLOSED)
+        closed = sum(1 for status in statuses if is_closed(status))
         amount = _amount(entry["amount"])
         rows.append([code, name, department, amount, len(statuses), closed,
                      len(statuses) - closed, statuses.count(OVERDUE), statuses.count(MANUAL),

@@ -53,8 +53,9 @@ def build_rectify_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportS
             status = OVERDUE
         department = text(_get(row, col["department"])) or "（未填主管部门）"
         replied = any(text(_get(row, col[key])) for key in ("measures", "done", "evidence"))
-        counts = {"issued": 1, "replied": int(replied), "closed": int(status == CLOSED),
-                  "open": int(status != CLOSED), "overdue": int(status == OVERDUE),
+        closed = status == CLOSED or status.startswith("已整改")  # 已整改（人工核实）too
+        counts = {"issued": 1, "replied": int(replied), "closed": int(closed),
+                  "open": int(not closed), "overdue": int(status == OVERDUE),
                   "manual": int(status == MANUAL)}
         for group, key in ((departments, department),
                            (stages, text(_get(row, col["stage"])) or DASH)):

@@ -167,3 +167,24 @@ def test_bad_input_exits_2(run_pbm, workspace):
                            cwd=workspace)
     assert code == 1  # an unreadable reply is an error finding; the ledger is still updated
     assert json.loads(out)["findings"][0]["file"] == "说明.xlsx"
+
+
+def test_a_status_a_person_typed_is_kept_and_counts(run_pbm, workspace):
+    issue_letters(run_pbm, workspace)
+    path = workspace / "out" / "rectification.xlsx"
+    health_g2 = _ids(workspace)[("卫健委", "G2")]
+    book = openpyxl.load_workbook(path)
+    sheet = book["整改台账"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[header.index("问题编号")].value == health_g2:
+            row[header.index("整改状态")].value = "已整改（人工核实）"
+    book.save(path)
+    code, out, err = run_pbm("rectify", "--goals", "goals/", "--today", "2026-05-01",
+                             "--format", "json", cwd=workspace)
+    assert code == 1, err  # 教育局's two problems are still in goals/, past the deadline
+    data = json.loads(out)
+    by_department = {d["department"]: d for d in data["departments"]}
+    assert by_department["卫健委"]["closed"] == 1 and by_department["卫健委"]["open"] == 0
+    assert by_department["教育局"]["overdue"] == 2
+    assert _status(workspace)[health_g2]["整改状态"] == "已整改（人工核实）"
