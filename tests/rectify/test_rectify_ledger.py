@@ -69,3 +69,24 @@ def test_an_unreadable_ledger_stops_the_report_and_is_left_as_it_was(run_pbm, wo
     code, _, err = run_pbm("report", "goal-review", "--format", "md", cwd=workspace)
     assert code == 2 and "整改台账" in err
     assert path.read_bytes() == b"not a workbook"
+
+
+def test_a_column_a_user_added_to_the_ledger_is_kept(run_pbm, workspace):
+    import openpyxl
+
+    issue_letters(run_pbm, workspace)
+    path = workspace / "out" / "rectification.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["整改台账"]
+    column = sheet.max_column + 1
+    sheet.cell(1, column, "经办人")
+    sheet.cell(2, column, "张三")
+    book.save(path)
+    code, out, err = run_pbm("report", "goal-review", "--format", "md", "--date", LETTER_DATE,
+                             cwd=workspace)
+    assert code == 0, out + err
+    rows = ledger_rows(path)
+    assert rows[0]["经办人"] == "张三" and len(rows) == 3
+    code, _, err = run_pbm("rectify", "--goals", "goals/", "--today", "2026-03-10", cwd=workspace)
+    assert code == 0, err
+    assert ledger_rows(path)[0]["经办人"] == "张三"
