@@ -175,6 +175,38 @@ SPECS["monitor-notice"] = {"title": "监控情况通报", "blocks": [
     *closing(),
 ]}
 
+SPECS["rectify-notice"] = {"title": "整改情况通报", "blocks": [
+    *banner(),
+    ("title", "关于{{ year }}年度预算绩效管理问题整改情况的通报"),
+    ("addressee", "各预算部门（单位）："),
+    ("p", "我局在绩效目标审核、绩效运行监控和绩效评价中发现的问题，已通过审核意见书、反馈书送达"
+          "{{ department_count }}个部门限期整改，并对整改情况进行了跟踪和复核。截至{{ as_of }}，"
+          "共下发问题{{ issued }}个，已回复{{ replied }}个，经复核已整改{{ closed }}个（整改率"
+          "{{ closed_rate }}），尚未销号{{ open }}个，其中逾期未整改{{ overdue }}个。现将有关情况通报如下。"),
+    ("h1", "一、各环节问题整改情况"),
+    _table("stages", "s", [("序号", "index", 6), ("来源环节", "stage", 20), ("下发问题", "issued", 14),
+                           ("已整改（已核实）", "closed", 20), ("逾期未整改", "overdue", 18),
+                           ("整改率", "rate", 14)]),
+    ("h1", "二、各部门整改情况"),
+    _table("departments", "d", [("序号", "index", 6), ("主管部门", "department", 20),
+                                ("下发", "issued", 9), ("已回复", "replied", 10),
+                                ("已整改", "closed", 10), ("未销号", "open", 10),
+                                ("逾期", "overdue", 9), ("需人工核实", "manual", 12),
+                                ("整改率", "rate", 12)]),
+    ("if", "manual_note"),
+    ("p", "{{ manual_note }}"),
+    ("endif",),
+    ("h1", "三、逾期未整改问题"),
+    ("p", "{{ overdue_note }}"),
+    _table("overdue_items", "o", [("序号", "index", 6), ("主管部门", "department", 16),
+                                  ("项目", "project", 20), ("问题", "problem", 34),
+                                  ("整改期限", "deadline", 14), ("文号", "doc_number", 14)]),
+    ("h1", "四、工作要求"),
+    ("p", "请有关部门对尚未销号的问题逐项落实整改，于{{ deadline }}前将整改措施、完成情况和佐证材料"
+          "报送我局；逾期未整改的，我局将在预算安排中予以考虑，并视情况进行约谈。"),
+    *closing(),
+]}
+
 SPECS["sample-notice"] = {"title": "抽评名单通知", "blocks": [
     *banner(),
     ("title", "关于开展{{ year }}年度项目支出绩效评价抽评工作的通知"),

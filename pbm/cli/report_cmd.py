@@ -10,6 +10,8 @@ from pbm.cli import common
 
 HELP = """生成文书：从 pbm 的输出工作簿（out/goals-、monitor-、sample-、scores-*.xlsx）生成 Word 文书，写入 out/reports/<类型>/，每个部门或项目一份，另有总体通报。
 
+审核意见书、监控反馈书、评价结果反馈书中要求限期整改的问题，逐条记入整改台账 out/rectification.xlsx（问题编号固定；重新生成时保留已有行和回复，只增不减），由 pbm rectify 跟踪复核。
+
 文书类型 KIND（不写则生成输出工作簿允许的全部类型，publish 公开表除外，须指定；也可写 goals / monitor / sample / score）：
 
 \b
@@ -22,6 +24,7 @@ HELP = """生成文书：从 pbm 的输出工作簿（out/goals-、monitor-、sa
   evaluation-report  绩效评价报告框架（按国家参考提纲，附评分表）
   publish            项目支出绩效自评公开表（决算公开用：xlsx 含目录、每项目一个工作表，docx 每项目一张表；
                      公开单位自评得分，不含 pbm 复核数据和个人信息；只在指定时生成）
+  rectify-notice     整改情况通报（总体，来自整改台账 out/rectification.xlsx）
 
 发文机关、文号前缀、整改期限、联系人、发文日期取自 pbm.toml 的 [report]；发文机关仍为示例或未填联系人、联系电话时给出警告（--strict 时不生成）。
 
@@ -155,6 +158,10 @@ def _render(result) -> None:
     console.print(table)
     if result.publication is not None:
         console.print(result.publication.line(lang), markup=False, highlight=False)
+    if result.ledger is not None:
+        console.print(common.t(f"整改台账：{result.ledger}（pbm rectify 读取整改回复并复核）",
+                               f"rectification ledger: {result.ledger} (pbm rectify reads the "
+                               f"replies and re-checks)"), markup=False, highlight=False)
     if result.checked_only:
         warned = sum(1 for f in result.findings if f.severity == "warning")
         if warned:

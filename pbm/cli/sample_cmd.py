@@ -13,7 +13,7 @@ sample_app = typer.Typer(no_args_is_help=False, invoke_without_command=True)
 
 HELP = """抽评抽样：从项目清单中按比例、分层、必选规则抽取评价项目，可复现、可审计。
 
-默认总体为工作区最新的项目清单（out/monitor-*.xlsx，其次 out/goals-<年度>.xlsx）。
+默认总体为工作区最新的项目清单（out/monitor-*.xlsx，其次 out/goals-<年度>.xlsx）。整改抽查复核：--from out/rectification.xlsx 以整改台账的“整改项目”工作表为总体（每个项目一行，含问题数、已整改、逾期未整改、需人工核实等列，可用于 --must），写出 out/sample-<年度>-整改复核.xlsx，不替换当年抽评记录，也不参与下一年度轮换。
 
 写出 out/sample-<年度>.xlsx（样本、分层、说明：种子、选项、总体 SHA-256、复现命令），并记入 out/history/（下一年度轮换时排除）。--out 只改变写出位置：默认总体和轮换记录仍取工作区 out/。
 
@@ -24,6 +24,7 @@ HELP = """抽评抽样：从项目清单中按比例、分层、必选规则抽�
   pbm sample --rate 0.1
   pbm sample --rate 0.1 --must "金额>=500" --must "灯色==红" --strata 主管部门 --seed 2026
   pbm sample --from 项目清单.xlsx --method pps --coverage 0.3
+  pbm sample --from out/rectification.xlsx --rate 0.2 --must "逾期未整改>0"
   pbm sample plan --confidence 0.95 --tolerable 0.05 --expected 0.01
   pbm sample evaluate --n 60 --deviations 1"""
 

@@ -43,7 +43,7 @@ class Kind:
 
     key: str            # folder name under out/reports/ and the shipped template's file name
     title: str          # 绩效目标审核意见书 …
-    source: str         # goals | monitor | sample | scores
+    source: str         # goals | monitor | sample | scores | rectification
     per: str            # department | project | overall
     charts: tuple[str, ...] = ()
     numbered: bool = True  # a 发文 with a 文号 (the evaluation report is no letter: none)
@@ -62,12 +62,15 @@ KINDS: OrderedDict[str, Kind] = OrderedDict((k.key, k) for k in (
     Kind("evaluation-report", "绩效评价报告", "scores", "project", numbered=False),
     Kind("publish", "项目支出绩效自评公开表", "scores", "overall", numbered=False, default=False,
          templated=False),
+    Kind("rectify-notice", "整改情况通报", "rectification", "overall"),
 ))
 
 #: Names a user may type for ``pbm report KIND``: the key, the Chinese title, or a source group.
 GROUP_ALIASES = {"goals": "goals", "goal": "goals", "validate": "goals", "目标": "goals",
                  "monitor": "monitor", "监控": "monitor", "sample": "sample", "抽评": "sample",
-                 "score": "scores", "scores": "scores", "评价": "scores"}
+                 "score": "scores", "scores": "scores", "评价": "scores",
+                 "rectify": "rectification", "rectification": "rectification",
+                 "整改": "rectification"}
 
 
 def resolve_kinds(names: list[str] | None) -> list[Kind]:
@@ -197,6 +200,9 @@ class DocumentSpec:
     charts: dict[str, ChartRequest] = field(default_factory=dict)
     department: str | None = None
     project: str | None = None
+    #: The problems the letter sends for 限期整改, as the 整改台账 records them (project code,
+    #: name, amount, file, sheet, cell, finding code, problem, required): not template data.
+    issues: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "title": self.title, "department": self.department,

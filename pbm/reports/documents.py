@@ -13,6 +13,7 @@ from pbm.reports.monitor_docs import (
     build_monitor_reminder,
 )
 from pbm.reports.publish_docs import build_publication
+from pbm.reports.rectify_docs import build_rectify_notice
 from pbm.reports.sample_docs import build_sample_notice
 from pbm.reports.score_docs import build_evaluation_report, build_score_feedback, build_score_notice
 
@@ -29,6 +30,7 @@ BUILDERS: dict[str, Builder] = {
     "score-notice": build_score_notice,
     "evaluation-report": build_evaluation_report,
     "publish": build_publication,
+    "rectify-notice": build_rectify_notice,
 }
 
 
@@ -80,4 +82,7 @@ _EXAMPLE_KEYS: dict[str, list[str]] = {
                              "grade_chart", "score_chart"],
     "evaluation-report": _BASE + _PROJECT + ["sections", "conclusion"],
     "publish": ["kind_title", "year", "doc_number", "publication"],  # written by pbm, no template
+    "rectify-notice": _BASE + ["as_of", "department_count", "issued", "replied", "closed",
+                               "open", "overdue", "manual", "closed_rate", "stages",
+                               "departments", "overdue_items", "overdue_note", "manual_note"],
 }

@@ -89,7 +89,8 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
                 "warnings": str(integer(_get(row, col["warnings"]))),
                 "opinion": text(_get(row, col["opinion"])) or DASH,
             })
-        issue_rows = []
+        issue_rows, ledger_items = [], []
+        by_name = {text(_get(r, col["name"])): r for r in rows}
         for index in candidates:
             file, project, problem = problems[index]
             severity = text(_get(problem, pcol["severity"]))
@@ -109,6 +110,15 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
                 "message": text(_get(problem, pcol["message"])) or DASH,
                 "hint": text(_get(problem, pcol["hint"])) or DASH,
             })
+            owner = by_name.get(project) or (rows[0] if len(rows) == 1 else {})
+            ledger_items.append({
+                "code": text(_get(owner, col["code"])) if project else "",
+                "name": project, "file": file,
+                "amount": text(_get(owner, col["amount"])) if project else "",
+                "sheet": text(_get(problem, pcol["sheet"])),
+                "cell": text(_get(problem, pcol["cell"])),
+                "finding": text(_get(problem, pcol["code"])),
+                "problem": issue_rows[-1]["message"], "required": issue_rows[-1]["hint"]})
         dimension_rows = []
         for dimension in GOAL_DIMENSIONS:
             count = sum(1 for issue in issue_rows if issue["dimension"] == dimension)
@@ -153,7 +163,7 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
         })
         documents.append(DocumentSpec(kind.key, f"{department}-{kind.title}",
                                       f"{department}{kind.title}", context,
-                                      department=department))
+                                      department=department, issues=ledger_items))
     return documents
 
 

@@ -24,6 +24,7 @@ SOURCE_PATTERNS = {
     "monitor": "monitor-*.xlsx",
     "sample": "sample-*.xlsx",
     "scores": "scores-*.xlsx",
+    "rectification": "rectification.xlsx",  # the 整改台账 (pbm report, pbm rectify)
 }
 
 
@@ -80,7 +81,8 @@ def find_sources(out_dir: Path, year: int | None = None,
         if group in found:
             continue
         candidates = [p for p in Path(out_dir).glob(pattern)
-                      if p.is_file() and not p.name.startswith((".", "~$"))]
+                      if p.is_file() and not p.name.startswith((".", "~$"))
+                      and "整改复核" not in p.name]  # a 整改抽查复核 record is no 抽评名单
         if not candidates:
             continue
         exact = [p for p in candidates if year is not None and p.stem.endswith(f"-{year}")]

@@ -44,6 +44,7 @@ from pbm.reports.context import (
     rate_fraction,
 )
 from pbm.reports.inputs import OutputWorkbook, number, text
+from pbm.values import decimal_text
 from pbm.workbook.outputs import (
     MONITOR_FINDINGS,
     MONITOR_PERIOD_LABEL,
@@ -94,15 +95,34 @@ class _MonitorData:
         """执行率 and 未填报执行数 of some project rows — the one definition."""
         return execution_totals((r["budget_value"], r["executed_value"]) for r in rows)
 
-    def problems_for(self, department: str) -> list[dict[str, str]]:
-        """What the department's letter lists: the problems found in its own files (the one
-        used and any it sent twice), in workbook order, as the letter words them."""
+    def _found(self, department: str) -> list[int]:
         found: set[int] = set()
         for file in self.departments.get(department, {}).get("files", ()):
             found.update(self._problem_index.get(file, ()))
+        return sorted(found)
+
+    def problems_for(self, department: str) -> list[dict[str, str]]:
+        """What the department's letter lists: the problems found in its own files (the one
+        used and any it sent twice), in workbook order, as the letter words them."""
         return [{"project": self.problems[i]["project"] or "（部门）",
                  "message": self.problems[i]["message"], "hint": self.problems[i]["hint"]}
-                for i in sorted(found)]
+                for i in self._found(department)]
+
+    def issues_for(self, department: str) -> list[dict[str, str]]:
+        """The same problems as the 整改台账 records them (their place and code)."""
+        projects = {row["name"]: row for row in self.projects_of(department)}
+        issues = []
+        for index in self._found(department):
+            problem = self.problems[index]
+            owner = projects.get(problem["project"], {})
+            code = owner.get("code", "")
+            issues.append({"code": "" if code == DASH else code, "name": problem["project"],
+                           "amount": decimal_text(owner.get("budget_value")) if
+                           owner.get("budget_value") is not None else "",
+                           "file": problem["file"], "sheet": problem["sheet"],
+                           "cell": problem["cell"], "finding": problem["code"],
+                           "problem": problem["message"], "required": problem["hint"]})
+        return issues
 
 
 def _monitor_data(workbook: OutputWorkbook) -> _MonitorData:
@@ -124,7 +144,7 @@ def _build_monitor_data(workbook: OutputWorkbook) -> _MonitorData:
     scol = _columns(workbook, summary, MONITOR_SUMMARY, "department", "status", "file",
                     other_files="superseded")
     qcol = _columns(workbook, problems, MONITOR_FINDINGS, "code", "severity", "file", "project",
-                    "message", "hint")
+                    "message", "hint", "sheet", "cell")
     # The letter's wording of each problem (a workbook of an older pbm has none: its own text).
     letter_col = problems.header(MONITOR_FINDINGS, "letter") if problems else None
     letter_hint_col = problems.header(MONITOR_FINDINGS, "letter_hint") if problems else None
@@ -189,6 +209,8 @@ def _build_monitor_data(workbook: OutputWorkbook) -> _MonitorData:
             hint = text(_get(problem, qcol["hint"]))
         problem_rows.append({"code": code, "file": text(_get(problem, qcol["file"])),
                              "project": text(_get(problem, qcol["project"])),
+                             "sheet": text(_get(problem, qcol["sheet"])),
+                             "cell": text(_get(problem, qcol["cell"])),
                              "message": message or DASH, "hint": hint or DASH})
     return _MonitorData(period, month, rows, departments, problem_rows)
 
@@ -287,7 +309,8 @@ def build_monitor_feedback(workbook: OutputWorkbook, kind: Kind, settings: Repor
         })
         documents.append(DocumentSpec(kind.key, f"{department}-{kind.title}",
                                       f"{department}{kind.title}", context,
-                                      department=department))
+                                      department=department,
+                                      issues=data.issues_for(department)))
     return documents
 
 

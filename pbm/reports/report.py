@@ -26,7 +26,7 @@ from pbm.reports.context import (
     warnings_of,
 )
 from pbm.reports.documents import build_documents, context_keys
-from pbm.reports.inputs import OutputWorkbook, read_output_workbook
+from pbm.reports.inputs import SOURCE_PATTERNS, OutputWorkbook, read_output_workbook
 from pbm.reports.register import REGISTER_NAME, NumberRegister
 from pbm.reports.render import (
     FORMAT_SUFFIXES,
@@ -42,7 +42,8 @@ from pbm.reports.render import (
 from pbm.workbook.writer import check_targets, discard, publish, staging_folder, unique_stems
 
 SOURCE_COMMANDS = {"goals": "pbm validate goals/", "monitor": "pbm monitor q3/",
-                   "sample": "pbm sample", "scores": "pbm score self-eval/"}
+                   "sample": "pbm sample", "scores": "pbm score self-eval/",
+                   "rectification": "pbm report goal-review（及 pbm rectify）"}
 
 
 @dataclass
@@ -73,13 +74,15 @@ class ReportResult:
     checked_only: bool = False
     started: dt.datetime = field(default_factory=dt.datetime.now)
     publication: Any = None  # pbm.reports.publish_docs.Publication, when publish was asked for
+    ledger: Path | None = None  # the 整改台账 written, when letters asked for any
 
     def summary(self) -> dict[str, Any]:
         summary = {"documents": len(self.documents), "format": self.fmt,
                    "kinds": dict(self.kinds), "skipped": dict(self.skipped),
                    "warnings": sum(1 for f in self.findings if f.severity == "warning"),
                    "out": str(self.out_dir) if self.out_dir else None,
-                   "checked_only": self.checked_only}
+                   "checked_only": self.checked_only,
+                   "rectification": str(self.ledger) if self.ledger else None}
         if self.publication is not None:
             summary["publish"] = self.publication.to_dict()
         return summary
@@ -129,11 +132,12 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
         if kind.source not in workbooks:
             if explicit:
                 raise PbmError("REPORT-NO-SOURCE", kind=kind.key, title=kind.title,
-                               pattern=f"{kind.source}-*.xlsx",
+                               pattern=SOURCE_PATTERNS[kind.source],
                                command=SOURCE_COMMANDS[kind.source])
-            skipped[kind.key] = f"缺少 {kind.source}-*.xlsx（先运行 {SOURCE_COMMANDS[kind.source]}）"
+            skipped[kind.key] = (f"缺少 {SOURCE_PATTERNS[kind.source]}"
+                                 f"（先运行 {SOURCE_COMMANDS[kind.source]}）")
             findings.append(Finding("REPORT-KIND-SKIPPED", params={
-                "kind": kind.key, "title": kind.title, "pattern": f"{kind.source}-*.xlsx",
+                "kind": kind.key, "title": kind.title, "pattern": SOURCE_PATTERNS[kind.source],
                 "command": SOURCE_COMMANDS[kind.source]}))
             continue
         documents = build_documents(kind, workbooks, settings)
@@ -188,6 +192,11 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
                             templates, None, True, publication=publication)
     if not plan:
         raise PbmError("REPORT-NOTHING", out=str(reports_dir.parent))
+    # The 整改台账 is read before anything is written: one pbm cannot read stops the run.
+    from pbm.rectify.ledger import LEDGER_NAME, STAGES, read_ledger
+
+    ledger = read_ledger(reports_dir.parent / LEDGER_NAME) if any(
+        kind.key in STAGES for kind, _, _ in plan) else None
 
     # 3. charts (overall documents only: one matplotlib import, a few figures)
     images = _draw_charts([d for _, documents, _ in plan for d in documents], fmt, findings)
@@ -195,6 +204,7 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
     # 4. render into staging folders, 5. publish all at once
     reports_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Kind, Path, list[tuple[DocumentSpec, str]]]] = []
+    ledger_written: list[Path] = []
     try:
         for kind, documents, source in plan:
             staging = staging_folder(reports_dir, kind.key)
@@ -243,13 +253,18 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
                                                  document.context.get("doc_number")))
         register.save({index: document.path for index, document in
                        enumerate(d for d in rendered if KINDS[d.kind].numbered)})
+        if ledger is not None:
+            ledger_path = _write_ledger(ledger, plan, settings)
+            if ledger_path is not None:
+                ledger_written.append(ledger_path)
     finally:
         for _, staging, _ in staged:
             if staging.exists():
                 discard(staging)
     return ReportResult(fmt, rendered, findings, counts, skipped,
                         {g: str(p) for g, p in sources.items() if g in workbooks},
-                        templates, reports_dir, publication=publication)
+                        templates, reports_dir, publication=publication,
+                        ledger=ledger_written[0] if ledger_written else None)
 
 
 def _quota_findings(publication, strict: bool) -> list[Finding]:
@@ -263,6 +278,21 @@ def _quota_findings(publication, strict: bool) -> list[Finding]:
     if strict:
         raise PbmError("REPORT-PUBLISH-QUOTA-STRICT", **params)
     return [Finding("REPORT-PUBLISH-QUOTA", params=params)]
+
+
+def _write_ledger(ledger, plan, settings: ReportSettings) -> Path | None:
+    """Add the problems the letters of this run sent for 限期整改 to the 整改台账
+    (:mod:`pbm.rectify.ledger`); the ledger is written when it has any row."""
+    from pbm.rectify.ledger import STAGES, issued_items, write_ledger
+
+    items = []
+    for kind, documents, _ in plan:
+        if kind.key in STAGES:
+            items.extend(issued_items(kind.key, documents, settings.date, settings.deadline))
+    ledger.add_issued(items)
+    if not ledger.rows:
+        return None
+    return write_ledger(ledger, "pbm report")
 
 
 def _issuer_findings(settings: ReportSettings, strict: bool) -> list[Finding]:

@@ -60,6 +60,7 @@ class _ScoredProject:
     recomputed: Decimal | None
     grade: str
     evaluation_type: str
+    issues: list[dict[str, str]]
 
 
 def _same_project(key: tuple[str, str, str], file: str, code: str, name: str) -> bool:
@@ -115,11 +116,11 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
                     "weight", "reason", project="name", score="combined")
     differences = workbook.table(SCORE_RECHECK.sheet, required=False)
     dcol = _columns(workbook, differences, SCORE_RECHECK, "file", "code", "severity", "message",
-                    "hint", project="name")
+                    "hint", "sheet", "cell", project="name", finding="codes")
     # 问题清单 names a project by its name only (its 代码 is the finding's code).
     issues = workbook.table(SCORE_FINDINGS.sheet, required=False)
     qcol = _columns(workbook, issues, SCORE_FINDINGS, "file", "project", "severity", "message",
-                    "hint", "letter", "letter_hint")
+                    "hint", "letter", "letter_hint", "sheet", "cell", finding="code")
     applications = workbook.table(SCORE_APPLICATIONS.sheet, required=False)
     acol = _columns(workbook, applications, SCORE_APPLICATIONS, "type", "code", "department",
                     "suggestion", project="name")
@@ -171,8 +172,17 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
             # unit is told is what the evaluators took points off for, and why.
             problems = [_deduction(line) for line in indicator_rows
                         if line["deducted"] not in (DASH, "0.00")]
+            places = [{"file": key[0], "sheet": SCORE_EVALUATION_LINES.sheet,
+                       "cell": line["level3"], "finding": "LETTER-EVAL-DEDUCTION"}
+                      for line in indicator_rows if line["deducted"] not in (DASH, "0.00")]
         else:
             problems = _unit_problems(key, name, letter_sources)
+            places = [problem.pop("_place") for problem in problems]
+        budget_text = text(_get(row, pcol["budget"]))
+        ledger_items = [{"code": key[1], "name": name, "amount": budget_text, **place,
+                         "problem": problem["message"],
+                         "required": "" if problem["hint"] == DASH else problem["hint"]}
+                        for problem, place in zip(problems, places)]
 
         suggestion = ""
         for line in application_lines.of(key[1], name):
@@ -217,7 +227,8 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
             "indicators": indicator_rows or [_placeholder_row(list(_INDICATOR_KEYS))],
             "application": suggestion or NONE_TEXT,
         }
-        results.append(_ScoredProject(key, context, claimed, recomputed, grade, evaluation_type))
+        results.append(_ScoredProject(key, context, claimed, recomputed, grade, evaluation_type,
+                                      ledger_items))
     return results
 
 
@@ -243,7 +254,11 @@ def _unit_problems(key: tuple[str, str, str], name: str,
             hint = text(_get(line, col["letter_hint"] if letter else col["hint"]))
             if message and message not in seen:
                 seen.add(message)
-                problems.append({"message": message, "hint": hint or DASH})
+                place = {"file": text(_get(line, col["file"])),
+                         "sheet": text(_get(line, col.get("sheet"))),
+                         "cell": text(_get(line, col.get("cell"))),
+                         "finding": text(_get(line, col.get("finding")))}
+                problems.append({"message": message, "hint": hint or DASH, "_place": place})
     return problems
 
 
@@ -313,7 +328,8 @@ def build_score_feedback(workbook: OutputWorkbook, kind: Kind, settings: ReportS
         documents.append(DocumentSpec(kind.key, _file_stem(kind, project),
                                       f"{project.context['project']}{kind.title}", context,
                                       department=project.context["department"],
-                                      project=project.context["project"]))
+                                      project=project.context["project"],
+                                      issues=project.issues))
     return documents
 
 

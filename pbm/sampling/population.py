@@ -290,4 +290,5 @@ def history_records(history_dir: Path, year: int) -> list[Path]:
     if not history_dir.is_dir():
         return []
     return sorted(p for p in history_dir.glob("sample-*.xlsx")
-                  if (m := _YEAR.search(p.name)) and int(m.group(1)) == year - 1)
+                  if (m := _YEAR.search(p.name)) and int(m.group(1)) == year - 1
+                  and "整改复核" not in p.name)  # a 整改抽查复核 is no 抽评: no rotation

@@ -88,8 +88,13 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
         if source is None:
             raise PbmError("SAMPLE-NO-POPULATION", file=display_path(workspace_out))
     population = load_population(Path(source), limits, display=display_path(Path(source)))
+    # 整改抽查复核 (the population is the 整改台账): a record of its own, beside the year's
+    # 抽评 record and never its rotation list — last year's 抽评 excludes nothing from it.
+    recheck = is_rectification_ledger(Path(source), limits)
     if exclude:
         excluded_from = [Path(p) for p in exclude]
+    elif recheck:
+        excluded_from = []
     else:
         excluded_from = history_records(workspace_out / "history", config.year)
     options = options_from(config, rate=rate, minimum=minimum, must=must, strata=strata,
@@ -124,7 +129,8 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
         else:
             sheets.append(Sheet(name, header, rows, number_formats={4: "#,##0.00"}
                                 if name == SAMPLE_ROWS.sheet else {}))
-    target = out_dir / f"sample-{config.year}.xlsx"
+    target = out_dir / (f"sample-{config.year}{RECHECK_SUFFIX}.xlsx" if recheck
+                        else f"sample-{config.year}.xlsx")
     # The record, its history copy and the log line are one set: all are written, or none.
     with output_lock(out_dir), staged_outputs(out_dir) as staged:
         record = write_xlsx(staged.folder / target.name, sheets)
@@ -137,6 +143,19 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
         _append_log(history / log.name, config.year, result, population, reproduce)
     return SampleOutcome(result, population.file, population.sha256, target, reproduce,
                          [display_path(p) for p in excluded_from], findings)
+
+
+#: The name of a 整改抽查复核 record: sample-2026-整改复核.xlsx.
+RECHECK_SUFFIX = "-整改复核"
+
+
+def is_rectification_ledger(path: Path, limits: Limits) -> bool:
+    from pbm.workbook.outputs import RECTIFY, output_book
+
+    try:
+        return output_book(path, limits) is RECTIFY
+    except PbmError:
+        return False
 
 
 def population_findings(population: Population, result: SampleResult) -> list[Finding]:

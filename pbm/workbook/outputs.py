@@ -231,6 +231,35 @@ SAMPLE_ABOUT = {"seed": "随机种子", "method": "抽样方法", "rate": "抽�
                 "population": "总体数量", "eligible": "符合条件数量", "fingerprint": "总体SHA-256"}
 
 
+# --------------------------------------------------------------------------- rectification.xlsx
+
+#: 整改台账: one row per problem a letter sent back for 限期整改 (written by ``pbm report``,
+#: updated by ``pbm rectify``).  问题编号 is stable across runs (:mod:`pbm.rectify.ledger`);
+#: 整改措施/完成情况/佐证材料 are the department's reply, 整改状态 … pbm's own check.
+RECTIFY_LEDGER = OutputSheet("整改台账", {
+    "id": "问题编号", "stage": "来源环节", "doc_number": "文号", "letter": "文书",
+    "department": "主管部门", "code": "项目编码", "name": "项目名称",
+    "amount": "项目资金(万元)", "file": "文件", "sheet": "工作表", "cell": "单元格", "finding": "问题代码", "problem": "问题说明",
+    "required": "整改要求", "issued": "发文日期", "deadline": "整改期限",
+    "measures": "整改措施", "done": "完成情况", "evidence": "佐证材料",
+    "status": "整改状态", "verified": "核实情况", "checked": "核实日期",
+    "reply": "回复来源", "last_issued": "最近列入文书日期"})
+#: The reply columns a department fills (never written over by pbm once filled).
+RECTIFY_REPLY_KEYS = ("measures", "done", "evidence")
+#: 整改项目: one row per project of the ledger, its problems counted — the population
+#: ``pbm sample --from out/rectification.xlsx`` draws the 整改抽查复核 sample from.
+RECTIFY_PROJECTS = OutputSheet("整改项目", {
+    "code": "项目编码", "name": "项目名称", "department": "主管部门", "amount": "项目资金(万元)",
+    "problems": "问题数", "closed": "已整改（已核实）", "open": "未销号", "overdue": "逾期未整改",
+    "manual": "需人工核实", "ids": "问题编号"})
+#: 回复记录: every reply row pbm read, kept whatever became of it (采用, 与已有回复不一致,
+#: 编号不存在) — nothing a department sent is lost.
+RECTIFY_REPLIES = OutputSheet("回复记录", {
+    "id": "问题编号", "file": "回复文件", "sheet": "工作表", "row": "行号",
+    "measures": "整改措施", "done": "完成情况", "evidence": "佐证材料", "outcome": "处理结果",
+    "read": "读取日期"})
+
+
 # --------------------------------------------------------------------------- the workbooks
 
 @dataclass(frozen=True)
@@ -261,7 +290,9 @@ SCORES = OutputBook("score", (SCORE_PROJECTS, SCORE_INDICATORS, SCORE_RECHECK, S
                               SCORE_APPLICATIONS, SCORE_FINDINGS), SCORE_PROJECTS, "budget",
                     optional=(SCORE_EVALUATION_SUMMARY, SCORE_EVALUATORS, SCORE_EVALUATION_LINES))
 SAMPLE = OutputBook("sample", (SAMPLE_ROWS, SAMPLE_STRATA), SAMPLE_ROWS, "amount")
-BOOKS = (GOALS, MONITOR, SCORES, SAMPLE)
+RECTIFY = OutputBook("report", (RECTIFY_LEDGER, RECTIFY_PROJECTS), RECTIFY_PROJECTS, "amount",
+                     optional=(RECTIFY_REPLIES,))
+BOOKS = (GOALS, MONITOR, SCORES, SAMPLE, RECTIFY)
 
 
 # --------------------------------------------------------------------------- reading back

@@ -14,6 +14,7 @@ import pytest
 import typer
 
 from pbm.cli.app import app
+from pbm.rectify.ledger import LEDGER_NAME, Ledger, write_ledger
 from tests.monitoring.monitor_builders import build_workspace
 from tests.score_cmd.score_cmd_helpers import line as indicator
 from tests.score_cmd.score_cmd_helpers import project, write
@@ -50,6 +51,8 @@ CASES = {
                             "偏差率上限", "upper deviation limit", LANG, ("table", "json")),
     "report": Case(("report",), "已生成文书", "documents written", ALL,
                    ("docx", "md", "html", "json")),
+    "rectify": Case(("rectify", "--goals", "{ws}/goals", "--today", "2026-03-10"), "整改情况",
+                    "rectification status", ALL, ("table", "json")),
     "template goal": Case(("template", "goal", "-o", "{ws}/t/goal.xlsx", "--force"), "已生成", "written",
                           LANG_WORKSPACE),
     "template monitor": Case(("template", "monitor", "-o", "{ws}/t/monitor", "--force"), "个部门生成",
@@ -82,7 +85,8 @@ def _takes(option: str) -> list[str]:
 @pytest.fixture
 def ws(workspace, run_pbm, monkeypatch):
     """A workspace with goals/, roster.xlsx, q3/ (monitoring), self-eval/ (a claimed score
-    the recheck lowers) and out/goals-2026.xlsx (for sample and report)."""
+    the recheck lowers), out/goals-2026.xlsx (for sample and report) and an empty 整改台账
+    (for rectify)."""
     monkeypatch.setenv("PBM_LANG", "zh")
     build_workspace(workspace)
     write(workspace / "self-eval", "教育局",
@@ -90,6 +94,7 @@ def ws(workspace, run_pbm, monkeypatch):
                    total=100)], "form")
     code, _, err = run_pbm("validate", workspace / "goals", "-q", cwd=workspace)
     assert code == 0, err
+    write_ledger(Ledger(workspace / "out" / LEDGER_NAME))  # as pbm report leaves it (for rectify)
     return workspace
 
 

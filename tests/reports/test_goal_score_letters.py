@@ -242,3 +242,17 @@ def test_the_workbook_line_sheet_has_the_merged_reasons(reported):
                row[header.index(SCORE_EVALUATION_LINES["reason"])] for row in rows[1:]}
     assert reasons["立项依据充分性"] == "资料不全（财政、第三方）；台账缺失（第三方）"
     assert reasons["完成及时性"] is None or reasons["完成及时性"] == ""
+
+
+def test_the_letters_problems_are_rows_of_the_rectification_ledger(reported):
+    book = openpyxl.load_workbook(reported / "out" / "rectification.xlsx")
+    rows = list(book["整改台账"].iter_rows(values_only=True))
+    rows = [dict(zip(rows[0], row)) for row in rows[1:]]
+    goal = [r for r in rows if r["问题编号"].startswith("GR-")]
+    assert [r["问题代码"] for r in goal] == ["G2"] and goal[0]["主管部门"] == "教育局"
+    assert goal[0]["单元格"] and goal[0]["整改期限"] == "2026-04-04"
+    score = [r for r in rows if r["问题编号"].startswith("SF-")]
+    assert score and {r["来源环节"] for r in score} == {"绩效评价"}
+    # the unit's wording, never the reviewer's notes
+    assert not any(word in (r["问题说明"] or "") for r in score for word in INTERNAL)
+    assert len({r["问题编号"] for r in rows}) == len(rows)

@@ -238,3 +238,14 @@ def test_ranges_and_rules_as_a_reader_writes_them(run):
              sheet_rows(run["root"] / "out" / "monitor-2026-09.xlsx", "说明")}
     assert about["执行灯规则"] == "比值法：执行率 ÷ 序时进度 × 100，低于 60 红灯，60（含）至 80 黄灯，80 及以上绿灯"
     assert not re.search(r"[\[(]\d[\d.]*, *\d[\d.]*[)\]]", notice + about["执行灯规则"])
+
+
+def test_the_feedback_letters_problems_are_rows_of_the_rectification_ledger(run):
+    rows = sheet_rows(run["root"] / "out" / "rectification.xlsx", "整改台账")
+    monitor = [r for r in rows if r["来源环节"] == "运行监控"]
+    assert monitor and all(r["问题编号"].startswith("MF-") for r in monitor)
+    bridge = [r for r in monitor if r["问题代码"] == "M-NO-EXECUTED"]
+    assert bridge and bridge[0]["主管部门"] == "交通运输局"
+    assert bridge[0]["整改期限"] == "2026-04-04" and bridge[0]["文号"].startswith("财绩〔2026〕")
+    assert bridge[0]["文件"] and bridge[0]["问题说明"] and bridge[0]["整改状态"] == "待整改"
+    assert run["report"]["summary"]["rectification"].endswith("rectification.xlsx")

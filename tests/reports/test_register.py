@@ -39,13 +39,13 @@ def test_numbers_are_unique_across_kinds_and_continue_across_runs(workspace, run
     write_all(workspace / "out")
     every = _report(run_pbm, workspace)
     numbers = _numbers(every)
-    assert len(numbers) == len(set(numbers)) == 13  # no 文号 twice, whatever the kind
+    assert len(numbers) == len(set(numbers)) == 14  # no 文号 twice, whatever the kind
     goal_numbers = [d["doc_number"] for d in every["documents"] if d["kind"] == "goal-review"]
     assert goal_numbers == _numbers(first)  # the same letters keep their numbers
     others = sorted(int(n[len("财绩〔2026〕"):-1]) for n in numbers if n not in goal_numbers)
-    assert others == list(range(4, 14))  # the new ones continue the register
+    assert others == list(range(4, 15))  # the new ones continue the register
     rows = _register(workspace)
-    assert [row["文号"] for row in rows] == [f"财绩〔2026〕{k}号" for k in range(1, 14)]
+    assert [row["文号"] for row in rows] == [f"财绩〔2026〕{k}号" for k in range(1, 15)]
     [letter] = [d for d in every["documents"] if d["doc_number"] == "财绩〔2026〕5号"]
     assert "财绩〔2026〕5号" in _docx_text(letter["path"])  # the number printed is the register's
     row = next(r for r in rows if r["文号"] == "财绩〔2026〕5号")
@@ -53,7 +53,7 @@ def test_numbers_are_unique_across_kinds_and_continue_across_runs(workspace, run
         (letter["kind"], letter["department"] or "", letter["path"])
     again = _report(run_pbm, workspace)
     assert _numbers(again) == numbers  # a rerun reuses every number
-    assert len(_register(workspace)) == 13
+    assert len(_register(workspace)) == 14
 
 
 def test_number_start_overrides_the_register(workspace, run_pbm):

@@ -30,12 +30,12 @@ def test_json_summary_and_documents(workspace, run_pbm):
     assert code == 0, err
     data = json.loads(out)
     assert data["command"] == "report" and data["pbm_version"]
-    assert data["summary"]["documents"] == len(data["documents"]) == 3 + 3 + 1 + 1 + 4 + 1 + 2
+    assert data["summary"]["documents"] == len(data["documents"]) == 3 + 3 + 1 + 1 + 4 + 1 + 2 + 1
     # 文化和旅游局 sent nothing: a 催报通知, not a 反馈书
     assert data["summary"]["kinds"] == {"goal-review": 3, "monitor-feedback": 2,
                                         "monitor-reminder": 1, "monitor-notice": 1,
                                         "sample-notice": 1, "score-feedback": 4, "score-notice": 1,
-                                        "evaluation-report": 2}
+                                        "evaluation-report": 2, "rectify-notice": 1}
     assert data["summary"]["format"] == "docx"
     assert isinstance(data["findings"], list)
     first = data["documents"][0]

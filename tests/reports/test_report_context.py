@@ -186,12 +186,30 @@ def write_scores(path: Path, *, with_grade: bool = True) -> Path:
     ])
 
 
+def write_rectification(path: Path) -> Path:
+    """A 整改台账 as pbm report and pbm rectify leave it: one problem closed, one overdue."""
+    from pbm.rectify.ledger import KEYS, Ledger, write_ledger
+
+    def row(**values: str) -> dict[str, str]:
+        return {**dict.fromkeys(KEYS, ""), **values}
+
+    ledger = Ledger(path, rows=[
+        row(id="GR-0000000001", stage="目标审核", doc_number="测财绩〔2026〕1号",
+            department="教育局", code="P2026002", name="智慧校园建设", problem="定量指标缺少计量单位",
+            deadline="2026-04-04", status="已整改（已核实）", measures="已补充"),
+        row(id="MF-0000000002", stage="运行监控", doc_number="测财绩〔2026〕2号",
+            department="交通运输局", name="桥梁维修", problem="未填报执行数", deadline="2026-03-01",
+            status="待整改")])
+    return write_ledger(ledger)
+
+
 def write_all(out: Path) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     return {"goals": write_goals(out / "goals-2026.xlsx"),
             "monitor": write_monitor(out / "monitor-2026-09.xlsx"),
             "sample": write_sample(out / "sample-2026.xlsx"),
-            "scores": write_scores(out / "scores-2026.xlsx")}
+            "scores": write_scores(out / "scores-2026.xlsx"),
+            "rectification": write_rectification(out / "rectification.xlsx")}
 
 
 def _documents(kind: str, paths: dict[str, Path], settings: ReportSettings = SETTINGS):
@@ -241,7 +259,8 @@ def test_kinds_resolve_by_key_title_or_source_group():
                                                           "monitor-notice"]
     assert [k.key for k in resolve_kinds(["绩效评价结果反馈书"])] == ["score-feedback"]
     assert [k.key for k in resolve_kinds(["score-notice", "goals"])] == ["goal-review", "score-notice"]
-    assert len(resolve_kinds(None)) == 8
+    assert len(resolve_kinds(None)) == 9
+    assert [k.key for k in resolve_kinds(["整改"])] == ["rectify-notice"]
     with pytest.raises(PbmError) as error:
         resolve_kinds(["letters"])
     assert error.value.code == "REPORT-UNKNOWN-KIND"
