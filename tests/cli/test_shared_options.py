@@ -48,6 +48,7 @@ CASES = {
                         ("table", "json")),
     "sample evaluate": Case(("sample", "evaluate", "--n", "60", "--deviations", "1"),
                             "偏差率上限", "upper deviation limit", LANG, ("table", "json")),
+    "indicators": Case(("indicators",), "指标库", "indicator library", ALL, ("table", "json")),
     "report": Case(("report",), "已生成文书", "documents written", ALL,
                    ("docx", "md", "html", "json")),
     "template goal": Case(("template", "goal", "-o", "{ws}/t/goal.xlsx", "--force"), "已生成", "written",
