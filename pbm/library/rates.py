@@ -34,6 +34,7 @@ class Rates:
     core_projects: int = 0
     budget: Decimal = _ZERO
     core_budget: Decimal = _ZERO
+    core_known: bool = True  # False: no core library (nor history) — coverage not judged
 
     @property
     def quantified_rate(self) -> Decimal | None:
@@ -41,11 +42,15 @@ class Rates:
 
     @property
     def core_project_rate(self) -> Decimal | None:
-        return Decimal(self.core_projects) / self.projects if self.projects else None
+        if not self.core_known or not self.projects:
+            return None
+        return Decimal(self.core_projects) / self.projects
 
     @property
     def core_budget_rate(self) -> Decimal | None:
-        return self.core_budget / self.budget if self.budget else None
+        if not self.core_known or not self.budget:
+            return None
+        return self.core_budget / self.budget
 
     def add(self, project: ProjectIndicators, core: bool) -> None:
         self.projects += 1
