@@ -209,11 +209,14 @@ def source_files(folders: Iterable[Path]) -> list[tuple[int, str, Path]]:
 
 
 class _Columns:
-    """The headers of one output sheet's declared columns (None where the sheet lacks one)."""
+    """The declared columns of one output sheet, each as a list of display texts (a column the
+    sheet lacks: blanks), every distinct value converted once — and the same text object for
+    equal cells, so a million lines hold each file, sheet and department name once."""
 
     def __init__(self, book: OutputWorkbook, sheet: OutputSheet, keys: Iterable[str],
                  required: Iterable[str] = ()):
         self.table = book.table(sheet.sheet)
+        self.rows = self.table.rows if self.table is not None else []
         self.headers: dict[str, str | None] = {}
         if self.table is None:
             return
@@ -221,12 +224,27 @@ class _Columns:
             self.headers[key] = (book.need(self.table, sheet, key) if key in required
                                  else self.table.header(sheet, key))
 
-    def rows(self) -> list[dict[str, Any]]:
-        return self.table.rows if self.table is not None else []
+    def __len__(self) -> int:
+        return len(self.rows)
 
-    def get(self, row: dict[str, Any], key: str) -> Any:
+    def texts(self, key: str, cache: dict | None = None) -> list[str]:
         header = self.headers.get(key)
-        return row.get(header) if header is not None else None
+        if header is None:
+            return [""] * len(self.rows)
+        cache = {} if cache is None else cache
+        found = cache.get
+        out = []
+        append = out.append
+        for row in self.rows:
+            value = row.get(header)
+            if value.__class__ is bool:
+                append(text(value))
+                continue
+            shown = found(value)
+            if shown is None:
+                shown = cache[value] = text(value)
+            append(shown)
+        return out
 
 
 class _Builder:
@@ -238,45 +256,64 @@ class _Builder:
         self.lines: dict[tuple[int, str, str], YearLine] = {}
         self.projects: dict[int, list[ProjectIndicators]] = {}
         self.notes: list[Finding] = []
+        self._texts: dict = {}  # display texts shared by every column of every file
+        self._levels: dict[str, str] = {}
+        self._names: dict[str, str] = {}
 
-    def _line(self, year: int, row: dict[str, Any], cols: _Columns) -> tuple[YearLine, bool]:
-        level1 = normalise_level(cols.get(row, "level1"))
-        level2 = normalise_level(cols.get(row, "level2"))
-        name = text(cols.get(row, "level3"))
-        key = normalise_name(name)
-        project = text(cols.get(row, "name"))
-        code = text(cols.get(row, "code")) or project
-        found = self.lines.get((year, code, key))
-        if found is not None:
-            return found, False
-        line = YearLine(year, code, project, text(cols.get(row, "department")), level1,
-                        level2, name, key, "", "定性", False)
-        self.lines[(year, code, key)] = line
-        return line, True
+    def _columns(self, cols: _Columns, *keys: str) -> list[list[str]]:
+        return [cols.texts(key, self._texts) for key in keys]
 
-    def goals(self, year: int, path: Path) -> None:
-        book = read_output_workbook(path)
+    def _keyed(self, year: int, cols: _Columns):
+        """Per row: (the year's line — new or met before —, whether new), from the 一级/二级/
+        三级, project code and name and department columns."""
+        levels, names = self._levels, self._names
+        level1s, level2s, texts3, codes, projects, departments = self._columns(
+            cols, "level1", "level2", "level3", "code", "name", "department")
+        lines = self.lines
+        for level1, level2, name, code, project, department in zip(
+                level1s, level2s, texts3, codes, projects, departments):
+            key = names.get(name)
+            if key is None:
+                key = names[name] = normalise_name(name)
+            code = code or project
+            found = lines.get((year, code, key))
+            if found is not None:
+                yield found, False
+                continue
+            one = levels.get(level1)
+            if one is None:
+                one = levels[level1] = normalise_level(level1)
+            two = levels.get(level2)
+            if two is None:
+                two = levels[level2] = normalise_level(level2)
+            line = lines[(year, code, key)] = YearLine(year, code, project, department, one, two,
+                                                       name, key, "", "定性", False)
+            yield line, True
+
+    def goals(self, year: int, path: Path, book: OutputWorkbook) -> None:
         cols = _Columns(book, GOAL_INDICATORS, GOAL_INDICATORS.columns,
                         ("level3", "target", "code", "department"))
         projects = _Columns(book, GOAL_PROJECTS, ("file", "sheet", "code", "name", "department",
                                                   "amount"))
         by_project: dict[tuple, ProjectIndicators] = {}
-        for row in projects.rows():
-            where = tuple(text(projects.get(row, k)) for k in ("file", "sheet", "code", "name"))
-            by_project.setdefault(where, ProjectIndicators(
-                text(projects.get(row, "department")), number(projects.get(row, "amount"))))
-        for row in cols.rows():
-            line, new = self._line(year, row, cols)
+        amounts = [row.get(projects.headers.get("amount") or "") for row in projects.rows]
+        for *where, department, amount in zip(
+                *self._columns(projects, "file", "sheet", "code", "name", "department"),
+                amounts):
+            by_project.setdefault(tuple(where), ProjectIndicators(department, number(amount)))
+        files, sheets, cells, codes, names, natures, units, targets = self._columns(
+            cols, "file", "sheet", "cell", "code", "name", "nature", "unit", "target")
+        typing, shown = self.typing, path.name
+        project, last = None, None
+        for (line, new), file, sheet, cell, code, name, nature, unit, target in zip(
+                self._keyed(year, cols), files, sheets, cells, codes, names, natures, units,
+                targets):
             if not line.key:
                 continue
-            unit = text(cols.get(row, "unit"))
-            target = cols.get(row, "target")
-            typed = self.typing(text(cols.get(row, "nature")) or None, unit, target, None,
-                                line.level1, line.level2)
-            where = (text(cols.get(row, "file")), text(cols.get(row, "sheet")),
-                     text(cols.get(row, "cell")))
-            project = by_project.get(
-                (*where[:2], text(cols.get(row, "code")), text(cols.get(row, "name"))))
+            typed = typing(nature or None, unit, target, None, line.level1, line.level2)
+            where = (file, sheet, code, name)
+            if where != last:
+                project, last = by_project.get(where), where
             if project is not None:
                 project.keys.append(line.key)
                 project.quantified.append(typed.quantitative)
@@ -284,58 +321,56 @@ class _Builder:
                 continue  # the same indicator twice in one project: the first line counts
             line.unit = unit or typed.target_unit
             line.direction, line.quantitative = typed.direction, typed.quantitative
-            line.target, line.target_number = text(target), typed.target
+            line.target, line.target_number = target, typed.target
             line.target_unit = typed.target_unit
-            line.target_where = where
-            line.target_at = _at(path, where)
+            line.target_where = (file, sheet, cell)
+            line.target_at = f"{shown} · {file} / {sheet} / {cell}"
         self.projects.setdefault(year, []).extend(by_project.values())
         self.notes.extend(book.findings)
 
-    def scores(self, year: int, path: Path) -> None:
-        book = read_output_workbook(path)
+    def scores(self, year: int, path: Path, book: OutputWorkbook) -> None:
         cols = _Columns(book, SCORE_INDICATORS, SCORE_INDICATORS.columns,
                         ("level3", "actual", "code"))
-        for row in cols.rows():
-            line, new = self._line(year, row, cols)
+        typing, shown = self.typing, path.name
+        for (line, new), file, sheet, cell, op, target, actual in zip(
+                self._keyed(year, cols), *self._columns(cols, "file", "sheet", "cell", "op",
+                                                        "target", "actual")):
             if not line.key or line.actual_at:
                 continue
-            unit = text(cols.get(row, "unit")) if "unit" in SCORE_INDICATORS.columns else ""
-            typed = self.typing(text(cols.get(row, "op")) or None, line.unit or unit,
-                                cols.get(row, "target"), cols.get(row, "actual"),
-                                line.level1, line.level2)
-            where = tuple(text(cols.get(row, k)) for k in ("file", "sheet", "cell"))
+            typed = typing(op or None, line.unit, target, actual, line.level1, line.level2)
+            at = f"{shown} · {file} / {sheet} / {cell}"
             if new or not line.target_at:
                 line.direction, line.quantitative = typed.direction, typed.quantitative
-                line.target, line.target_number = text(cols.get(row, "target")), typed.target
+                line.target, line.target_number = target, typed.target
                 line.target_unit = line.unit = typed.target_unit
-                line.target_where = where
-                line.target_at = _at(path, where)
-            line.actual, line.actual_number = text(cols.get(row, "actual")), typed.actual
-            line.actual_at = _at(path, where)
+                line.target_where = (file, sheet, cell)
+                line.target_at = at
+            line.actual, line.actual_number = actual, typed.actual
+            line.actual_at = at
         self.notes.extend(book.findings)
 
-    def monitor(self, year: int, path: Path) -> None:
-        book = read_output_workbook(path)
+    def monitor(self, year: int, path: Path, book: OutputWorkbook) -> None:
         cols = _Columns(book, MONITOR_INDICATORS, MONITOR_INDICATORS.columns,
                         ("level3", "code"))
-        for row in cols.rows():
-            line, new = self._line(year, row, cols)
+        typing, shown = self.typing, path.name
+        for (line, new), file, sheet, cell, nature, unit, target, expected, actual in zip(
+                self._keyed(year, cols), *self._columns(
+                    cols, "file", "sheet", "cell", "nature", "unit", "target", "expected",
+                    "actual")):
             if not line.key:
                 continue
-            where = tuple(text(cols.get(row, k)) for k in ("file", "sheet", "cell"))
+            at = f"{shown} · {file} / {sheet} / {cell}"
             if new:
-                unit = text(cols.get(row, "unit"))
-                typed = self.typing(text(cols.get(row, "nature")) or None, unit,
-                                    cols.get(row, "target"), None, line.level1, line.level2)
+                typed = typing(nature or None, unit, target, None, line.level1, line.level2)
                 line.unit = unit or typed.target_unit
                 line.direction, line.quantitative = typed.direction, typed.quantitative
-                line.target, line.target_number = text(cols.get(row, "target")), typed.target
+                line.target, line.target_number = target, typed.target
                 line.target_unit = typed.target_unit
-                line.target_where = where
-                line.target_at = _at(path, where)
-            value = text(cols.get(row, "expected")) or text(cols.get(row, "actual"))
+                line.target_where = (file, sheet, cell)
+                line.target_at = at
+            value = expected or actual
             if value:
-                line.monitored, line.monitored_at = value, _at(path, where)
+                line.monitored, line.monitored_at = value, at
         self.notes.extend(book.findings)
 
     def library(self, sources: list[Path]) -> Library:
@@ -372,17 +407,30 @@ class _Builder:
                        core, self.notes)
 
 
-def _at(path: Path, where: tuple[str, ...]) -> str:
-    return f"{path.name} · " + " / ".join(part for part in where if part)
-
-
 def build_library(folders: Iterable[Path], year: int, *, common_min_departments: int = 2,
                   core: CoreLibrary | None = None, progress=None) -> Library:
     """The library of the outputs in ``folders`` (``out/`` folders or output files)."""
     builder = _Builder(year, common_min_departments, core)
     sources = source_files(folders)
-    for source_year, kind, path in sources:
-        getattr(builder, kind)(source_year, path)
-        if progress is not None:
-            progress(path)
+    # The next workbook is read while this one is taken in: calamine parses without the GIL.
+    from concurrent.futures import ThreadPoolExecutor
+
+    def read(path: Path, kind: str) -> OutputWorkbook:
+        return read_output_workbook(path, only=SHEETS[kind])
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(read, sources[0][2], sources[0][1]) if sources else None
+        for index, (source_year, kind, path) in enumerate(sources):
+            book = pending.result()
+            pending = pool.submit(read, sources[index + 1][2], sources[index + 1][1]) \
+                if index + 1 < len(sources) else None
+            getattr(builder, kind)(source_year, path, book)
+            del book
+            if progress is not None:
+                progress(path)
     return builder.library([path for _, _, path in sources])
+
+
+#: The sheets each kind of output is read for.
+SHEETS = {"goals": (GOAL_PROJECTS.sheet, GOAL_INDICATORS.sheet),
+          "scores": (SCORE_INDICATORS.sheet,), "monitor": (MONITOR_INDICATORS.sheet,)}

@@ -19,6 +19,10 @@ from pbm.workbook.outputs import (
     tool_text,
 )
 
+#: A 指标库 or 历年 table of more rows goes to Parquet beside the workbook (its sheet says
+#: where): a workbook of a million rows is slow to write and to open, and no one reads it in
+#: Excel — DuckDB or pandas read the Parquet.
+LARGE_ROWS = 100_000
 #: At most this many departments / project codes are listed in one cell (the count is beside).
 LISTED = 30
 
@@ -114,19 +118,34 @@ def indicator_sheets(library: Library, command: str):
 def write_library(library: Library, out_dir: Path, command: str, parquet: bool = False
                   ) -> list[Path]:
     """``indicators-<year>.xlsx`` (and the tables beside it), staged and published as one set."""
+    from pbm.workbook.outputs import DETAIL_NOTE
     from pbm.workbook.tables import write_table
-    from pbm.workbook.writer import discard, output_lock, publish, staging_folder, write_xlsx
+    from pbm.workbook.writer import (
+        Sheet,
+        discard,
+        output_lock,
+        publish,
+        staging_folder,
+        write_xlsx,
+    )
 
     with output_lock(out_dir):
         staging = staging_folder(out_dir, "indicators")
         try:
             target = staging / f"indicators-{library.year}.xlsx"
             sheets = indicator_sheets(library, command)
-            if parquet:
-                for sheet in sheets[:3]:
-                    write_table(target.with_name(f"{target.stem}-{sheet.name}"),
-                                list(sheet.columns), sheet.rows, "parquet")
-            write_xlsx(target, sheets)
+            kept = []
+            for sheet in sheets:
+                large = len(sheet.rows) > LARGE_ROWS and sheet.name != ABOUT.sheet
+                if (parquet and sheet.name != ABOUT.sheet) or large:
+                    table = write_table(target.with_name(f"{target.stem}-{sheet.name}"),
+                                        list(sheet.columns), sheet.rows, "parquet")
+                    if large:
+                        sheet = Sheet(sheet.name, [DETAIL_NOTE], [[
+                            f"本表共 {len(sheet.rows):,} 行，已另存为 {table.name}"]],
+                            widths={0: 90}, autofilter=False)
+                kept.append(sheet)
+            write_xlsx(target, kept)
             listed = publish(staging, out_dir)
         finally:
             discard(staging)
