@@ -100,17 +100,25 @@ class YearLine:
     target: str = ""
     target_number: Decimal | None = None
     target_unit: str = ""
-    target_at: str = ""  # output workbook · department workbook / sheet / cell
-    target_where: tuple[str, str, str] = ("", "", "")  # the department workbook, sheet, cell
+    # Where each value came from: (output workbook, department workbook, sheet, cell) — shown
+    # by :func:`where`; kept apart, the texts are shared by a million lines.
+    target_at: tuple[str, ...] = ()
     actual: str = ""
     actual_number: Decimal | None = None
-    actual_at: str = ""
+    actual_at: tuple[str, ...] = ()
     monitored: str = ""
-    monitored_at: str = ""
+    monitored_at: tuple[str, ...] = ()
 
     @property
     def indicator(self) -> tuple[str, str, str]:
         return (self.level1, self.level2, self.key)
+
+
+def where(at: tuple[str, ...]) -> str:
+    """``goals-2025.xlsx · goals/交通.xlsx / 项目1 / C12``; ``""`` for no source."""
+    if not at:
+        return ""
+    return f"{at[0]} · " + " / ".join(part for part in at[1:] if part)
 
 
 @dataclass
@@ -323,8 +331,7 @@ class _Builder:
             line.direction, line.quantitative = typed.direction, typed.quantitative
             line.target, line.target_number = target, typed.target
             line.target_unit = typed.target_unit
-            line.target_where = (file, sheet, cell)
-            line.target_at = f"{shown} · {file} / {sheet} / {cell}"
+            line.target_at = (shown, file, sheet, cell)
         self.projects.setdefault(year, []).extend(by_project.values())
         self.notes.extend(book.findings)
 
@@ -338,12 +345,11 @@ class _Builder:
             if not line.key or line.actual_at:
                 continue
             typed = typing(op or None, line.unit, target, actual, line.level1, line.level2)
-            at = f"{shown} · {file} / {sheet} / {cell}"
+            at = (shown, file, sheet, cell)
             if new or not line.target_at:
                 line.direction, line.quantitative = typed.direction, typed.quantitative
                 line.target, line.target_number = target, typed.target
                 line.target_unit = line.unit = typed.target_unit
-                line.target_where = (file, sheet, cell)
                 line.target_at = at
             line.actual, line.actual_number = actual, typed.actual
             line.actual_at = at
@@ -359,14 +365,13 @@ class _Builder:
                     "actual")):
             if not line.key:
                 continue
-            at = f"{shown} · {file} / {sheet} / {cell}"
+            at = (shown, file, sheet, cell)
             if new:
                 typed = typing(nature or None, unit, target, None, line.level1, line.level2)
                 line.unit = unit or typed.target_unit
                 line.direction, line.quantitative = typed.direction, typed.quantitative
                 line.target, line.target_number = target, typed.target
                 line.target_unit = typed.target_unit
-                line.target_where = (file, sheet, cell)
                 line.target_at = at
             value = expected or actual
             if value:
@@ -412,18 +417,20 @@ def build_library(folders: Iterable[Path], year: int, *, common_min_departments:
     """The library of the outputs in ``folders`` (``out/`` folders or output files)."""
     builder = _Builder(year, common_min_departments, core)
     sources = source_files(folders)
-    # The next workbook is read while this one is taken in: calamine parses without the GIL.
+    # The next workbooks are read while this one is taken in: calamine parses without the GIL,
+    # so two readers keep both cores busy; at most ``READ_AHEAD`` workbooks wait in memory.
     from concurrent.futures import ThreadPoolExecutor
 
     def read(path: Path, kind: str) -> OutputWorkbook:
         return read_output_workbook(path, only=SHEETS[kind])
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(read, sources[0][2], sources[0][1]) if sources else None
+    with ThreadPoolExecutor(max_workers=READ_AHEAD) as pool:
+        pending = [pool.submit(read, path, kind) for _, kind, path in sources[:READ_AHEAD]]
         for index, (source_year, kind, path) in enumerate(sources):
-            book = pending.result()
-            pending = pool.submit(read, sources[index + 1][2], sources[index + 1][1]) \
-                if index + 1 < len(sources) else None
+            book = pending.pop(0).result()
+            ahead = index + READ_AHEAD
+            if ahead < len(sources):
+                pending.append(pool.submit(read, sources[ahead][2], sources[ahead][1]))
             getattr(builder, kind)(source_year, path, book)
             del book
             if progress is not None:
@@ -431,6 +438,8 @@ def build_library(folders: Iterable[Path], year: int, *, common_min_departments:
     return builder.library([path for _, _, path in sources])
 
 
+#: Outputs read at once (each one's rows in memory until it is taken in).
+READ_AHEAD = 2
 #: The sheets each kind of output is read for.
 SHEETS = {"goals": (GOAL_PROJECTS.sheet, GOAL_INDICATORS.sheet),
           "scores": (SCORE_INDICATORS.sheet,), "monitor": (MONITOR_INDICATORS.sheet,)}

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pbm.findings import Finding
-from pbm.library.build import Library, YearLine, build_library, direction_of
+from pbm.library.build import Library, YearLine, build_library, direction_of, where
 from pbm.library.core import CoreLibrary
 from pbm.library.names import normalise_name
 from pbm.library.rates import ProjectIndicators, Rates, compute_rates
@@ -124,8 +124,8 @@ def _lower(typed, last: YearLine) -> tuple[str, str, str] | None:
             (last.target_number, last.target, last.target_at, "指标值", "target")):
         if value is not None and isinstance(value, Decimal) and worse(number, value):
             shown = text or plain_decimal(value)
-            parts.append(f"{zh} {shown}（{at}）")
-            parts_en.append(f"{en} {shown} ({at})")
+            parts.append(f"{zh} {shown}（{where(at)}）")
+            parts_en.append(f"{en} {shown} ({where(at)})")
     if not parts:
         return None
     code = "G-TARGET-LOW" if direction == "≥" else "G-TARGET-LOOSE"

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pbm.library.build import Library
+from pbm.library.build import Library, where
 from pbm.library.rates import TOTAL, percent
 from pbm.workbook.outputs import (
     ABOUT,
@@ -51,10 +51,12 @@ def library_rows(library: Library) -> list[list[Any]]:
     return rows
 
 
-def history_rows(library: Library) -> list[list[Any]]:
-    return [[line.level1, line.level2, line.name, line.key, line.code, line.project,
-             line.department, line.year, line.direction, line.unit, line.target, line.actual,
-             line.monitored, line.target_at, line.actual_at] for line in library.lines]
+def history_rows(library: Library):
+    """The 历年 rows, one at a time (a million of them go to Parquet without a list)."""
+    for line in library.lines:
+        yield [line.level1, line.level2, line.name, line.key, line.code, line.project,
+               line.department, line.year, line.direction, line.unit, line.target, line.actual,
+               line.monitored, where(line.target_at), where(line.actual_at)]
 
 
 def coverage_rows(library: Library) -> list[list[Any]]:
@@ -105,7 +107,8 @@ def indicator_sheets(library: Library, command: str):
         Sheet(INDICATOR_LIBRARY.sheet, INDICATOR_LIBRARY.headers(), library_rows(library),
               widths={2: 30, 3: 30, 9: 40, 11: 40, 14: 40, 15: 30},
               row_fills=None),
-        Sheet(INDICATOR_HISTORY.sheet, INDICATOR_HISTORY.headers(), history_rows(library),
+        Sheet(INDICATOR_HISTORY.sheet, INDICATOR_HISTORY.headers(),
+              [] if len(library.lines) > LARGE_ROWS else list(history_rows(library)),
               widths={2: 30, 3: 30, 5: 30, 13: 50, 14: 50}),
         Sheet(INDICATOR_COVERAGE.sheet, INDICATOR_COVERAGE.headers(), coverage_rows(library),
               number_formats={5: percent_format, 7: percent_format, 8: "#,##0.00",
@@ -136,13 +139,17 @@ def write_library(library: Library, out_dir: Path, command: str, parquet: bool =
             sheets = indicator_sheets(library, command)
             kept = []
             for sheet in sheets:
-                large = len(sheet.rows) > LARGE_ROWS and sheet.name != ABOUT.sheet
+                count = len(library.lines) if sheet.name == INDICATOR_HISTORY.sheet \
+                    else len(sheet.rows)
+                large = count > LARGE_ROWS and sheet.name != ABOUT.sheet
                 if (parquet and sheet.name != ABOUT.sheet) or large:
+                    rows = history_rows(library) if sheet.name == INDICATOR_HISTORY.sheet \
+                        else sheet.rows
                     table = write_table(target.with_name(f"{target.stem}-{sheet.name}"),
-                                        list(sheet.columns), sheet.rows, "parquet")
+                                        list(sheet.columns), rows, "parquet")
                     if large:
                         sheet = Sheet(sheet.name, [DETAIL_NOTE], [[
-                            f"本表共 {len(sheet.rows):,} 行，已另存为 {table.name}"]],
+                            f"本表共 {count:,} 行，已另存为 {table.name}"]],
                             widths={0: 90}, autofilter=False)
                 kept.append(sheet)
             write_xlsx(target, kept)
