@@ -108,3 +108,19 @@ def test_a_missing_history_folder_is_a_clear_error(years, run_pbm, tmp_path):
     code, _, err = run_pbm("--workspace", ws26, "validate", ws26 / "goals", "--history",
                            tmp_path / "nowhere")
     assert code == 2 and "找不到往年输出文件夹" in err
+
+
+def test_goal_review_letter_context_has_the_department_rates(years, run_pbm):
+    from pbm.reports.context import KINDS, ReportSettings
+    from pbm.reports.goal_docs import build_goal_review
+    from pbm.reports.inputs import read_output_workbook as read
+
+    ws25, ws26 = years
+    core = write_core_library(ws26 / "核心指标库.xlsx")
+    _validate(run_pbm, ws26, "--history", ws25 / "out", "--core", core)
+    book = read(ws26 / "out" / "goals-2026.xlsx")
+    documents = build_goal_review(book, KINDS["goal-review"], ReportSettings())
+    context = {d.department: d.context for d in documents}
+    assert context["教育局"]["quantified_rate"] == "75.00%（3/4）"
+    assert context["教育局"]["core_coverage"] == "项目 0.00%（0/1），资金 0.00%"
+    assert context["交通运输局"]["core_coverage"] == "项目 100.00%（1/1），资金 100.00%"
