@@ -12,7 +12,7 @@ from pbm.cli import common
 app = typer.Typer(
     name="pbm",
     help="预算绩效管理工具 pbm — budget performance management on spreadsheet workbooks.\n\n"
-         "目标审核 validate · 运行监控 monitor · 抽评 sample · 评分复核 score · 文书 report · 整改 rectify",
+         "目标审核 validate · 运行监控 monitor · 抽评 sample · 评分复核 score · 文书 report · 整改 rectify · 指标库 indicators",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -42,6 +42,7 @@ def main_options(
 def _register() -> None:
     from pbm.cli import (
         config_cmd,
+        indicators_cmd,
         init_cmd,
         monitor_cmd,
         rectify_cmd,
@@ -53,7 +54,7 @@ def _register() -> None:
     )
 
     for module in (init_cmd, config_cmd, template_cmd, validate_cmd, monitor_cmd, sample_cmd,
-                   score_cmd, report_cmd, rectify_cmd):
+                   score_cmd, report_cmd, rectify_cmd, indicators_cmd):
         module.register(app)
 
 

@@ -38,6 +38,10 @@ def validate(
     strict: bool = common.STRICT,
     out: Path | None = common.OUT,
     show: int = typer.Option(20, "--show", help="终端中每个项目最多显示的问题数"),
+    history: list[Path] | None = typer.Option(
+        None, "--history", help="往年工作区的 out 文件夹（可重复；默认取 pbm.toml [indicators] history）："
+                                "目标低于上年实际或上年目标的指标给出警告"),
+    core: Path | None = typer.Option(None, "--core", help="核心指标库工作簿（默认取 pbm.toml [indicators] core_library）"),
     quiet: bool = common.QUIET,
     lang: str | None = common.LANG,
     workspace: Path | None = common.WORKSPACE,
@@ -48,7 +52,8 @@ def validate(
     config = common.load_config()
     settings = ReviewSettings.from_config(config)
     limits = Limits.from_config(config.section("limits"))
-    result = _run(paths, settings, limits, fmt, config.year)
+    library = _library(config, history, core, limits)
+    result = _run(paths, settings, limits, fmt, config.year, library)
     outputs: list[Path] = []
     if any(f.error is None for f in result.files):
         outputs = _write_outputs(config, config.out_dir(out), result, annotate, limits)
@@ -117,16 +122,29 @@ def _goal_list_target(config, out_dir: Path, result) -> Path:
     return partial
 
 
-def _run(paths, settings, limits, fmt, year):
+def _library(config, history, core, limits):
+    """The library the goals are checked against (last year's lines, the core library), None
+    when neither --history/--core nor pbm.toml [indicators] names one."""
+    from pbm.library.checks import LibraryContext
+    from pbm.library.settings import LibrarySettings
+
+    settings = LibrarySettings.from_config(config, core=core, history=history)
+    settings.check_history()
+    return LibraryContext.load(config.year, settings.history, settings.load_core(limits),
+                               settings.common_min_departments, settings.nearest)
+
+
+def _run(paths, settings, limits, fmt, year, library=None):
     from pbm.goals.review import validate_paths
 
     if common.STATE.quiet or fmt == "json":
-        return validate_paths(paths, settings, limits, year=year)
+        return validate_paths(paths, settings, limits, year=year, library=library)
     from pbm.workbook.read import iter_workbook_files
 
     files = iter_workbook_files(paths)  # listed once: the count for the bar, then the files
     with common.file_progress("读取工作簿", "reading workbooks", len(files)) as advance:
-        return validate_paths(files, settings, limits, progress=advance, year=year)
+        return validate_paths(files, settings, limits, progress=advance, year=year,
+                              library=library)
 
 
 def _annotate(result, folder: Path, limits) -> tuple[list[Path], list]:
@@ -240,5 +258,27 @@ def _render(result, outputs: list[Path], show: int) -> None:
                   str(summary["errors"]), str(summary["warnings"]),
                   *(str(grades[g]) for g in ("优", "良", "中", "差")))
     console.print(table)
+    _render_rates(result, console)
     for path in outputs:
         console.print(common.t("已写出 ", "written ") + str(path))
+
+
+def _render_rates(result, console) -> None:
+    """指标量化率 and 核心指标覆盖率: the overall line, and one per department (up to the
+    terminal's lines) unless --quiet."""
+    from pbm.library.rates import percent
+
+    rates = result.rates()
+    if not result.reviews:
+        return
+    rows = rates[-1:] if common.STATE.quiet or len(rates) == 2 else \
+        rates[:-1][:common.TERMINAL_LINES] + rates[-1:]
+    for row in rows:
+        console.print(common.t(
+            f"{row.scope}：指标量化率 {percent(row.quantified_rate)}（{row.quantified}/"
+            f"{row.indicators}），核心指标覆盖率 项目 {percent(row.core_project_rate)}"
+            f"（{row.core_projects}/{row.projects}）、资金 {percent(row.core_budget_rate)}",
+            f"{'total' if row.scope == '合计' else row.scope}: quantified "
+            f"{percent(row.quantified_rate)} ({row.quantified}/{row.indicators}), core "
+            f"indicators: projects {percent(row.core_project_rate)} "
+            f"({row.core_projects}/{row.projects}), money {percent(row.core_budget_rate)}"))

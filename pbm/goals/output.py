@@ -90,7 +90,29 @@ def about_rows(result: ValidationResult, command: str) -> list[list[Any]]:
         ["等级规则", f"优：无错误且警告不超过 {settings.excellent_max_warnings} 个；良：无错误；"
                  f"中：错误 1–{settings.fair_max_errors} 个；差：错误更多或存在阻断性问题"],
     ]
+    rows.extend(rate_rows(result))
     for read in result.files:
         rows.append([f"输入文件 {read.file}", f"SHA-256 {read.sha256}" if read.sha256
                      else f"无法读取：{read.error.message() if read.error else ''}"])
+    return rows
+
+
+def rate_rows(result: ValidationResult) -> list[list[Any]]:
+    """说明 rows: 指标量化率 and 核心指标覆盖率, overall then per department; what the run was
+    checked against (last year's library, the core library)."""
+    from pbm.library.rates import percent
+
+    context = result.library
+    rows: list[list[Any]] = []
+    if context is not None:
+        rows.append(["上年指标库", f"{context.year} 年" if context.year else "无（往年输出中没有更早年度）"])
+        if context.core is not None:
+            rows.append(["核心指标库", f"{context.core.path.name}（{len(context.core)} 个指标）"])
+    for rates in [*result.rates()[-1:], *result.rates()[:-1]]:
+        scope = "" if rates.scope == "合计" else f" · {rates.scope}"
+        rows.append([f"指标量化率{scope}", f"{percent(rates.quantified_rate)}（"
+                     f"{rates.quantified}/{rates.indicators}）"])
+        rows.append([f"核心指标覆盖率{scope}", f"项目 {percent(rates.core_project_rate)}（"
+                     f"{rates.core_projects}/{rates.projects}），资金 "
+                     f"{percent(rates.core_budget_rate)}"])
     return rows

@@ -71,22 +71,38 @@ class ValidationResult(RunResult):
 
     reviews: list[ProjectReview] = field(default_factory=list)
     settings: ReviewSettings = field(default_factory=ReviewSettings)
+    library: Any = None  # the LibraryContext the run was checked against (pbm.library.checks)
+    _rates: list | None = field(default=None, repr=False)
+
+    def rates(self) -> list:
+        """指标量化率 and 核心指标覆盖率 per department, then 合计 (pbm.library.rates.Rates);
+        the coverage is not judged (None) without a core library or earlier years' library."""
+        if self._rates is None:
+            from pbm.library.checks import LibraryContext, project_indicators
+
+            context = self.library or LibraryContext(None, {}, None, None)
+            self._rates = context.rates([project_indicators(r.project) for r in self.reviews])
+        return self._rates
 
     def summary(self) -> dict[str, Any]:
         grades = {grade: 0 for grade in GRADES}
         for review in self.reviews:
             grades[review.grade] += 1
         return {**super().summary(), "projects": len(self.reviews),
-                "indicators": sum(r.project.count for r in self.reviews), "grades": grades}
+                "indicators": sum(r.project.count for r in self.reviews), "grades": grades,
+                "indicator_rates": [rates.to_dict() for rates in self.rates()]}
 
     def lists(self, lang: str) -> dict[str, Any]:
         return {"projects": [r.to_dict() for r in self.reviews]}
 
 
 def validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
-                   progress=None, *, year: int | None = None) -> ValidationResult:
+                   progress=None, *, year: int | None = None,
+                   library=None) -> ValidationResult:
     """Review every project of the goal workbooks in ``paths`` (files or folders); an
-    unreadable file becomes an R- finding and the run goes on."""
+    unreadable file becomes an R- finding and the run goes on.  ``library`` (a
+    :class:`pbm.library.checks.LibraryContext`) adds the checks against last year's lines and
+    the core library."""
     files = iter_workbook_files(paths)
     if not files:
         raise PbmError("CLI-USAGE", reason="没有找到工作簿文件（.xlsx/.xlsm/.xls/.csv） / no workbook files found")
@@ -107,16 +123,20 @@ def validate_paths(paths: list[Path], settings: ReviewSettings, limits: Limits,
                     for typed in (typing.table(table),) for record in table.projects]
         findings.extend(file_conditions(projects, settings))
         for project in projects:
-            review = _review(project, settings, checks)
+            review = _review(project, settings, checks, library)
             reviews.append(review)
             findings.extend(review.findings)
 
     read_inputs(files, limits, review_file, progress=progress, kind=GOAL)
-    return ValidationResult(reads, findings, reviews, settings)
+    return ValidationResult(reads, findings, reviews, settings, library)
 
 
 def _review(project: GoalProject, settings: ReviewSettings,
-            checks: LineChecks) -> ProjectReview:
+            checks: LineChecks, library=None) -> ProjectReview:
     project_findings = check_project(project, settings, checks)
+    if library is not None and not any(f.code == "G-UNFILLED" for f in project_findings):
+        from pbm.library.checks import library_findings
+
+        project_findings.extend(library_findings(project, library))
     grade = review_grade(project_findings, settings)
     return ProjectReview(project, project_findings, grade, review_opinions(project_findings))

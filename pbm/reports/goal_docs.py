@@ -20,7 +20,7 @@ from pbm.reports.context import (
     numbered,
 )
 from pbm.reports.inputs import OutputWorkbook, integer, number, text
-from pbm.workbook.outputs import GOAL_DIMENSIONS, GOAL_FINDINGS, GOAL_PROJECTS
+from pbm.workbook.outputs import ABOUT, GOAL_DIMENSIONS, GOAL_FINDINGS, GOAL_PROJECTS
 
 # --------------------------------------------------------------------------- goals
 
@@ -68,6 +68,9 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
         by_project.setdefault(project, []).append(len(problems))
         problems.append((file, project, problem))
 
+    # 指标量化率 and 核心指标覆盖率 as validate wrote them in 说明 (per department, then overall).
+    about = {text(r.get(ABOUT["label"])): text(r.get(ABOUT["value"]))
+             for r in workbook.rows(ABOUT.sheet, required=False)}
     documents = []
     for sequence, (department, rows) in enumerate(departments.items(), start=1):
         files = {text(_get(r, col["file"])) for r in rows} - {""}
@@ -160,6 +163,8 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
             "actions": actions or ["全部项目审核通过。"],
             "resubmit_needed": "是" if must_resubmit else "否",
             "resubmission": resubmission,
+            "quantified_rate": about.get(f"指标量化率 · {department}") or DASH,
+            "core_coverage": about.get(f"核心指标覆盖率 · {department}") or DASH,
         })
         documents.append(DocumentSpec(kind.key, f"{department}-{kind.title}",
                                       f"{department}{kind.title}", context,

@@ -62,9 +62,10 @@ class OutputWorkbook:
         return header
 
 
-def read_output_workbook(path: Path) -> OutputWorkbook:
-    """Every sheet of ``path`` with its first row as the header."""
-    read = read_output(Path(path), display=Path(path).name)
+def read_output_workbook(path: Path, only: Iterable[str] = ()) -> OutputWorkbook:
+    """Every sheet of ``path`` (or those named in ``only``, and 说明) with its first row as the
+    header."""
+    read = read_output(Path(path), display=Path(path).name, only=tuple(only))
     return OutputWorkbook(Path(path), read.sheets)
 
 

@@ -389,3 +389,31 @@ def output_book(path: Path, limits: Limits = Limits(), display: str | None = Non
 def is_pbm_tool(text: str) -> bool:
     """A 生成工具 text that names pbm (``pbm 0.1.0``, or ``pbm`` alone)."""
     return text == "pbm" or text.startswith("pbm ")
+
+
+# --------------------------------------------------------------------------- indicators-<year>.xlsx
+
+#: The 指标库: one row per indicator (normalised 一级/二级/三级), 通用 ones first.
+INDICATOR_LIBRARY = OutputSheet("指标库", {
+    "level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "key": "规范化名称",
+    "kind": "指标类别", "core": "核心指标", "unit": "计量单位", "direction": "指标方向",
+    "departments": "部门数", "department_names": "使用部门", "projects": "项目数",
+    "project_codes": "项目编码", "years": "年度", "uses": "使用次数",
+    "definition": "指标解释/定义", "method": "计算方法", "source": "数据来源", "basis": "取值依据",
+    "suggested": "建议指标值"})
+#: 历年: one row per indicator of one project in one year — target and actual side by side.
+INDICATOR_HISTORY = OutputSheet("历年", {
+    "level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "key": "规范化名称",
+    "code": "项目编码", "name": "项目名称", "department": "主管部门", "year": "年度",
+    "direction": "指标方向", "unit": "计量单位", "target": "指标值", "actual": "实际完成值",
+    "monitored": "监控完成值", "target_at": "指标值来源", "actual_at": "实际完成值来源"})
+#: 覆盖率: 指标量化率 and 核心指标覆盖率 per year and department (合计 last in each year).
+INDICATOR_COVERAGE = OutputSheet("覆盖率", {
+    "year": "年度", "department": "主管部门", "projects": "项目数", "indicators": "指标数",
+    "quantified": "量化指标数", "quantified_rate": "指标量化率",
+    "core_projects": "使用核心指标的项目数", "core_project_rate": "核心指标覆盖率(项目)",
+    "budget": "资金总额(万元)", "core_budget": "使用核心指标的项目资金(万元)",
+    "core_budget_rate": "核心指标覆盖率(资金)"})
+#: ``pbm indicators`` writes it; no other command reads it (not among BOOKS: never a population).
+INDICATORS = OutputBook("indicators", (INDICATOR_LIBRARY, INDICATOR_HISTORY, INDICATOR_COVERAGE),
+                        INDICATOR_LIBRARY, "uses")

@@ -49,6 +49,7 @@ CASES = {
                         ("table", "json")),
     "sample evaluate": Case(("sample", "evaluate", "--n", "60", "--deviations", "1"),
                             "偏差率上限", "upper deviation limit", LANG, ("table", "json")),
+    "indicators": Case(("indicators",), "指标库", "indicator library", ALL, ("table", "json")),
     "report": Case(("report",), "已生成文书", "documents written", ALL,
                    ("docx", "md", "html", "json")),
     "rectify": Case(("rectify", "--goals", "{ws}/goals", "--today", "2026-03-10"), "整改情况",
