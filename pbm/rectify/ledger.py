@@ -175,8 +175,9 @@ def _read_replies(table: OutputTable | None) -> list[dict[str, str]]:
              for key, header in headers.items()} for values in table.rows]
 
 
-def write_ledger(ledger: Ledger, command: str = "") -> Path:
-    """Write the ledger atomically (its 整改台账, 整改项目 and 回复记录 sheets, 说明)."""
+def write_ledger(ledger: Ledger, command: str = "", target: Path | None = None) -> Path:
+    """Write the ledger atomically (its 整改台账, 整改项目 and 回复记录 sheets, 说明) to its
+    place, or to ``target`` (a staging folder's, moved in with the documents)."""
     from pbm.workbook.writer import Sheet, write_xlsx
 
     columns = list(RECTIFY_LEDGER.headers()) + ledger.extra
@@ -201,8 +202,9 @@ def write_ledger(ledger: Ledger, command: str = "") -> Path:
             ["整改状态", "、".join(STATUSES)],
             ["命令", command]], widths={0: 14, 1: 90}, autofilter=False),
     ]
-    ledger.path.parent.mkdir(parents=True, exist_ok=True)
-    return write_xlsx(ledger.path, sheets)
+    target = target or ledger.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return write_xlsx(target, sheets)
 
 
 def project_rows(ledger: Ledger) -> list[list[Any]]:

@@ -205,6 +205,7 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
     reports_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Kind, Path, list[tuple[DocumentSpec, str]]]] = []
     ledger_written: list[Path] = []
+    ledger_staging: Path | None = None
     try:
         for kind, documents, source in plan:
             staging = staging_folder(reports_dir, kind.key)
@@ -230,6 +231,13 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
         rendered: list[RenderedDocument] = []
         counts: dict[str, int] = {}
         suffix = {"docx": ".docx", "md": ".md", "html": ".html"}[fmt]
+        # The 整改台账 is staged with the letters that send its problems back, and moved in
+        # with them (a full disk while writing it leaves the letters unpublished too).
+        if ledger is not None:
+            ledger_staging = staging_folder(reports_dir.parent, "ledger")
+            staged_ledger = _write_ledger(ledger, plan, settings, ledger_staging)
+            if staged_ledger is not None:
+                check_targets(ledger_staging, reports_dir.parent)
         for kind, staging, _ in staged:  # every target first: all kinds are published or none
             check_targets(staging, reports_dir / kind.key)
         for kind, staging, pairs in staged:
@@ -253,11 +261,11 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
                                                  document.context.get("doc_number")))
         register.save({index: document.path for index, document in
                        enumerate(d for d in rendered if KINDS[d.kind].numbered)})
-        if ledger is not None:
-            ledger_path = _write_ledger(ledger, plan, settings)
-            if ledger_path is not None:
-                ledger_written.append(ledger_path)
+        if ledger_staging is not None:
+            ledger_written.extend(publish(ledger_staging, reports_dir.parent))
     finally:
+        if ledger_staging is not None:
+            discard(ledger_staging)
         for _, staging, _ in staged:
             if staging.exists():
                 discard(staging)
@@ -280,9 +288,9 @@ def _quota_findings(publication, strict: bool) -> list[Finding]:
     return [Finding("REPORT-PUBLISH-QUOTA", params=params)]
 
 
-def _write_ledger(ledger, plan, settings: ReportSettings) -> Path | None:
+def _write_ledger(ledger, plan, settings: ReportSettings, folder: Path) -> Path | None:
     """Add the problems the letters of this run sent for 限期整改 to the 整改台账
-    (:mod:`pbm.rectify.ledger`); the ledger is written when it has any row."""
+    (:mod:`pbm.rectify.ledger`); the ledger is written into ``folder`` when it has any row."""
     from pbm.rectify.ledger import STAGES, issued_items, write_ledger
 
     items = []
@@ -292,7 +300,7 @@ def _write_ledger(ledger, plan, settings: ReportSettings) -> Path | None:
     ledger.add_issued(items)
     if not ledger.rows:
         return None
-    return write_ledger(ledger, "pbm report")
+    return write_ledger(ledger, "pbm report", folder / ledger.path.name)
 
 
 def _issuer_findings(settings: ReportSettings, strict: bool) -> list[Finding]:

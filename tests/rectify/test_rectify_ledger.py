@@ -90,3 +90,32 @@ def test_a_column_a_user_added_to_the_ledger_is_kept(run_pbm, workspace):
     code, _, err = run_pbm("rectify", "--goals", "goals/", "--today", "2026-03-10", cwd=workspace)
     assert code == 0, err
     assert ledger_rows(path)[0]["经办人"] == "张三"
+
+
+def test_a_full_disk_while_writing_the_ledger_publishes_no_letter(run_pbm, workspace, monkeypatch):
+    # the ledger is staged with the letters: both are moved in, or neither
+    import errno
+    import hashlib
+
+    import pbm.workbook.writer as writer
+
+    issue_letters(run_pbm, workspace)
+    out = workspace / "out"
+
+    def files() -> dict[str, str]:
+        return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(out.rglob("*")) if p.is_file() and p.name != ".pbm.lock"}
+
+    before = files()
+    assert "rectification.xlsx" in before
+
+    def full_disk(path, sheets, *args, **kwargs):
+        with writer.atomic_path(path):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writer, "write_xlsx", full_disk)
+    code, out_text, err = run_pbm("report", "goal-review", "--format", "md", "--date",
+                                  "2026-12-01", cwd=workspace)
+    assert code == 2 and "Traceback" not in out_text + err and "No space left" in err
+    assert files() == before  # neither new letters nor a new ledger
+    assert not [p for p in out.rglob("*") if p.name.startswith(".~pbm-")]
