@@ -85,7 +85,8 @@ def _write_outputs(config, out_dir: Path, result, annotate: bool, limits) -> lis
             write_xlsx(staging / target.name,
                        goal_list_sheets(result, common.command_line(), common.STATE.lang))
             # (a sheet too long for Excel is written beside it, and published with it)
-            copies, skipped = _annotate(result, staging / "annotated", limits) if annotate else ([], [])
+            copies, skipped = _annotate(result, staging / "annotated", limits,
+                                        _workspace_goals(config)) if annotate else ([], [])
             # everything is written: now the renames, the copies first
             whole = target.name == f"goals-{config.year}.xlsx"
             if copies or (annotate and (out_dir / "annotated").exists()):
@@ -147,9 +148,20 @@ def _run(paths, settings, limits, fmt, year, library=None):
                               library=library)
 
 
-def _annotate(result, folder: Path, limits) -> tuple[list[Path], list]:
+def _workspace_goals(config) -> list[Path]:
+    """Every workbook of the workspace's goals/ (none outside a workspace)."""
+    from pbm.workbook.read import iter_workbook_files
+
+    goals = config.workspace / "goals" if config.workspace is not None else None
+    return iter_workbook_files([goals]) if goals is not None and goals.is_dir() else []
+
+
+def _annotate(result, folder: Path, limits, every: list[Path]) -> tuple[list[Path], list]:
     """The annotated copies, written into ``folder``; (the copies, a G-NOT-ANNOTATED finding
-    for each workbook that could not be copied)."""
+    for each workbook that could not be copied).  A copy's name is numbered over ``every``
+    workbook of the workspace's goals/ and then this run's others, so a file's copy has the
+    same name whether all of goals/ or that file alone was checked: rechecking goals/b/目标.xlsx
+    never overwrites the copy of goals/a/目标.xlsx."""
     from pbm.goals.annotate import NotAnnotated, annotate_workbook
     from pbm.workbook.writer import make_folder, unique_stems
 
@@ -168,10 +180,13 @@ def _annotate(result, folder: Path, limits) -> tuple[list[Path], list]:
             continue  # nothing to send back for this file
         chosen.append((read.file, source, findings))
     # one copy per input: goals/a/目标.xlsx and goals/b/目标.xlsx are 目标-审核意见 and -2
-    stems = unique_stems([source.stem + "-审核意见" for _, source, _ in chosen])
+    order = list(dict.fromkeys([path.resolve() for path in every] +
+                               [Path(source).resolve() for _, source, _ in chosen]))
+    names = dict(zip(order, unique_stems([path.stem + "-审核意见" for path in order])))
     make_folder(folder)
     copies, skipped = [], []
-    for (file, source, findings), stem in zip(chosen, stems):
+    for file, source, findings in chosen:
+        stem = names[Path(source).resolve()]
         try:
             copies.append(annotate_workbook(source, findings, folder / (stem + source.suffix.lower()),
                                             common.STATE.lang, limits))

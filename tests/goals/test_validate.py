@@ -336,3 +336,32 @@ def test_checking_one_resubmitted_file_keeps_the_approved_goal_list(workspace, r
     names = [r[3] for r in openpyxl.load_workbook(approved)["项目"].iter_rows(min_row=2,
                                                                            values_only=True)]
     assert sorted(names) == ["乡村道路养护项目", "养老服务补贴"]
+
+
+def test_rechecking_one_file_never_overwrites_the_copy_of_another_of_the_same_name(workspace,
+                                                                                   run_pbm):
+    # a full run names the copies of goals/a/目标.xlsx and goals/b/目标.xlsx apart; rechecking
+    # b alone (单独检查) writes b's copy under its own name, a's copy stays a's
+    import hashlib
+
+    for folder, department in (("a", "甲局"), ("b", "乙局")):
+        spec = _spoiled()
+        spec.department = department
+        (workspace / "goals" / folder).mkdir(parents=True, exist_ok=True)
+        write_form_workbook(workspace / "goals" / folder / "目标.xlsx", [spec])
+    code, _, err = run_pbm("validate", "goals/", "--annotate", cwd=workspace)
+    assert code == 1, err
+    annotated = workspace / "out" / "annotated"
+
+    def department_of(copy):
+        sheet = openpyxl.load_workbook(copy)["项目1"]
+        return {cell for row in sheet.iter_rows(values_only=True) for cell in row
+                if cell in ("甲局", "乙局")}
+
+    first, second = annotated / "目标-审核意见.xlsx", annotated / "目标-审核意见-2.xlsx"
+    assert department_of(first) == {"甲局"} and department_of(second) == {"乙局"}
+    before = hashlib.sha256(first.read_bytes()).hexdigest()
+    code, _, err = run_pbm("validate", "goals/b/目标.xlsx", "--annotate", cwd=workspace)
+    assert code == 1, err
+    assert hashlib.sha256(first.read_bytes()).hexdigest() == before
+    assert department_of(second) == {"乙局"}
