@@ -141,6 +141,24 @@ def _safe_console():
     return SafeConsole
 
 
+def print_findings(findings, *, with_cell: bool = True, with_hint: bool = False) -> None:
+    """A run's own findings on stderr, one line each (notes left out with ``--quiet``):
+    ``警告: file / sheet / cell: message（hint）``."""
+    errors = stderr_console()
+    lang = STATE.lang
+    labels = {"warning": t("警告", "warning"), "info": t("提示", "note"), "error": t("错误", "error")}
+    for finding in findings:
+        if finding.severity == "info" and STATE.quiet:
+            continue
+        parts = (finding.file, finding.sheet, finding.cell) if with_cell else \
+            (finding.file, finding.sheet)
+        where = " / ".join(p for p in parts if p)
+        hint = finding.hint(lang) if with_hint and finding.severity == "warning" else ""
+        errors.print(f"{labels[finding.severity]}: {where + ': ' if where else ''}"
+                     f"{finding.message(lang)}"
+                     + (f"（{hint}）" if hint and lang != "en" else f" ({hint})" if hint else ""))
+
+
 def labelled(label: str, text: str, style: str = "bold red"):
     """``label: text`` with the label styled and the text printed as it is."""
     from rich.text import Text

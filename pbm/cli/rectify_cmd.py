@@ -80,16 +80,7 @@ def _render(result) -> None:
     from rich.text import Text
 
     console = common.stdout_console()
-    errors = common.stderr_console()
-    lang = common.STATE.lang
-    for finding in result.findings:
-        if finding.severity == "info" and common.STATE.quiet:
-            continue
-        where = " / ".join(p for p in (finding.file, finding.sheet, finding.cell) if p)
-        label = {"warning": common.t("警告", "warning"), "info": common.t("提示", "note"),
-                 "error": common.t("错误", "error")}[finding.severity]
-        errors.print(f"{label}: {where + ': ' if where else ''}{finding.message(lang)}",
-                     markup=False, highlight=False)
+    common.print_findings(result.findings)
     table = Table(title=common.t("整改情况", "rectification status"))
     for zh, en in (("主管部门", "department"), ("下发问题", "issued"), ("已回复", "replied"),
                    ("已整改（已核实）", "verified closed"), ("未销号", "open"),

@@ -132,18 +132,7 @@ def _render(result) -> None:
     from pbm.reports.context import KINDS
 
     console = common.stdout_console()
-    errors = common.stderr_console()
-    lang = common.STATE.lang
-    for finding in result.findings:
-        if finding.severity == "info" and common.STATE.quiet:
-            continue
-        where = " / ".join(p for p in (finding.file, finding.sheet) if p)
-        label = {"warning": common.t("警告", "warning"), "info": common.t("提示", "note"),
-                 "error": common.t("错误", "error")}[finding.severity]
-        hint = finding.hint(lang) if finding.severity == "warning" else ""
-        errors.print(f"{label}: {where + ': ' if where else ''}{finding.message(lang)}"
-                     + (f"（{hint}）" if hint and lang != "en" else f" ({hint})" if hint else ""),
-                     markup=False, highlight=False)
+    common.print_findings(result.findings, with_cell=False, with_hint=True)
     table = Table(title=common.t("模板检查", "templates checked") if result.checked_only
                   else common.t("已生成文书", "documents written"))
     table.add_column(common.t("类型", "kind"))
@@ -157,7 +146,7 @@ def _render(result) -> None:
         table.add_row(key, KINDS[key].title, str(count), where)
     console.print(table)
     if result.publication is not None:
-        console.print(result.publication.line(lang), markup=False, highlight=False)
+        console.print(result.publication.line(common.STATE.lang), markup=False, highlight=False)
     if result.ledger is not None:
         console.print(common.t(f"整改台账：{result.ledger}（pbm rectify 读取整改回复并复核）",
                                f"rectification ledger: {result.ledger} (pbm rectify reads the "
