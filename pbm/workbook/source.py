@@ -98,8 +98,10 @@ def open_workbook(path: Path, limits: Limits = Limits(), display: str | None = N
     elif head.startswith(_ZIP_MAGIC):
         scan = _check_zip(path, name, limits)
         if scan_first or scan.sheet_bytes <= _SCAN_FIRST_BYTES:
-            # A workbook of a department's size: its sheets are scanned (formulas without a
-            # value, cells beyond Excel's grid) before the native reader sees them.
+            # A workbook of a department's size, or one of several inputs: its sheets are
+            # checked whole (formulas without a value, cells beyond Excel's grid, a sparse
+            # grid, parts that lie) before the native reader sees them.
+            scan.before = True
             scan.run()
             scan.raise_error()
             sheets = _read_calamine(path, name, only)
@@ -165,21 +167,23 @@ _SCAN_FIRST_BYTES = 16 * 1024 * 1024
 
 
 class _FormulaScan(threading.Thread):
-    """``_formulas_without_value`` and the grid check of every sheet: run before calamine
-    reads a workbook, or in a thread while it reads a large one."""
+    """``_formulas_without_value`` and the grid check of every sheet: run ``before`` calamine
+    reads a workbook (then also the sparse-grid and member checks), or in a thread while it
+    reads a large one given alone."""
 
     def __init__(self, path: Path, name: str, sheet_bytes: int):
         super().__init__(name="pbm-formula-scan", daemon=True)
         self.path, self.file, self.sheet_bytes = path, name, sheet_bytes
+        self.before = False
         self.formula_cells: dict[str, dict[tuple[int, int], str]] = {}
         self.error: PbmError | None = None
 
     def run(self) -> None:
         try:
             with zipfile.ZipFile(self.path) as archive:
-                first = self.sheet_bytes <= _SCAN_FIRST_BYTES
-                self.formula_cells = _formulas_without_value(archive, self.file, extent=first)
-                if first:
+                self.formula_cells = _formulas_without_value(archive, self.file,
+                                                             extent=self.before)
+                if self.before:
                     _check_members(archive, self.file)
         except PbmError as exc:
             self.error = exc

@@ -271,26 +271,33 @@ def test_text_that_looks_like_a_reference_beyond_the_grid_is_read(tmp_path):
     assert data["summary"]["projects"] == 1
 
 
-def _large_with_a_row_beyond_the_grid(data: bytes) -> bytes:
+def _large_with_a_last_row(row: bytes, cell: bytes):
     """The sheet grown past 16 MB of XML (read in a thread beside the native reader when it is
-    the only input) by 300,000 rows of one cell, the last row moved beyond the grid."""
-    rows = b"".join(b'<row r="%d"><c r="Z%d" t="inlineStr"><is><t>x</t></is></c></row>' % (r, r)
-                    for r in range(1000, 301000))
-    rows += b'<row r="2147483647"><c r="A2147483647" t="inlineStr"><is><t>x</t></is></c></row>'
-    return data.replace(b"</sheetData>", rows + b"</sheetData>", 1)
+    the only input) by 300,000 rows of one cell, then one more row ``row`` with ``cell``."""
+    def edit(data: bytes) -> bytes:
+        rows = b"".join(b'<row r="%d"><c r="Z%d" t="inlineStr"><is><t>x</t></is></c></row>'
+                        % (r, r) for r in range(1000, 301000))
+        rows += b'<row r="%s"><c r="%s" t="inlineStr"><is><t>x</t></is></c></row>' % (row, cell)
+        return data.replace(b"</sheetData>", rows + b"</sheetData>", 1)
+    return edit
 
 
-def test_a_large_crafted_workbook_among_others_is_refused_before_it_is_read(tmp_path):
+@pytest.mark.parametrize("row, cell, said", [
+    (b"2147483647", b"A2147483647", "2147483647"),  # beyond the grid
+    (b"1048576", b"XFD1048576", "XFD1048576"),  # inside it, the whole grid to allocate
+])
+def test_a_large_crafted_workbook_among_others_is_refused_before_it_is_read(tmp_path, row, cell,
+                                                                             said):
     folder = tmp_path / "goals"
     folder.mkdir()
     good = _good(folder / "a-好的申报表.xlsx")
     _rewrite(good, folder / "b-大的申报表.xlsx", r"xl/worksheets/sheet1\.xml",
-             _large_with_a_row_beyond_the_grid)
+             _large_with_a_last_row(row, cell))
     with zipfile.ZipFile(folder / "b-大的申报表.xlsx") as archive:
         assert archive.getinfo("xl/worksheets/sheet1.xml").file_size > 16 * 1024 * 1024
     code, data, err = _pbm("validate", folder, "--format", "json", "--out", tmp_path / "out",
                            cwd=tmp_path)
     assert code in (1, 2) and "panicked" not in err and "Traceback" not in err, err
     [refused] = [f for f in data["findings"] if f["code"] == "R-UNREADABLE"]
-    assert refused["file"].endswith("b-大的申报表.xlsx") and "2147483647" in refused["message"]
+    assert refused["file"].endswith("b-大的申报表.xlsx") and said in refused["message"]
     assert data["summary"]["projects"] == 1
