@@ -123,37 +123,27 @@ def write_library(library: Library, out_dir: Path, command: str, parquet: bool =
     """``indicators-<year>.xlsx`` (and the tables beside it), staged and published as one set."""
     from pbm.workbook.outputs import DETAIL_NOTE
     from pbm.workbook.tables import write_table
-    from pbm.workbook.writer import (
-        Sheet,
-        discard,
-        output_lock,
-        publish,
-        staging_folder,
-        write_xlsx,
-    )
+    from pbm.workbook.writer import Sheet, output_lock, staged_outputs, write_xlsx
 
-    with output_lock(out_dir):
-        staging = staging_folder(out_dir, "indicators")
-        try:
-            target = staging / f"indicators-{library.year}.xlsx"
-            sheets = indicator_sheets(library, command)
-            kept = []
-            for sheet in sheets:
-                count = len(library.lines) if sheet.name == INDICATOR_HISTORY.sheet \
-                    else len(sheet.rows)
-                large = count > LARGE_ROWS and sheet.name != ABOUT.sheet
-                if (parquet and sheet.name != ABOUT.sheet) or large:
-                    rows = history_rows(library) if sheet.name == INDICATOR_HISTORY.sheet \
-                        else sheet.rows
-                    table = write_table(target.with_name(f"{target.stem}-{sheet.name}"),
-                                        list(sheet.columns), rows, "parquet")
-                    if large:
-                        sheet = Sheet(sheet.name, [DETAIL_NOTE], [[
-                            f"本表共 {count:,} 行，已另存为 {table.name}"]],
-                            widths={0: 90}, autofilter=False)
-                kept.append(sheet)
-            write_xlsx(target, kept)
-            listed = publish(staging, out_dir)
-        finally:
-            discard(staging)
-    return sorted(listed, key=lambda path: (path.suffix != ".xlsx", path.name))
+    written: list[Path] = []
+    with output_lock(out_dir), staged_outputs(out_dir) as staged:
+        target = staged.folder / f"indicators-{library.year}.xlsx"
+        kept = []
+        for sheet in indicator_sheets(library, command):
+            count = len(library.lines) if sheet.name == INDICATOR_HISTORY.sheet \
+                else len(sheet.rows)
+            large = count > LARGE_ROWS and sheet.name != ABOUT.sheet
+            if (parquet and sheet.name != ABOUT.sheet) or large:
+                rows = history_rows(library) if sheet.name == INDICATOR_HISTORY.sheet \
+                    else sheet.rows
+                table = write_table(target.with_name(f"{target.stem}-{sheet.name}"),
+                                    list(sheet.columns), rows, "parquet")
+                written.append(table)
+                if large:
+                    sheet = Sheet(sheet.name, [DETAIL_NOTE], [[
+                        f"本表共 {count:,} 行，已另存为 {table.name}"]],
+                        widths={0: 90}, autofilter=False)
+            kept.append(sheet)
+        written.insert(0, write_xlsx(target, kept, apart=written))
+        written = [staged.final(path) for path in written]
+    return [written[0], *sorted(written[1:], key=lambda path: path.name)]
