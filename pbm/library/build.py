@@ -224,8 +224,8 @@ class _Columns:
     def __init__(self, book: OutputWorkbook, sheet: OutputSheet, keys: Iterable[str],
                  required: Iterable[str] = ()):
         self.table = book.table(sheet.sheet)
-        self.rows = self.table.rows if self.table is not None else []
         self.headers: dict[str, str | None] = {}
+        self._texts: dict[str, list[str]] = {}
         if self.table is None:
             return
         for key in keys:
@@ -233,26 +233,32 @@ class _Columns:
                                  else self.table.header(sheet, key))
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.table) if self.table is not None else 0
+
+    def values(self, key: str) -> list[Any]:
+        """The column's values as read (None for a column the sheet lacks)."""
+        header = self.headers.get(key)
+        return [None] * len(self) if header is None else self.table.column(header)
 
     def texts(self, key: str, cache: dict | None = None) -> list[str]:
+        """The column as display texts (:func:`pbm.reports.inputs.text`), converted once."""
+        done = self._texts.get(key)
+        if done is not None:
+            return done
         header = self.headers.get(key)
         if header is None:
-            return [""] * len(self.rows)
+            return [""] * len(self)
         cache = {} if cache is None else cache
-        found = cache.get
-        out = []
-        append = out.append
-        for row in self.rows:
-            value = row.get(header)
-            if value.__class__ is bool:
-                append(text(value))
-                continue
-            shown = found(value)
-            if shown is None:
-                shown = cache[value] = text(value)
-            append(shown)
-        return out
+        column = self.table.column(header)
+        if bool in set(map(type, column)):  # TRUE equals 1 as a key: one by one
+            done = [text(value) if value.__class__ is bool else
+                    cache.setdefault(value, text(value)) for value in column]
+        else:
+            for value in set(column).difference(cache):
+                cache[value] = text(value)
+            done = list(map(cache.__getitem__, column))
+        self._texts[key] = done
+        return done
 
 
 class _Builder:
@@ -304,7 +310,7 @@ class _Builder:
         projects = _Columns(book, GOAL_PROJECTS, ("file", "sheet", "code", "name", "department",
                                                   "amount"))
         by_project: dict[tuple, ProjectIndicators] = {}
-        amounts = [row.get(projects.headers.get("amount") or "") for row in projects.rows]
+        amounts = projects.values("amount")
         for *where, department, amount in zip(
                 *self._columns(projects, "file", "sheet", "code", "name", "department"),
                 amounts):

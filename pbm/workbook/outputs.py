@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -297,16 +297,45 @@ BOOKS = (GOALS, MONITOR, SCORES, SAMPLE, RECTIFY)
 
 # --------------------------------------------------------------------------- reading back
 
-@dataclass
 class OutputTable:
-    """One sheet of a pbm output: its header row and its data rows as {header: value}
-    (rows without any value left out; ``row_numbers`` gives each one's 1-based sheet row)."""
+    """One sheet of a pbm output: its header row and its data rows (rows without any value
+    left out; ``row_numbers`` gives each one's 1-based sheet row).  Kept as the rows were read;
+    :meth:`column` gives one column as a list, :attr:`rows` each row as {header: value} (made
+    when first asked for — a library of a million lines reads columns only)."""
 
-    file: str
-    sheet: str
-    headers: list[str]
-    rows: list[dict[str, Any]]
-    row_numbers: list[int] = field(default_factory=list)
+    def __init__(self, file: str, sheet: str, headers: list[str], values: list[list[Any]],
+                 row_numbers: list[int] | None = None,
+                 positions: dict[str, int] | None = None):
+        self.file = file
+        self.sheet = sheet
+        self.headers = headers  # the non-blank headers, in the sheet's order
+        self.values = values  # each data row as read (possibly shorter than the header)
+        self.row_numbers = row_numbers if row_numbers is not None else []
+        # header → column; a header written twice: the later column, as a dict row keeps it
+        self.positions = positions if positions is not None else \
+            {h: i for i, h in enumerate(headers)}
+        self._rows: list[dict[str, Any]] | None = None
+        self._columns: dict[str, list[Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        if self._rows is None:
+            pairs = list(self.positions.items())
+            self._rows = [{h: (values[i] if i < len(values) else None) for h, i in pairs}
+                          for values in self.values]
+        return self._rows
+
+    def column(self, header: str) -> list[Any]:
+        """The values under ``header``, one per data row (None where a row is short)."""
+        found = self._columns.get(header)
+        if found is None:
+            i = self.positions[header]
+            found = self._columns[header] = [
+                values[i] if i < len(values) else None for values in self.values]
+        return found
 
     def header(self, schema: OutputSheet, key: str) -> str | None:
         """The header of a declared column in this sheet, None when the sheet lacks it."""
@@ -353,15 +382,14 @@ def read_output(path: Path, *, limits: Limits = Limits(), display: str | None = 
             sheets[sheet.name] = OutputTable(name, sheet.name, [], [])
             continue
         headers = ["" if v is None else str(v).strip() for v in sheet.rows[0]]
-        rows, numbers = [], []
+        kept, numbers = [], []
         for number, values in enumerate(sheet.rows[1:], start=2):
-            if not any(v not in (None, "") for v in values):
-                continue
-            rows.append({h: (values[i] if i < len(values) else None)
-                         for i, h in enumerate(headers) if h})
-            numbers.append(number)
-        sheets[sheet.name] = OutputTable(name, sheet.name, [h for h in headers if h], rows,
-                                         numbers)
+            if any(v is not None and v != "" for v in values):
+                kept.append(values)
+                numbers.append(number)
+        positions = {h: i for i, h in enumerate(headers) if h}
+        sheets[sheet.name] = OutputTable(name, sheet.name, [h for h in headers if h], kept,
+                                         numbers, positions)
     about: dict[str, str] = {}
     table = sheets.get(ABOUT.sheet)
     if table is not None:
