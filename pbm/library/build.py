@@ -345,20 +345,20 @@ class _Builder:
         cols = _Columns(book, SCORE_INDICATORS, SCORE_INDICATORS.columns,
                         ("level3", "actual", "code"))
         typing, shown = self.typing, path.name
-        for (line, new), file, sheet, cell, op, target, actual in zip(
-                self._keyed(year, cols), *self._columns(cols, "file", "sheet", "cell", "op",
-                                                        "target", "actual")):
+        for (line, new), file, sheet, cell, actual_cell, op, target, actual in zip(
+                self._keyed(year, cols), *self._columns(cols, "file", "sheet", "cell",
+                                                        "actual_cell", "op", "target", "actual")):
             if not line.key or line.actual_at:
                 continue
             typed = typing(op or None, line.unit, target, actual, line.level1, line.level2)
-            at = (shown, file, sheet, cell)
             if new or not line.target_at:
                 line.direction, line.quantitative = typed.direction, typed.quantitative
                 line.target, line.target_number = target, typed.target
                 line.target_unit = line.unit = typed.target_unit
-                line.target_at = at
+                line.target_at = (shown, file, sheet, cell)  # the line's row (its 得分 cell)
+            # the 实际完成值 cell where the output names it (outputs before it: the 得分 cell)
             line.actual, line.actual_number = actual, typed.actual
-            line.actual_at = at
+            line.actual_at = (shown, file, sheet, actual_cell or cell)
         self.notes.extend(book.findings)
 
     def monitor(self, year: int, path: Path, book: OutputWorkbook) -> None:

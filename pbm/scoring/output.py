@@ -144,7 +144,7 @@ def indicator_sheet(run: ScoreRun):
                          ind.target_text, ind.actual_text, ind.weight, ind.claimed,
                          score.recomputed, difference, _rule_zh(score), score.achieved_ratio,
                          None if score.met is None else ("是" if score.met else "否"), notes,
-                         _deviation(ind)])
+                         _deviation(ind), ind.cell("actual")])
             fills.append("yellow" if difference is not None and abs(difference) > tolerance
                          else None)
     return Sheet(SCORE_INDICATORS.sheet, SCORE_INDICATORS.headers(), rows, row_fills=fills,

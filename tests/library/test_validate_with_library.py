@@ -38,6 +38,8 @@ def test_target_below_last_year_actual_and_target(years, run_pbm):
     message = road["message"]
     assert message.startswith("指标值 260（E12）低于上年（2025年）实际完成值 270（scores-2025.xlsx · ")
     assert "、指标值 266（goals-2025.xlsx · " in message and message.endswith("项目1 / C12）")
+    # last year's actual at its own cell (实际完成值 in column N), not at the 自评得分 cell (Q)
+    assert "交通自评.xlsx / 自评汇总 / N2）、" in message
     assert "实际完成值 88%" in low["E13"]["message"] and "指标值 85%" in low["E13"]["message"]
     loose = _findings(data, "G-TARGET-LOOSE")
     assert set(loose) == {"E15"}
