@@ -284,6 +284,10 @@ def main() -> None:
 
     generate_q3.main()
     generate_selfeval.main(WORKSPACE)
+    # The year before (sample_data/2025-示例区: history for validate and indicators).
+    import generate_2025
+
+    generate_2025.main()
 
 
 if __name__ == "__main__":
