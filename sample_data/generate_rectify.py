@@ -120,7 +120,8 @@ def _book(path: Path):
 
 def _fill(row: dict[str, str]) -> dict[str, str]:
     measures, done, evidence = MEASURES[row["finding"]]
-    return {**row, "measures": measures, "done": done or "", "evidence": evidence or ""}
+    return {**row, "measures": f"{row['name']}：{measures}", "done": done or "",
+            "evidence": evidence or ""}
 
 
 def write_ledger_reply(path: Path, rows: list[dict[str, str]]) -> None:
