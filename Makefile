@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 	@echo 'pbm is installed in $(VENV)/ — to use it in this shell:  . $(BIN)/activate'
 
-# The main job on the bundled workspaces (2025, then 2026).  pbm exits 1 when it finds errors — which the demo
-# data contains on purpose — so only exit 2 (unreadable input / bad usage) fails the demo.
+# The main job on the bundled workspaces (2025, then 2026).  pbm exits 1 when it finds
+# errors — which the demo data contains on purpose — so only exit 2 (unreadable input / bad
+# usage) fails the demo.
 demo: $(STAMP)
 	$(BIN)/python sample_data/demo.py
 
