@@ -41,6 +41,15 @@ def _cells(path: Path) -> dict[str, list[tuple]]:
         book.close()
 
 
+def _reply_rows(path: Path) -> list[tuple]:
+    """(问题编号, 整改措施, 完成情况, 佐证材料) of each row of a reply, in its order."""
+    rows = [row for rows in _cells(path).values() for row in rows]
+    start = next(i for i, row in enumerate(rows) if "问题编号" in row)
+    header = rows[start]
+    columns = [header.index(name) for name in ("问题编号", "整改措施", "完成情况", "佐证材料")]
+    return [tuple(row[c] for c in columns) for row in rows[start + 1:] if any(row)]
+
+
 def _files(folder: Path) -> dict[str, Path]:
     return {str(p.relative_to(folder)): p for p in sorted(folder.rglob("*")) if p.is_file()
             and "out" not in p.relative_to(folder).parts}
@@ -130,12 +139,13 @@ def test_committed_replies_and_resubmissions_are_what_the_generator_makes(tmp_pa
     generate_rectify.write_replies(ledger, tmp_path / "replies")
     generate_rectify.write_resubmissions(tmp_path / "goals-resubmitted")
     generate_rectify.write_resubmissions(tmp_path / "again")
-    for folder in ("replies", "goals-resubmitted"):
+    for folder, read in (("replies", _reply_rows), ("goals-resubmitted", _cells)):
         made = _files(tmp_path / folder)
         assert set(made) == set(_files(generate_rectify.WORKSPACE / folder))
         for name, path in made.items():
-            # the 问题编号 of the committed replies are those a fresh ledger has
-            assert _cells(path) == _cells(generate_rectify.WORKSPACE / folder / name), name
+            # the 问题编号 of the committed replies are those a fresh ledger issues (a change
+            # of the letters' wording alone does not matter; regenerate: make sample-data)
+            assert read(path) == read(generate_rectify.WORKSPACE / folder / name), name
     for name, path in _files(tmp_path / "goals-resubmitted").items():
         assert path.read_bytes() == (tmp_path / "again" / name).read_bytes()
 
