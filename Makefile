@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 	@echo 'pbm is installed in $(VENV)/ — to use it in this shell:  . $(BIN)/activate'
 
-# The main job on the bundled workspace.  pbm exits 1 when it finds errors — which the demo
-# data contains on purpose — so only exit 2 (unreadable input / bad usage) fails the demo.
+# The main job on the bundled workspaces (2025, then 2026).  pbm exits 1 when it finds
+# errors — which the demo data contains on purpose — so only exit 2 (unreadable input / bad
+# usage) fails the demo.
 demo: $(STAMP)
 	$(BIN)/python sample_data/demo.py
 
@@ -47,4 +48,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check pbm tests benchmarks sample_data
 
 clean:
-	rm -rf $(VENV) pbm-out $(WS)/out .pytest_cache
+	rm -rf $(VENV) pbm-out $(WS)/out sample_data/2025-示例区/out .pytest_cache

@@ -2,7 +2,9 @@
 
 Run `make sample-data` (or `python sample_data/generate.py`) to rebuild it; the workbooks are
 committed so they can be reviewed, and this script is how they were made.  Every planted
-mistake is listed in PLANTED below and in sample_data/README.md.
+mistake is listed in PLANTED below.  It also writes q3/ (generate_q3.py), self-eval/
+(generate_selfeval.py), the year before — sample_data/2025-示例区 (generate_2025.py) — and
+the rectification cycle's replies/ and goals-resubmitted/ (generate_rectify.py).
 """
 
 from __future__ import annotations
@@ -284,6 +286,15 @@ def main() -> None:
 
     generate_q3.main()
     generate_selfeval.main(WORKSPACE)
+    # The year before (sample_data/2025-示例区: history for validate and indicators).
+    import generate_2025
+
+    generate_2025.main()
+    # The rectification cycle: departments' replies and resubmitted goal workbooks, made
+    # from the ledger a run of pbm on both years writes (needs both years written first).
+    import generate_rectify
+
+    generate_rectify.main()
 
 
 if __name__ == "__main__":
