@@ -266,15 +266,14 @@ def verify(ledger: Ledger, today: dt.date, rechecks: list[Recheck] | Recheck | N
         deadline = parse_day(row["deadline"])
         past = deadline is not None and today > deadline
         replied = any(row[key] for key in RECTIFY_REPLY_KEYS)
-        if checked is not None:
+        if checked is not None and checked[0] is not None:
             status, note = checked
-            if status is None:  # resubmitted, but its finding cannot be judged on it
-                status, checked_on = (REPLIED if replied else OVERDUE if past else PENDING), ""
-            else:
-                status, checked_on = (OVERDUE if status == OPEN and past else status), \
-                    today.isoformat()
-            row.update({"status": status, "verified": note, "checked": checked_on})
+            if status == OPEN and past:
+                status = OVERDUE
+            row.update({"status": status, "verified": note, "checked": today.isoformat()})
             continue
+        if checked is not None and not row["checked"]:
+            row["verified"] = checked[1]  # resubmitted, but its finding cannot be judged on it
         if row["status"] in (CLOSED, MANUAL):
             continue  # what an earlier check found stands until the file is checked again
         if row["status"] in (OPEN, OVERDUE) and row["checked"]:
