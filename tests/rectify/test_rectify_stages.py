@@ -141,6 +141,11 @@ def test_monitoring_resubmissions_are_checked_at_each_problems_place(run_pbm, wo
         CLOSED, "复核重报文件，原位置（105-民政局-监控表.xlsx 绩效监控 社区老年食堂运营补贴）问题已消除")
     assert {r["核实日期"] for r in rows.values()} == {"2026-03-30"}
     assert data["summary"]["resubmitted"] == {"运行监控": 2}
+    import jsonschema
+
+    from pbm.resources import load_schema
+
+    jsonschema.validate(data, load_schema("findings"))
     assert data["summary"]["closed"] == 3 and data["summary"]["manual"] == 2
     assert sorted(f["code"] for f in data["findings"]) == ["RECT-MANUAL", "RECT-MANUAL"]
 
