@@ -68,6 +68,10 @@ WHY_DUPLICATE = "重复报送须对照该部门本期报送的全部文件核实
 WHY_PERIOD = "监控期间只是 pbm.toml 的默认值，无法核实填报期间是否一致（请用 --period 指明）"
 WHY_EVALUATION = "评价组扣分的问题不能由重报的自评表核实"
 WHY_LIBRARY = "审核时可能对照了往年指标或核心指标库，本次未配置（pbm.toml [indicators]）"
+WHY_NO_DEPARTMENT = "重报文件中看不出主管部门，无法对照批复目标"
+WHY_NOT_APPROVED = "重报的项目未能对应到批复目标中的项目，无法核实与批复目标的对照"
+#: What is judged against the approved goals (运行监控).
+AGAINST_GOALS = ("M3", "M-DRIFT", "M-PROJECT-NOT-REPORTED")
 #: A finding's place in the resubmission: its cell ("" for none) and project ("" for none).
 Place = tuple[str, str]
 
@@ -85,8 +89,9 @@ class Recheck:
     projects: set[tuple[str, str, str]] = field(default_factory=set)  # file, sheet, name
     #: (file, sheet, code) → the places the finding stands at
     at: dict[tuple[str, str, str], list[Place]] = field(default_factory=dict)
-    #: finding code → why this run cannot say whether it is gone
-    cannot_judge: dict[str, str] = field(default_factory=dict)
+    #: why this run cannot say whether a finding is gone: by its code, (file, code) or
+    #: (file, sheet, project, code)
+    cannot_judge: dict[Any, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
     def add_file(self, file: str, why_not: str | None = None) -> None:
@@ -126,31 +131,46 @@ def _found_at(row: dict[str, str], recheck: Recheck) -> bool:
                for cell, project in places)
 
 
-def check_at_place(row: dict[str, str], recheck: Recheck,
-                   still_there: set[tuple[str, str, str, str]]
+@dataclass
+class LedgerPlaces:
+    """What the ledger itself says about places: (file, sheet, code, cell) of its problems
+    still found at their places — a finding there is that problem's, not another one moved —
+    and the file names it holds for more than one file (a/目标.xlsx, b/目标.xlsx), by stage."""
+
+    still_there: set[tuple[str, str, str, str]] = field(default_factory=set)
+    ambiguous: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+
+def check_at_place(row: dict[str, str], recheck: Recheck, places: LedgerPlaces
                    ) -> tuple[str | None, str] | None:
-    """The status and 核实情况 of one ledger row against its stage's resubmission: None when
-    its file was not resubmitted; (None, why) when pbm cannot judge its finding (followed by
-    reply and deadline).  ``still_there``: (file, sheet, code, cell) of the ledger's problems
-    found at their places — another problem's finding, not this one moved."""
+    """The status and 核实情况 of one ledger row against its stage's resubmission — one rule
+    for the three stages: None when its file was not resubmitted; (None, why) when pbm cannot
+    judge its finding (the row is followed by reply and deadline)."""
     name = Path(row["file"]).name
     if not name or name not in recheck.files:
         return None
     if name in recheck.not_checked:
         return MANUAL, recheck.not_checked[name]
+    if (recheck.stage, name) in places.ambiguous:
+        return MANUAL, (f"台账中有多个名为“{name}”的文件（"
+                        f"{'、'.join(places.ambiguous[(recheck.stage, name)])}），"
+                        f"无法确定重报的是哪一个")
     sheet, cell, code, project = row["sheet"], row["cell"], row["finding"], row["name"]
     where = " ".join(filter(None, (name, sheet, cell or project)))
     if _found_at(row, recheck):
         return OPEN, f"复核重报文件，问题仍存在（{where}）"
-    if code in recheck.cannot_judge:
-        return None, f"未核实：{recheck.cannot_judge[code]}"
+    why_not = next((recheck.cannot_judge[k] for k in (code, (name, code),
+                                                      (name, sheet, project, code))
+                    if k in recheck.cannot_judge), None)
+    if why_not:
+        return None, f"未核实：{why_not}"
     if sheet and (name, sheet) not in recheck.sheets:
         return MANUAL, f"重报文件中已没有工作表“{sheet}”，无法在原位置核实"
     if project and sheet and (name, sheet, project) not in recheck.projects:
         return MANUAL, f"工作表“{sheet}”中已没有项目“{project}”，无法在原位置核实"
     elsewhere = sorted({found or "（项目）" for found, owner in recheck.at.get((name, sheet, code), ())
                         if found != cell and _same_project(owner, project)
-                        and (name, sheet, code, found) not in still_there})
+                        and (name, sheet, code, found) not in places.still_there})
     if elsewhere:
         return MANUAL, (f"原位置 {cell or '（项目）'} 的问题已消除，但同类问题（{code}）出现在 "
                         f"{'、'.join(elsewhere)}，可能是行列移动所致")
@@ -202,8 +222,7 @@ def recheck_monitor(paths: list[Path], config, period: str | None = None) -> Rec
     result = monitor_files(files, context, goals_note=note)
     recheck = Recheck("MF", cannot_judge={"M-DUPLICATE-SUBMISSION": WHY_DUPLICATE})
     if context.goals is None:
-        recheck.cannot_judge.update(dict.fromkeys(("M3", "M-DRIFT", "M-PROJECT-NOT-REPORTED"),
-                                                  WHY_NO_GOALS))
+        recheck.cannot_judge.update(dict.fromkeys(AGAINST_GOALS, WHY_NO_GOALS))
     if not context.roster:
         recheck.cannot_judge["M-UNKNOWN-DEPT"] = WHY_NO_ROSTER
     if context.period.month_default:
@@ -217,8 +236,15 @@ def recheck_monitor(paths: list[Path], config, period: str | None = None) -> Rec
         elif submission.status == "superseded":
             why = "重报文件被同一部门更新的文件取代，未复核"
         recheck.add_file(submission.file, why)
+        name = Path(submission.file).name
+        if not submission.department:  # no department: its projects met no approved goals
+            recheck.cannot_judge.update({(name, code): WHY_NO_DEPARTMENT
+                                         for code in AGAINST_GOALS})
         for project in submission.projects:
             recheck.add_project(project.file, project.sheet, project.name)
+            if project.approved is None:
+                recheck.cannot_judge.update({(name, project.sheet, project.name, code):
+                                             WHY_NOT_APPROVED for code in AGAINST_GOALS})
     recheck.add_findings(result.findings)
     return recheck
 
@@ -253,16 +279,25 @@ def verify(ledger: Ledger, today: dt.date, rechecks: list[Recheck] | Recheck | N
         rechecks = [rechecks]
     by_stage = {recheck.stage: recheck for recheck in rechecks or ()}
     stage_of = {row["id"]: by_stage.get(row["id"].partition("-")[0]) for row in ledger.rows}
-    # The places where a problem of the ledger is still found: a finding there is that
-    # problem's, not another one moved.
-    still_there = {(Path(row["file"]).name, row["sheet"], row["finding"], row["cell"])
-                   for row in ledger.rows
-                   if stage_of[row["id"]] is not None and _found_at(row, stage_of[row["id"]])}
+    places = LedgerPlaces()
+    files: dict[tuple[str, str], set[str]] = {}
+    for row in ledger.rows:
+        recheck = stage_of[row["id"]]
+        if recheck is None:
+            continue
+        if _found_at(row, recheck):
+            places.still_there.add((Path(row["file"]).name, row["sheet"], row["finding"],
+                                    row["cell"]))
+        folder = Path(row["file"]).parent.name  # goals/a/目标.xlsx and /ws/goals/a/… are one
+        if folder:
+            files.setdefault((recheck.stage, Path(row["file"]).name), set()).add(
+                f"{folder}/{Path(row['file']).name}")
+    places.ambiguous = {key: sorted(paths) for key, paths in files.items() if len(paths) > 1}
     for row in ledger.rows:
         if own_status(row["status"]):
             continue  # a person's verdict (已整改（人工核实）…) stands over pbm's
         recheck = stage_of[row["id"]]
-        checked = check_at_place(row, recheck, still_there) if recheck is not None else None
+        checked = check_at_place(row, recheck, places) if recheck is not None else None
         deadline = parse_day(row["deadline"])
         past = deadline is not None and today > deadline
         replied = any(row[key] for key in RECTIFY_REPLY_KEYS)

@@ -188,3 +188,23 @@ def test_a_status_a_person_typed_is_kept_and_counts(run_pbm, workspace):
     assert by_department["卫健委"]["closed"] == 1 and by_department["卫健委"]["open"] == 0
     assert by_department["教育局"]["overdue"] == 2
     assert _status(workspace)[health_g2]["整改状态"] == "已整改（人工核实）"
+
+
+def test_two_files_of_one_name_are_never_verified_by_name_alone(run_pbm, workspace):
+    # goals/101/目标.xlsx and goals/102/目标.xlsx: the ledger names both 目标.xlsx
+    write_goals(workspace / "goals" / "101", {"目标.xlsx": [education()]})
+    write_goals(workspace / "goals" / "102", {"目标.xlsx": [health()]})
+    assert run_pbm("validate", "goals/", "-q", cwd=workspace)[0] == 1
+    code, out, err = run_pbm("report", "goal-review", "--format", "md", "--date", "2026-03-05",
+                             cwd=workspace)
+    assert code == 0, out + err
+    write_goals(workspace / "resubmitted", {"目标.xlsx": [health(fixed=True)]})
+    code, _, err = run_pbm("rectify", "--goals", "resubmitted/", "--today", "2026-03-30",
+                           cwd=workspace)
+    assert code == 0, err
+    rows = ledger_rows(workspace / "out" / "rectification.xlsx")
+    assert len(rows) == 3
+    for row in rows:
+        assert row["整改状态"] == "需人工核实"
+        assert row["核实情况"] == ("台账中有多个名为“目标.xlsx”的文件（101/目标.xlsx、102/目标.xlsx），"
+                                "无法确定重报的是哪一个")
