@@ -21,9 +21,10 @@ resubmitted file is looked for at its place by one rule, the same for 目标审�
   resubmitted files of that name, replaced by a newer one of the department) → 需人工核实,
   saying what was seen;
 * a finding this run cannot judge — what needs the approved goals or the roster when the
-  workspace has none, a duplicate submission, a period pbm.toml only assumed, an evaluation's
-  deductions — is never said to be gone: the problem is followed by reply and deadline, and
-  核实情况 says why pbm did not verify it.
+  workspace has none (or a project matched to none), a duplicate submission, a period pbm.toml
+  only assumed, an evaluation's deductions, a code pbm does not have — is never said to be
+  gone: the problem is followed by reply and deadline, and 核实情况 says why pbm did not
+  verify it; so is a file name the ledger holds for two files (需人工核实).
 
 A status a person typed into the ledger (已整改（人工核实）after checking a 需人工核实 problem by
 hand) is theirs: pbm keeps it, and one that starts with 已整改 counts as closed.
@@ -38,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +164,8 @@ def check_at_place(row: dict[str, str], recheck: Recheck, places: LedgerPlaces
     why_not = next((recheck.cannot_judge[k] for k in (code, (name, code),
                                                       (name, sheet, project, code))
                     if k in recheck.cannot_judge), None)
+    if code not in _known_codes():  # several codes in one cell (an older 复核差异), a typo
+        why_not = f"问题代码“{code}”不是 pbm 的一个问题代码，无法在重报文件中查找"
     if why_not:
         return None, f"未核实：{why_not}"
     if sheet and (name, sheet) not in recheck.sheets:
@@ -175,6 +179,13 @@ def check_at_place(row: dict[str, str], recheck: Recheck, places: LedgerPlaces
         return MANUAL, (f"原位置 {cell or '（项目）'} 的问题已消除，但同类问题（{code}）出现在 "
                         f"{'、'.join(elsewhere)}，可能是行列移动所致")
     return CLOSED, f"复核重报文件，原位置（{where}）问题已消除"
+
+
+@cache
+def _known_codes() -> frozenset[str]:
+    from pbm.findings import catalogue
+
+    return frozenset(catalogue())
 
 
 def recheck_goals(paths: list[Path], config) -> Recheck:
