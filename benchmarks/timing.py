@@ -52,9 +52,10 @@ def interleaved(snippet: str, runs: int | None = None) -> dict[str, list[tuple[f
     return results
 
 
-def command(args: list[str], cwd: Path, runs: int | None = None
+def command(args: list[str], cwd: Path, runs: int | None = None, setup=None
             ) -> dict[str, list[tuple[float, int]]]:
-    """(wall seconds, peak MiB) of a whole ``pbm`` command in a fresh process, per version."""
+    """(wall seconds, peak MiB) of a whole ``pbm`` command in a fresh process, per version;
+    ``setup()``, when given, runs before each (untimed: a command that rewrites its input)."""
     snippet = (
         "import runpy, sys, time\n"
         f"sys.argv = ['pbm', *{args!r}]\n"
@@ -68,6 +69,8 @@ def command(args: list[str], cwd: Path, runs: int | None = None
     results: dict[str, list[tuple[float, int]]] = {name: [] for name in versions()}
     for _ in range(runs or rounds(3)):
         for name, tree in versions().items():
+            if setup is not None:
+                setup()
             started = time.perf_counter()
             done = subprocess.run([sys.executable, "-c", snippet + REPORT], cwd=cwd,
                                   env={**os.environ, "PYTHONPATH": str(tree)},

@@ -96,15 +96,9 @@ def run_monitor(config, folder: Path, *, period: str | None = None, goals: Path 
                 show_progress: bool = False):
     """Resolve the options against the workspace and run the library (no printing)."""
     from pbm.errors import PbmError
-    from pbm.findings import Finding
-    from pbm.monitoring.departments import load_roster
-    from pbm.monitoring.goals import find_default_goals, load_approved_goals
-    from pbm.monitoring.lights import LightRule
     from pbm.monitoring.merge import monitor_files
-    from pbm.monitoring.period import resolve_period
-    from pbm.monitoring.project import MonitorContext
+    from pbm.monitoring.workspace import monitor_context
     from pbm.workbook.read import display_path, iter_workbook_files
-    from pbm.workbook.source import Limits
 
     folder = Path(folder)
     if not folder.exists():
@@ -112,25 +106,8 @@ def run_monitor(config, folder: Path, *, period: str | None = None, goals: Path 
     files = iter_workbook_files([folder])
     if not files:
         raise PbmError("M-NO-FILES", file=str(folder))
-    limits = Limits.from_config(config.section("limits"))
-    resolved = resolve_period(period, folder if folder.is_dir() else folder.parent,
-                              config.get("monitor.period_month", 9), config.year,
-                              year_stated=config.states("workspace.year"))
-    goals_path = goals if goals is not None else find_default_goals(config.workspace, config.year)
-    approved = load_approved_goals(goals_path, config) if goals_path is not None else None
-    goals_note = None
-    if approved is None:
-        where = "工作区 out/goals-<年度>.xlsx 和 goals/" if config.workspace else "未指定 --goals"
-        goals_note = Finding("M-NO-GOALS", params={"where": where})
-    roster_path = roster
-    if roster_path is None and config.workspace is not None:
-        candidate = config.workspace / "roster.xlsx"
-        roster_path = candidate if candidate.is_file() else None
-    elif roster_path is not None and not Path(roster_path).is_file():
-        raise PbmError("R-NOT-FOUND", file=str(roster_path))
-    context = MonitorContext(resolved, LightRule.from_config(config, rule), approved,
-                             load_roster(roster_path, limits), limits,
-                             config.get("goals.money_unit", "万元"))
+    context, goals_note = monitor_context(config, folder, period=period, goals=goals,
+                                          roster=roster, rule=rule)
     with common.file_progress("读取监控表", "reading submissions", len(files),
                               show=show_progress) as advance:
         return monitor_files(files, context, folder=display_path(folder), goals_note=goals_note,

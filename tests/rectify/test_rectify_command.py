@@ -188,3 +188,45 @@ def test_a_status_a_person_typed_is_kept_and_counts(run_pbm, workspace):
     assert by_department["卫健委"]["closed"] == 1 and by_department["卫健委"]["open"] == 0
     assert by_department["教育局"]["overdue"] == 2
     assert _status(workspace)[health_g2]["整改状态"] == "已整改（人工核实）"
+
+
+def test_two_files_of_one_name_are_never_verified_by_name_alone(run_pbm, workspace):
+    # goals/101/目标.xlsx and goals/102/目标.xlsx: the ledger names both 目标.xlsx
+    write_goals(workspace / "goals" / "101", {"目标.xlsx": [education()]})
+    write_goals(workspace / "goals" / "102", {"目标.xlsx": [health()]})
+    assert run_pbm("validate", "goals/", "-q", cwd=workspace)[0] == 1
+    code, out, err = run_pbm("report", "goal-review", "--format", "md", "--date", "2026-03-05",
+                             cwd=workspace)
+    assert code == 0, out + err
+    write_goals(workspace / "resubmitted", {"目标.xlsx": [health(fixed=True)]})
+    code, _, err = run_pbm("rectify", "--goals", "resubmitted/", "--today", "2026-03-30",
+                           cwd=workspace)
+    assert code == 0, err
+    rows = ledger_rows(workspace / "out" / "rectification.xlsx")
+    assert len(rows) == 3
+    for row in rows:
+        assert row["整改状态"] == "需人工核实"
+        assert row["核实情况"] == ("台账中有多个名为“目标.xlsx”的文件（101/目标.xlsx、102/目标.xlsx），"
+                                "无法确定重报的是哪一个")
+
+
+def test_a_code_pbm_does_not_have_is_never_verified(run_pbm, workspace):
+    issue_letters(run_pbm, workspace)
+    path = workspace / "out" / "rectification.xlsx"
+    g2 = _ids(workspace)[("教育局", "G2")]
+    book = openpyxl.load_workbook(path)
+    sheet = book["整改台账"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[header.index("问题编号")].value == g2:
+            row[header.index("问题代码")].value = "G2、G3"  # two codes in one cell
+    book.save(path)
+    write_goals(workspace / "resubmitted", {"101-教育局.xlsx": [education(unit=True, value=True)]})
+    code, _, err = run_pbm("rectify", "--goals", "resubmitted/", "--today", "2026-03-30",
+                           cwd=workspace)
+    assert code == 0, err
+    rows = _status(workspace)
+    assert rows[g2]["整改状态"] == "待整改"
+    assert rows[g2]["核实情况"] == "未核实：问题代码“G2、G3”不是 pbm 的一个问题代码，无法在重报文件中查找"
+    g3 = _ids(workspace)[("教育局", "G3")]
+    assert rows[g3]["整改状态"] == "已整改（已核实）"
