@@ -297,7 +297,9 @@ def _lay_out(sheet: RawSheet, grid: Grid, rows: list[int], file: str,
         findings.append(Finding("R-NO-HEADER", file=file, sheet=sheet.name,
                                 params={"rows": max(limits.header_search_rows, 15)}))
         return SheetLayout(sheet.name, None, [], rows, dict.fromkeys(rows, "outside"), findings)
-    if any(f == "project_name" for f in header.columns.values()):
+    columns = set(header.columns.values())
+    # a list of departments' whole-budget goals (部门整体) is keyed by 部门编码 / 部门名称
+    if "project_name" in columns or ("department" in columns and columns & {"duties", "scope"}):
         return lay_out_list(grid, file, header, rows, findings)
     return lay_out_form(grid, file, header, rows, findings)
 

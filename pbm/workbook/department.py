@@ -1,0 +1,48 @@
+"""部门整体绩效: which tables are about a department's whole budget rather than one project.
+
+A 部门（单位）整体支出绩效目标申报表 / 绩效监控表 / 绩效自评表 is read by the same reader as a
+project's: the same :class:`~pbm.workbook.table.IndicatorTable` of lines, the same key–value
+fields.  What differs is its **subject** (the "project" of the table is the department, keyed
+by 部门编码 / 部门名称), told — never by the file's name — by
+
+* its title or the sheet's title row: ``部门整体``, ``部门（单位）整体``, ``单位整体``,
+  ``整体支出绩效`` (the titles of the 中央部门整体支出绩效目标申报表 attached to
+  财政部《中央部门预算绩效目标管理办法》(财预〔2015〕88号) and of the provinces' 部门整体支出
+  绩效目标表 / 自评表, e.g. the 2023年度整体绩效目标表 a Yueyang district unit published);
+* else its labels: a 部门职责 field (部门（单位）职责) — no project form has one;
+* else, in a list export, a 类型 cell (绩效目标类型, 目标类型) reading 部门整体 / 整体支出.
+
+The stage (目标申报 / 监控 / 自评) is still told by :func:`pbm.workbook.layout.document_kind`,
+so validate, monitor and score each read the department tables of their stage.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pbm.workbook.table import Cell
+
+PROJECT_SUBJECT = "project"
+DEPARTMENT = "department"
+SUBJECTS_ZH = {PROJECT_SUBJECT: "项目支出", DEPARTMENT: "部门整体"}
+
+_WHOLE_TITLE = re.compile(r"部门\s*[(（]?\s*单位\s*[)）]?\s*整体|单位整体|部门整体|整体支出|整体绩效")
+_WHOLE_TYPE = re.compile(r"^(部门|单位)?整体")
+
+
+def subject_of(title: str, fields: dict[str, Cell]) -> str:
+    """PROJECT_SUBJECT or DEPARTMENT for a table whose form or sheet title is ``title`` and
+    whose key–value fields (or list columns) are ``fields``."""
+    if title and _WHOLE_TITLE.search(title):
+        return DEPARTMENT
+    if "duties" in fields and "project_name" not in fields:
+        return DEPARTMENT
+    scope = fields.get("scope")
+    if scope is not None and _WHOLE_TYPE.match(scope.text):
+        return DEPARTMENT
+    return PROJECT_SUBJECT
+
+
+def is_department(record) -> bool:
+    """A ProjectRead (or anything with ``subject``) about a department's whole budget."""
+    return getattr(record, "subject", PROJECT_SUBJECT) == DEPARTMENT
