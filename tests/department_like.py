@@ -261,3 +261,33 @@ def write_department_monitor_form(path: Path, departments: list[DepartmentSpec],
                 _put(sheet, first + k, col, item, value)
     workbook.close()
     return path
+
+
+DEPT_SELFEVAL_COLUMNS = ["部门编码", "部门名称", "全年预算数(万元)", "全年执行数(万元)", "预算执行率得分",
+                         "自评总分", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
+                         "分值", "得分"]
+
+
+def write_department_selfeval_list(path: Path, departments: list[DepartmentSpec], *,
+                                   title: str = "2026年部门整体支出绩效自评汇总表") -> Path:
+    """A budget system's export of several departments' self-evaluations: no 部门职责 column,
+    the title above the header says what they are."""
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+    sheet = workbook.add_worksheet("自评")
+    sheet.merge_range(0, 0, 0, len(DEPT_SELFEVAL_COLUMNS) - 1, title)
+    for col, text in enumerate(DEPT_SELFEVAL_COLUMNS):
+        sheet.write_string(1, col, text)
+    row = 2
+    for dept in departments:
+        budget = sum(p[1] for p in (dept.basic_money, dept.project_money))
+        executed = sum(p[2] for p in (dept.basic_money, dept.project_money))
+        total = sum(x.score for x in dept.lines) + dept.execution_score
+        for line in dept.lines:
+            for col, item in enumerate([dept.code, dept.name, budget, executed,
+                                        dept.execution_score, total, line.level1, line.level2,
+                                        line.name, _target_text(line), line.actual, line.weight,
+                                        line.score]):
+                _put(sheet, row, col, item)
+            row += 1
+    workbook.close()
+    return path

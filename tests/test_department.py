@@ -204,8 +204,84 @@ def test_parts_stand_in_for_a_blank_total_and_a_wrong_total_is_said(tmp_path: Pa
 
 
 def test_goal_forms_are_not_self_evaluations(tmp_path: Path, run_pbm):
+    """The stage is told by the title as for projects: score refuses a 目标申报表 and validate a
+    自评表, each a 部门整体 table."""
     write_department_goal_form(tmp_path / "部门.xlsx", [DepartmentSpec()])
-    write_department_monitor_form(tmp_path / "监控.xlsx", [DepartmentSpec()])
-    code, result = _run(run_pbm, "score", str(tmp_path / "部门.xlsx"), "--out",
+    write_department_selfeval_form(tmp_path / "自评.xlsx", [DepartmentSpec()])
+    _, scored = _run(run_pbm, "score", str(tmp_path / "部门.xlsx"), "--out",
+                     str(tmp_path / "out"))
+    _, validated = _run(run_pbm, "validate", str(tmp_path / "自评.xlsx"), "--out",
                         str(tmp_path / "out"))
-    assert code == 2 or any(f["code"] == "R-WRONG-DOCUMENT" for f in result["findings"])
+    for result in (scored, validated):
+        assert [f["code"] for f in result["findings"]] == ["R-WRONG-DOCUMENT"]
+        assert result["projects"] == []
+
+
+# --------------------------------------------------------------------------- monitor, report
+
+def test_department_monitoring_table_merges_against_its_goals(tmp_path: Path, run_pbm):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "out"
+    write_department_goal_form(tmp_path / "部门.xlsx", [DepartmentSpec()])
+    _run(run_pbm, "validate", str(tmp_path / "部门.xlsx"), "--out", str(out))
+    (tmp_path / "q3").mkdir()
+    write_department_monitor_form(tmp_path / "q3" / "监控.xlsx", [DepartmentSpec()])
+    _, result = _run(run_pbm, "monitor", str(tmp_path / "q3"), "--goals",
+                     str(next(out.glob("goals-*.xlsx"))), "--out", str(out))
+    [project] = result["projects"]
+    assert project["subject"] == DEPARTMENT and project["name"] == "交通运输局"
+    assert (project["budget"], project["executed"]) == (1020, 693)  # 1–9月 of 924
+    assert project["drift"] is None and project["light"] == "green"
+    assert not any(f["code"] in ("M-NO-GOALS", "M-DRIFT", "M3") for f in result["findings"])
+    workbook = load_workbook(next(out.glob("monitor-*.xlsx")), read_only=True)
+    header, row = list(workbook["项目"].iter_rows(values_only=True))[:2]
+    assert header[-1] == "目标类型" and row[-1] == "部门整体"
+
+
+def test_project_outputs_have_no_subject_column(tmp_path: Path, run_pbm):
+    import xlsxwriter
+    from openpyxl import load_workbook
+
+    from pbm.scoring.forms import SelfEvalFormWriter, SelfEvalIndicator, SelfEvalSpec
+
+    path = tmp_path / "自评.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    SelfEvalFormWriter(workbook).write(workbook.add_worksheet("项目1"), SelfEvalSpec(
+        indicators=[SelfEvalIndicator("产出指标", "数量指标", "里程", "≥266公里", "266公里", 90,
+                                      90)]))
+    workbook.close()
+    _, result = _run(run_pbm, "score", str(path), "--out", str(tmp_path / "out"))
+    assert "subject" not in result["projects"][0]
+    scores = load_workbook(next((tmp_path / "out").glob("scores-*.xlsx")), read_only=True)
+    assert "目标类型" not in next(scores["项目得分"].iter_rows(values_only=True))
+
+
+def test_letters_name_the_department_as_a_whole(tmp_path: Path, run_pbm):
+    out = tmp_path / "out"
+    write_department_goal_form(tmp_path / "部门.xlsx", [DepartmentSpec()])
+    write_department_selfeval_form(tmp_path / "自评.xlsx", [DepartmentSpec()])
+    (tmp_path / "q3").mkdir()
+    write_department_monitor_form(tmp_path / "q3" / "监控.xlsx", [DepartmentSpec()])
+    _run(run_pbm, "validate", str(tmp_path / "部门.xlsx"), "--out", str(out))
+    _run(run_pbm, "monitor", str(tmp_path / "q3"), "--out", str(out))
+    _run(run_pbm, "score", str(tmp_path / "自评.xlsx"), "--out", str(out))
+    code, _, _ = run_pbm("report", "goal-review", "monitor-feedback", "score-feedback",
+                         "--format", "md", "--out", str(out))
+    assert code == 0
+    letters = {path.parent.name: path.read_text(encoding="utf-8")
+               for path in (out / "reports").rglob("*.md")}
+    for kind in ("goal-review", "monitor-feedback", "score-feedback"):
+        assert "交通运输局（部门整体）" in letters[kind], kind
+
+
+def test_list_of_department_self_evaluations_told_by_its_title(tmp_path: Path, run_pbm):
+    from tests.department_like import write_department_selfeval_list
+
+    write_department_selfeval_list(tmp_path / "自评清单.xlsx",
+                                   [DepartmentSpec(), DepartmentSpec(name="教育局", code="201")])
+    _, result = _run(run_pbm, "score", str(tmp_path / "自评清单.xlsx"), "--out",
+                     str(tmp_path / "out"))
+    assert [(p["name"], p.get("subject"), p["budget"], p["executed"], p["indicators"])
+            for p in result["projects"]] == [("交通运输局", DEPARTMENT, 1020, 924, 6),
+                                             ("教育局", DEPARTMENT, 1020, 924, 6)]

@@ -87,6 +87,7 @@ class MonitorProject:
     indicators: list[MonitorIndicator]
     removed: list[MonitorIndicator] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    subject: str = "project"  # "department": a 部门整体 monitoring table
 
     def to_dict(self, time_progress: Decimal) -> dict[str, Any]:
         counts = count_by_severity(self.findings)
@@ -105,7 +106,8 @@ class MonitorProject:
             "possibility": self.possibility or None, "zero_spend": self.zero_spend,
             "drift": self.drift or None, "indicators": len(self.indicators),
             "errors": counts["error"], "warnings": counts["warning"],
-            "file": self.file, "sheet": self.sheet, "row": self.row}
+            "file": self.file, "sheet": self.sheet, "row": self.row,
+            **({"subject": self.subject} if self.subject == "department" else {})}
 
 
 def as_float(value: Decimal | None) -> float | None:
@@ -250,7 +252,7 @@ def type_project(record: ProjectRead, context: MonitorContext,
         possibility=possibility_raw, deviation_reason=reason, measures=measures,
         version=record.text("version"), zero_spend=zero_spend, drift=drift,
         approved=approved.ident if approved is not None else None,
-        indicators=indicators, removed=removed, findings=findings)
+        indicators=indicators, removed=removed, findings=findings, subject=record.subject)
 
 
 def _asks_measures(record: ProjectRead) -> bool:

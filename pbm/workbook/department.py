@@ -33,7 +33,7 @@ _WHOLE_TYPE = re.compile(r"^(部门|单位)?整体")
 def subject_of(title: str, fields: dict[str, Cell]) -> str:
     """PROJECT_SUBJECT or DEPARTMENT for a table whose form or sheet title is ``title`` and
     whose key–value fields (or list columns) are ``fields``."""
-    if title and _WHOLE_TITLE.search(title):
+    if is_whole_title(title):
         return DEPARTMENT
     if "duties" in fields and "project_name" not in fields:
         return DEPARTMENT
@@ -43,6 +43,23 @@ def subject_of(title: str, fields: dict[str, Cell]) -> str:
     return PROJECT_SUBJECT
 
 
+def is_whole_title(text: str) -> bool:
+    """A title that names a department's whole budget (部门整体支出绩效自评表)."""
+    return bool(text) and _WHOLE_TITLE.search(text) is not None
+
+
 def is_department(record) -> bool:
     """A ProjectRead (or anything with ``subject``) about a department's whole budget."""
     return getattr(record, "subject", PROJECT_SUBJECT) == DEPARTMENT
+
+
+def with_subject_column(headers: list[str], rows: list[list], subjects: list[str],
+                        column: str = "目标类型") -> list[str]:
+    """The headers of a 项目 sheet with 目标类型 last — each row given its 项目支出 / 部门整体 —
+    when any row is a 部门整体 table; else the headers and rows as they are (a run of project
+    tables writes the workbook it always wrote)."""
+    if DEPARTMENT not in subjects:
+        return headers
+    for row, subject in zip(rows, subjects):
+        row.append(SUBJECTS_ZH.get(subject, SUBJECTS_ZH[PROJECT_SUBJECT]))
+    return [*headers, column]

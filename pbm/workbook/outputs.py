@@ -121,6 +121,9 @@ GOAL_INDICATORS = OutputSheet("指标", {
     "nature": "指标性质", "target": "指标值", "unit": "计量单位", "weight": "权重",
     "note": "指标值说明", "grade": "审核等级"})
 GOAL_FINDINGS = OutputSheet("问题", {**_FINDINGS, "dimension": "审核维度", **_FINDING_TEXT})
+#: The last column of a 项目 / 项目得分 sheet when the run read 部门整体 tables (项目支出 / 部门整体
+#: per row); a run of project tables writes none, its workbook as it was.
+SUBJECT_COLUMN = "目标类型"
 #: 部门整体 goal tables, one row per department (written only when the run read any; they are
 #: in 项目 and 指标 too, their 项目名称 the department's).
 GOAL_DEPARTMENTS = OutputSheet("部门整体", {
