@@ -228,9 +228,12 @@ def write_department_selfeval_form(path: Path, departments: list[DepartmentSpec]
 
 
 def write_department_monitor_form(path: Path, departments: list[DepartmentSpec], *,
-                                  month: int = 9) -> Path:
-    """The 部门整体支出绩效监控表 (1–``month``月): budget / 1-N月执行数 over 资金总额 / 基本支出 /
-    项目支出, then 一级 | 二级 | 三级 | 年度指标值 | 1-N月完成值 | 完成目标可能性 | 偏差原因."""
+                                  month: int = 9, money_block: bool = False,
+                                  total_blank: bool = False) -> Path:
+    """The 部门整体支出绩效监控表 (1–``month``月): 全年预算数 / 1-N月执行数 — as two key–value
+    cells, or (``money_block``) as a small table over 资金总额 / 其中：基本支出 / 项目支出 whose
+    资金总额 row may be left blank (``total_blank``) — then 一级 | 二级 | 三级 | 年度指标值 |
+    1-N月完成值 | 完成目标可能性 | 偏差原因分析; the 执行数 is the year's × N/12."""
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
     title_fmt, label, value = _formats(workbook)
     for dept in departments:
@@ -241,19 +244,35 @@ def write_department_monitor_form(path: Path, departments: list[DepartmentSpec],
         _merge(sheet, 1, 1, 1, 3, dept.name, value)
         sheet.write_string(1, 4, "部门编码", label)
         _merge(sheet, 1, 5, 1, 6, dept.code, value)
-        budget = sum(p[1] for p in (dept.basic_money, dept.project_money))
-        executed = sum(p[2] for p in (dept.basic_money, dept.project_money)) * month / 12
-        sheet.write_string(2, 0, "全年预算数", label)
-        _put(sheet, 2, 1, budget, value)
-        sheet.write_string(2, 2, f"1-{month}月执行数", label)
-        _put(sheet, 2, 3, round(executed, 2), value)
-        sheet.write_string(3, 0, "年度总体目标", label)
-        _merge(sheet, 3, 1, 3, 6, dept.annual_goal, value)
+        parts = [(p[1], round(p[2] * month / 12, 2)) for p in (dept.basic_money,
+                                                               dept.project_money)]
+        budget, executed = (sum(p[i] for p in parts) for i in range(2))
+        row = 2
+        if money_block:
+            sheet.write_blank(row, 0, None, label)
+            sheet.write_string(row, 1, "全年预算数", label)
+            sheet.write_string(row, 2, f"1-{month}月执行数", label)
+            totals = (None, None) if total_blank else (budget, executed)
+            for offset, (text, amounts) in enumerate([("资金总额", totals),
+                                                      ("其中：基本支出", parts[0]),
+                                                      ("项目支出", parts[1])], start=1):
+                sheet.write_string(row + offset, 0, text, label)
+                for col, amount in enumerate(amounts, start=1):
+                    _put(sheet, row + offset, col, amount, value)
+            row += 4
+        else:
+            sheet.write_string(row, 0, "全年预算数", label)
+            _put(sheet, row, 1, budget, value)
+            sheet.write_string(row, 2, f"1-{month}月执行数", label)
+            _put(sheet, row, 3, round(executed, 2), value)
+            row += 1
+        sheet.write_string(row, 0, "年度总体目标", label)
+        _merge(sheet, row, 1, row, 6, dept.annual_goal, value)
         header = ["一级指标", "二级指标", "三级指标", "年度指标值", f"1-{month}月完成值",
                   "完成目标可能性", "偏差原因分析"]
         for col, text in enumerate(header):
-            sheet.write_string(4, col, text, label)
-        first = 5
+            sheet.write_string(row + 1, col, text, label)
+        first = row + 2
         _levels_merged(sheet, first, dept.lines, value)
         for k, line in enumerate(dept.lines):
             target = _target_text(line)
@@ -261,7 +280,6 @@ def write_department_monitor_form(path: Path, departments: list[DepartmentSpec],
                 _put(sheet, first + k, col, item, value)
     workbook.close()
     return path
-
 
 DEPT_SELFEVAL_COLUMNS = ["部门编码", "部门名称", "全年预算数(万元)", "全年执行数(万元)", "预算执行率得分",
                          "自评总分", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",

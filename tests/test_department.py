@@ -285,3 +285,16 @@ def test_list_of_department_self_evaluations_told_by_its_title(tmp_path: Path, r
     assert [(p["name"], p.get("subject"), p["budget"], p["executed"], p["indicators"])
             for p in result["projects"]] == [("交通运输局", DEPARTMENT, 1020, 924, 6),
                                              ("教育局", DEPARTMENT, 1020, 924, 6)]
+
+
+@pytest.mark.parametrize("total_blank", [False, True])
+def test_monitoring_money_block_of_the_whole_department(tmp_path: Path, run_pbm, total_blank):
+    """基本支出 600 (1–9月 441) + 项目支出 420 (252): 1,020 and 693, as the 资金总额 row
+    states them or, left blank, as its parts add up."""
+    (tmp_path / "q3").mkdir()
+    write_department_monitor_form(tmp_path / "q3" / "监控.xlsx", [DepartmentSpec()],
+                                  money_block=True, total_blank=total_blank)
+    _, result = _run(run_pbm, "monitor", str(tmp_path / "q3"), "--out", str(tmp_path / "out"))
+    [project] = result["projects"]
+    assert (project["budget"], project["executed"]) == (1020, 693)
+    assert project["execution_rate"] == pytest.approx(0.6794)

@@ -27,8 +27,6 @@ from pbm.resources import resource_dir
 #: (field, label) a 部门整体 goal table must fill.
 REQUIRED_FIELDS = (("department", "部门名称"), ("duties", "部门职责"),
                    ("annual_goal", "年度总体目标"), ("total_funds", "资金总额"))
-#: The parts of a department's 年度预算 that add up to its 资金总额.
-FUND_PARTS = ("basic_expenditure", "project_expenditure")
 PRESET = "framework-department.toml"
 
 

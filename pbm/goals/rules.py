@@ -15,13 +15,13 @@ from functools import cache
 from typing import Any
 
 from pbm.findings import Finding, catalogue
-from pbm.goals.department import FUND_PARTS, allowed_categories, coverage_needed
 from pbm.goals.department import REQUIRED_FIELDS as DEPARTMENT_FIELDS
+from pbm.goals.department import allowed_categories, coverage_needed
 from pbm.indicators import COMPARISONS, TypedLine, TypedTable
 from pbm.values import ParsedValue, parse_value, plain_decimal
 from pbm.values.placeholders import is_dash
 from pbm.values.units import unit_in_name
-from pbm.workbook.department import is_department
+from pbm.workbook.department import FUND_PARTS, is_department
 from pbm.workbook.table import IndicatorTable, ProjectRead
 
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
@@ -45,6 +45,7 @@ def categories_of(schema: str, department: bool = False) -> dict[str, set[str]]:
     for a 部门整体 table the department framework's besides (pbm.goals.department)."""
     allowed = LEVEL1_ALLOWED.get(schema, LEVEL1_ALLOWED["2020"])
     return allowed_categories(allowed) if department else allowed
+
 
 _EMPTY_WORDS = re.compile(r"加强|做好|推进|落实|努力|积极|重视|进一步|持续|不断|全力|切实")
 _MEASURABLE = re.compile(r"有效|明显|显著|达到|符合|标准|提升|提高|改善|合格|达标|降低|减少|增加|"

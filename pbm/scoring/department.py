@@ -17,35 +17,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pbm.values import parse_money, plain_decimal
+from pbm.values import plain_decimal
+from pbm.workbook.department import part_sums
 from pbm.workbook.table import MoneyRegion
 
-FUND_PARTS = ("basic_expenditure", "project_expenditure")
 _ROLES_ZH = {"initial_budget": ("年初预算数", "initial budget"),
              "budget": ("全年预算数", "full-year budget"),
              "executed": ("全年执行数", "amount executed")}
 _TOLERANCE = Decimal("0.005")
-
-
-def part_sums(project: Any, region: MoneyRegion, unit: str) -> dict[str, Decimal]:
-    """Per role (年初预算数, 全年预算数, 全年执行数), the sum of the 基本支出 and 项目支出 rows
-    where every part row found fills it; ``project`` checks each cell (its notes)."""
-    sums: dict[str, Decimal] = {}
-    rows = [region.parts[name] for name in FUND_PARTS if name in region.parts]
-    if not rows:
-        return sums
-    for role in _ROLES_ZH:
-        numbers = []
-        for cells in rows:
-            cell = cells.get(role)
-            number = None if cell is None else project.checked(
-                parse_money(cell.value, to_unit=unit, header_unit=region.unit), cell.a1)
-            if number is None:
-                break
-            numbers.append(number)
-        else:
-            sums[role] = sum(numbers, Decimal(0))
-    return sums
 
 
 def department_funds(project: Any, result: Any, region: MoneyRegion, unit: str,
@@ -53,10 +32,10 @@ def department_funds(project: Any, result: Any, region: MoneyRegion, unit: str,
     """The department's budget and amount executed on ``result`` (a SelfEvalInput) from the
     money block's parts where its 年度资金总额 row (``values``, by role) is silent; a total
     that is not the sum of its parts is S-DEPT-FUNDS."""
-    sums = part_sums(project, region, unit)
+    sums = part_sums(region, unit, project.checked)
     for role, total in sorted(sums.items()):
         given = values.get(role)
-        if given is None:
+        if given is None or role not in _ROLES_ZH:
             continue
         if abs(given - total) > _TOLERANCE:
             zh, en = _ROLES_ZH[role]

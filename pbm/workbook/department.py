@@ -19,8 +19,11 @@ so validate, monitor and score each read the department tables of their stage.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from decimal import Decimal
 
-from pbm.workbook.table import Cell
+from pbm.values import ParsedValue, parse_money
+from pbm.workbook.table import Cell, MoneyRegion
 
 PROJECT_SUBJECT = "project"
 DEPARTMENT = "department"
@@ -46,6 +49,36 @@ def subject_of(title: str, fields: dict[str, Cell]) -> str:
 def is_whole_title(text: str) -> bool:
     """A title that names a department's whole budget (部门整体支出绩效自评表)."""
     return bool(text) and _WHOLE_TITLE.search(text) is not None
+
+
+#: The parts of a department's 年度预算, as the money block's rows under 年度资金总额 name them.
+FUND_PARTS = ("basic_expenditure", "project_expenditure")
+
+
+def part_sums(region: MoneyRegion, unit: str,
+              check: Callable[[ParsedValue, str], Decimal | None] | None = None
+              ) -> dict[str, Decimal]:
+    """Per role of a money block (年初预算数, 全年预算数, 全年执行数, 全年预计执行数), the sum of
+    its 基本支出 and 项目支出 rows where every part row found fills it (in ``unit``).  ``check``
+    turns each parsed cell into its number (and says what it noted), else its number."""
+    rows = [region.parts[name] for name in FUND_PARTS if name in region.parts]
+    roles = {role for cells in rows for role in cells}
+    sums: dict[str, Decimal] = {}
+    for role in sorted(roles):
+        numbers = []
+        for cells in rows:
+            cell = cells.get(role)
+            if cell is None:
+                break
+            parsed = parse_money(cell.value, to_unit=unit, header_unit=region.unit)
+            number = check(parsed, cell.a1) if check is not None else parsed.number
+            if number is None:
+                break
+            numbers.append(number)
+        else:
+            if numbers:
+                sums[role] = sum(numbers, Decimal(0))
+    return sums
 
 
 def is_department(record) -> bool:
