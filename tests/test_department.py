@@ -298,3 +298,15 @@ def test_monitoring_money_block_of_the_whole_department(tmp_path: Path, run_pbm,
     [project] = result["projects"]
     assert (project["budget"], project["executed"]) == (1020, 693)
     assert project["execution_rate"] == pytest.approx(0.6794)
+
+
+def test_list_categories_checked_against_the_department_framework(tmp_path: Path, run_pbm):
+    lines = five_dimension_lines()
+    lines[0] = DeptLine("运行成本", "社会效益指标", "“三公”经费控制率", "≤", "100%", "%", 10)
+    lines[1] = DeptLine("管理效率", "其他效率", "政府采购执行率", "≥", "95%", "%", 10)
+    write_department_goal_list(tmp_path / "清单.xlsx", [DepartmentSpec(lines=lines)])
+    _, result = _run(run_pbm, "validate", str(tmp_path / "清单.xlsx"), "--out",
+                     str(tmp_path / "out"))
+    found = sorted((f["code"], f["cell"]) for f in result["findings"] if f["severity"] != "info")
+    # 社会效益指标 is 社会效应's (or 效益's), not 运行成本's; 其他效率 is no framework name
+    assert found == [("G-LEVEL2", "I3"), ("G-LOCAL-CATEGORY", "I4")]

@@ -65,6 +65,18 @@ def five_dimensions() -> frozenset[str]:
     return frozenset(normalise_level(level1["name"]) for level1 in _preset().get("level1", []))
 
 
+@cache
+def _dimension_names() -> dict[str, str]:
+    return {normalise_level(level1["name"]): level1["name"]
+            for level1 in _preset().get("level1", [])}
+
+
+def dimension_name(level1: str) -> str:
+    """A normalised 一级 as the department framework writes it (社会效应指标 → 社会效应); any
+    other name as it is."""
+    return _dimension_names().get(level1, level1)
+
+
 def coverage_needed(levels1: set[str], require_satisfaction: bool) -> list[str] | None:
     """The 一级 a 部门整体 table in the five dimensions must hold (normalised), or None when
     its lines are in another frame (the project framework's G8 then applies)."""

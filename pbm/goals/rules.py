@@ -16,7 +16,7 @@ from typing import Any
 
 from pbm.findings import Finding, catalogue
 from pbm.goals.department import REQUIRED_FIELDS as DEPARTMENT_FIELDS
-from pbm.goals.department import allowed_categories, coverage_needed
+from pbm.goals.department import allowed_categories, coverage_needed, dimension_name
 from pbm.indicators import COMPARISONS, TypedLine, TypedTable
 from pbm.values import ParsedValue, parse_value, plain_decimal
 from pbm.values.placeholders import is_dash
@@ -558,7 +558,8 @@ def _coverage(project: GoalProject, settings: ReviewSettings):
         needed = ["产出指标", "效益指标"] + (["满意度指标"] if settings.require_satisfaction else [])
     missing = [name for name in needed if name not in present]
     if missing and "" not in present:  # an unclassed line may be the one missing
-        yield make_finding("G8", project, None, None, missing="、".join(missing))
+        yield make_finding("G8", project, None, None,
+                           missing="、".join(map(dimension_name, missing)))
     if count < settings.min_indicators:
         yield make_finding("G9", project, None, count, count=count,
                            minimum=settings.min_indicators)
