@@ -39,6 +39,7 @@ EVALUATION_TEMPLATE_HELP = """评价评分表：按指标体系框架生成一�
 --framework 可填：
   national        内置框架：决策、过程、产出、效益
   four-dimension  内置框架：资金管理、项目管理、产出效益、满意度
+  department      内置框架（部门整体）：运行成本、管理效率、履职效能、社会效应、服务对象满意度
   <文件>.toml     自定义框架文件
 
 \b
@@ -69,7 +70,7 @@ def score(
     fmt: str = common.format_option("table", "json"),
     out: Path | None = common.OUT,
     framework: str | None = typer.Option(
-        None, "--framework", help="核对评分表所用的指标体系框架：national | four-dimension | 框架 .toml"),
+        None, "--framework", help="核对评分表所用的指标体系框架：national | four-dimension | department | 框架 .toml"),
     evaluation: list[Path] | None = typer.Option(
         None, "--evaluation", help="多方评价评分表工作簿（可重复；放在 PATH 中也会自动识别）"),
     reverse_rule: str | None = typer.Option(
@@ -246,7 +247,7 @@ def _render(run, outputs: list[Path], show: int) -> None:
 @common.handle_errors
 def evaluation_template(
     framework: str = typer.Option("national", "--framework",
-                                  help="national | four-dimension | 框架 .toml 文件"),
+                                  help="national | four-dimension | department | 框架 .toml 文件"),
     output: Path | None = typer.Option(
         None, "-o", "--output", help="输出文件（默认：工作区 templates/绩效评价评分表.xlsx，否则当前文件夹）"),
     project: str | None = typer.Option(None, "--project", help="预填项目名称"),

@@ -11,10 +11,11 @@ from dataclasses import replace
 from decimal import Decimal
 
 from pbm.findings import Finding
-from pbm.goals.rules import LEVEL1_ALLOWED, GoalProject, ReviewSettings
+from pbm.goals.rules import GoalProject, ReviewSettings, categories_of
 from pbm.indicators import normalise_level
 from pbm.values import plain_decimal, typed_in_yuan
 from pbm.values.money import unit_written
+from pbm.workbook.department import is_department
 
 _TEN_THOUSAND = Decimal(10000)
 #: A sum in 万 in a 测算依据 text: ``0.3万元``, ``35.92万``, ``11940.368 万元``.
@@ -118,11 +119,12 @@ def _categories(projects: list[GoalProject], settings: ReviewSettings):
     """A 一级 or 二级 category the framework does not have, once per file and name, at its
     first cell, with how many lines use it; a local template's own categories
     (``goals.local_categories``) are accepted."""
-    allowed = LEVEL1_ALLOWED.get(settings.indicator_schema, LEVEL1_ALLOWED["2020"])
-    known2 = set().union(*allowed.values())
     accepted = {normalise_level(name) for name in settings.local_categories}
     seen: dict[tuple[str, str], list] = {}  # (code, written) → [project, cell, count]
     for project in projects:
+        # a 部门整体 table's categories are the department framework's besides
+        allowed = categories_of(settings.indicator_schema, is_department(project.record))
+        known2 = set().union(*allowed.values())
         table = project.record.table
         for line, level1, level2, text1, text2 in zip(
                 project.record.lines, project.levels1, project.levels2, *project.level_texts):
@@ -143,6 +145,7 @@ def _categories(projects: list[GoalProject], settings: ReviewSettings):
         record = project.record
         params = {"count": count}
         if code == "G-LEVEL1":
-            params["allowed"] = "、".join(allowed)
+            params["allowed"] = "、".join(categories_of(settings.indicator_schema,
+                                                        is_department(record)))
         yield Finding(code, file=record.file, sheet=record.sheet, cell=cell,
                       project=record.name or None, value=written, params=params)

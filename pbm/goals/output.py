@@ -14,6 +14,7 @@ from pbm.values import cell_text, plain_decimal
 from pbm.workbook.outputs import (
     ABOUT,
     ABOUT_TOOL,
+    GOAL_DEPARTMENTS,
     GOAL_DIMENSIONS,
     GOAL_FINDINGS,
     GOAL_INDICATORS,
@@ -63,8 +64,35 @@ def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
         Sheet(GOAL_INDICATORS.sheet, GOAL_INDICATORS.headers(), indicator_rows),
         Sheet(GOAL_FINDINGS.sheet, GOAL_FINDINGS.headers(), finding_rows, row_fills=finding_fills,
               widths={7: 60, 9: 40}),
+        *department_sheets(result),
         Sheet(ABOUT.sheet, ABOUT.headers(), about, widths={0: 18, 1: 90}, autofilter=False),
     ]
+
+
+def department_sheets(result: ValidationResult):
+    """部门整体: one row per department-whole goal table, when the run read any (none for a
+    run of project tables, whose list stays as it was)."""
+    from pbm.workbook.department import is_department
+    from pbm.workbook.writer import Sheet
+
+    rows = []
+    for review in result.reviews:
+        record = review.record
+        if not is_department(record):
+            continue
+        counts = count_by_severity(review.findings)
+        money = review.project.money
+        parts = [money[name].number if name in money else None
+                 for name in ("basic_expenditure", "project_expenditure")]
+        rows.append([record.file, record.sheet, record.text("department_code"),
+                     record.department, record.text("duties"), record.text("annual_goal"),
+                     review.amount, *parts, review.project.count, review.weight_total,
+                     counts["error"], counts["warning"], review.grade,
+                     overall_opinion(review.grade)])
+    if not rows:
+        return []
+    return [Sheet(GOAL_DEPARTMENTS.sheet, GOAL_DEPARTMENTS.headers(), rows,
+                  number_formats={6: "#,##0.00", 7: "#,##0.00", 8: "#,##0.00"})]
 
 
 def _cell_value(value: Any) -> Any:

@@ -22,6 +22,7 @@ from pbm.goals.rules import (
 )
 from pbm.indicators import Typing
 from pbm.result import RunResult
+from pbm.workbook.department import is_department
 from pbm.workbook.layout import GOAL
 from pbm.workbook.read import FileRead, WorkbookRead, iter_workbook_files, read_inputs
 from pbm.workbook.source import Limits
@@ -55,7 +56,8 @@ class ProjectReview:
     def to_dict(self) -> dict[str, Any]:
         counts = count_by_severity(self.findings)
         record = self.record
-        return {"file": record.file, "sheet": record.sheet, "name": record.name,
+        subject = {"subject": record.subject} if is_department(record) else {}
+        return {**subject, "file": record.file, "sheet": record.sheet, "name": record.name,
                 "code": record.text("project_code") or None,
                 "department": record.department or None,
                 "layout": record.layout, "indicators": self.project.count,

@@ -15,10 +15,13 @@ from functools import cache
 from typing import Any
 
 from pbm.findings import Finding, catalogue
+from pbm.goals.department import REQUIRED_FIELDS as DEPARTMENT_FIELDS
+from pbm.goals.department import allowed_categories, coverage_needed, dimension_name
 from pbm.indicators import COMPARISONS, TypedLine, TypedTable
 from pbm.values import ParsedValue, parse_value, plain_decimal
 from pbm.values.placeholders import is_dash
 from pbm.values.units import unit_in_name
+from pbm.workbook.department import FUND_PARTS, is_department
 from pbm.workbook.table import IndicatorTable, ProjectRead
 
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
@@ -34,6 +37,15 @@ LEVEL1_ALLOWED = {
 }
 LEVEL1_ALLOWED["2021"] = {**LEVEL1_ALLOWED["2020"],
                           "产出指标": {"数量指标", "质量指标", "时效指标"}}
+
+
+@cache
+def categories_of(schema: str, department: bool = False) -> dict[str, set[str]]:
+    """The 一级 → 二级 categories a table may use: the project framework of ``schema``, and
+    for a 部门整体 table the department framework's besides (pbm.goals.department)."""
+    allowed = LEVEL1_ALLOWED.get(schema, LEVEL1_ALLOWED["2020"])
+    return allowed_categories(allowed) if department else allowed
+
 
 _EMPTY_WORDS = re.compile(r"加强|做好|推进|落实|努力|积极|重视|进一步|持续|不断|全力|切实")
 _MEASURABLE = re.compile(r"有效|明显|显著|达到|符合|标准|提升|提高|改善|合格|达标|降低|减少|增加|"
@@ -149,14 +161,17 @@ def type_project(record: ProjectRead, settings: ReviewSettings,
     ``typed_table`` is the typing of the project's table."""
     typing = typed_table.typing
     money: dict[str, ParsedValue] = {}
-    for name in ("total_funds", "fiscal_funds", "other_funds", "carryover"):
+    names = ("total_funds", "fiscal_funds", "other_funds", "carryover")
+    if is_department(record):
+        names = ("total_funds", *FUND_PARTS)
+    for name in names:
         parsed = typing.money(record, name, settings.money_unit)
         if parsed is not None:
             money[name] = parsed
     levels1 = typed_table.levels(record, "level1")
     levels2 = typed_table.levels(record, "level2")
     if "" in levels1:  # 一级 left blank beside a 二级 that has one 一级 only: that one
-        owner = _level1_of(settings.indicator_schema)
+        owner = _level1_of(settings.indicator_schema, is_department(record))
         levels1 = [level1 or owner.get(level2, "") for level1, level2 in zip(levels1, levels2)]
     project = GoalProject(record, typed_table.lines(record),
                           typed_table.numbers(record, "weight"),
@@ -169,9 +184,9 @@ def type_project(record: ProjectRead, settings: ReviewSettings,
 
 
 @cache
-def _level1_of(schema: str) -> dict[str, str]:
+def _level1_of(schema: str, department: bool = False) -> dict[str, str]:
     """二级 category → its 一级, where the framework puts it under one only."""
-    allowed = LEVEL1_ALLOWED.get(schema, LEVEL1_ALLOWED["2020"])
+    allowed = categories_of(schema, department)
     owners: dict[str, set[str]] = {}
     for level1, level2s in allowed.items():
         for level2 in level2s:
@@ -206,8 +221,10 @@ def check_project(project: GoalProject, settings: ReviewSettings,
     if _unfilled(project):
         return [make_finding("G-UNFILLED", project, None, None, count=project.count)]
     findings: list[Finding] = []
+    department = is_department(project.record)
     findings.extend(_required_fields(project, checks))
-    for rule in (_money_block, _prior_assessment):
+    # a department's whole budget is no new project: no 事前绩效评估 (pbm.goals.department)
+    for rule in (_money_block,) if department else (_money_block, _prior_assessment):
         findings.extend(rule(project, settings))
     findings.extend(_indicator_rows(project, checks))
     for rule in (_blank_levels, _weights, _coverage):
@@ -224,9 +241,12 @@ def _unfilled(project: GoalProject) -> bool:
 def _required_fields(project: GoalProject, checks: LineChecks):
     record = project.record
     absent = []
-    for name, label in (("project_name", "项目名称"), ("department", "主管部门"),
-                        ("implementing_unit", "项目实施单位"), ("annual_goal", "年度目标"),
-                        ("total_funds", "资金总额")):
+    department = is_department(record)
+    required = DEPARTMENT_FIELDS if department else (
+        ("project_name", "项目名称"), ("department", "主管部门"),
+        ("implementing_unit", "项目实施单位"), ("annual_goal", "年度目标"),
+        ("total_funds", "资金总额"))
+    for name, label in required:
         cell = record.fields.get(name)
         if cell is None and name not in record.labels:
             absent.append(label)  # the form has no such label or column at all
@@ -242,7 +262,7 @@ def _required_fields(project: GoalProject, checks: LineChecks):
         yield make_finding("G-NO-FIELD", project, None, None, fields="、".join(absent),
                            count=len(absent))
     attribute = record.attribute
-    if attribute and attribute not in ("新增项目", "延续项目"):
+    if attribute and attribute not in ("新增项目", "延续项目") and not department:
         yield make_finding("G-ATTRIBUTE", project, _cell_of(record, "attribute"), attribute)
 
 
@@ -269,13 +289,16 @@ def _money_block(project: GoalProject, settings: ReviewSettings):
         yield make_finding("G12", project, _cell_of(record, "total_funds"), total.text,
                            detail="资金总额应大于 0")
         return
-    parts = [project.money[k].number for k in ("fiscal_funds", "other_funds", "carryover")
+    part_names = FUND_PARTS if is_department(record) else ("fiscal_funds", "other_funds",
+                                                            "carryover")
+    parts = [project.money[k].number for k in part_names
              if k in project.money and project.money[k].number is not None]
     if parts:
         parts_sum = sum(parts, Decimal(0))
+        parts_label = "基本支出与项目支出" if is_department(record) else "分项"
         if abs(parts_sum - total.number) > Decimal("0.005"):
             yield make_finding("G12", project, _cell_of(record, "total_funds"), total.text,
-                               detail=f"分项合计 {plain_decimal(parts_sum)} ≠ "
+                               detail=f"{parts_label}合计 {plain_decimal(parts_sum)} ≠ "
                                       f"资金总额 {plain_decimal(total.number)}")
 
 
@@ -308,18 +331,21 @@ class LineChecks:
     def __init__(self, settings: ReviewSettings):
         self.settings = settings
         self.allowed = LEVEL1_ALLOWED.get(settings.indicator_schema, LEVEL1_ALLOWED["2020"])
+        self.department_allowed = categories_of(settings.indicator_schema, True)
         self._lines: dict[tuple, tuple[tuple[LineProblem, ...], tuple[LineProblem, ...]]] = {}
         self._placeholders: dict[str, bool] = {}
 
     def line(self, name: str, level1: str, level2: str, text1: str, text2: str,
-             typed: TypedLine, has_note: bool
+             typed: TypedLine, has_note: bool, department: bool = False
              ) -> tuple[tuple[LineProblem, ...], tuple[LineProblem, ...]]:
-        """(what is found before the duplicate check, what after it)."""
-        key = (name, level1, level2, text1, text2, typed, has_note)
+        """(what is found before the duplicate check, what after it); ``department``: a line
+        of a 部门整体 table, whose categories are the department framework's."""
+        key = (name, level1, level2, text1, text2, typed, has_note, department)
         found = self._lines.get(key)
         if found is None:
             before, after = _name_problems(name, self.settings.name_max_length)
-            after += tuple(_level_problems(self.allowed, level1, level2, text1, text2))
+            allowed = self.department_allowed if department else self.allowed
+            after += tuple(_level_problems(allowed, level1, level2, text1, text2))
             after += tuple(_target_problems(typed, has_note, bool(unit_in_name(name))))
             after += tuple(_rate_problems(name, typed))
             found = self._lines[key] = (before, after)
@@ -340,10 +366,12 @@ def _indicator_rows(project: GoalProject, checks: LineChecks) -> list[Finding]:
     findings: list[Finding] = []
     seen: dict[str, int] = {}
     check = checks.line
+    department = is_department(record)
     for line, name, level1, level2, typed, text1, text2, note in zip(
             record.lines, project.names, project.levels1, project.levels2, project.typed,
             *project.level_texts, project.notes):
-        before, after = check(name, level1, level2, text1, text2, typed, bool(note))
+        before, after = check(name, level1, level2, text1, text2, typed, bool(note),
+                              department)
         duplicate = None
         if name:
             first = seen.get(name)
@@ -524,10 +552,14 @@ def _coverage(project: GoalProject, settings: ReviewSettings):
         yield make_finding("G-NO-INDICATORS", project, None, None)
         return
     present = set(project.levels1)
-    needed = ["产出指标", "效益指标"] + (["满意度指标"] if settings.require_satisfaction else [])
+    needed = coverage_needed(present, settings.require_satisfaction) \
+        if is_department(project.record) else None
+    if needed is None:
+        needed = ["产出指标", "效益指标"] + (["满意度指标"] if settings.require_satisfaction else [])
     missing = [name for name in needed if name not in present]
     if missing and "" not in present:  # an unclassed line may be the one missing
-        yield make_finding("G8", project, None, None, missing="、".join(missing))
+        yield make_finding("G8", project, None, None,
+                           missing="、".join(map(dimension_name, missing)))
     if count < settings.min_indicators:
         yield make_finding("G9", project, None, count, count=count,
                            minimum=settings.min_indicators)

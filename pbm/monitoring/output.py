@@ -20,6 +20,7 @@ from pbm.monitoring.letters import letter_text
 from pbm.monitoring.lights import LIGHT_ZH
 from pbm.monitoring.merge import MonitorResult
 from pbm.monitoring.submission import STATUS_ZH
+from pbm.workbook.department import with_subject_column
 from pbm.workbook.layout import ROW_KINDS_ZH
 from pbm.workbook.outputs import (
     ABOUT,
@@ -32,6 +33,7 @@ from pbm.workbook.outputs import (
     MONITOR_PROJECTS,
     MONITOR_SUMMARY,
     MONITOR_TOTAL,
+    SUBJECT_COLUMN,
     monitor_measure,
     tool_text,
 )
@@ -233,11 +235,13 @@ def write_outputs(result: MonitorResult, out_dir: Path, *, command: str, preset:
                                          iter_ledger_rows(result), "parquet")
     summary, summary_fills = summary_rows(result)
     projects, project_fills = project_rows(result)
+    project_headers = with_subject_column(project_columns(month, rule), projects,
+                                          [p.subject for p in result.projects], SUBJECT_COLUMN)
     findings, finding_fills = finding_rows(result, lang)
     sheets = [
         Sheet(MONITOR_SUMMARY.sheet, summary_columns(), summary, row_fills=summary_fills,
               number_formats={6: MONEY, 7: MONEY, 8: PERCENT, 10: MONEY}, widths={1: 20, 4: 40}),
-        Sheet(MONITOR_PROJECTS.sheet, project_columns(month, rule), projects, row_fills=project_fills,
+        Sheet(MONITOR_PROJECTS.sheet, project_headers, projects, row_fills=project_fills,
               number_formats={5: MONEY, 6: MONEY, 7: MONEY, 8: MONEY, 9: MONEY, 10: PERCENT,
                               11: PERCENT, 12: "0.00"}, widths={3: 28, 17: 40, 18: 40, 23: 36}),
     ]
@@ -266,7 +270,7 @@ def write_outputs(result: MonitorResult, out_dir: Path, *, command: str, preset:
     write_xlsx(workbook, sheets, engine="xlsxwriter" if engine == "xlsxwriter" else "auto",
                apart=tables)
     if table_format in ("csv", "parquet"):
-        tables.append(write_table(out_dir / f"{stem}-项目", project_columns(month, rule),
+        tables.append(write_table(out_dir / f"{stem}-项目", project_headers,
                                   iter(projects), table_format))
         if "指标" in detail_files and table_format == "parquet":
             tables.append(detail_files.pop("指标"))

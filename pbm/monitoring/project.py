@@ -25,11 +25,15 @@ from pbm.monitoring.lights import (
 )
 from pbm.monitoring.period import Period
 from pbm.values import decimal_text, plain_decimal, typed_in_yuan
+from pbm.workbook.department import is_department, part_sums
 from pbm.workbook.table import ProjectRead
 
 POSSIBLE = {"确定能": "确定能", "有可能": "有可能", "不可能": "不可能", "完全不可能": "不可能",
             "能": "确定能", "可能": "有可能"}
 MONEY_FIELDS = ("initial_budget", "adjusted_budget", "executed", "expected_execution")
+#: A money block's role → the project's amount it is (部门整体 parts, pbm.workbook.department).
+_PART_FIELDS = {"initial_budget": "initial_budget", "budget": "adjusted_budget",
+                "executed": "executed", "expected_execution": "expected_execution"}
 MONEY_LABELS = {"initial_budget": "年初预算数", "adjusted_budget": "全年预算数",
                 "executed": "执行数", "expected_execution": "全年预计执行数"}
 
@@ -87,6 +91,7 @@ class MonitorProject:
     indicators: list[MonitorIndicator]
     removed: list[MonitorIndicator] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    subject: str = "project"  # "department": a 部门整体 monitoring table
 
     def to_dict(self, time_progress: Decimal) -> dict[str, Any]:
         counts = count_by_severity(self.findings)
@@ -105,7 +110,8 @@ class MonitorProject:
             "possibility": self.possibility or None, "zero_spend": self.zero_spend,
             "drift": self.drift or None, "indicators": len(self.indicators),
             "errors": counts["error"], "warnings": counts["warning"],
-            "file": self.file, "sheet": self.sheet, "row": self.row}
+            "file": self.file, "sheet": self.sheet, "row": self.row,
+            **({"subject": self.subject} if self.subject == "department" else {})}
 
 
 def as_float(value: Decimal | None) -> float | None:
@@ -184,6 +190,12 @@ def type_project(record: ProjectRead, context: MonitorContext,
                                  stated.text, field=MONEY_LABELS[field_name],
                                  amount=plain_decimal(stated.number),
                                  converted=plain_decimal(money[field_name])))
+    if record.money is not None and record.money.parts and is_department(record):
+        # 部门整体: 基本支出 + 项目支出 stand in for a 资金总额 row left blank
+        for role, total in part_sums(record.money, context.money_unit).items():
+            field_name = _PART_FIELDS.get(role)
+            if field_name is not None and money.get(field_name) is None:
+                money[field_name] = total
     adjusted, initial = money["adjusted_budget"], money["initial_budget"]
     if adjusted is not None:
         budget, basis = adjusted, "全年预算数"
@@ -250,7 +262,7 @@ def type_project(record: ProjectRead, context: MonitorContext,
         possibility=possibility_raw, deviation_reason=reason, measures=measures,
         version=record.text("version"), zero_spend=zero_spend, drift=drift,
         approved=approved.ident if approved is not None else None,
-        indicators=indicators, removed=removed, findings=findings)
+        indicators=indicators, removed=removed, findings=findings, subject=record.subject)
 
 
 def _asks_measures(record: ProjectRead) -> bool:

@@ -19,7 +19,14 @@ from pbm.reports.context import (
     money,
     numbered,
 )
-from pbm.reports.inputs import OutputWorkbook, integer, number, text
+from pbm.reports.inputs import (
+    OutputWorkbook,
+    goal_departments,
+    integer,
+    number,
+    subject_mark,
+    text,
+)
 from pbm.workbook.outputs import ABOUT, GOAL_DIMENSIONS, GOAL_FINDINGS, GOAL_PROJECTS
 
 # --------------------------------------------------------------------------- goals
@@ -72,6 +79,7 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
     about = {text(r.get(ABOUT["label"])): text(r.get(ABOUT["value"]))
              for r in workbook.rows(ABOUT.sheet, required=False)}
     documents = []
+    whole = goal_departments(workbook)  # 部门整体 tables, named so in the letter
     for sequence, (department, rows) in enumerate(departments.items(), start=1):
         files = {text(_get(r, col["file"])) for r in rows} - {""}
         names = {text(_get(r, col["name"])) for r in rows} - {""}
@@ -85,7 +93,8 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
                 grade_counts[grade] += 1
             project_rows.append({
                 "code": text(_get(row, col["code"])) or DASH,
-                "name": text(_get(row, col["name"])) or "（未填项目名称）",
+                "name": (text(_get(row, col["name"])) or "（未填项目名称）") +
+                subject_mark(row, whole),
                 "amount": money(_get(row, col["amount"])),
                 "grade": grade or DASH,
                 "errors": str(integer(_get(row, col["errors"]))),

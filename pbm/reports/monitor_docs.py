@@ -43,7 +43,7 @@ from pbm.reports.context import (
     percent,
     rate_fraction,
 )
-from pbm.reports.inputs import OutputWorkbook, number, text
+from pbm.reports.inputs import OutputWorkbook, number, subject_mark, text
 from pbm.values import decimal_text
 from pbm.workbook.outputs import (
     MONITOR_FINDINGS,
@@ -110,7 +110,7 @@ class _MonitorData:
 
     def issues_for(self, department: str) -> list[dict[str, str]]:
         """The same problems as the 整改台账 records them (their place and code)."""
-        projects = {row["name"]: row for row in self.projects_of(department)}
+        projects = {row["project_name"]: row for row in self.projects_of(department)}
         issues = []
         for index in self._found(department):
             problem = self.problems[index]
@@ -181,7 +181,8 @@ def _build_monitor_data(workbook: OutputWorkbook) -> _MonitorData:
         rows.append({
             "department": department,
             "code": text(_get(row, pcol["code"])) or DASH,
-            "name": text(_get(row, pcol["name"])) or "（未填项目名称）",
+            "name": (text(_get(row, pcol["name"])) or "（未填项目名称）") + subject_mark(row),
+            "project_name": text(_get(row, pcol["name"])) or "（未填项目名称）",
             "budget_value": budget, "executed_value": executed,
             "budget": money(budget),
             "executed": NOT_REPORTED if executed is None else money(executed),

@@ -29,7 +29,7 @@ from pbm.reports.context import (
     rate_fraction,
     score,
 )
-from pbm.reports.inputs import OutputWorkbook, number, text
+from pbm.reports.inputs import OutputWorkbook, number, subject_mark, text
 from pbm.scoring.grades import UNGRADED, UNGRADED_APPLICATION
 from pbm.workbook.outputs import (
     SAMPLE_ROWS,
@@ -213,7 +213,7 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
         context = {
             "department": department,
             "unit": text(_get(row, pcol["unit"])) or department,
-            "project": name, "project_code": key[1] or DASH,
+            "project": name + subject_mark(row), "project_code": key[1] or DASH,
             "evaluation_type": evaluation_type,
             "evaluation_mode": EVALUATION_MODES.get(evaluation_type, evaluation_type),
             "self_score": score(claimed), "total": score(recomputed),

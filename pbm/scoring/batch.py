@@ -61,6 +61,7 @@ class ScoredProject:
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         inp, ps = self.input, self.score
         return {
+            **({"subject": inp.subject} if inp.subject == "department" else {}),
             "kind": self.kind,
             "file": inp.file,
             "sheet": inp.sheet,

@@ -39,7 +39,7 @@ _TOTAL_ROW_NAMES = frozenset({"合计", "总计", "总分", "合  计"})
 _NAME_WITH_WEIGHT = re.compile(r"^(?P<name>.*?)\s*[（(]\s*(?P<weight>\d+(?:\.\d+)?)\s*分?\s*[)）]$")
 # 一级 names counted as output/benefit: 产出, 效益, 产出效益 and 满意度 — 服务对象满意度 is a
 # 效益 indicator in the national framework (财预〔2020〕10号), so a separate 满意度 一级 counts.
-_OUTPUT_BENEFIT_MARKERS = ("产出", "效益", "满意度")
+_OUTPUT_BENEFIT_MARKERS = ("产出", "效益", "满意度", "履职效能", "社会效应")  # 部门整体
 
 
 @dataclass

@@ -25,6 +25,7 @@ from pbm.scoring.recheck import (
 )
 from pbm.scoring.rules import CENT, RULE_LABELS_ZH, ZERO, IndicatorScore
 from pbm.values import plain_decimal
+from pbm.workbook.department import with_subject_column
 from pbm.workbook.outputs import (
     ABOUT,
     ABOUT_TOOL,
@@ -37,6 +38,7 @@ from pbm.workbook.outputs import (
     SCORE_INDICATORS,
     SCORE_PROJECTS,
     SCORE_RECHECK,
+    SUBJECT_COLUMN,
     tool_text,
 )
 
@@ -117,7 +119,10 @@ def project_sheet(run: ScoreRun):
     for project in run.aggregates:
         rows.append(_project_row(project, run.rules.grade_bands))
         fills.append(None)
-    return Sheet(SCORE_PROJECTS.sheet, SCORE_PROJECTS.headers(), rows, row_fills=fills,
+    subjects = [p.input.subject for p in run.projects] + ["project"] * len(run.evaluations) + \
+        [p.input.subject for p in run.aggregates]
+    headers = with_subject_column(SCORE_PROJECTS.headers(), rows, subjects, SUBJECT_COLUMN)
+    return Sheet(SCORE_PROJECTS.sheet, headers, rows, row_fills=fills,
                  number_formats={7: "#,##0.00", 8: "#,##0.00", 9: "0.00%", 10: "0.00",
                                  11: "0.00", 12: "0.00", 13: "0.00", 14: "0.00", 15: "0.00",
                                  21: "#,##0.00"},

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 from pbm.findings import Finding
 from pbm.indicators import QUALITATIVE, TypedLine, TypedTable, Typing
+from pbm.scoring.department import department_funds
 from pbm.scoring.rules import (
     HUNDRED,
     ONE,
@@ -36,6 +37,7 @@ from pbm.scoring.rules import (
 )
 from pbm.values import ParsedValue, cell_text, decimal_text, parse_money, plain_decimal
 from pbm.values.placeholders import INAPPLICABLE_TEXTS, has_filler
+from pbm.workbook.department import is_department
 from pbm.workbook.table import FORM, Cell, ProjectRead
 
 #: A 年度总体目标 that is only a number or an amount: ``43.2``, ``37.24 万元``.
@@ -75,6 +77,7 @@ class SelfEvalInput:
     goal: str = ""  # 年度总体目标 (预期目标) as written
     goal_actual: str = ""  # its 实际完成情况, where the reader found one
     findings: list[Finding] = field(default_factory=list)  # from typing the cells
+    subject: str = "project"  # "department": a 部门整体支出绩效自评表 (pbm.scoring.department)
 
     def rules_for(self, rules: ScoreRules, known: dict[Decimal, ScoreRules]) -> ScoreRules:
         """The rules this project is rechecked by: the execution weight its form states (分值
@@ -270,7 +273,7 @@ class _ProjectTyping:
             department=record.department, code=record.text("project_code"),
             implementing_unit=record.text("implementing_unit"), layout=record.layout,
             indicators=self.lines(), claimed_grade=record.text("grade"),
-            findings=self.findings)
+            findings=self.findings, subject=record.subject)
         budget, _ = self.money("adjusted_budget")
         if budget is None:
             budget, _ = self.money("total_funds")
@@ -358,6 +361,8 @@ class _ProjectTyping:
                 result.executed_cell = region.cells["executed"].a1
             if "initial_budget" in values:
                 result.initial_budget = values["initial_budget"]
+            if region.parts and is_department(record):  # 部门整体: 基本支出 + 项目支出
+                department_funds(self, result, region, MONEY_UNIT, values)
             if "score" in region.columns:  # a blank 得分 cell means no claim, with its address
                 result.claimed_execution = values.get("score")
             result.written_execution_weight = values.get("weight")

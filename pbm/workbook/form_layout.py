@@ -476,8 +476,28 @@ def _money_region(grid: Grid, start: int, stop: int, unit: str | None) -> MoneyR
                     region.cells[role] = Cell(raw, r + 1, col + 1)
             if stated is not None and "weight" not in region.cells:
                 region.cells["weight"] = stated  # 得分(20分*执行率): the header states it
+            _money_parts(grid, region, columns, r, c, stop)
             return region
     return None
+
+
+#: The rows of a 部门整体 money block below its 年度资金总额 row (normalised labels) → part.
+_DEPARTMENT_PARTS = {"基本支出": "basic_expenditure", "项目支出": "project_expenditure"}
+
+
+def _money_parts(grid: Grid, region: MoneyRegion, columns: dict[int, str], total_row: int,
+                 label_col: int, stop: int) -> None:
+    """The 基本支出 / 项目支出 rows of a department's money block (the four rows below its
+    年度资金总额 row, labelled in the same column): their amounts by role."""
+    for r in range(total_row + 1, min(total_row + 5, stop, grid.height)):
+        value = grid.value(r, label_col)
+        part = _DEPARTMENT_PARTS.get(normalise_label(value)[0]) if isinstance(value, str) \
+            else None
+        if part is None:
+            continue
+        row = grid.rows[r]
+        region.parts[part] = {role: Cell(row[col], r + 1, col + 1) for col, role in columns.items()
+                              if role in _MONEY_ROLES and col < len(row) and not is_blank(row[col])}
 
 
 #: The execution rule a 得分 header prints: ``得分(20分*执行率)``, ``得分（10分×执行率）``.

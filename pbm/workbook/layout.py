@@ -28,6 +28,7 @@ from typing import Any
 from pbm.findings import Finding
 from pbm.values import cell_text
 from pbm.values.placeholders import INAPPLICABLE_TEXTS, is_filler
+from pbm.workbook.department import is_whole_title
 from pbm.workbook.fields import INDICATOR, PROJECT, match_label
 from pbm.workbook.source import Limits, RawSheet
 from pbm.workbook.table import Cell, MoneyRegion, column_letter, is_blank
@@ -297,7 +298,12 @@ def _lay_out(sheet: RawSheet, grid: Grid, rows: list[int], file: str,
         findings.append(Finding("R-NO-HEADER", file=file, sheet=sheet.name,
                                 params={"rows": max(limits.header_search_rows, 15)}))
         return SheetLayout(sheet.name, None, [], rows, dict.fromkeys(rows, "outside"), findings)
-    if any(f == "project_name" for f in header.columns.values()):
+    columns = set(header.columns.values())
+    # a list of departments' whole-budget tables (部门整体) is keyed by 部门编码 / 部门名称
+    if "project_name" in columns or ("department" in columns and (
+            columns & {"duties", "scope"} or any(
+                is_whole_title(grid.text(r, c)) for r in range(header.rows[0])
+                for c in range(min(grid.width, 3))))):
         return lay_out_list(grid, file, header, rows, findings)
     return lay_out_form(grid, file, header, rows, findings)
 

@@ -121,6 +121,17 @@ GOAL_INDICATORS = OutputSheet("指标", {
     "nature": "指标性质", "target": "指标值", "unit": "计量单位", "weight": "权重",
     "note": "指标值说明", "grade": "审核等级"})
 GOAL_FINDINGS = OutputSheet("问题", {**_FINDINGS, "dimension": "审核维度", **_FINDING_TEXT})
+#: The last column of a 项目 / 项目得分 sheet when the run read 部门整体 tables (项目支出 / 部门整体
+#: per row); a run of project tables writes none, its workbook as it was.
+SUBJECT_COLUMN = "目标类型"
+#: 部门整体 goal tables, one row per department (written only when the run read any; they are
+#: in 项目 and 指标 too, their 项目名称 the department's).
+GOAL_DEPARTMENTS = OutputSheet("部门整体", {
+    "file": "文件", "sheet": "工作表", "department_code": "部门编码", "department": "部门名称",
+    "duties": "部门职责", "annual_goal": "年度总体目标", "amount": "资金总额(万元)",
+    "basic": "基本支出(万元)", "project": "项目支出(万元)", "indicators": "指标数",
+    "weight_total": "权重合计", "errors": "错误数", "warnings": "警告数", "grade": "审核等级",
+    "opinion": "审核意见"})
 
 
 # --------------------------------------------------------------------------- monitor-<period>.xlsx
@@ -284,7 +295,7 @@ class OutputBook:
 
 
 GOALS = OutputBook("validate", (GOAL_PROJECTS, GOAL_INDICATORS, GOAL_FINDINGS),
-                   GOAL_PROJECTS, "amount")
+                   GOAL_PROJECTS, "amount", optional=(GOAL_DEPARTMENTS,))
 MONITOR = OutputBook("monitor", (MONITOR_SUMMARY, MONITOR_PROJECTS, MONITOR_INDICATORS,
                                  MONITOR_FINDINGS, MONITOR_LEDGER), MONITOR_PROJECTS, "budget")
 SCORES = OutputBook("score", (SCORE_PROJECTS, SCORE_INDICATORS, SCORE_RECHECK, SCORE_GRADES,

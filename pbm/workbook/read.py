@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from pbm.errors import PbmError
 from pbm.findings import Finding
 from pbm.values import cell_text, utf8_text
+from pbm.workbook.department import subject_of
 from pbm.workbook.layout import (
     COMMAND_KINDS,
     DOCUMENT_KINDS_ZH,
@@ -122,7 +123,8 @@ def read_workbook(path: Path, *, limits: Limits = Limits(), display: str | None 
         if raw_sheet.name in skip:
             layout = SheetLayout(raw_sheet.name, None, [], layout.rows,
                                  dict.fromkeys(layout.rows, "skipped-sheet"), [])
-        tables = [_table(grid, name, raw_sheet.name, block, layout.findings)
+        title = _sheet_title(layout, grid)
+        tables = [_table(grid, name, raw_sheet.name, block, layout.findings, title)
                   for block in layout.blocks]
         sheets.append(SheetRead(raw_sheet.name, tables, layout.findings, layout,
                                 raw_sheet.nonempty_count()))
@@ -162,10 +164,20 @@ def _other_kinds(laid: list[tuple[RawSheet, SheetLayout, Grid]], file: str,
         "kind": DOCUMENT_KINDS_ZH[kind]})
 
 
+def _sheet_title(layout: SheetLayout, grid: Grid) -> str:
+    """The text of a sheet's first title row (a list export's ``2026年部门整体支出绩效目标表``
+    above its header), else ""."""
+    for r in sorted(r for r, kind in layout.kinds.items() if kind == "title")[:1]:
+        return next((grid.text(r, c) for c in range(min(grid.width, 3))
+                     if grid.value(r, c) is not None), "")
+    return ""
+
+
 def _table(grid: Grid, file: str, sheet: str, block: Block,
-           findings: list[Finding]) -> IndicatorTable:
+           findings: list[Finding], sheet_title: str = "") -> IndicatorTable:
     """The block's lines as columns: each project's lines in a run, in the order met; what
-    the project cells say of themselves goes to ``findings``."""
+    the project cells say of themselves goes to ``findings``; each project's subject (a
+    project, or a department's whole budget) from its title and fields."""
     line_rows = [r for project in block.projects for r in project.lines]
     fields = list(block.columns)
     cols = [block.columns[name] for name in fields]
@@ -210,7 +222,8 @@ def _table(grid: Grid, file: str, sheet: str, block: Block,
             first_row=rows_of.first_row, title=rows_of.title, year=rows_of.year,
             extra=rows_of.extra,
             other_rows=[r + 1 for r in rows_of.others], money=rows_of.money,
-            total=rows_of.total))
+            total=rows_of.total,
+            subject=subject_of(rows_of.title or sheet_title, fields)))
         start = stop
     return table
 

@@ -123,6 +123,9 @@ class MoneyRegion:
     columns: dict[str, str]
     unit: str | None
     labels: dict[str, Cell] = field(default_factory=dict)  # role → its header cell
+    #: 部门整体: the rows of the block's parts that a department's budget adds up from
+    #: (其中：基本支出 / 项目支出): part field → role → filled cell
+    parts: dict[str, dict[str, Cell]] = field(default_factory=dict)
 
 
 @dataclass
@@ -149,6 +152,8 @@ class ProjectRead:
     other_rows: list[int] = field(default_factory=list)
     money: MoneyRegion | None = None
     total: Cell | None = None  # the 得分 cell of the 总分 row below a form's grid
+    #: "project", or "department" for a 部门整体 table (pbm.workbook.department)
+    subject: str = "project"
 
     @property
     def lines(self) -> range:
@@ -178,7 +183,11 @@ class ProjectRead:
 
     @property
     def name(self) -> str:
-        return self.text("project_name")
+        """The project's name; of a 部门整体 table, the department's (its "project")."""
+        name = self.text("project_name")
+        if not name and self.subject == "department":
+            return self.text("department")
+        return name
 
     @property
     def department(self) -> str:

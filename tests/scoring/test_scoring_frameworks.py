@@ -24,7 +24,7 @@ def codes(findings):
 
 
 def test_shipped_frameworks_are_listed():
-    assert available_frameworks() == ["four-dimension", "national"]
+    assert available_frameworks() == ["department", "four-dimension", "national"]
 
 
 def test_national_framework():
