@@ -188,6 +188,7 @@ SPECS["rectify-notice"] = {"title": "整改情况通报", "blocks": [
                            ("已整改（已核实）", "closed", 20), ("逾期未整改", "overdue", 18),
                            ("整改率", "rate", 14)]),
     ("h1", "二、各部门整改情况"),
+    ("figure", "rectify_chart", "图1　各部门问题整改情况"),
     _table("departments", "d", [("序号", "index", 6), ("主管部门", "department", 20),
                                 ("下发", "issued", 9), ("已回复", "replied", 10),
                                 ("已整改", "closed", 10), ("未销号", "open", 10),

@@ -148,7 +148,8 @@ def draw(request: ChartRequest) -> ChartImage:
         from matplotlib import pyplot as plt
     except ImportError as exc:
         raise ChartsUnavailable(str(exc)) from None
-    drawers = {"lights": _lights, "grades": _grades, "self_vs_recheck": _self_vs_recheck}
+    drawers = {"lights": _lights, "grades": _grades, "self_vs_recheck": _self_vs_recheck,
+               "rectification": _rectification}
     drawer = drawers[request.kind]
     with _quiet_font_manager(), warnings.catch_warnings():
         font = cjk_font()
@@ -203,6 +204,32 @@ def _lights(plt, request: ChartRequest, chinese: bool):
     axes.invert_yaxis()  # first department on top, as in the table
     axes.set_xlabel("项目数" if chinese else "projects")
     axes.set_title(request.title if chinese else "Lights per department")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    return figure
+
+
+#: 整改情况通报: closed, open within the deadline (replied, in progress, to check by hand),
+#: overdue — green, amber, red as the lights.
+RECTIFY_PARTS = (("已整改", "closed", "绿"), ("未销号（未逾期）", "open", "黄"),
+                 ("逾期未整改", "overdue", "红"))
+
+
+def _rectification(plt, request: ChartRequest, chinese: bool):
+    """Problems per department as stacked bars: (department, closed, open, overdue)."""
+    names = [row[0] for row in request.data]
+    labels = _labels(names, chinese)
+    height = max(2.2, 0.32 * len(names) + 1.2)
+    figure, axes = plt.subplots(figsize=(WIDTH_MM / 25.4, height))
+    left = [0.0] * len(names)
+    for position, (zh, en, light) in enumerate(RECTIFY_PARTS, start=1):
+        values = [_number(row[position]) for row in request.data]
+        axes.barh(labels, values, left=left, color=LIGHT_COLOURS[light],
+                  label=zh if chinese else en)
+        left = [a + b for a, b in zip(left, values)]
+    axes.invert_yaxis()  # first department on top, as in the table
+    axes.set_xlabel("问题数" if chinese else "problems")
+    axes.set_title(request.title if chinese else "Problems per department")
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axes.xaxis.get_major_locator().set_params(integer=True)
     return figure

@@ -62,7 +62,7 @@ KINDS: OrderedDict[str, Kind] = OrderedDict((k.key, k) for k in (
     Kind("evaluation-report", "绩效评价报告", "scores", "project", numbered=False),
     Kind("publish", "项目支出绩效自评公开表", "scores", "overall", numbered=False, default=False,
          templated=False),
-    Kind("rectify-notice", "整改情况通报", "rectification", "overall"),
+    Kind("rectify-notice", "整改情况通报", "rectification", "overall", ("rectify_chart",)),
 ))
 
 #: Names a user may type for ``pbm report KIND``: the key, the Chinese title, or a source group.
@@ -184,7 +184,7 @@ def chinese_date(day: dt.date) -> str:
 class ChartRequest:
     """Data for one chart; drawn once in the parent process (see charts.py)."""
 
-    kind: str                      # lights | grades | self_vs_recheck
+    kind: str                      # lights | grades | self_vs_recheck | rectification
     title: str
     data: list[tuple[Any, ...]]
 

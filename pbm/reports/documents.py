@@ -85,5 +85,6 @@ _EXAMPLE_KEYS: dict[str, list[str]] = {
     "publish": ["kind_title", "year", "doc_number", "publication"],  # written by pbm, no template
     "rectify-notice": _BASE + ["as_of", "department_count", "issued", "replied", "closed",
                                "open", "overdue", "manual", "closed_rate", "stages",
-                               "departments", "overdue_items", "overdue_note", "manual_note"],
+                               "departments", "overdue_items", "overdue_note", "manual_note",
+                               "rectify_chart"],
 }

@@ -13,6 +13,7 @@ from typing import Any
 
 from pbm.reports.context import (
     DASH,
+    ChartRequest,
     DocumentSpec,
     Kind,
     ReportSettings,
@@ -100,5 +101,11 @@ def build_rectify_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportS
                          f"截至{chinese_date(settings.date)}，没有逾期未整改的问题。"),
         "manual_note": (f"另有{totals['manual']}个问题因申报表结构变化无法自动核实，我局将组织人工核实。"
                         if totals["manual"] else ""),
+        "rectify_chart": "",
     })
-    return [DocumentSpec(kind.key, kind.title, kind.title, context)]
+    # per department, in the table's order: closed, open within the deadline, overdue
+    chart = [(row["department"], departments[row["department"]]["closed"],
+              departments[row["department"]]["open"] - departments[row["department"]]["overdue"],
+              departments[row["department"]]["overdue"]) for row in department_rows]
+    charts = {"rectify_chart": ChartRequest("rectification", "各部门问题整改情况", chart)}
+    return [DocumentSpec(kind.key, kind.title, kind.title, context, charts)]

@@ -52,3 +52,36 @@ def test_the_rectify_notice_counts_per_department_as_of_its_date(run_pbm, worksp
     assert code == 0, out + err
     assert "没有逾期未整改的问题" in next(
         (workspace / "out" / "reports" / "rectify-notice").glob("*.md")).read_text("utf-8")
+
+
+def test_the_rectify_notice_has_its_chart_per_department(run_pbm, workspace):
+    """The 整改情况通报 shows per department what is closed, open and overdue as a chart
+    (图1) beside its table, drawn from the same counts."""
+    import datetime as dt
+
+    from docx import Document
+
+    from pbm.reports.context import KINDS, ReportSettings
+    from pbm.reports.inputs import read_output_workbook
+    from pbm.reports.rectify_docs import build_rectify_notice
+
+    issue_letters(run_pbm, workspace)
+    write_goals(workspace / "resubmitted", {"101-教育局.xlsx": [education(unit=True)]})
+    code, _, err = run_pbm("rectify", "--goals", "resubmitted/", "--today", "2026-03-10",
+                           cwd=workspace)
+    assert code == 0, err
+    code, out, err = run_pbm("report", "rectify-notice", "--format", "docx", "--date",
+                             "2026-04-20", cwd=workspace)
+    assert code == 0, out + err
+    [notice] = (workspace / "out" / "reports" / "rectify-notice").glob("*.docx")
+    images = [part.blob for part in Document(str(notice)).part.package.parts
+              if part.content_type.startswith("image/")]
+    assert len(images) == 1 and images[0].startswith(b"\x89PNG")
+    workbook = read_output_workbook(workspace / "out" / "rectification.xlsx")
+    settings = ReportSettings(date=dt.date(2026, 4, 20))
+    [spec] = build_rectify_notice(workbook, KINDS["rectify-notice"], settings)
+    request = spec.charts["rectify_chart"]
+    assert request.kind == "rectification"
+    # (department, closed, open within the deadline, overdue), in the table's order
+    assert dict((row[0], row[1:]) for row in request.data)["教育局"] == (1, 0, 1)
+    assert sum(sum(row[1:]) for row in request.data) == 3
