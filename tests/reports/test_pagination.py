@@ -99,7 +99,8 @@ def test_every_figure_keeps_with_the_caption_below_it(documents):
             assert isinstance(caption, Paragraph) and caption.text.startswith("图"), name
             assert caption.style.name == "Caption", name  # Word's built-in caption (题注)
             assert keeps(block), f"{name}: the figure does not keep with “{caption.text}”"
-    assert figures == {"monitor-notice/监控情况通报.docx": 1, "score-notice/评价结果通报.docx": 2}
+    assert figures == {"monitor-notice/监控情况通报.docx": 1, "score-notice/评价结果通报.docx": 2,
+                       "rectify-notice/整改情况通报.docx": 1}
 
 
 def test_the_signature_keeps_with_the_date_and_the_text_above_it(documents):
