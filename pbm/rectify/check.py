@@ -104,6 +104,12 @@ class Recheck:
         if why_not and name not in self.not_checked:
             self.not_checked[name] = why_not
 
+    def add_reads(self, reads) -> None:
+        """The files a library call read (``FileRead``s): an unreadable one cannot be checked."""
+        for read in reads:
+            self.add_file(read.file, None if read.error is None else
+                          f"重报文件无法读取：{read.error.message()}")
+
     def add_project(self, file: str, sheet: str, name: str) -> None:
         file = Path(file).name
         self.sheets.add((file, sheet))
@@ -208,9 +214,7 @@ def recheck_goals(paths: list[Path], config) -> Recheck:
     if library is None:  # validate may have had --history/--core: not judged without them
         recheck.cannot_judge.update(dict.fromkeys(("G-TARGET-LOW", "G-TARGET-LOOSE",
                                                    "G-NOT-CORE"), WHY_LIBRARY))
-    for read in result.files:
-        recheck.add_file(read.file, None if read.error is None else
-                         f"重报文件无法读取：{read.error.message()}")
+    recheck.add_reads(result.files)
     for review in result.reviews:
         recheck.add_project(review.record.file, review.record.sheet, review.record.name)
     recheck.add_findings(result.findings)
@@ -275,9 +279,7 @@ def recheck_self_eval(paths: list[Path], config) -> Recheck:
                       year=config.year)
     recheck = Recheck("SF", cannot_judge={code: WHY_EVALUATION for code in (
         "LETTER-EVAL-DEDUCTION", "LETTER-EVAL-DEDUCTION-NO-REASON")})
-    for read in run.files:
-        recheck.add_file(read.file, None if read.error is None else
-                         f"重报文件无法读取：{read.error.message()}")
+    recheck.add_reads(run.files)
     for project in run.projects:
         recheck.add_project(project.input.file, project.input.sheet, project.input.name)
     recheck.add_findings(run.findings)

@@ -189,47 +189,43 @@ def _number(value: Any) -> float:
     return float(value)
 
 
-def _lights(plt, request: ChartRequest, chinese: bool):
-    names = [row[0] for row in request.data]
-    labels = _labels(names, chinese)
-    height = max(2.2, 0.32 * len(names) + 1.2)
-    figure, axes = plt.subplots(figsize=(WIDTH_MM / 25.4, height))
-    left = [0.0] * len(names)
-    legend = {"红": "红灯", "黄": "黄灯", "绿": "绿灯"} if chinese else \
-        {"红": "red", "黄": "yellow", "绿": "green"}
-    for position, light in enumerate(("红", "黄", "绿"), start=1):
-        values = [_number(row[position]) for row in request.data]
-        axes.barh(labels, values, left=left, color=LIGHT_COLOURS[light], label=legend[light])
-        left = [a + b for a, b in zip(left, values)]
-    axes.invert_yaxis()  # first department on top, as in the table
-    axes.set_xlabel("项目数" if chinese else "projects")
-    axes.set_title(request.title if chinese else "Lights per department")
-    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    axes.xaxis.get_major_locator().set_params(integer=True)
-    return figure
-
-
+#: 监控情况通报: projects per department by light.
+LIGHT_PARTS = (("红灯", "red", "红"), ("黄灯", "yellow", "黄"), ("绿灯", "green", "绿"))
 #: 整改情况通报: closed, open within the deadline (replied, in progress, to check by hand),
 #: overdue — green, amber, red as the lights.
 RECTIFY_PARTS = (("已整改", "closed", "绿"), ("未销号（未逾期）", "open", "黄"),
                  ("逾期未整改", "overdue", "红"))
 
 
+def _lights(plt, request: ChartRequest, chinese: bool):
+    """Projects per department as stacked bars: (department, red, yellow, green)."""
+    return _stacked(plt, request, chinese, LIGHT_PARTS, ("项目数", "projects"),
+                    "Lights per department")
+
+
 def _rectification(plt, request: ChartRequest, chinese: bool):
     """Problems per department as stacked bars: (department, closed, open, overdue)."""
+    return _stacked(plt, request, chinese, RECTIFY_PARTS, ("问题数", "problems"),
+                    "Problems per department")
+
+
+def _stacked(plt, request: ChartRequest, chinese: bool, parts, axis: tuple[str, str],
+             title_en: str):
+    """One horizontal bar per department (first on top, as in the table beside it), its
+    counts stacked in the colours of ``parts`` ((label, English label, light), …)."""
     names = [row[0] for row in request.data]
     labels = _labels(names, chinese)
     height = max(2.2, 0.32 * len(names) + 1.2)
     figure, axes = plt.subplots(figsize=(WIDTH_MM / 25.4, height))
     left = [0.0] * len(names)
-    for position, (zh, en, light) in enumerate(RECTIFY_PARTS, start=1):
+    for position, (zh, en, light) in enumerate(parts, start=1):
         values = [_number(row[position]) for row in request.data]
         axes.barh(labels, values, left=left, color=LIGHT_COLOURS[light],
                   label=zh if chinese else en)
         left = [a + b for a, b in zip(left, values)]
-    axes.invert_yaxis()  # first department on top, as in the table
-    axes.set_xlabel("问题数" if chinese else "problems")
-    axes.set_title(request.title if chinese else "Problems per department")
+    axes.invert_yaxis()
+    axes.set_xlabel(axis[0] if chinese else axis[1])
+    axes.set_title(request.title if chinese else title_en)
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axes.xaxis.get_major_locator().set_params(integer=True)
     return figure

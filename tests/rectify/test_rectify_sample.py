@@ -32,12 +32,17 @@ def test_the_ledger_is_a_population_of_projects(run_pbm, workspace):
     assert (workspace / "out" / "history" / "sample-2026-整改复核.xlsx").exists()
 
 
-def test_the_rectify_notice_counts_per_department_as_of_its_date(run_pbm, workspace):
+def _rectified(run_pbm, workspace) -> None:
+    """Letters out, 教育局's form resubmitted with one of its two problems fixed, checked."""
     issue_letters(run_pbm, workspace)
     write_goals(workspace / "resubmitted", {"101-教育局.xlsx": [education(unit=True)]})
     code, _, err = run_pbm("rectify", "--goals", "resubmitted/", "--today", "2026-03-10",
                            cwd=workspace)
     assert code == 0, err
+
+
+def test_the_rectify_notice_counts_per_department_as_of_its_date(run_pbm, workspace):
+    _rectified(run_pbm, workspace)
     code, out, err = run_pbm("report", "rectify-notice", "--format", "md", "--date",
                              "2026-04-20", cwd=workspace)
     assert code == 0, out + err
@@ -65,11 +70,7 @@ def test_the_rectify_notice_has_its_chart_per_department(run_pbm, workspace):
     from pbm.reports.inputs import read_output_workbook
     from pbm.reports.rectify_docs import build_rectify_notice
 
-    issue_letters(run_pbm, workspace)
-    write_goals(workspace / "resubmitted", {"101-教育局.xlsx": [education(unit=True)]})
-    code, _, err = run_pbm("rectify", "--goals", "resubmitted/", "--today", "2026-03-10",
-                           cwd=workspace)
-    assert code == 0, err
+    _rectified(run_pbm, workspace)
     code, out, err = run_pbm("report", "rectify-notice", "--format", "docx", "--date",
                              "2026-04-20", cwd=workspace)
     assert code == 0, out + err
