@@ -16,8 +16,8 @@ references out of the grid, shared-string indexes and counts that lie, merges ov
 inverted or covering the whole grid, junk numbers, dates, types and style indexes, hostile
 texts, deleted or damaged parts, a truncated or corrupted zip; for CSV files line ends, quotes,
 NUL and GBK bytes — and runs the command that reads that folder (validate goals/, monitor q3/,
-score self-eval/), sometimes followed by the commands that read the resulting out/ (sample,
-report), each as a real process, one at a time, with ``--format json`` where it has one.
+score self-eval/, rectify replies/ --goals goals-resubmitted/), sometimes followed by the
+commands that read the resulting out/ (sample, report), each as a real process, one at a time, with ``--format json`` where it has one.
 
 A failure is: an exit status other than 0, 1, 2 (a negative one: killed by a signal, an abort);
 ``Traceback`` or pbm's ``internal error`` / ``内部错误`` line in its output; under
@@ -61,7 +61,7 @@ FAILURES = HERE / "fuzz-failures"
 
 TIMEOUT_S = 10.0
 MEMORY_LIMIT = 1 << 30  # 1 GiB: address space of the child, and the peak RSS allowed
-COMMANDS = ("validate", "monitor", "score", "sample", "report")
+COMMANDS = ("validate", "monitor", "score", "sample", "report", "rectify")
 INJECTION_MARK = "1234321"  # {{ 1111*1111 }} evaluated
 
 # --- The values the mutations put in. -------------------------------------------------------
@@ -712,7 +712,12 @@ def _fmt(rng: random.Random) -> list[str]:
 TARGETS = [("goals", "goals/*", 25), ("q3", "q3/*.xlsx", 20), ("self-eval", "self-eval/*.xlsx", 20),
            ("roster", "roster.xlsx", 5), ("out-goals", "out/goals-2026.xlsx", 8),
            ("out-monitor", "out/monitor-2026-09.xlsx", 8), ("out-sample", "out/sample-2026.xlsx", 4),
-           ("out-scores", "out/scores-2026.xlsx", 7), ("register", "out/history/文号.csv", 3)]
+           ("out-scores", "out/scores-2026.xlsx", 7), ("register", "out/history/文号.csv", 3),
+           ("replies", "replies/*.xlsx", 6), ("resubmitted", "goals-resubmitted/*.xlsx", 5),
+           ("out-rectify", "out/rectification.xlsx", 5)]
+#: 回头看 on the sample's replies and resubmitted forms (the letters' deadline is 2026-04-15).
+RECTIFY = ["rectify", "replies/", "--goals", "goals-resubmitted/", "--today", "2026-04-20",
+           "--format", "json"]
 
 
 def plan_commands(rng: random.Random, target: str) -> list[list[str]]:
@@ -743,6 +748,15 @@ def plan_commands(rng: random.Random, target: str) -> list[list[str]]:
     if target == "out-monitor":
         commands = [["sample", "--seed", "7", "--format", "json"],
                     _report(rng, "monitor-feedback", "monitor-notice", "monitor-reminder")]
+        return rng.sample(commands, rng.randint(1, 2))
+    if target in ("replies", "resubmitted"):
+        return [RECTIFY, *maybe(0.25, ["sample", "--from", "out/rectification.xlsx", "--seed",
+                                        "7", "--format", "json"]),
+                *maybe(0.25, _report(rng, "rectify-notice"))]
+    if target == "out-rectify":
+        commands = [RECTIFY, ["sample", "--from", "out/rectification.xlsx", "--seed", "7",
+                              "--format", "json"], _report(rng, "rectify-notice"),
+                    _report(rng, "goal-review")]
         return rng.sample(commands, rng.randint(1, 2))
     if target == "out-sample":
         return [_report(rng, "sample-notice")]
@@ -874,7 +888,8 @@ def prepare(base: Path) -> Path:
     shutil.copytree(SEEDS, workspace, ignore=shutil.ignore_patterns("out"))
     env = _environment()
     for args in (["validate", "goals/"], ["monitor", "q3/"], ["sample", "--seed", "20261122"],
-                 ["score", "self-eval/"], ["report", "sample-notice", "--processes", "1"]):
+                 ["score", "self-eval/"], ["report", "sample-notice", "--processes", "1"],
+                 ["report", "goal-review", "--date", "2026-03-16", "--processes", "1"]):
         run = run_pbm([*args, "--quiet"], workspace, env)
         if run.code not in (0, 1) or run.failures:
             raise SystemExit(f"fuzz: preparing the seed workspace, pbm {' '.join(args)} exited "
