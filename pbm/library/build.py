@@ -261,6 +261,16 @@ class _Columns:
         return done
 
 
+_ROW = re.compile(r"[A-Z]+([0-9]+)")
+
+
+def _on_row(column: str, cell: str) -> str:
+    """The 实际完成值 cell: its column (实际完成值列) on the row of the line's 自评得分 cell;
+    the 自评得分 cell itself where the output names no column (written before it had one)."""
+    match = _ROW.fullmatch(cell)
+    return f"{column}{match.group(1)}" if column and match else cell
+
+
 class _Builder:
     def __init__(self, year: int, common_min: int, core: CoreLibrary | None):
         self.year = year
@@ -345,9 +355,10 @@ class _Builder:
         cols = _Columns(book, SCORE_INDICATORS, SCORE_INDICATORS.columns,
                         ("level3", "actual", "code"))
         typing, shown = self.typing, path.name
-        for (line, new), file, sheet, cell, actual_cell, op, target, actual in zip(
+        for (line, new), file, sheet, cell, actual_column, op, target, actual in zip(
                 self._keyed(year, cols), *self._columns(cols, "file", "sheet", "cell",
-                                                        "actual_cell", "op", "target", "actual")):
+                                                        "actual_column", "op", "target",
+                                                        "actual")):
             if not line.key or line.actual_at:
                 continue
             typed = typing(op or None, line.unit, target, actual, line.level1, line.level2)
@@ -356,9 +367,8 @@ class _Builder:
                 line.target, line.target_number = target, typed.target
                 line.target_unit = line.unit = typed.target_unit
                 line.target_at = (shown, file, sheet, cell)  # the line's row (its 得分 cell)
-            # the 实际完成值 cell where the output names it (outputs before it: the 得分 cell)
             line.actual, line.actual_number = actual, typed.actual
-            line.actual_at = (shown, file, sheet, actual_cell or cell)
+            line.actual_at = (shown, file, sheet, _on_row(actual_column, cell))
         self.notes.extend(book.findings)
 
     def monitor(self, year: int, path: Path, book: OutputWorkbook) -> None:

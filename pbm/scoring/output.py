@@ -41,6 +41,7 @@ from pbm.workbook.outputs import (
     SUBJECT_COLUMN,
     tool_text,
 )
+from pbm.workbook.table import column_letter
 
 GRADE_FILLS = {"优": "green", "良": None, "中": "yellow", "差": "red"}
 KIND_ZH = {"self-eval": "单位自评", "aggregate": "多单位汇总", "evaluation": "多方评价"}
@@ -136,6 +137,7 @@ def indicator_sheet(run: ScoreRun):
 
     tolerance = run.rules.tolerance
     rows, fills = [], []
+    letters: dict[Any, str | None] = {}
     for project in [*run.projects, *run.aggregates]:
         inp = project.input
         for score in project.score.indicators:
@@ -149,12 +151,23 @@ def indicator_sheet(run: ScoreRun):
                          ind.target_text, ind.actual_text, ind.weight, ind.claimed,
                          score.recomputed, difference, _rule_zh(score), score.achieved_ratio,
                          None if score.met is None else ("是" if score.met else "否"), notes,
-                         _deviation(ind), ind.cell("actual")])
+                         _deviation(ind), _actual_column(ind.table, letters)])
             fills.append("yellow" if difference is not None and abs(difference) > tolerance
                          else None)
     return Sheet(SCORE_INDICATORS.sheet, SCORE_INDICATORS.headers(), rows, row_fills=fills,
                  number_formats={12: "0.00", 13: "0.00", 14: "0.00", 15: "0.00", 17: "0.00%"},
                  widths={0: 28, 8: 24, 16: 22, 19: 30})
+
+
+def _actual_column(table, letters: dict[Any, str | None]) -> str | None:
+    """The letter of the table's 实际完成值 column, once per table (an aggregate's line has
+    no table)."""
+    if table is None:
+        return None
+    if table not in letters:
+        column = table.columns.get("actual")
+        letters[table] = column_letter(column) if column else None
+    return letters[table]
 
 
 def _deviation(ind) -> str | None:

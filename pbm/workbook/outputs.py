@@ -195,7 +195,7 @@ SCORE_INDICATORS = OutputSheet("指标得分", {
     "claimed": "自评得分", "score": "复核得分", "difference": "差异(自评−复核)",
     "rule": "复核计分规则", "ratio": "完成比例", "met": "是否达标", "note": "说明",
     "deviation": "偏差原因分析及改进措施",  # as the unit wrote it (the 公开表 shows it)
-    "actual_cell": "实际完成值单元格"})  # where 实际完成值 stands (单元格 is the 自评得分 cell)
+    "actual_column": "实际完成值列"})  # its column on the line's row (单元格: the 自评得分 cell)
 SCORE_RECHECK = OutputSheet("复核差异", {
     "file": "文件", "sheet": "工作表", "cell": "单元格", "code": "项目编码", "name": "项目名称",
     "department": "主管部门", "indicator": "指标", "weight": "分值", "target": "年度指标值",
