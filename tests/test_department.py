@@ -310,3 +310,16 @@ def test_list_categories_checked_against_the_department_framework(tmp_path: Path
     found = sorted((f["code"], f["cell"]) for f in result["findings"] if f["severity"] != "info")
     # 社会效益指标 is 社会效应's (or 效益's), not 运行成本's; 其他效率 is no framework name
     assert found == [("G-LEVEL2", "I3"), ("G-LOCAL-CATEGORY", "I4")]
+
+
+def test_the_terminal_names_a_department_table_as_a_whole(tmp_path: Path, run_pbm):
+    """validate's project lines and score's difference tables mark the department's table
+    （部门整体）, as the letters do: its sheet, its name and its 主管部门 are the same name."""
+    write_department_goal_form(tmp_path / "部门.xlsx", [_bad_department()])
+    code, out, err = run_pbm("validate", str(tmp_path / "部门.xlsx"), "--out", str(tmp_path / "o"))
+    assert code == 1, err
+    assert "· 民政局（部门整体）  审核等级 差" in out
+    write_department_selfeval_form(tmp_path / "自评.xlsx", [DepartmentSpec()])
+    code, out, err = run_pbm("score", str(tmp_path / "自评.xlsx"), "--out", str(tmp_path / "o"))
+    assert code in (0, 1), err
+    assert "交通运输局（部门整体）" in out

@@ -157,6 +157,15 @@ def _d(value) -> str:
     return decimal_text(value)
 
 
+def _shown(inp) -> str:
+    """A project as the terminal names it; a 部门整体 self-evaluation with its mark."""
+    from pbm.reports.inputs import DEPARTMENT_MARK
+    from pbm.workbook.department import DEPARTMENT
+
+    name = inp.name or inp.sheet
+    return name + DEPARTMENT_MARK if inp.subject == DEPARTMENT else name
+
+
 def _render(run, outputs: list[Path], show: int) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -200,7 +209,7 @@ def _render(run, outputs: list[Path], show: int) -> None:
         for project in largest:
             ps = project.score
             codes = sorted({f.code for f in project.findings if f.severity != "info"})
-            diff.add_row(project.input.name or project.input.sheet, project.input.department,
+            diff.add_row(_shown(project.input), project.input.department,
                          _d(ps.claimed_total), _d(ps.total), decimal_text(ps.difference, sign=True),
                          Text(ps.grade or "—", style=GRADE_STYLE.get(ps.grade or "", "")),
                          " ".join(codes))
@@ -216,7 +225,7 @@ def _render(run, outputs: list[Path], show: int) -> None:
             table.add_column(column)
         for project, line in lines[:show]:
             ind = line.indicator
-            table.add_row(project.input.name or project.input.sheet, ind.name,
+            table.add_row(_shown(project.input), ind.name,
                           ind.cell("score") or "", _d(ind.claimed),
                           _d(line.recomputed), decimal_text(line.difference, sign=True))
         console.print(table)

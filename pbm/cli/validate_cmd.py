@@ -203,6 +203,9 @@ def _render(result, outputs: list[Path], show: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from pbm.reports.inputs import DEPARTMENT_MARK
+    from pbm.workbook.department import is_department
+
     console = common.stdout_console()
     lang = common.STATE.lang
     sev = {"error": common.t("错误", "error"), "warning": common.t("警告", "warning"),
@@ -240,7 +243,10 @@ def _render(result, outputs: list[Path], show: int) -> None:
         for review in listed:
             counts = {s: sum(1 for f in review.findings if f.severity == s)
                       for s in ("error", "warning")}
-            head = Text(f"  ▸ {review.record.sheet} · {review.record.name or '（未填项目名称）'}  ")
+            name = review.record.name or "（未填项目名称）"
+            if is_department(review.record):
+                name += DEPARTMENT_MARK
+            head = Text(f"  ▸ {review.record.sheet} · {name}  ")
             head.append(common.t(f"审核等级 {review.grade}", f"grade {review.grade}"),
                         style=GRADE_STYLE[review.grade])
             head.append(f"  {sev['error']} {counts['error']} · {sev['warning']} {counts['warning']}")
