@@ -323,3 +323,26 @@ def test_the_terminal_names_a_department_table_as_a_whole(tmp_path: Path, run_pb
     code, out, err = run_pbm("score", str(tmp_path / "自评.xlsx"), "--out", str(tmp_path / "o"))
     assert code in (0, 1), err
     assert "交通运输局（部门整体）" in out
+
+
+def test_a_department_self_evaluation_is_published_as_its_own_table(tmp_path: Path, run_pbm):
+    """绩效公开: a 部门整体支出绩效自评表 is published under its own title and labels (部门（单位）
+    名称, 部门资金), listed in the 目录 with its mark; a project's table keeps its own."""
+    from docx import Document
+    from python_calamine import CalamineWorkbook
+
+    write_department_selfeval_form(tmp_path / "自评.xlsx", [DepartmentSpec()])
+    out = tmp_path / "o"
+    code, _, err = run_pbm("score", str(tmp_path / "自评.xlsx"), "--out", str(out), "-q")
+    assert code in (0, 1), err
+    code, data = _run(run_pbm, "report", "publish", "--out", str(out))
+    assert code == 0 and data["summary"]["publish"]["published"] == 1
+    book = CalamineWorkbook.from_path(str(out / "reports" / "publish" / "项目支出绩效自评公开表-2026.xlsx"))
+    toc, sheet = (book.get_sheet_by_name(name).to_python() for name in book.sheet_names[:2])
+    assert toc[2][3] == "交通运输局（部门整体）"
+    assert sheet[0][0] == "2026年度部门整体支出绩效自评表"
+    assert sheet[2][:2] == ["部门（单位）名称", "交通运输局"] and sheet[4][0] == "部门资金（万元）"
+    document = Document(str(out / "reports" / "publish" / "项目支出绩效自评公开表-2026.docx"))
+    texts = [p.text for p in document.paragraphs]
+    assert "2026年度部门整体支出绩效自评表（1）" in texts
+    assert document.tables[0].cell(0, 0).text == "部门（单位）名称"

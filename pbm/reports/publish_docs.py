@@ -24,7 +24,7 @@ from typing import Any
 
 from pbm.findings import Finding
 from pbm.reports.context import DocumentSpec, Kind, ReportSettings, _columns, _get, rate_fraction
-from pbm.reports.inputs import OutputWorkbook, number, text
+from pbm.reports.inputs import DEPARTMENT_MARK, OutputWorkbook, number, subject_mark, text
 from pbm.values import decimal_text
 from pbm.workbook.outputs import SCORE_INDICATORS, SCORE_PROJECTS
 from pbm.workbook.writer import build_xlsx, safe_filename
@@ -103,6 +103,24 @@ class PublishedProject:
     total: Decimal | None
     lines: list[PublishedLine] = field(default_factory=list)
     redacted: int = 0
+    whole_department: bool = False  # a 部门整体支出绩效自评表: published as that table
+
+    @property
+    def table_title(self) -> str:
+        return "部门整体支出绩效自评表" if self.whole_department else "项目支出绩效自评表"
+
+    @property
+    def name_label(self) -> str:
+        return "部门（单位）名称" if self.whole_department else "项目名称"
+
+    @property
+    def money_label(self) -> str:
+        return "部门资金（万元）" if self.whole_department else "项目资金（万元）"
+
+    @property
+    def listed_name(self) -> str:
+        """The name in the 目录: a department's table marked （部门整体）."""
+        return self.project + DEPARTMENT_MARK if self.whole_department else self.project
 
     @property
     def weight_total(self) -> Decimal | None:
@@ -120,7 +138,8 @@ class PublishedProject:
                 "execution_weight": num(self.execution_weight),
                 "execution_score": num(self.execution_score), "goal": self.goal,
                 "goal_actual": self.goal_actual, "total": num(self.total),
-                "indicators": len(self.lines), "redacted": self.redacted}
+                "indicators": len(self.lines), "redacted": self.redacted,
+                **({"subject": "department"} if self.whole_department else {})}
 
 
 @dataclass
@@ -234,7 +253,7 @@ def build_publication(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
             execution_score=number(_get(row, pcol["claimed_execution"])),
             goal=_clean(_get(row, pcol["goal"]), counter),
             goal_actual=_clean(_get(row, pcol["goal_actual"]), counter),
-            total=total, lines=lines))
+            total=total, lines=lines, whole_department=bool(subject_mark(row))))
         published[-1].redacted = counter[0]
     publication = Publication(settings.year, published, eligible, unpublished,
                               settings.publish_quota)
@@ -317,7 +336,7 @@ def write_publication_xlsx(path: Path, publication: Publication) -> Path:
             toc.write_number(row, 0, index, cell)
             put(toc, row, 1, project.department, cell)
             put(toc, row, 2, project.unit, cell)
-            put(toc, row, 3, project.project, cell)
+            put(toc, row, 3, project.listed_name, cell)
             put(toc, row, 4, project.total, points)
             toc.write_url(row, 5, f"internal:'{name}'!A1", link, string=name)
         row = len(publication.projects) + 3
@@ -331,16 +350,16 @@ def write_publication_xlsx(path: Path, publication: Publication) -> Path:
             sheet.set_column(2, 2, 26)
             sheet.set_column(3, 6, 13)
             sheet.set_column(7, 7, 34)
-            sheet.merge_range(0, 0, 0, 7, f"{publication.year}年度项目支出绩效自评表", title)
+            sheet.merge_range(0, 0, 0, 7, f"{publication.year}年度{project.table_title}", title)
             sheet.set_row(0, 30)
             sheet.write_string(1, 6, "金额单位：万元")
-            put(sheet, 2, 0, "项目名称", label)
+            put(sheet, 2, 0, project.name_label, label)
             put(sheet, 2, 1, project.project, cell, 7)
             put(sheet, 3, 0, "主管部门", label)
             put(sheet, 3, 1, project.department, cell, 3)
             put(sheet, 3, 4, "实施单位", label)
             put(sheet, 3, 5, project.unit, cell, 7)
-            sheet.merge_range(4, 0, 5, 0, "项目资金（万元）", label)
+            sheet.merge_range(4, 0, 5, 0, project.money_label, label)
             put(sheet, 4, 1, "", label)
             for offset, header in enumerate(MONEY_HEADER):
                 put(sheet, 4, 2 + offset, header, label)
@@ -409,7 +428,7 @@ def write_publication_docx(path: Path, publication: Publication) -> Path:
             document.add_page_break()
         caption = document.add_paragraph()
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        caption.add_run(f"{publication.year}年度项目支出绩效自评表（{index}）").bold = True
+        caption.add_run(f"{publication.year}年度{project.table_title}（{index}）").bold = True
         document.add_paragraph("金额单位：万元").alignment = WD_ALIGN_PARAGRAPH.RIGHT
         rows = 7 + len(project.lines)
         table = document.add_table(rows=rows, cols=8)
@@ -426,13 +445,13 @@ def write_publication_docx(path: Path, publication: Publication) -> Path:
                     for r in paragraph.runs:
                         r.bold = True
 
-        put(0, 0, "项目名称", bold=True)
+        put(0, 0, project.name_label, bold=True)
         put(0, 1, project.project, 7)
         put(1, 0, "主管部门", bold=True)
         put(1, 1, project.department, 3)
         put(1, 4, "实施单位", bold=True)
         put(1, 5, project.unit, 7)
-        table.cell(2, 0).merge(table.cell(3, 0)).text = "项目资金（万元）"
+        table.cell(2, 0).merge(table.cell(3, 0)).text = project.money_label
         for offset, header in enumerate(MONEY_HEADER):
             put(2, 2 + offset, header, bold=True)
         put(3, 1, "年度资金总额", bold=True)
