@@ -128,6 +128,14 @@ class SelfEvalTyping:
         self.typing = Typing(year)
         self.tier_names = frozenset(name for name, _, _ in rules.qualitative_tiers)
         self._scored: dict[TypedLine, _Scored] = {}
+        self._marked: dict[str, bool] = {}
+
+    def marked(self, name: str) -> bool:
+        """A 三级指标 name that kept the template's marks (人数(≥**人)), each name once."""
+        found = self._marked.get(name)
+        if found is None:
+            found = self._marked[name] = has_filler(name)
+        return found
 
     def scored(self, typed: TypedLine) -> _Scored:
         found = self._scored.get(typed)
@@ -229,7 +237,7 @@ class _ProjectTyping:
                 line))
             if scored.flagged:
                 self._flag(typed, table.a1("target", line), table.a1("actual", line), name)
-            if has_filler(name):
+            if run.marked(name):
                 marked.append(line)
         if marked:
             # the template's 三级指标 kept its marks (人数(≥**人)): once for the project
