@@ -68,3 +68,31 @@ def fill(path: Path, replies: dict[str, tuple], target: Path | None = None) -> P
                 row[header.index(column)].value = value
     book.save(target or path)
     return target or path
+
+
+def set_cells(path: Path, ident: str, values: dict[str, str]) -> None:
+    """Type ``values`` (column → text) into the ledger row of problem ``ident``, as a person
+    editing the ledger would."""
+    book = openpyxl.load_workbook(path)
+    sheet = book["整改台账"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[header.index("问题编号")].value == ident:
+            for column, value in values.items():
+                row[header.index(column)].value = value
+    book.save(path)
+
+
+def reply_sheet(path: Path, header: list[str], rows: list[tuple], title: str | None = None,
+                sheet: str = "整改回复") -> Path:
+    """A department's own reply sheet: maybe a title row, its own columns and order."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    if title:
+        ws.append([title])
+    ws.append(header)
+    for row in rows:
+        ws.append(list(row))
+    book.save(path)
+    return path

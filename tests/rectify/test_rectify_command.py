@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import json
 
-import openpyxl
-from rectify_helpers import education, fill, health, issue_letters, ledger_rows, write_goals
+from rectify_helpers import (
+    education,
+    fill,
+    health,
+    issue_letters,
+    ledger_rows,
+    reply_sheet,
+    set_cells,
+    write_goals,
+)
 
 from pbm.workbook.forms import IndicatorSpec
 
@@ -18,16 +26,8 @@ def _ids(workspace) -> dict[tuple[str, str], str]:
 
 def _reply_sheet(path, rows, title: bool = True, sheet: str = "整改回复"):
     """A department's own reply sheet: a title row, its columns in another order."""
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = sheet
-    if title:
-        ws.append(["卫健委整改情况回复"])
-    ws.append(["完成情况", "问题编号", "整改措施"])
-    for row in rows:
-        ws.append(list(row))
-    book.save(path)
-    return path
+    return reply_sheet(path, ["完成情况", "问题编号", "整改措施"], rows,
+                       "卫健委整改情况回复" if title else None, sheet)
 
 
 def _status(workspace) -> dict[str, dict]:
@@ -173,13 +173,7 @@ def test_a_status_a_person_typed_is_kept_and_counts(run_pbm, workspace):
     issue_letters(run_pbm, workspace)
     path = workspace / "out" / "rectification.xlsx"
     health_g2 = _ids(workspace)[("卫健委", "G2")]
-    book = openpyxl.load_workbook(path)
-    sheet = book["整改台账"]
-    header = [c.value for c in sheet[1]]
-    for row in sheet.iter_rows(min_row=2):
-        if row[header.index("问题编号")].value == health_g2:
-            row[header.index("整改状态")].value = "已整改（人工核实）"
-    book.save(path)
+    set_cells(path, health_g2, {"整改状态": "已整改（人工核实）"})
     code, out, err = run_pbm("rectify", "--goals", "goals/", "--today", "2026-05-01",
                              "--format", "json", cwd=workspace)
     assert code == 1, err  # 教育局's two problems are still in goals/, past the deadline
@@ -214,13 +208,7 @@ def test_a_code_pbm_does_not_have_is_never_verified(run_pbm, workspace):
     issue_letters(run_pbm, workspace)
     path = workspace / "out" / "rectification.xlsx"
     g2 = _ids(workspace)[("教育局", "G2")]
-    book = openpyxl.load_workbook(path)
-    sheet = book["整改台账"]
-    header = [c.value for c in sheet[1]]
-    for row in sheet.iter_rows(min_row=2):
-        if row[header.index("问题编号")].value == g2:
-            row[header.index("问题代码")].value = "G2、G3"  # two codes in one cell
-    book.save(path)
+    set_cells(path, g2, {"问题代码": "G2、G3"})  # two codes in one cell
     write_goals(workspace / "resubmitted", {"101-教育局.xlsx": [education(unit=True, value=True)]})
     code, _, err = run_pbm("rectify", "--goals", "resubmitted/", "--today", "2026-03-30",
                            cwd=workspace)

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
-from rectify_helpers import ledger_rows
+from rectify_helpers import ledger_rows, reply_sheet
 
 from pbm.monitoring.forms import MonitorIndicatorSpec
 from pbm.scoring.forms import write_self_eval_workbook
@@ -318,15 +318,7 @@ def test_an_unreadable_resubmission_is_never_verified(run_pbm, workspace):
 
 def _own_reply_sheet(path: Path, rows: list[tuple]) -> Path:
     """A department's own sheet: a title row, 佐证材料 first, 问题编号 second, no 完成情况."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "整改回复"
-    sheet.append(["民政局监控问题整改情况"])
-    sheet.append(["佐证材料", "问题编号", "整改措施"])
-    for row in rows:
-        sheet.append(list(row))
-    book.save(path)
-    return path
+    return reply_sheet(path, ["佐证材料", "问题编号", "整改措施"], rows, "民政局监控问题整改情况")
 
 
 def test_replies_to_monitoring_and_evaluation_problems_lose_nothing(run_pbm, workspace):
