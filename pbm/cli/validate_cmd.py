@@ -71,6 +71,7 @@ def _write_outputs(config, out_dir: Path, result, annotate: bool, limits) -> lis
     ``--annotate``)."""
     from pbm.goals.output import goal_list_sheets
     from pbm.workbook.writer import (
+        check_targets,
         discard,
         output_lock,
         publish,
@@ -87,9 +88,13 @@ def _write_outputs(config, out_dir: Path, result, annotate: bool, limits) -> lis
             # (a sheet too long for Excel is written beside it, and published with it)
             copies, skipped = _annotate(result, staging / "annotated", limits,
                                         _workspace_goals(config)) if annotate else ([], [])
-            # everything is written: now the renames, the copies first
+            # everything is written: every target checked before the first rename (a list
+            # that cannot be placed must not leave new copies beside the old list), then the
+            # renames, the copies first
+            check_targets(staging, out_dir)
             whole = target.name == f"goals-{config.year}.xlsx"
             if copies or (annotate and (out_dir / "annotated").exists()):
+                check_targets(staging / "annotated", out_dir / "annotated")
                 copies = publish(staging / "annotated", out_dir / "annotated",
                                  (".xlsx", ".xlsm") if whole else ())
             listed = publish(staging, out_dir)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -253,6 +254,29 @@ def test_annotated_copies_of_files_with_the_same_name_are_kept_apart(tmp_path, r
         departments |= {cell for row in sheet.iter_rows(values_only=True) for cell in row
                         if cell in names.values()}
     assert departments == set(names.values())
+
+
+def test_a_goal_list_that_cannot_be_placed_leaves_the_annotated_copies_as_they_were(
+        tmp_path, run_pbm):
+    # out/goals-<year>.xlsx taken by a folder: the run fails before any rename, so the
+    # previous copies are neither replaced nor pruned (no new copies beside an old list)
+    goals = tmp_path / "goals"
+    goals.mkdir()
+    write_form_workbook(goals / "目标.xlsx", [_spoiled()])
+    code, data, _ = _validate_json(run_pbm, goals, cwd=tmp_path, extra=("--annotate",))
+    assert code == 1
+    out = tmp_path / "pbm-out"
+    [listed] = [Path(p) for p in data["outputs"] if "annotated" not in p]
+    before = {p.name: p.read_bytes() for p in (out / "annotated").glob("*.xlsx")}
+    assert before
+    (out / listed.name).unlink()
+    (out / listed.name).mkdir()
+    spec = _spoiled()
+    spec.department = "另一局"
+    write_form_workbook(goals / "目标.xlsx", [spec])
+    code, out_text, err = run_pbm("validate", str(goals), "--annotate", cwd=tmp_path)
+    assert code == 2, out_text + err
+    assert {p.name: p.read_bytes() for p in (out / "annotated").glob("*.xlsx")} == before
 
 
 def test_json_output_matches_the_findings_schema(tmp_path, run_pbm):
