@@ -111,7 +111,7 @@ def _json(library, outputs) -> dict:
 def _render(library, outputs) -> None:
     from rich.table import Table
 
-    from pbm.library.rates import percent
+    from pbm.values import percent_text as percent
 
     console = common.stdout_console()
     for note in library.notes:

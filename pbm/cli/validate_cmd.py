@@ -292,7 +292,7 @@ def _render(result, outputs: list[Path], show: int) -> None:
 def _render_rates(result, console) -> None:
     """指标量化率 and 核心指标覆盖率: the overall line, and one per department (up to the
     terminal's lines) unless --quiet."""
-    from pbm.library.rates import percent
+    from pbm.values import percent_text as percent
 
     rates = result.rates()
     if not result.reviews:

@@ -128,7 +128,7 @@ def about_rows(result: ValidationResult, command: str) -> list[list[Any]]:
 def rate_rows(result: ValidationResult) -> list[list[Any]]:
     """说明 rows: 指标量化率 and 核心指标覆盖率, overall then per department; what the run was
     checked against (last year's library, the core library)."""
-    from pbm.library.rates import percent
+    from pbm.values import percent_text as percent
 
     context = result.library
     rows: list[list[Any]] = []

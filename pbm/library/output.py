@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from pbm.library.build import Library, where
-from pbm.library.rates import TOTAL, percent
+from pbm.library.rates import TOTAL
+from pbm.values import percent_text as percent
 from pbm.workbook.outputs import (
     ABOUT,
     ABOUT_TOOL,

@@ -87,10 +87,3 @@ def compute_rates(projects: Iterable[ProjectIndicators], is_core: Callable[[str]
         rates.add(project, core)
         total.add(project, core)
     return [*(by_department[name] for name in sorted(by_department)), total]
-
-
-def percent(value: Decimal | None) -> str:
-    """A rate as the terminal and the 说明 sheet show it: 66.67%, — for none."""
-    from pbm.values import decimal_text
-
-    return "—" if value is None else decimal_text(value * 100) + "%"

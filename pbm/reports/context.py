@@ -237,10 +237,6 @@ def score(value: Any) -> str:
     return decimal_text(number(value), dash=DASH)
 
 
-def percent(fraction: Decimal | None) -> str:
-    return DASH if fraction is None else decimal_text(fraction * 100) + "%"
-
-
 def rate_fraction(value: Any) -> Decimal | None:
     """An execution rate as a fraction: "93.25%" → 0.9325; 0.9325 → 0.9325; 93.25 → 0.9325.
 

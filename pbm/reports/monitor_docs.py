@@ -40,11 +40,11 @@ from pbm.reports.context import (
     base_context,
     money,
     numbered,
-    percent,
     rate_fraction,
 )
 from pbm.reports.inputs import OutputWorkbook, number, subject_mark, text
 from pbm.values import decimal_text
+from pbm.values import percent_text as percent
 from pbm.workbook.outputs import (
     MONITOR_FINDINGS,
     MONITOR_PERIOD_LABEL,

@@ -22,9 +22,9 @@ from pbm.reports.context import (
     base_context,
     chinese_date,
     numbered,
-    percent,
 )
 from pbm.reports.inputs import OutputWorkbook, text
+from pbm.values import percent_text as percent
 from pbm.workbook.outputs import RECTIFY_LEDGER
 
 CLOSED, OPEN, OVERDUE, MANUAL, PENDING = "已整改（已核实）", "整改中", "逾期未整改", "需人工核实", "待整改"

@@ -25,12 +25,12 @@ from pbm.reports.context import (
     chinese_date,
     money,
     numbered,
-    percent,
     rate_fraction,
     score,
 )
 from pbm.reports.inputs import OutputWorkbook, number, subject_mark, text
 from pbm.scoring.grades import UNGRADED, UNGRADED_APPLICATION
+from pbm.values import percent_text as percent
 from pbm.workbook.outputs import (
     SAMPLE_ROWS,
     SCORE_APPLICATIONS,

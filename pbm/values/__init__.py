@@ -49,6 +49,7 @@ from pbm.values.placeholders import is_placeholder, qualitative_tier
 from pbm.values.text import cell_text as cell_text
 from pbm.values.text import decimal_text as decimal_text
 from pbm.values.text import normalise_text
+from pbm.values.text import percent_text as percent_text
 from pbm.values.text import plain_decimal as plain_decimal
 from pbm.values.text import utf8_text as utf8_text
 

@@ -102,6 +102,12 @@ def decimal_text(value: object, places: int = 2, *, thousands: bool = False,
     return format(rounded, ("+" if sign else "") + ("," if thousands else "") + f".{places}f")
 
 
+def percent_text(fraction: Decimal | None) -> str:
+    """A share (0.6667) as a percentage with two decimals (66.67%), — for none: the terminal,
+    the 说明 sheets and the documents show rates alike."""
+    return "—" if fraction is None else decimal_text(fraction * 100) + "%"
+
+
 def _quantize(number: Decimal, exponent: Decimal) -> Decimal:
     """``number`` rounded half-up to ``exponent``'s places, with as many digits as that takes
     (Decimal's default 28 cannot round 1e30 to cents: InvalidOperation)."""
