@@ -10,6 +10,7 @@ and the title just above it, are header rows, never a project.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -272,6 +273,23 @@ def _lines(grid: Grid, fields_at: dict[str, int], has_indicators: bool, data_row
         owners[k].carried[data_rows[k]] = cells
 
 
+def _row_spans(spans: list[tuple[int, int]]):
+    """Whether a row lies in one of ``spans`` (first, last): the spans joined and sorted once,
+    each row looked up by bisection — a list of thousands of merged projects asks per row."""
+    joined: list[list[int]] = []
+    for r0, r1 in sorted(spans):
+        if joined and r0 <= joined[-1][1] + 1:
+            joined[-1][1] = max(joined[-1][1], r1)
+        else:
+            joined.append([r0, r1])
+    starts = [r0 for r0, _ in joined]
+
+    def covered(r: int) -> bool:
+        k = bisect_right(starts, r) - 1
+        return k >= 0 and r <= joined[k][1]
+    return covered
+
+
 def _unowned_rows(grid: Grid, file: str, projects, key_columns) -> list[Finding]:
     """Rows of a project with no indicator, no project cell of their own (the project was
     only carried down from above, not merged over them) and no cell the project took: data
@@ -279,8 +297,8 @@ def _unowned_rows(grid: Grid, file: str, projects, key_columns) -> list[Finding]
     ROW_UNOWNED — 拒收 in the monitor's 台账 — each with a warning at its first filled cell."""
     findings = []
     key_cols = [c for _, c in key_columns if c >= 0]
-    merged = [(r0, r1) for (r0, c0), (r1, c1) in grid.sheet.merged
-              if any(c0 <= c <= c1 for c in key_cols)]
+    covered = _row_spans([(r0, r1) for (r0, c0), (r1, c1) in grid.sheet.merged
+                          if any(c0 <= c <= c1 for c in key_cols)])
     for project in projects:
         rows = sorted(r for r, kind in project.others.items() if kind == ROW_PROJECT)
         if not rows:
@@ -288,7 +306,7 @@ def _unowned_rows(grid: Grid, file: str, projects, key_columns) -> list[Finding]
         taken = {cell.row - 1 for cell in (*project.fields.values(), *project.extra.values())}
         for r in rows:
             if r in taken or any(grid.filled(r, c) for c in key_cols) or \
-                    any(r0 <= r <= r1 for r0, r1 in merged):
+                    covered(r):
                 continue
             project.others[r] = ROW_UNOWNED
             values = grid.rows[r]
