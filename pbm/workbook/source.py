@@ -353,19 +353,21 @@ def _outside(reference: str) -> bool:
 MAX_SPARSE_CELLS = 5_000_000
 #: … "most of them empty": the grid over this many times the cells the sheet holds.
 _SPARSE_RATIO = 4
-_CELL_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
+_CELL_COLUMN = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})\d{1,7}"')
+_CELL_ROW = re.compile(rb'<c\s[^>]*?\br="[A-Z]{1,3}(\d{1,7})"')
 _ROW_REF = re.compile(rb'<row\s[^>]*?\br="(\d{1,7})"')
 
 
 def _sparse_extent(data: bytes) -> tuple[str, int] | None:
     """(the farthest cell, the cells of the grid up to it) of a sheet's XML whose grid is
-    over MAX_SPARSE_CELLS and over _SPARSE_RATIO times the cells it holds; else None."""
-    refs = set(_CELL_REF.findall(data))
-    if not refs:
+    over MAX_SPARSE_CELLS and over _SPARSE_RATIO times the cells it holds; else None.
+    The farthest column and row are found apart, each from its few distinct values (a set of
+    (column, row) pairs would hold one entry per cell)."""
+    columns = set(_CELL_COLUMN.findall(data))
+    if not columns:
         return None
-    rows = max(max(int(row) for _, row in refs),
-               max((int(row) for row in set(_ROW_REF.findall(data))), default=0))
-    letters = max((letters for letters, _ in refs), key=lambda text: (len(text), text))
+    rows = max(map(int, set(_CELL_ROW.findall(data)) | set(_ROW_REF.findall(data))))
+    letters = max(columns, key=lambda text: (len(text), text))
     cells = rows * (column_index(letters.decode()) + 1)
     if cells <= max(MAX_SPARSE_CELLS, _SPARSE_RATIO * data.count(b"<c ")):
         return None
