@@ -61,7 +61,6 @@ def indicators(
 
     config = common.load_config()
     settings = LibrarySettings.from_config(config, core=core, history=sources)
-    settings.check_history()
     if common_min is not None:
         settings.common_min_departments = common_min
     out_dir = config.out_dir(out)
@@ -114,10 +113,7 @@ def _render(library, outputs) -> None:
     from pbm.values import percent_text as percent
 
     console = common.stdout_console()
-    for note in library.notes:
-        common.stderr_console().print(common.labelled(
-            common.t("警告", "warning"), f"{note.location()}: {note.message(common.STATE.lang)}",
-            "yellow"))
+    common.print_findings(library.notes)
     entries = list(library.entries.values())
     console.print(common.t(
         f"指标库 {library.year}：{len(entries)} 个指标（通用 {sum(e.common for e in entries)}、"

@@ -132,12 +132,8 @@ def _library(config, history, core, limits):
     """The library the goals are checked against (last year's lines, the core library), None
     when neither --history/--core nor pbm.toml [indicators] names one."""
     from pbm.library.checks import LibraryContext
-    from pbm.library.settings import LibrarySettings
 
-    settings = LibrarySettings.from_config(config, core=core, history=history)
-    settings.check_history()
-    return LibraryContext.load(config.year, settings.history, settings.load_core(limits),
-                               settings.common_min_departments, settings.nearest)
+    return LibraryContext.from_config(config, limits, core=core, history=history)
 
 
 def _run(paths, settings, limits, fmt, year, library=None):

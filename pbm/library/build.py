@@ -36,9 +36,6 @@ from pbm.workbook.outputs import (
 #: The outputs a library is built from: ``goals-2026.xlsx``, ``scores-2026.xlsx``,
 #: ``monitor-2026-09.xlsx`` (the year is the first four digits after the command's word).
 SOURCE_NAME = re.compile(r"(goals|scores|monitor)-(\d{4})(.*)\.xlsx", re.IGNORECASE)
-DIRECTIONS = ("≥", "≤", "=", "定性")
-
-
 def direction_of(op: str | None, quantitative: bool) -> str:
     """≥ (higher is better), ≤ (a cap, a deadline), = or 定性, from a typed line's operator."""
     if not quantitative:
@@ -171,9 +168,6 @@ class Library:
     @property
     def years(self) -> list[int]:
         return sorted({line.year for line in self.lines} | set(self.projects))
-
-    def common(self) -> list[Entry]:
-        return [e for e in self.entries.values() if e.common]
 
     def core_keys(self) -> set[str]:
         """The normalised 三级 names that count as core: the core library's, else (no core

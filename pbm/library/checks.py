@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pbm.findings import Finding
-from pbm.library.build import Library, YearLine, build_library, direction_of, where
+from pbm.library.build import YearLine, build_library, direction_of, where
 from pbm.library.core import CoreLibrary
 from pbm.library.names import normalise_name
 from pbm.library.rates import ProjectIndicators, Rates, compute_rates
@@ -29,26 +29,35 @@ class LibraryContext:
     core: CoreLibrary | None
     core_keys: set[str] | None
     nearest: int = 3
-    history: Library | None = None
     _near: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_config(cls, config, limits, *, core: Path | None = None,
+                    history: list[Path] | None = None) -> LibraryContext | None:
+        """The library a goal review is checked against — ``--history``/``--core`` where given,
+        else pbm.toml ``[indicators]`` — None when neither names one (validate, rectify)."""
+        from pbm.library.settings import LibrarySettings
+
+        settings = LibrarySettings.from_config(config, core=core, history=history)
+        return cls.load(config.year, settings.history, settings.load_core(limits),
+                        settings.common_min_departments, settings.nearest)
 
     @classmethod
     def load(cls, year: int, history: list[Path], core: CoreLibrary | None,
              common_min_departments: int = 2, nearest: int = 3) -> LibraryContext | None:
         if not history and core is None:
             return None
-        library = None
         last_year, last = None, {}
+        core_keys = set(core.indicators) if core is not None else None
         if history:
-            library = build_library(history, year, common_min_departments=common_min_departments)
+            library = build_library(history, year, common_min_departments=common_min_departments,
+                                    core=core)
             earlier = [y for y in library.years if y < year]
             if earlier:
                 last_year = max(earlier)
                 last = library.lines_of(last_year)
-        core_keys = set(core.indicators) if core is not None else (
-            {e.key for e in library.entries.values() if e.common} if library is not None
-            else None)
-        return cls(last_year, last, core, core_keys, nearest, library)
+            core_keys = library.core_keys()
+        return cls(last_year, last, core, core_keys, nearest)
 
     def nearest_names(self, key: str) -> tuple[str, ...]:
         found = self._near.get(key)

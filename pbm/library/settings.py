@@ -30,8 +30,10 @@ class LibrarySettings:
         core_path = core if core is not None else (
             resolve(section["core_library"]) if section.get("core_library") else None)
         folders = list(history) if history else [resolve(t) for t in section.get("history", [])]
-        return cls(int(section.get("common_min_departments", 2)), core_path, folders,
-                   int(section.get("nearest", 3)))
+        settings = cls(int(section.get("common_min_departments", 2)), core_path, folders,
+                       int(section.get("nearest", 3)))
+        settings.check_history()
+        return settings
 
     def load_core(self, limits=None) -> CoreLibrary | None:
         if self.core_library is None:

@@ -200,14 +200,10 @@ def recheck_goals(paths: list[Path], config) -> Recheck:
     from pbm.goals.review import validate_paths
     from pbm.goals.rules import ReviewSettings
     from pbm.library.checks import LibraryContext
-    from pbm.library.settings import LibrarySettings
     from pbm.workbook.source import Limits
 
     limits = Limits.from_config(config.section("limits"))
-    settings = LibrarySettings.from_config(config, core=None, history=None)
-    settings.check_history()
-    library = LibraryContext.load(config.year, settings.history, settings.load_core(limits),
-                                  settings.common_min_departments, settings.nearest)
+    library = LibraryContext.from_config(config, limits)
     result = validate_paths(paths, ReviewSettings.from_config(config), limits,
                             year=config.year, library=library)
     recheck = Recheck("GR")
