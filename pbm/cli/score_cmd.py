@@ -159,11 +159,9 @@ def _d(value) -> str:
 
 def _shown(inp) -> str:
     """A project as the terminal names it; a 部门整体 self-evaluation with its mark."""
-    from pbm.reports.inputs import DEPARTMENT_MARK
-    from pbm.workbook.department import DEPARTMENT
+    from pbm.workbook.department import shown_name
 
-    name = inp.name or inp.sheet
-    return name + DEPARTMENT_MARK if inp.subject == DEPARTMENT else name
+    return shown_name(inp.name or inp.sheet, inp.subject)
 
 
 def _render(run, outputs: list[Path], show: int) -> None:

@@ -204,8 +204,7 @@ def _render(result, outputs: list[Path], show: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from pbm.reports.inputs import DEPARTMENT_MARK
-    from pbm.workbook.department import is_department
+    from pbm.workbook.department import shown_name
 
     console = common.stdout_console()
     lang = common.STATE.lang
@@ -244,9 +243,7 @@ def _render(result, outputs: list[Path], show: int) -> None:
         for review in listed:
             counts = {s: sum(1 for f in review.findings if f.severity == s)
                       for s in ("error", "warning")}
-            name = review.record.name or "（未填项目名称）"
-            if is_department(review.record):
-                name += DEPARTMENT_MARK
+            name = shown_name(review.record.name or "（未填项目名称）", review.record.subject)
             head = Text(f"  ▸ {review.record.sheet} · {name}  ")
             head.append(common.t(f"审核等级 {review.grade}", f"grade {review.grade}"),
                         style=GRADE_STYLE[review.grade])

@@ -94,7 +94,6 @@ class Recheck:
     #: why this run cannot say whether a finding is gone: by its code, (file, code) or
     #: (file, sheet, project, code)
     cannot_judge: dict[Any, str] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
 
     def add_file(self, file: str, why_not: str | None = None) -> None:
         name = Path(file).name
@@ -124,7 +123,6 @@ class Recheck:
                 self.sheets.add((name, finding.sheet))
             self.at.setdefault((name, finding.sheet or "", finding.code), []).append(
                 (finding.cell or "", finding.project or ""))
-        self.findings.extend(findings)
 
 
 def _same_project(found: str, wanted: str) -> bool:
@@ -282,11 +280,9 @@ def recheck_self_eval(paths: list[Path], config) -> Recheck:
     return recheck
 
 
-def verify(ledger: Ledger, today: dt.date, rechecks: list[Recheck] | Recheck | None) -> None:
+def verify(ledger: Ledger, today: dt.date, rechecks: list[Recheck]) -> None:
     """Set 整改状态, 核实情况 and 核实日期 of every row."""
-    if isinstance(rechecks, Recheck):
-        rechecks = [rechecks]
-    by_stage = {recheck.stage: recheck for recheck in rechecks or ()}
+    by_stage = {recheck.stage: recheck for recheck in rechecks}
     stage_of = {row["id"]: by_stage.get(row["id"].partition("-")[0]) for row in ledger.rows}
     places = LedgerPlaces()
     files: dict[tuple[str, str], set[str]] = {}
@@ -358,11 +354,12 @@ class RectifyResult:
     def summary(self) -> dict[str, Any]:
         totals = {key: 0 for key in ("issued", "replied", "closed", "open", "overdue",
                                      "manual")}
-        for entry in self.departments():
+        departments = self.departments()
+        for entry in departments:
             for key in totals:
                 totals[key] += entry[key]
         severity = count_by_severity(self.findings)
-        return {**totals, "departments": len(self.departments()),
+        return {**totals, "departments": len(departments),
                 "reply_files": len(self.files), "reply_rows": self.replies_read,
                 "resubmitted_files": sum(self.resubmitted.values()) if self.resubmitted
                 else None,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pbm.findings import Finding
+from pbm.workbook.department import DEPARTMENT_MARK
 from pbm.workbook.outputs import OutputSheet, OutputTable, read_output
 
 #: Source groups: which pbm command writes the workbook, and its file name pattern.
@@ -147,10 +148,6 @@ def number(value: Any) -> Decimal | None:
 def integer(value: Any) -> int:
     parsed = number(value)
     return int(parsed) if parsed is not None else 0
-
-
-#: How a letter names a 部门整体 table (its "project" is the department): after the name.
-DEPARTMENT_MARK = "（部门整体）"
 
 
 def subject_mark(row: dict[str, Any], departments: set[tuple[str, str]] | None = None) -> str:

@@ -24,8 +24,9 @@ from typing import Any
 
 from pbm.findings import Finding
 from pbm.reports.context import DocumentSpec, Kind, ReportSettings, _columns, _get, rate_fraction
-from pbm.reports.inputs import DEPARTMENT_MARK, OutputWorkbook, number, subject_mark, text
+from pbm.reports.inputs import OutputWorkbook, number, subject_mark, text
 from pbm.values import decimal_text
+from pbm.workbook.department import DEPARTMENT, PROJECT_SUBJECT, shown_name
 from pbm.workbook.outputs import SCORE_INDICATORS, SCORE_PROJECTS
 from pbm.workbook.writer import build_xlsx, safe_filename
 
@@ -91,7 +92,6 @@ class PublishedProject:
     project: str
     department: str
     unit: str
-    code: str
     initial_budget: Decimal | None
     budget: Decimal | None
     executed: Decimal | None
@@ -120,7 +120,7 @@ class PublishedProject:
     @property
     def listed_name(self) -> str:
         """The name in the 目录: a department's table marked （部门整体）."""
-        return self.project + DEPARTMENT_MARK if self.whole_department else self.project
+        return shown_name(self.project, DEPARTMENT if self.whole_department else PROJECT_SUBJECT)
 
     @property
     def weight_total(self) -> Decimal | None:
@@ -247,7 +247,7 @@ def build_publication(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
             rate = executed / budget
         published.append(PublishedProject(
             project=name, department=_clean(_get(row, pcol["department"]), counter),
-            unit=_clean(_get(row, pcol["unit"]), counter), code=text(_get(row, pcol["code"])),
+            unit=_clean(_get(row, pcol["unit"]), counter),
             initial_budget=number(_get(row, pcol["initial_budget"])), budget=budget,
             executed=executed, rate=rate, execution_weight=settings.execution_weight,
             execution_score=number(_get(row, pcol["claimed_execution"])),

@@ -28,6 +28,14 @@ from pbm.workbook.table import Cell, MoneyRegion
 PROJECT_SUBJECT = "project"
 DEPARTMENT = "department"
 SUBJECTS_ZH = {PROJECT_SUBJECT: "项目支出", DEPARTMENT: "部门整体"}
+#: How letters, the terminal and the 公开表 name a 部门整体 table (its "project" is the
+#: department): after the name.
+DEPARTMENT_MARK = "（部门整体）"
+
+
+def shown_name(name: str, subject: str) -> str:
+    """A table's name as pbm shows it to people: a department's whole budget marked."""
+    return name + DEPARTMENT_MARK if subject == DEPARTMENT else name
 
 _WHOLE_TITLE = re.compile(r"部门\s*[(（]?\s*单位\s*[)）]?\s*整体|单位整体|部门整体|整体支出|整体绩效")
 _WHOLE_TYPE = re.compile(r"^(部门|单位)?整体")
