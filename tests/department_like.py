@@ -62,6 +62,8 @@ class DepartmentSpec:
     title: str | None = None
     #: the self-evaluation's 年度资金总额 row as written (default: the sums of the parts)
     total_money: tuple | None = None
+    #: the labels of the two rows under 年度资金总额
+    part_labels: tuple = ("其中：基本支出", "项目支出")
 
 
 def _formats(workbook):
@@ -193,8 +195,8 @@ def write_department_selfeval_form(path: Path, departments: list[DepartmentSpec]
             for i in range(3)]
         rate = f"{sums[2] / sums[1] * 100:.2f}%" if sums[1] and sums[2] is not None else None
         rows = [("年度资金总额", *sums, dept.execution_weight, rate, dept.execution_score),
-                ("其中：基本支出", *dept.basic_money, "—", "—", "—"),
-                ("项目支出", *dept.project_money, "—", "—", "—")]
+                (dept.part_labels[0], *dept.basic_money, "—", "—", "—"),
+                (dept.part_labels[1], *dept.project_money, "—", "—", "—")]
         for offset, items in enumerate(rows):
             sheet.write_string(4 + offset, 1, items[0], label)
             for col, item in enumerate(items[1:], start=2):

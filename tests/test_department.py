@@ -203,6 +203,19 @@ def test_parts_stand_in_for_a_blank_total_and_a_wrong_total_is_said(tmp_path: Pa
     assert funds == [("教育局", "D5"), ("教育局", "E5")]  # 1000 ≠ 1020, 950 ≠ 924
 
 
+def test_each_role_the_total_row_leaves_blank_comes_from_the_parts(tmp_path: Path, run_pbm):
+    # 年初预算数 given, 全年预算数 and 全年执行数 blank: the parts' 全年预算数 (600 + 420) is the
+    # budget, as pbm monitor takes it — not the 年初预算数; parts labelled as the schema names
+    # them (基本支出预算数 / 项目支出预算) are read as well
+    spec = DepartmentSpec(total_money=(1000, None, None), execution_score=9,
+                          part_labels=("基本支出预算数", "项目支出预算"))
+    write_department_selfeval_form(tmp_path / "自评.xlsx", [spec])
+    _, result = _run(run_pbm, "score", str(tmp_path / "自评.xlsx"), "--out",
+                     str(tmp_path / "out"))
+    [project] = result["projects"]
+    assert (project["budget"], project["executed"]) == (1020, 924)
+
+
 def test_goal_forms_are_not_self_evaluations(tmp_path: Path, run_pbm):
     """The stage is told by the title as for projects: score refuses a 目标申报表 and validate a
     自评表, each a 部门整体 table."""

@@ -42,10 +42,12 @@ def department_funds(project: Any, result: Any, region: MoneyRegion, unit: str,
             project.finding("S-DEPT-FUNDS", region.cells[role].a1, plain_decimal(given),
                             role_zh=zh, role_en=en, total=plain_decimal(given),
                             parts=plain_decimal(total))
-    if values.get("budget") is None and values.get("initial_budget") is None:
-        budget = sums.get("budget", sums.get("initial_budget"))
-        if budget is not None:
-            result.budget = budget
+    # each role the total row leaves blank is taken from the parts, as pbm monitor does
+    if values.get("budget") is None and "budget" in sums:
+        result.budget = sums["budget"]
+    elif values.get("budget") is None and values.get("initial_budget") is None \
+            and "initial_budget" in sums:
+        result.budget = sums["initial_budget"]
     if values.get("executed") is None and "executed" in sums:
         result.executed = sums["executed"]
         result.executed_cell = region.columns.get("executed") or result.executed_cell

@@ -24,6 +24,7 @@ from typing import Any
 from pbm.findings import Finding
 from pbm.values import MONEY_UNITS
 from pbm.values.text import simplified
+from pbm.workbook.department import FUND_PARTS
 from pbm.workbook.fields import PROJECT, alias_table, match_label, normalise_label
 from pbm.workbook.layout import (
     INDICATOR_CONTENT,
@@ -481,19 +482,15 @@ def _money_region(grid: Grid, start: int, stop: int, unit: str | None) -> MoneyR
     return None
 
 
-#: The rows of a 部门整体 money block below its 年度资金总额 row (normalised labels) → part.
-_DEPARTMENT_PARTS = {"基本支出": "basic_expenditure", "项目支出": "project_expenditure"}
-
-
 def _money_parts(grid: Grid, region: MoneyRegion, columns: dict[int, str], total_row: int,
                  label_col: int, stop: int) -> None:
     """The 基本支出 / 项目支出 rows of a department's money block (the four rows below its
     年度资金总额 row, labelled in the same column): their amounts by role."""
     for r in range(total_row + 1, min(total_row + 5, stop, grid.height)):
         value = grid.value(r, label_col)
-        part = _DEPARTMENT_PARTS.get(normalise_label(value)[0]) if isinstance(value, str) \
-            else None
-        if part is None:
+        matched = match_label(value) if isinstance(value, str) else None
+        part = matched[1] if matched is not None else None
+        if part not in FUND_PARTS:  # the schema's labels of 基本支出 / 项目支出
             continue
         row = grid.rows[r]
         region.parts[part] = {role: Cell(row[col], r + 1, col + 1) for col, role in columns.items()
