@@ -37,7 +37,6 @@ deadline without a reply).
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -54,9 +53,10 @@ from pbm.rectify.ledger import (
     REPLIED,
     STAGES,
     Ledger,
-    is_closed,
+    department_of,
     own_status,
     parse_day,
+    tally,
 )
 from pbm.workbook.outputs import RECTIFY_REPLY_KEYS
 
@@ -338,18 +338,8 @@ class RectifyResult:
     out: Path | None = None
 
     def departments(self) -> list[dict[str, Any]]:
-        counts: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        for row in self.ledger.rows:
-            entry = counts.setdefault(row["department"] or "（未填主管部门）", {
-                "department": row["department"] or "（未填主管部门）", "issued": 0,
-                "replied": 0, "closed": 0, "open": 0, "overdue": 0, "manual": 0})
-            entry["issued"] += 1
-            entry["replied"] += any(row[key] for key in RECTIFY_REPLY_KEYS)
-            entry["closed"] += is_closed(row["status"])
-            entry["open"] += not is_closed(row["status"])
-            entry["overdue"] += row["status"] == OVERDUE
-            entry["manual"] += row["status"] == MANUAL
-        return list(counts.values())
+        counts = tally(self.ledger.rows, department_of, lambda row: row["status"])
+        return [{"department": name, **entry} for name, entry in counts.items()]
 
     def summary(self) -> dict[str, Any]:
         totals = {key: 0 for key in ("issued", "replied", "closed", "open", "overdue",

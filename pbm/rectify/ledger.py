@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +25,7 @@ from pbm.workbook.outputs import (
     RECTIFY_LEDGER,
     RECTIFY_PROJECTS,
     RECTIFY_REPLIES,
+    RECTIFY_REPLY_KEYS,
     OutputTable,
     read_output,
     tool_text,
@@ -139,7 +141,13 @@ def read_ledger(path: Path) -> Ledger:
     except PbmError as error:
         raise PbmError("RECT-LEDGER-BAD", file=path.name,
                        reason=error.message()) from None
-    table = read.sheets.get(RECTIFY_LEDGER.sheet)
+    return ledger_of(read.sheets, path)
+
+
+def ledger_of(sheets: dict[str, OutputTable], path: Path) -> Ledger:
+    """The ledger from its sheets as read (``read_output``): also how ``pbm report`` takes the
+    ledger it has already read for the 整改情况通报."""
+    table = sheets.get(RECTIFY_LEDGER.sheet)
     if table is None:
         raise PbmError("RECT-LEDGER-BAD", file=path.name,
                        reason=f"没有工作表“{RECTIFY_LEDGER.sheet}” / no sheet "
@@ -163,8 +171,34 @@ def read_ledger(path: Path) -> Ledger:
             row["id"] = f"{row['id']}-{number}"
         seen.add(row["id"])
         ledger.rows.append(row)
-    ledger.replies = _read_replies(read.sheets.get(RECTIFY_REPLIES.sheet))
+    ledger.replies = _read_replies(sheets.get(RECTIFY_REPLIES.sheet))
     return ledger
+
+
+def department_of(row: dict[str, str]) -> str:
+    return row["department"] or "（未填主管部门）"
+
+
+#: What is counted of the problems of a department (or a stage).
+COUNTS = ("issued", "replied", "closed", "open", "overdue", "manual")
+
+
+def tally(rows: list[dict[str, str]], group: Callable[[dict[str, str]], str],
+          status: Callable[[dict[str, str]], str]) -> dict[str, dict[str, int]]:
+    """Per group (in the order first met), the problems issued, replied to, closed, open,
+    overdue and to check by hand — ``status`` gives a row's status (as of a date)."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        entry = counts.setdefault(group(row), dict.fromkeys(COUNTS, 0))
+        state = status(row)
+        closed = is_closed(state)
+        entry["issued"] += 1
+        entry["replied"] += any(row[key] for key in RECTIFY_REPLY_KEYS)
+        entry["closed"] += closed
+        entry["open"] += not closed
+        entry["overdue"] += state == OVERDUE
+        entry["manual"] += state == MANUAL
+    return counts
 
 
 def _read_replies(table: OutputTable | None) -> list[dict[str, str]]:

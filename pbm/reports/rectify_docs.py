@@ -7,69 +7,60 @@ The statuses are those ``pbm rectify`` last set; as of the notice's date, a prob
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
+from pbm.rectify.ledger import (
+    COUNTS,
+    OPEN,
+    OVERDUE,
+    PENDING,
+    department_of,
+    ledger_of,
+    parse_day,
+    tally,
+)
 from pbm.reports.context import (
     DASH,
     ChartRequest,
     DocumentSpec,
     Kind,
     ReportSettings,
-    _columns,
-    _get,
     base_context,
     chinese_date,
     numbered,
 )
-from pbm.reports.inputs import OutputWorkbook, text
+from pbm.reports.inputs import OutputWorkbook
 from pbm.values import percent_text as percent
-from pbm.workbook.outputs import RECTIFY_LEDGER
-
-CLOSED, OPEN, OVERDUE, MANUAL, PENDING = "已整改（已核实）", "整改中", "逾期未整改", "需人工核实", "待整改"
-COUNTS = ("issued", "replied", "closed", "open", "overdue", "manual")
 
 
 def build_rectify_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportSettings
                          ) -> list[DocumentSpec]:
     """整改情况通报 (overall): totals, a table per department and per stage, the overdue
     problems by name — pbm's own layout."""
-    from pbm.rectify.ledger import parse_day
-
-    table = workbook.table(RECTIFY_LEDGER.sheet)
-    col = _columns(workbook, table, RECTIFY_LEDGER, "id", "stage", "department", "name",
-                   "problem", "deadline", "doc_number", "status", "measures", "done",
-                   "evidence")
-    rows = table.rows if table else []
+    rows = ledger_of(workbook.sheets, workbook.path).rows
     if not rows:
         return []
-    departments: OrderedDict[str, dict[str, int]] = OrderedDict()
-    stages: OrderedDict[str, dict[str, int]] = OrderedDict()
+
+    def status_of(row: dict[str, str]) -> str:
+        """The status as of the notice's date: still open past the 整改期限 is overdue."""
+        status = row["status"] or PENDING
+        deadline = parse_day(row["deadline"])
+        if status in (PENDING, OPEN) and deadline is not None and settings.date > deadline:
+            return OVERDUE
+        return status
+
+    departments = tally(rows, department_of, status_of)
+    stages = tally(rows, lambda row: row["stage"] or DASH, status_of)
     overdue_items: list[dict[str, Any]] = []
     for row in rows:
-        status = text(_get(row, col["status"])) or PENDING
-        deadline = parse_day(text(_get(row, col["deadline"])))
-        if status in (PENDING, OPEN) and deadline is not None and settings.date > deadline:
-            status = OVERDUE
-        department = text(_get(row, col["department"])) or "（未填主管部门）"
-        replied = any(text(_get(row, col[key])) for key in ("measures", "done", "evidence"))
-        closed = status == CLOSED or status.startswith("已整改")  # 已整改（人工核实）too
-        counts = {"issued": 1, "replied": int(replied), "closed": int(closed),
-                  "open": int(not closed), "overdue": int(status == OVERDUE),
-                  "manual": int(status == MANUAL)}
-        for group, key in ((departments, department),
-                           (stages, text(_get(row, col["stage"])) or DASH)):
-            entry = group.setdefault(key, dict.fromkeys(COUNTS, 0))
-            for name, value in counts.items():
-                entry[name] += value
-        if status == OVERDUE:
+        if status_of(row) == OVERDUE:
+            deadline = parse_day(row["deadline"])
             overdue_items.append({
-                "department": department, "project": text(_get(row, col["name"])) or DASH,
-                "problem": text(_get(row, col["problem"])) or DASH,
+                "department": department_of(row), "project": row["name"] or DASH,
+                "problem": row["problem"] or DASH,
                 "deadline": chinese_date(deadline) if deadline else DASH,
-                "doc_number": text(_get(row, col["doc_number"])) or DASH,
-                "id": text(_get(row, col["id"])) or DASH})
+                "doc_number": row["doc_number"] or DASH, "id": row["id"] or DASH})
     totals = dict.fromkeys(COUNTS, 0)
     for entry in departments.values():
         for name in COUNTS:
