@@ -41,10 +41,10 @@ from pbm.workbook.layout import (
     is_indicator_header,
     is_indicator_name,
     non_data_findings,
-    nonempty,
     not_indicator_findings,
     row_labels,
 )
+from pbm.workbook.source import nonempty
 from pbm.workbook.table import FORM, Cell, MoneyRegion, column_letter, is_blank
 
 _TITLE = re.compile(r"(申报表|目标表|监控表|自评表|评价表|汇总表|明细表|情况表|清单)$")

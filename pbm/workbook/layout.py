@@ -30,7 +30,7 @@ from pbm.values import cell_text
 from pbm.values.placeholders import INAPPLICABLE_TEXTS, is_filler
 from pbm.workbook.department import is_whole_title
 from pbm.workbook.fields import INDICATOR, PROJECT, match_label
-from pbm.workbook.source import Limits, RawSheet
+from pbm.workbook.source import Limits, RawSheet, nonempty_rows
 from pbm.workbook.table import Cell, MoneyRegion, column_letter, is_blank
 
 # Kinds of rows in the account of a sheet (台账).
@@ -224,16 +224,6 @@ def is_indicator_name(value: Any) -> bool:
     if _TEMPLATE_NAME.fullmatch(text) or is_filler(text):
         return False
     return text.rstrip("。.：:") not in NOT_APPLICABLE_NAMES
-
-
-def nonempty(row: list[Any]) -> bool:
-    return any(not is_blank(value) for value in row)
-
-
-def nonempty_rows(rows: list[list[Any]]) -> list[int]:
-    # Most rows show it in their first cell; the others are looked at cell by cell.
-    return [r for r, row in enumerate(rows)
-            if (row and not is_blank(row[0])) or nonempty(row)]
 
 
 def lay_out(sheet: RawSheet, file: str, limits: Limits) -> SheetLayout:

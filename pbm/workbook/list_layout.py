@@ -32,10 +32,10 @@ from pbm.workbook.layout import (
     fill_levels,
     is_indicator_name,
     non_data_findings,
-    nonempty,
     not_indicator_findings,
     text_row_kinds,
 )
+from pbm.workbook.source import nonempty
 from pbm.workbook.table import LIST, Cell, column_letter, is_blank
 
 PROJECT_KEY = ("project_code", "project_name", "department")

@@ -62,9 +62,18 @@ class RawSheet:
         """Non-empty rows counted from the cells themselves, a formula without a cached value
         included (it holds what the department wrote, though nothing can be read from it):
         what the monitor's 台账 must account for, counted apart from the layout."""
-        rows = {r for r, row in enumerate(self.rows)
-                if (row and not is_blank(row[0])) or any(not is_blank(v) for v in row)}
-        return len(rows | {r for r, _ in self.formula_cells})
+        return len(set(nonempty_rows(self.rows)) | {r for r, _ in self.formula_cells})
+
+
+def nonempty(row: list[Any]) -> bool:
+    return any(not is_blank(value) for value in row)
+
+
+def nonempty_rows(rows: list[list[Any]]) -> list[int]:
+    """The rows holding a value (the one blank-cell rule, ``is_blank``)."""
+    # Most rows show it in their first cell; the others are looked at cell by cell.
+    return [r for r, row in enumerate(rows)
+            if (row and not is_blank(row[0])) or nonempty(row)]
 
 
 @dataclass
