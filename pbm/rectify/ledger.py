@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -68,18 +67,15 @@ def problem_id(kind: str, department: str, file: str, sheet: str, cell: str, fin
 
 
 def cell_text(value: Any) -> str:
-    """A ledger cell as text: dates as 2026-04-04, 150.0 as 150."""
-    if value is None:
-        return ""
+    """A ledger cell as text: dates as 2026-04-04, else as every pbm output is read back
+    (:func:`pbm.reports.inputs.text`: 150.0 as 150)."""
+    from pbm.reports.inputs import text
+
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float):
-        if value != value:
-            return ""
-        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
-    return str(value).strip()
+    return text(value)
 
 
 def parse_day(value: str) -> dt.date | None:
@@ -265,10 +261,10 @@ def project_rows(ledger: Ledger) -> list[list[Any]]:
 
 
 def _amount(value: str) -> Any:
-    try:
-        return float(Decimal(value.replace(",", ""))) if value else None
-    except ArithmeticError:
-        return None
+    from pbm.reports.inputs import number
+
+    amount = number(value)
+    return None if amount is None else float(amount)
 
 
 def issued_items(kind: str, documents, date: dt.date, deadline: dt.date) -> list[dict[str, str]]:

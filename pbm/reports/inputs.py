@@ -17,7 +17,7 @@ from typing import Any
 
 from pbm.findings import Finding
 from pbm.workbook.department import DEPARTMENT_MARK
-from pbm.workbook.outputs import OutputSheet, OutputTable, read_output
+from pbm.workbook.outputs import RECHECK_SUFFIX, OutputSheet, OutputTable, read_output
 
 #: Source groups: which pbm command writes the workbook, and its file name pattern.
 SOURCE_PATTERNS = {
@@ -84,7 +84,7 @@ def find_sources(out_dir: Path, year: int | None = None,
             continue
         candidates = [p for p in Path(out_dir).glob(pattern)
                       if p.is_file() and not p.name.startswith((".", "~$"))
-                      and "整改复核" not in p.name]  # a 整改抽查复核 record is no 抽评名单
+                      and RECHECK_SUFFIX not in p.name]  # a 整改抽查复核 record is no 抽评名单
         if not candidates:
             continue
         exact = [p for p in candidates if year is not None and p.stem.endswith(f"-{year}")]

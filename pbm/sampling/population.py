@@ -26,7 +26,7 @@ from pbm.errors import PbmError
 from pbm.findings import Finding
 from pbm.values import cell_text, parse_money
 from pbm.workbook.fields import field_titles
-from pbm.workbook.outputs import OutputBook, output_book, read_output
+from pbm.workbook.outputs import RECHECK_SUFFIX, OutputBook, output_book, read_output
 from pbm.workbook.read import SheetRead, read_workbook
 from pbm.workbook.source import Limits
 from pbm.workbook.table import LIST, Cell, ProjectRead, column_letter
@@ -291,4 +291,4 @@ def history_records(history_dir: Path, year: int) -> list[Path]:
         return []
     return sorted(p for p in history_dir.glob("sample-*.xlsx")
                   if (m := _YEAR.search(p.name)) and int(m.group(1)) == year - 1
-                  and "整改复核" not in p.name)  # a 整改抽查复核 is no 抽评: no rotation
+                  and RECHECK_SUFFIX not in p.name)  # a 整改抽查复核 is no 抽评: no rotation

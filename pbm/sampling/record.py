@@ -24,7 +24,7 @@ from pbm.sampling.population import (
     sampled_codes,
 )
 from pbm.sampling.selection import SampleOptions, SampleResult, draw_sample
-from pbm.workbook.outputs import ABOUT, ABOUT_TOOL, SAMPLE_ROWS, tool_text
+from pbm.workbook.outputs import ABOUT, ABOUT_TOOL, RECHECK_SUFFIX, SAMPLE_ROWS, tool_text
 from pbm.workbook.read import display_path
 from pbm.workbook.source import Limits
 
@@ -143,10 +143,6 @@ def run_sample(config, *, rate=None, minimum=None, must=None, strata=None, metho
         _append_log(history / log.name, config.year, result, population, reproduce)
     return SampleOutcome(result, population.file, population.sha256, target, reproduce,
                          [display_path(p) for p in excluded_from], findings)
-
-
-#: The name of a 整改抽查复核 record: sample-2026-整改复核.xlsx.
-RECHECK_SUFFIX = "-整改复核"
 
 
 def is_rectification_ledger(path: Path, limits: Limits) -> bool:

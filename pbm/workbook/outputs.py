@@ -305,6 +305,8 @@ SAMPLE = OutputBook("sample", (SAMPLE_ROWS, SAMPLE_STRATA), SAMPLE_ROWS, "amount
 RECTIFY = OutputBook("report", (RECTIFY_LEDGER, RECTIFY_PROJECTS), RECTIFY_PROJECTS, "amount",
                      optional=(RECTIFY_REPLIES,))
 BOOKS = (GOALS, MONITOR, SCORES, SAMPLE, RECTIFY)
+#: The name of a 整改抽查复核 record (sample-2026-整改复核.xlsx): never the year's 抽评 record.
+RECHECK_SUFFIX = "-整改复核"
 
 
 # --------------------------------------------------------------------------- reading back
