@@ -109,7 +109,7 @@ class ReportSettings:
     number_start: int | None = None  # --number-start: number from here, not the register
     application: dict[str, str] = field(default_factory=dict)  # grade → 建议：…
     publish_quota: Decimal = Decimal(1)  # [report] publish_quota: share to be published
-    execution_weight: Decimal | None = Decimal(10)  # [score] execution_weight (the 公开表's 分值)
+    execution_weight: Decimal = Decimal(10)  # [score] execution_weight (the 公开表's 分值)
 
     @classmethod
     def from_config(cls, config, date: str | None = None, number_start: int | None = None
@@ -129,9 +129,10 @@ class ReportSettings:
             number_start=number_start,
             application={str(k): str(v)
                          for k, v in (config.get("score.application") or {}).items()},
-            publish_quota=_quota(section.get("publish_quota")),
-            execution_weight=number(config.get("score.execution_weight"))
-            if config.get("score.execution_weight") is not None else Decimal(10),
+            # the range of publish_quota is the config schema's (0–1), checked on loading
+            publish_quota=Decimal(str(section.get("publish_quota", 1))),
+            # the 公开表's 分值 of the execution rate: the rule pbm score applies
+            execution_weight=_score_rules(config).execution_weight,
         )
 
     @property
@@ -143,16 +144,10 @@ class ReportSettings:
         return doc_number(self.doc_prefix, self.year, (self.number_start or 1) + sequence - 1)
 
 
-def _quota(value: Any) -> Decimal:
-    """[report] publish_quota: a share between 0 and 1 (absent: 1, every project)."""
-    if value is None or value == "":
-        return Decimal(1)
-    parsed = number(value)
-    if parsed is None or not Decimal(0) <= parsed <= Decimal(1):
-        raise PbmError("CLI-USAGE", reason=(f"pbm.toml [report] publish_quota = {value!r}: "
-                                            f"应为 0 到 1 之间的比例，如 1.0 / must be a share "
-                                            f"between 0 and 1"))
-    return parsed
+def _score_rules(config):
+    from pbm.scoring.rules import ScoreRules
+
+    return ScoreRules.from_config(config.section("score"))
 
 
 def parse_date(value: Any) -> dt.date:
