@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from pbm.workbook.writer import excel_text
+from pbm.workbook.writer import date_format, excel_text
 
 
 def available() -> bool:
@@ -55,28 +56,44 @@ def _value(value: Any) -> Any:
 _PLAIN = frozenset({float, int, type(None)})
 
 
-def _columns(rows: list[list[Any]], width: int) -> list[list[Any]]:
-    """The rows' values as the library takes them, column by column: a column of numbers as it
-    is, any other each distinct value converted once (a sheet of 100,000 lines repeats its
-    names, units and texts)."""
-    padded = rows if all(len(row) == width for row in rows) else \
-        [list(row[:width]) + [None] * (width - len(row)) for row in rows]
-    columns = []
-    for column in zip(*padded):
-        kinds = set(map(type, column))
-        if kinds <= _PLAIN:
-            columns.append(column)
-            continue
-        if bool in kinds:  # True is 1 as a key: convert cell by cell
-            columns.append([_value(value) for value in column])
-            continue
+def _records(sheet, columns: list[str]) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """The sheet's rows as the library takes them (one dict per row), and the date format of
+    each column that holds dates.  Each distinct value of a column is converted once (a sheet
+    of 100,000 lines repeats its names, units and texts); a column whose values are all as
+    the library takes them is left as it is, and a sheet with no such column is not
+    transposed back."""
+    width = len(columns)
+    rows = sheet.rows if all(len(row) == width for row in sheet.rows) else \
+        [list(row[:width]) + [None] * (width - len(row)) for row in sheet.rows]
+    dates: dict[int, str] = {}
+    columns_out: list[Any] = []
+    changed = False
+    for col, column in enumerate(zip(*rows)):
         try:
-            converted = {value: _value(value) for value in set(column)}
-        except TypeError:  # an unhashable value: convert cell by cell
-            columns.append([_value(value) for value in column])
+            distinct = set(column)
+        except TypeError:  # an unhashable value
+            distinct = None
+        if distinct is not None and set(map(type, distinct)) <= _PLAIN:
+            columns_out.append(column)
             continue
-        columns.append([converted[value] for value in column])
-    return columns
+        if distinct is None or any(value.__class__ is bool for value in distinct):
+            # True is 1 as a key (and an unhashable value is no key): cell by cell
+            column = [_value(value) for value in column]
+            shown = set(value for value in column if value.__class__ is dt.datetime)
+            changed = True
+        else:
+            # looked up by equality: a Decimal('1') beside an int 1 is shown as the 1 is
+            converted = {value: _value(value) for value in distinct}
+            shown = set(converted.values())
+            if any(value is not shown_value for value, shown_value in converted.items()):
+                column = list(map(converted.__getitem__, column))
+                changed = True
+        found = [value for value in shown if value.__class__ is dt.datetime]
+        if found:  # shown as the XlsxWriter path shows them (writer.date_format)
+            dates[col] = max(map(date_format, found), key=len)
+        columns_out.append(column)
+    source = zip(*columns_out) if changed else rows
+    return list(map(dict, map(zip, repeat(columns), source))), dates
 
 
 def can_write(sheets) -> bool:
@@ -87,7 +104,7 @@ def can_write(sheets) -> bool:
 def write_xlsx_fast(path: Path, sheets) -> Path:
     """Write ``sheets`` (:class:`pbm.workbook.writer.Sheet`) atomically with the Rust writer;
     falls back to the shared XlsxWriter writer when a sheet cannot be expressed."""
-    from pbm.workbook.writer import FILLS, _width, atomic_path, date_format, write_xlsx
+    from pbm.workbook.writer import FILLS, _width, atomic_path, write_xlsx
 
     if not can_write(sheets):
         return write_xlsx(path, sheets, engine="xlsxwriter")
@@ -108,14 +125,8 @@ def write_xlsx_fast(path: Path, sheets) -> Path:
         book = rx.FastExcel(str(temp)).freeze(row=1)
         for sheet in sheets:
             columns = [str(c) for c in sheet.columns]
-            values = _columns(sheet.rows, len(columns))
-            records = [dict(zip(columns, row)) for row in zip(*values)]
-            formats = dict(sheet.number_formats)
-            for col, column_values in enumerate(values):
-                if col not in formats:
-                    dates = [v for v in column_values if v.__class__ is dt.datetime]
-                    if dates:  # shown as the XlsxWriter path shows them (writer.date_format)
-                        formats[col] = max(map(date_format, dates), key=len)
+            records, dates = _records(sheet, columns)
+            formats = {**dates, **sheet.number_formats}
             column_formats = {}
             for col, number in formats.items():
                 if number not in number_formats:
