@@ -218,10 +218,11 @@ def recheck_sheet(run: ScoreRun, lang: str = "zh"):
                 pending.remove(finding)
             return found
 
+        rows_found = _finding_rows(pending, inp.sheet)
         for score in ps.indicators:
             ind = score.indicator
             found = take(ind.cell("score"), ind.cell("actual"), ind.cell("target"),
-                         ind.cell("weight")) if pending else []
+                         ind.cell("weight")) if pending and _may_hold(ind, rows_found) else []
             differs = (ind.claimed is not None and score.recomputed is not None
                        and ind.claimed != score.recomputed)
             if not found and not differs:
@@ -264,6 +265,30 @@ def recheck_sheet(run: ScoreRun, lang: str = "zh"):
     return Sheet(SCORE_RECHECK.sheet, SCORE_RECHECK.headers(), rows, row_fills=fills,
                  number_formats={7: "0.00", 10: "0.00", 11: "0.00", 12: "0.00"},
                  widths={0: 28, 6: 22, 13: 22, 14: 30, 17: 70, 18: 40})
+
+
+_LINE_CELLS = ("score", "actual", "target", "weight")
+
+
+def _finding_rows(findings: list[Finding], sheet: str) -> set[int] | None:
+    """The sheet rows the findings point to (None: one of them points to no single cell)."""
+    rows = set()
+    for finding in findings:
+        if finding.sheet != sheet or not finding.cell:
+            continue
+        digits = finding.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        if not digits.isdigit():
+            return None
+        rows.add(int(digits))
+    return rows
+
+
+def _may_hold(ind, rows: set[int] | None) -> bool:
+    """Whether a finding may sit at one of the line's cells: on its row (its cells are on its
+    own row unless one was carried down from a row above)."""
+    table = ind.table
+    return rows is None or table is None or not table.carried.keys().isdisjoint(_LINE_CELLS) \
+        or table.rows[ind.line] in rows
 
 
 def _money_text(value: Decimal | None, label: str) -> str:
