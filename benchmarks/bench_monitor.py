@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import timing  # noqa: E402
+
 MONTH = 9
 FILES, ROWS = 200, 300
 PROVINCE_FILES, PROVINCE_ROWS = 2000, 500
@@ -176,24 +178,14 @@ def time_baseline_whole(paths: list[Path], out: Path) -> float:
 
 def time_pbm_command(folder: Path, workspace: Path, *extra: str, env: dict | None = None) -> tuple[float, int]:
     """Wall time of ``pbm monitor`` in a fresh interpreter, and its peak RSS in MiB."""
-    # Peak memory from VmHWM: ru_maxrss survives execve on Linux and would report the
-    # parent's (pandas baseline) peak instead of pbm's.
-    script = ("import sys, time\n"
+    script = (timing.PEAK + "import sys, time\n"
               "start = time.perf_counter()\n"
               "from pbm.cli.app import app\n"
               "try:\n"
               "    app(sys.argv[1:], standalone_mode=False)\n"
               "except SystemExit:\n"
               "    pass\n"
-              "peak = 0\n"
-              "try:\n"
-              "    for line in open('/proc/self/status'):\n"
-              "        if line.startswith('VmHWM:'):\n"
-              "            peak = int(line.split()[1]) // 1024\n"
-              "except OSError:\n"
-              "    import resource\n"
-              "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024\n"
-              "sys.stderr.write(f'PBM_BENCH {time.perf_counter() - start:.3f} {peak}\\n')\n")
+              "sys.stderr.write(f'PBM_BENCH {time.perf_counter() - start:.3f} {_peak_mib()}\\n')\n")
     command = [sys.executable, "-c", script, "-q", "monitor", str(folder), "--out",
                str(workspace / "out"), *extra]
     run_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
