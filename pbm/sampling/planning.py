@@ -322,10 +322,13 @@ class _Criterion:
             return False
         return self._decide(
             _hypergeometric_cdf_float(population, errors, n, x),
-            lambda: _hypergeometric_cdf_exact(population, errors, n, x) <= self.alpha)
+            lambda: _hypergeometric_cdf_exact(population, errors, n, x) <= self.alpha,
+            _screen_margin(self.alpha_float, population, x))
 
-    def _decide(self, screened: float, exact: Callable[[], bool]) -> bool:
-        margin = self.alpha_float * _SCREEN_MARGIN
+    def _decide(self, screened: float, exact: Callable[[], bool],
+                margin: float | None = None) -> bool:
+        if margin is None:
+            margin = _screen_margin(self.alpha_float)
         if screened < self.alpha_float - margin:
             return True
         if screened > self.alpha_float + margin:
@@ -449,6 +452,16 @@ def _log_comb(n: int, k: int) -> float:
     return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
 
 
+def _screen_margin(target: float, population: int | None = None, x: int = 0) -> float:
+    """The half-width around ``target`` inside which a double-precision screen defers to exact
+    arithmetic.  A hypergeometric screen sums exp() of differences of ln Γ values near
+    ln Γ(N+1), so its error, and its margin, grow with that (the same margin when a size is
+    planned and when a sample is evaluated)."""
+    if population is None:
+        return target * _SCREEN_MARGIN
+    return target * (_SCREEN_MARGIN + 1e-13 * (math.lgamma(population + 1) + x))
+
+
 def _hypergeometric_cdf_float(population: int, errors: int, n: int, x: int) -> float:
     denominator = _log_comb(population, n)
     good = population - errors
@@ -491,7 +504,7 @@ def _hypergeometric_cdf_above(population: int, errors: int, n: int, x: int,
     """
     screened = _hypergeometric_cdf_float(population, errors, n, x)
     target = float(alpha)
-    margin = target * (_SCREEN_MARGIN + 1e-13 * (math.lgamma(population + 1) + x))
+    margin = _screen_margin(target, population, x)
     if screened > target + margin:
         return True
     if screened < target - margin:

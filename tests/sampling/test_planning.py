@@ -216,3 +216,21 @@ def test_evaluate_at_the_limits_is_quick():
                       method="hypergeometric")
     assert result.upper_limit_percent == Decimal("50.6")
     assert time.monotonic() - started < 30
+
+
+def test_hypergeometric_screen_defers_to_integers_near_the_bound_of_a_large_population(monkeypatch):
+    # N = 5,000,000: the double-precision screen sums exp() of differences of ln Γ values near
+    # ln Γ(N+1) ≈ 7e7, and is trusted only outside a margin that grows with it.  Here the
+    # risk of n = 60 lies 3 millionths below α: planning a size must decide it by the integers,
+    # as evaluating a sample does, not by the float (its margin was 0.1 millionth).
+    population, n = 5_000_000, 60
+    errors = -(-5 * population // 100)
+    risk = planning._hypergeometric_cdf_exact(population, errors, n, 0)
+    alpha = Decimal(repr(float(risk) * (1 + 3e-6)))
+    exact_calls = []
+    real = planning._hypergeometric_cdf_exact
+    monkeypatch.setattr(planning, "_hypergeometric_cdf_exact",
+                        lambda *args: exact_calls.append(args) or real(*args))
+    assert is_sufficient(n, str(1 - alpha), "0.05", population=population,
+                         method="hypergeometric") is (risk <= Fraction(alpha))
+    assert exact_calls == [(population, errors, n, 0)]
