@@ -8,7 +8,8 @@ fit a department's whole budget and the categories of the department framework.
   事前评估 is made of it).
 * Money: 资金总额 > 0 and 基本支出 + 项目支出 = 资金总额 where the parts are given (G12), the
   same rule as a project's 财政拨款 + 其他资金 + 上年结转.
-* Categories: the 一级/二级 of ``pbm/presets/framework-department.toml`` (运行成本、管理效率、
+* Categories: the 一级/二级 of the department framework ``pbm/presets/framework-department.toml``,
+  loaded as ``pbm score --framework department`` loads it (运行成本、管理效率、
   履职效能、社会效应、服务对象满意度, and its ``[accepted]`` 投入/过程/产出/效益), besides the
   project framework's 产出/效益/满意度 that many 部门整体目标表 use.
 * Coverage (G8): a table in the five dimensions holds the preset's ``coverage`` (履职效能、
@@ -18,33 +19,31 @@ fit a department's whole budget and the categories of the department framework.
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 
 from pbm.indicators import normalise_level
-from pbm.resources import resource_dir
+from pbm.scoring.frameworks import Framework, load_framework
 
 #: (field, label) a 部门整体 goal table must fill.
 REQUIRED_FIELDS = (("department", "部门名称"), ("duties", "部门职责"),
                    ("annual_goal", "年度总体目标"), ("total_funds", "资金总额"))
-PRESET = "framework-department.toml"
 
 
 @cache
-def _preset() -> dict:
-    with (resource_dir("presets") / PRESET).open("rb") as handle:
-        return tomllib.load(handle)
+def _framework() -> Framework:
+    """The department framework, read as ``pbm score --framework department`` reads it."""
+    return load_framework("department")
 
 
 @cache
 def framework_categories() -> dict[str, frozenset[str]]:
     """一级 → its 二级 of the department framework and its accepted frame (normalised)."""
-    data = _preset()
+    framework = _framework()
     categories: dict[str, set[str]] = {}
-    for level1 in data.get("level1", []):
-        names = categories.setdefault(normalise_level(level1["name"]), set())
-        names.update(normalise_level(level2["name"]) for level2 in level1.get("level2", []))
-    for level1, level2s in data.get("accepted", {}).items():
+    for level1 in framework.level1_names():
+        categories.setdefault(normalise_level(level1), set()).update(
+            normalise_level(level2) for level2 in framework.level2_names(level1))
+    for level1, level2s in framework.accepted.items():
         categories.setdefault(normalise_level(level1), set()).update(
             normalise_level(name) for name in level2s)
     return {level1: frozenset(names) for level1, names in categories.items()}
@@ -62,13 +61,12 @@ def allowed_categories(project_allowed: dict[str, set[str]]) -> dict[str, set[st
 @cache
 def five_dimensions() -> frozenset[str]:
     """The 一级 of the department framework proper (运行成本 … 服务对象满意度), normalised."""
-    return frozenset(normalise_level(level1["name"]) for level1 in _preset().get("level1", []))
+    return frozenset(map(normalise_level, _framework().level1_names()))
 
 
 @cache
 def _dimension_names() -> dict[str, str]:
-    return {normalise_level(level1["name"]): level1["name"]
-            for level1 in _preset().get("level1", [])}
+    return {normalise_level(level1): level1 for level1 in _framework().level1_names()}
 
 
 def dimension_name(level1: str) -> str:
@@ -82,7 +80,7 @@ def coverage_needed(levels1: set[str], require_satisfaction: bool) -> list[str] 
     its lines are in another frame (the project framework's G8 then applies)."""
     if not levels1 & five_dimensions():
         return None
-    needed = [normalise_level(name) for name in _preset().get("coverage", [])]
+    needed = [normalise_level(name) for name in _framework().coverage]
     if not require_satisfaction:
         needed = [name for name in needed if "满意度" not in name]
     return needed

@@ -70,6 +70,10 @@ class Framework:
     total: Decimal = HUNDRED
     source: str = ""
     path: str | None = None
+    #: What goal review also takes of a framework (the department preset): another frame of
+    #: 一级 → 二级 names a table may follow, and the 一级 a table in this frame must hold.
+    accepted: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    coverage: tuple[str, ...] = ()
 
     def level1_names(self) -> list[str]:
         """一级 names in the order they first appear."""
@@ -171,6 +175,14 @@ def framework_from_toml(data: Mapping[str, Any], *, path: str | None = None) -> 
                 note = str(level3.get("note", "") or "")
                 indicators.append(FrameworkIndicator(l1, l2, l3, weight, note))
     total = _toml_weight(data.get("total", 100), "total", bad)
+    accepted = data.get("accepted", {})
+    coverage = data.get("coverage", [])
+    if not isinstance(accepted, Mapping) or not all(
+            isinstance(names, list) and all(isinstance(name, str) for name in names)
+            for names in accepted.values()):
+        raise bad("[accepted] 应为 一级 = [二级名称, …] / [accepted] maps a 一级 to 二级 names")
+    if not isinstance(coverage, list) or not all(isinstance(name, str) for name in coverage):
+        raise bad("coverage 应为一级名称的列表 / coverage is a list of 一级 names")
     return Framework(
         name=str(data.get("name") or (Path(path).stem if path else "framework")),
         indicators=indicators,
@@ -180,6 +192,8 @@ def framework_from_toml(data: Mapping[str, Any], *, path: str | None = None) -> 
         total=total,
         source=str(data.get("source", "")),
         path=path,
+        accepted={str(level1): tuple(names) for level1, names in accepted.items()},
+        coverage=tuple(coverage),
     )
 
 

@@ -130,6 +130,25 @@ ROWS = [
 ]
 
 
+def test_department_framework_carries_what_goal_review_takes_of_it(tmp_path):
+    # The department preset's [accepted] frame and coverage are read with the framework (goal
+    # review takes its categories from the same load as `pbm score --framework department`);
+    # a copy that writes them wrongly is refused as any broken framework file is.
+    fw = load_framework("department")
+    assert fw.coverage == ("履职效能", "社会效应", "服务对象满意度")
+    assert fw.accepted["投入"] == ("预算编制", "目标设定", "预算配置")
+    assert fw.level1_names()[0] == "运行成本"
+    body = ("[[level1]]\nname = \"履职效能\"\n[[level1.level2]]\nname = \"重点工作\"\n"
+            "[[level1.level2.level3]]\nname = \"完成率\"\nweight = 100\n")
+    for extra in ('coverage = "履职效能"\n', '[accepted]\n"投入" = "预算编制"\n'):
+        path = tmp_path / "copy.toml"
+        path.write_text(extra + body if extra.startswith("coverage") else body + extra,
+                        encoding="utf-8")
+        with pytest.raises(PbmError) as caught:
+            load_framework(path)
+        assert caught.value.code == "S-FRAMEWORK-INVALID"
+
+
 def test_framework_from_workbook_rows_fills_merged_cells():
     fw = framework_from_rows(ROWS, name="评分表")
     assert [(i.level1, i.level2, i.level3, i.weight) for i in fw.indicators] == [
