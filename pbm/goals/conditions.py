@@ -15,7 +15,6 @@ from pbm.goals.rules import GoalProject, ReviewSettings, categories_of
 from pbm.indicators import normalise_level
 from pbm.values import plain_decimal, typed_in_yuan
 from pbm.values.money import unit_written
-from pbm.workbook.department import is_department
 
 _TEN_THOUSAND = Decimal(10000)
 #: A sum in 万 in a 测算依据 text: ``0.3万元``, ``35.92万``, ``11940.368 万元``.
@@ -123,7 +122,7 @@ def _categories(projects: list[GoalProject], settings: ReviewSettings):
     seen: dict[tuple[str, str], list] = {}  # (code, written) → [project, cell, count]
     for project in projects:
         # a 部门整体 table's categories are the department framework's besides
-        allowed = categories_of(settings.indicator_schema, is_department(project.record))
+        allowed = categories_of(settings.indicator_schema, project.subject.department)
         known2 = set().union(*allowed.values())
         table = project.record.table
         for line, level1, level2, text1, text2 in zip(
@@ -146,6 +145,6 @@ def _categories(projects: list[GoalProject], settings: ReviewSettings):
         params = {"count": count}
         if code == "G-LEVEL1":
             params["allowed"] = "、".join(categories_of(settings.indicator_schema,
-                                                        is_department(record)))
+                                                        project.subject.department))
         yield Finding(code, file=record.file, sheet=record.sheet, cell=cell,
                       project=record.name or None, value=written, params=params)

@@ -72,13 +72,12 @@ def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
 def department_sheets(result: ValidationResult):
     """部门整体: one row per department-whole goal table, when the run read any (none for a
     run of project tables, whose list stays as it was)."""
-    from pbm.workbook.department import is_department
     from pbm.workbook.writer import Sheet
 
     rows = []
     for review in result.reviews:
         record = review.record
-        if not is_department(record):
+        if not review.project.subject.department:
             continue
         counts = count_by_severity(review.findings)
         money = review.project.money

@@ -22,7 +22,6 @@ from pbm.goals.rules import (
 )
 from pbm.indicators import Typing
 from pbm.result import RunResult
-from pbm.workbook.department import is_department
 from pbm.workbook.layout import GOAL
 from pbm.workbook.read import FileRead, WorkbookRead, iter_workbook_files, read_inputs
 from pbm.workbook.source import Limits
@@ -56,7 +55,7 @@ class ProjectReview:
     def to_dict(self) -> dict[str, Any]:
         counts = count_by_severity(self.findings)
         record = self.record
-        subject = {"subject": record.subject} if is_department(record) else {}
+        subject = {"subject": record.subject} if self.project.subject.department else {}
         return {**subject, "file": record.file, "sheet": record.sheet, "name": record.name,
                 "code": record.text("project_code") or None,
                 "department": record.department or None,

@@ -94,6 +94,46 @@ class GoalIndicator:
         return self.table.text(name, self.line)
 
 
+@dataclass(frozen=True)
+class GoalSubject:
+    """What goal review asks of a table by what it is about: a project (项目支出绩效目标申报表)
+    or a department's whole budget (部门整体, :mod:`pbm.goals.department`)."""
+
+    department: bool
+    required: tuple[tuple[str, str], ...]  # (field, label) to fill
+    amounts: tuple[str, ...]  # the money fields typed and checked
+    parts: tuple[str, ...]  # the amounts that add up to 资金总额 (G12)
+    parts_label: str
+    #: 项目属性 (新增/延续) and, for a new project, 事前绩效评估: a department's whole budget is
+    #: neither a new nor a continuing project, and no 事前评估 is made of it
+    project_attributes: bool
+
+    def coverage(self, present: set[str], require_satisfaction: bool) -> list[str]:
+        """The 一级 the table must hold (G8): a department table in the five dimensions the
+        department framework's, else 产出/效益/满意度."""
+        needed = coverage_needed(present, require_satisfaction) if self.department else None
+        if needed is None:
+            needed = ["产出指标", "效益指标"] + (["满意度指标"] if require_satisfaction else [])
+        return needed
+
+
+PROJECT_GOALS = GoalSubject(
+    department=False,
+    required=(("project_name", "项目名称"), ("department", "主管部门"),
+              ("implementing_unit", "项目实施单位"), ("annual_goal", "年度目标"),
+              ("total_funds", "资金总额")),
+    amounts=("total_funds", "fiscal_funds", "other_funds", "carryover"),
+    parts=("fiscal_funds", "other_funds", "carryover"), parts_label="分项",
+    project_attributes=True)
+DEPARTMENT_GOALS = GoalSubject(
+    department=True, required=DEPARTMENT_FIELDS, amounts=("total_funds", *FUND_PARTS),
+    parts=FUND_PARTS, parts_label="基本支出与项目支出", project_attributes=False)
+
+
+def goal_subject(record: ProjectRead) -> GoalSubject:
+    return DEPARTMENT_GOALS if is_department(record) else PROJECT_GOALS
+
+
 @dataclass
 class GoalProject:
     """A project's amounts and its lines typed, as columns (one value per line)."""
@@ -107,6 +147,7 @@ class GoalProject:
     level_texts: tuple[list[str], list[str]]  # 一级/二级 as written
     notes: list[str]  # 指标值说明
     money: dict[str, ParsedValue] = field(default_factory=dict)
+    subject: GoalSubject = PROJECT_GOALS
 
     @property
     def count(self) -> int:
@@ -160,18 +201,16 @@ def type_project(record: ProjectRead, settings: ReviewSettings,
     """The project's lines and amounts typed (the one typing of indicators) for the rules;
     ``typed_table`` is the typing of the project's table."""
     typing = typed_table.typing
+    subject = goal_subject(record)
     money: dict[str, ParsedValue] = {}
-    names = ("total_funds", "fiscal_funds", "other_funds", "carryover")
-    if is_department(record):
-        names = ("total_funds", *FUND_PARTS)
-    for name in names:
+    for name in subject.amounts:
         parsed = typing.money(record, name, settings.money_unit)
         if parsed is not None:
             money[name] = parsed
     levels1 = typed_table.levels(record, "level1")
     levels2 = typed_table.levels(record, "level2")
     if "" in levels1:  # 一级 left blank beside a 二级 that has one 一级 only: that one
-        owner = _level1_of(settings.indicator_schema, is_department(record))
+        owner = _level1_of(settings.indicator_schema, subject.department)
         levels1 = [level1 or owner.get(level2, "") for level1, level2 in zip(levels1, levels2)]
     project = GoalProject(record, typed_table.lines(record),
                           typed_table.numbers(record, "weight"),
@@ -179,7 +218,7 @@ def type_project(record: ProjectRead, settings: ReviewSettings,
                           levels1, levels2,
                           (typed_table.texts(record, "level1"),
                            typed_table.texts(record, "level2")),
-                          typed_table.texts(record, "note"), money)
+                          typed_table.texts(record, "note"), money, subject)
     return project
 
 
@@ -221,10 +260,9 @@ def check_project(project: GoalProject, settings: ReviewSettings,
     if _unfilled(project):
         return [make_finding("G-UNFILLED", project, None, None, count=project.count)]
     findings: list[Finding] = []
-    department = is_department(project.record)
     findings.extend(_required_fields(project, checks))
-    # a department's whole budget is no new project: no 事前绩效评估 (pbm.goals.department)
-    for rule in (_money_block,) if department else (_money_block, _prior_assessment):
+    for rule in (_money_block, _prior_assessment) if project.subject.project_attributes \
+            else (_money_block,):
         findings.extend(rule(project, settings))
     findings.extend(_indicator_rows(project, checks))
     for rule in (_blank_levels, _weights, _coverage):
@@ -241,12 +279,7 @@ def _unfilled(project: GoalProject) -> bool:
 def _required_fields(project: GoalProject, checks: LineChecks):
     record = project.record
     absent = []
-    department = is_department(record)
-    required = DEPARTMENT_FIELDS if department else (
-        ("project_name", "项目名称"), ("department", "主管部门"),
-        ("implementing_unit", "项目实施单位"), ("annual_goal", "年度目标"),
-        ("total_funds", "资金总额"))
-    for name, label in required:
+    for name, label in project.subject.required:
         cell = record.fields.get(name)
         if cell is None and name not in record.labels:
             absent.append(label)  # the form has no such label or column at all
@@ -262,7 +295,8 @@ def _required_fields(project: GoalProject, checks: LineChecks):
         yield make_finding("G-NO-FIELD", project, None, None, fields="、".join(absent),
                            count=len(absent))
     attribute = record.attribute
-    if attribute and attribute not in ("新增项目", "延续项目") and not department:
+    if attribute and attribute not in ("新增项目", "延续项目") and \
+            project.subject.project_attributes:
         yield make_finding("G-ATTRIBUTE", project, _cell_of(record, "attribute"), attribute)
 
 
@@ -289,13 +323,11 @@ def _money_block(project: GoalProject, settings: ReviewSettings):
         yield make_finding("G12", project, _cell_of(record, "total_funds"), total.text,
                            detail="资金总额应大于 0")
         return
-    part_names = FUND_PARTS if is_department(record) else ("fiscal_funds", "other_funds",
-                                                            "carryover")
-    parts = [project.money[k].number for k in part_names
+    parts = [project.money[k].number for k in project.subject.parts
              if k in project.money and project.money[k].number is not None]
     if parts:
         parts_sum = sum(parts, Decimal(0))
-        parts_label = "基本支出与项目支出" if is_department(record) else "分项"
+        parts_label = project.subject.parts_label
         if abs(parts_sum - total.number) > Decimal("0.005"):
             yield make_finding("G12", project, _cell_of(record, "total_funds"), total.text,
                                detail=f"{parts_label}合计 {plain_decimal(parts_sum)} ≠ "
@@ -366,7 +398,7 @@ def _indicator_rows(project: GoalProject, checks: LineChecks) -> list[Finding]:
     findings: list[Finding] = []
     seen: dict[str, int] = {}
     check = checks.line
-    department = is_department(record)
+    department = project.subject.department
     for line, name, level1, level2, typed, text1, text2, note in zip(
             record.lines, project.names, project.levels1, project.levels2, project.typed,
             *project.level_texts, project.notes):
@@ -552,10 +584,7 @@ def _coverage(project: GoalProject, settings: ReviewSettings):
         yield make_finding("G-NO-INDICATORS", project, None, None)
         return
     present = set(project.levels1)
-    needed = coverage_needed(present, settings.require_satisfaction) \
-        if is_department(project.record) else None
-    if needed is None:
-        needed = ["产出指标", "效益指标"] + (["满意度指标"] if settings.require_satisfaction else [])
+    needed = project.subject.coverage(present, settings.require_satisfaction)
     missing = [name for name in needed if name not in present]
     if missing and "" not in present:  # an unclassed line may be the one missing
         yield make_finding("G8", project, None, None,
