@@ -14,11 +14,14 @@ from pbm.values import cell_text, plain_decimal
 from pbm.workbook.outputs import (
     ABOUT,
     ABOUT_TOOL,
+    CORE_COVERAGE,
     GOAL_DEPARTMENTS,
     GOAL_DIMENSIONS,
     GOAL_FINDINGS,
     GOAL_INDICATORS,
     GOAL_PROJECTS,
+    QUANTIFIED_RATE,
+    scoped,
     tool_text,
 )
 
@@ -136,10 +139,10 @@ def rate_rows(result: ValidationResult) -> list[list[Any]]:
         if context.core is not None:
             rows.append(["核心指标库", f"{context.core.path.name}（{len(context.core)} 个指标）"])
     for rates in [*result.rates()[-1:], *result.rates()[:-1]]:
-        scope = "" if rates.scope == "合计" else f" · {rates.scope}"
-        rows.append([f"指标量化率{scope}", f"{percent(rates.quantified_rate)}（"
+        scope = None if rates.scope == "合计" else rates.scope
+        rows.append([scoped(QUANTIFIED_RATE, scope), f"{percent(rates.quantified_rate)}（"
                      f"{rates.quantified}/{rates.indicators}）"])
-        rows.append([f"核心指标覆盖率{scope}", f"项目 {percent(rates.core_project_rate)}（"
+        rows.append([scoped(CORE_COVERAGE, scope), f"项目 {percent(rates.core_project_rate)}（"
                      f"{rates.core_projects}/{rates.projects}），资金 "
                      f"{percent(rates.core_budget_rate)}"])
     return rows

@@ -27,7 +27,15 @@ from pbm.reports.inputs import (
     subject_mark,
     text,
 )
-from pbm.workbook.outputs import ABOUT, GOAL_DIMENSIONS, GOAL_FINDINGS, GOAL_PROJECTS
+from pbm.workbook.outputs import (
+    ABOUT,
+    CORE_COVERAGE,
+    GOAL_DIMENSIONS,
+    GOAL_FINDINGS,
+    GOAL_PROJECTS,
+    QUANTIFIED_RATE,
+    scoped,
+)
 
 # --------------------------------------------------------------------------- goals
 
@@ -172,8 +180,8 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
             "actions": actions or ["全部项目审核通过。"],
             "resubmit_needed": "是" if must_resubmit else "否",
             "resubmission": resubmission,
-            "quantified_rate": about.get(f"指标量化率 · {department}") or DASH,
-            "core_coverage": about.get(f"核心指标覆盖率 · {department}") or DASH,
+            "quantified_rate": about.get(scoped(QUANTIFIED_RATE, department)) or DASH,
+            "core_coverage": about.get(scoped(CORE_COVERAGE, department)) or DASH,
         })
         documents.append(DocumentSpec(kind.key, f"{department}-{kind.title}",
                                       f"{department}{kind.title}", context,

@@ -121,6 +121,15 @@ GOAL_INDICATORS = OutputSheet("指标", {
     "nature": "指标性质", "target": "指标值", "unit": "计量单位", "weight": "权重",
     "note": "指标值说明", "grade": "审核等级"})
 GOAL_FINDINGS = OutputSheet("问题", {**_FINDINGS, "dimension": "审核维度", **_FINDING_TEXT})
+#: 说明 rows of the goal list that ``pbm report goals`` reads back, overall and per department.
+QUANTIFIED_RATE, CORE_COVERAGE = "指标量化率", "核心指标覆盖率"
+
+
+def scoped(label: str, scope: str | None = None) -> str:
+    """A 说明 label for one scope: ``指标量化率`` overall, ``指标量化率 · 教育局`` for a department."""
+    return f"{label} · {scope}" if scope else label
+
+
 #: The last column of a 项目 / 项目得分 sheet when the run read 部门整体 tables (项目支出 / 部门整体
 #: per row); a run of project tables writes none, its workbook as it was.
 SUBJECT_COLUMN = "目标类型"

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from pbm.reports.context import KINDS, ReportSettings
+from pbm.reports.documents import build_documents
 from pbm.reports.inputs import read_output_workbook
 from tests.library.library_builders import make_workspaces, write_core_library
 
@@ -92,6 +94,12 @@ def test_not_in_core_library_with_nearest_names_and_rates(years, run_pbm):
     assert about["核心指标覆盖率"] == "项目 50.00%（1/2），资金 75.00%"
     assert about["指标量化率 · 教育局"] == "75.00%（3/4）"
     assert about["上年指标库"] == "2025 年"
+    # the goal-review letter of each department carries its rates, read back from 说明
+    workbook = read_output_workbook(ws26 / "out" / "goals-2026.xlsx")
+    letters = {doc.department: doc.context for doc in build_documents(
+        KINDS["goal-review"], {"goals": workbook}, ReportSettings(year=2026))}
+    assert letters["教育局"]["quantified_rate"] == "75.00%（3/4）"
+    assert letters["教育局"]["core_coverage"] == about["核心指标覆盖率 · 教育局"]
 
 
 def test_terminal_shows_the_finding_and_the_rates(years, run_pbm):
