@@ -122,9 +122,7 @@ def indicator_sheets(library: Library, command: str):
 def write_library(library: Library, out_dir: Path, command: str, parquet: bool = False
                   ) -> list[Path]:
     """``indicators-<year>.xlsx`` (and the tables beside it), staged and published as one set."""
-    from pbm.workbook.outputs import DETAIL_NOTE
-    from pbm.workbook.tables import write_table
-    from pbm.workbook.writer import Sheet, output_lock, staged_outputs, write_xlsx
+    from pbm.workbook.writer import output_lock, sheet_beside, staged_outputs, write_xlsx
 
     written: list[Path] = []
     with output_lock(out_dir), staged_outputs(out_dir) as staged:
@@ -137,13 +135,11 @@ def write_library(library: Library, out_dir: Path, command: str, parquet: bool =
             if (parquet and sheet.name != ABOUT.sheet) or large:
                 rows = history_rows(library) if sheet.name == INDICATOR_HISTORY.sheet \
                     else sheet.rows
-                table = write_table(target.with_name(f"{target.stem}-{sheet.name}"),
-                                    list(sheet.columns), rows, "parquet")
+                table, note = sheet_beside(target, sheet.name, sheet.columns, rows,
+                                           f"本表共 {count:,} 行，已另存为 {{table}}")
                 written.append(table)
                 if large:
-                    sheet = Sheet(sheet.name, [DETAIL_NOTE], [[
-                        f"本表共 {count:,} 行，已另存为 {table.name}"]],
-                        widths={0: 90}, autofilter=False)
+                    sheet = note
             kept.append(sheet)
         written.insert(0, write_xlsx(target, kept, apart=written))
         written = [staged.final(path) for path in written]

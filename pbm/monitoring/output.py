@@ -25,7 +25,6 @@ from pbm.workbook.layout import ROW_KINDS_ZH
 from pbm.workbook.outputs import (
     ABOUT,
     ABOUT_TOOL,
-    DETAIL_NOTE,
     MONITOR_FINDINGS,
     MONITOR_INDICATORS,
     MONITOR_LEDGER,
@@ -215,10 +214,11 @@ def write_outputs(result: MonitorResult, out_dir: Path, *, command: str, preset:
     指标 tables.  ``detail`` xlsx|parquet|auto puts the 指标 and 台账 detail into the workbook
     or beside it as Parquet (auto: above :data:`DETAIL_ROW_LIMIT` rows; xlsx: up to Excel's
     limit); ``engine`` xlsxwriter|rust|auto picks the workbook writer."""
-    from pbm.workbook.writer import Sheet, write_xlsx
+    from pbm.workbook.writer import Sheet, sheet_beside, write_xlsx
 
     out_dir = Path(out_dir)
     stem = f"monitor-{result.period.label}"
+    workbook = out_dir / f"{stem}.xlsx"
     month, rule = result.period.month, result.context.rule.rule
     indicator_count = sum(len(p.indicators) + len(p.removed) for p in result.projects)
     ledger_lines = sum(len(s.ledger) for s in result.files)
@@ -226,13 +226,16 @@ def write_outputs(result: MonitorResult, out_dir: Path, *, command: str, preset:
     indicators_apart = detail == "parquet" or indicator_count > limit
     ledger_apart = detail == "parquet" or ledger_lines > limit
     detail_files: dict[str, Path] = {}
+    notes: dict[str, Sheet] = {}  # the sheet left in the workbook for a detail written beside it
     if indicators_apart:
-        detail_files["指标"] = write_table(
-            out_dir / f"{stem}-指标", indicator_columns(month),
-            (row for row, _ in iter_indicator_rows(result)), "parquet")
+        detail_files["指标"], notes["指标"] = sheet_beside(
+            workbook, MONITOR_INDICATORS.sheet, indicator_columns(month),
+            (row for row, _ in iter_indicator_rows(result)),
+            f"指标明细共 {indicator_count} 行，已另存为 {{table}}")
     if ledger_apart:
-        detail_files["台账"] = write_table(out_dir / f"{stem}-台账", MONITOR_LEDGER.headers(),
-                                         iter_ledger_rows(result), "parquet")
+        detail_files["台账"], notes["台账"] = sheet_beside(
+            workbook, MONITOR_LEDGER.sheet, MONITOR_LEDGER.headers(), iter_ledger_rows(result),
+            f"台账共 {ledger_lines} 条（{result.ledger_counts['rows_in']} 行），已另存为 {{table}}")
     summary, summary_fills = summary_rows(result)
     projects, project_fills = project_rows(result)
     project_headers = with_subject_column(project_columns(month, rule), projects,
@@ -252,20 +255,16 @@ def write_outputs(result: MonitorResult, out_dir: Path, *, command: str, preset:
                             [row for row, _ in iter_indicator_rows(result)],
                             number_formats={11: "0.00"}, widths={2: 28, 5: 28, 13: 24}))
     else:
-        sheets.append(Sheet(MONITOR_INDICATORS.sheet, [DETAIL_NOTE], [[f"指标明细共 {indicator_count} 行，已另存为 "
-                                              f"{detail_files['指标'].name}"]], autofilter=False))
+        sheets.append(notes["指标"])
     sheets.append(Sheet(MONITOR_FINDINGS.sheet, MONITOR_FINDINGS.headers(), findings, row_fills=finding_fills,
                         widths={2: 36, 6: 60, 8: 40, 9: 50, 10: 40}))
     if not ledger_apart:
         sheets.append(Sheet(MONITOR_LEDGER.sheet, MONITOR_LEDGER.headers(), list(iter_ledger_rows(result)),
                             widths={0: 36, 7: 40, 8: 28}))
     else:
-        sheets.append(Sheet(MONITOR_LEDGER.sheet, [DETAIL_NOTE], [[f"台账共 {ledger_lines} 条（{result.ledger_counts['rows_in']} 行），"
-                                              f"已另存为 {detail_files['台账'].name}"]],
-                            autofilter=False))
+        sheets.append(notes["台账"])
     sheets.append(Sheet(ABOUT.sheet, ABOUT.headers(), about_rows(result, command, preset, detail_files),
                         widths={0: 30, 1: 100}, autofilter=False))
-    workbook = out_dir / f"{stem}.xlsx"
     tables: list[Path] = []
     write_xlsx(workbook, sheets, engine="xlsxwriter" if engine == "xlsxwriter" else "auto",
                apart=tables)

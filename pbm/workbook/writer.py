@@ -213,21 +213,32 @@ def _apart(path: Path, sheets: list[Sheet]) -> tuple[list[Sheet], list[Path]]:
     without pyarrow) beside the workbook; in its place the sheet says where it went."""
     if all(len(sheet.rows) <= EXCEL_MAX_ROWS for sheet in sheets):
         return sheets, []
-    from pbm.workbook.outputs import DETAIL_NOTE
-    from pbm.workbook.tables import write_table
-
     kept, apart = [], []
     for sheet in sheets:
         if len(sheet.rows) <= EXCEL_MAX_ROWS:
             kept.append(sheet)
             continue
-        table = write_table(path.with_name(f"{path.stem}-{sheet.name}"), list(sheet.columns),
-                            sheet.rows, "parquet")
-        apart.append(table)
-        kept.append(Sheet(sheet.name, [DETAIL_NOTE], [[
+        table, note = sheet_beside(
+            path, sheet.name, sheet.columns, sheet.rows,
             f"本表共 {len(sheet.rows):,} 行，超过 Excel 工作表的上限（{EXCEL_MAX_ROWS:,} 行），"
-            f"已另存为 {table.name}"]], widths={0: 90}, autofilter=False))
+            "已另存为 {table}")
+        apart.append(table)
+        kept.append(note)
     return kept, apart
+
+
+def sheet_beside(workbook: Path, name: str, columns: list[str], rows, note: str
+                 ) -> tuple[Path, Sheet]:
+    """A sheet's rows (a list or an iterator) written beside ``workbook`` as
+    ``<workbook>-<sheet>.parquet`` (CSV without pyarrow), and the sheet that stays in the
+    workbook in its place: one 说明 cell, ``note`` with ``{table}`` the file's name."""
+    from pbm.workbook.outputs import DETAIL_NOTE
+    from pbm.workbook.tables import write_table
+
+    table = write_table(workbook.with_name(f"{workbook.stem}-{name}"), list(columns), rows,
+                        "parquet")
+    return table, Sheet(name, [DETAIL_NOTE], [[note.format(table=table.name)]],
+                        widths={0: 90}, autofilter=False)
 
 
 def _write_sheets(xlsxwriter, temp_name: Path, sheets: list[Sheet]) -> None:

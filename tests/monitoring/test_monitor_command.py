@@ -444,6 +444,9 @@ def test_detail_goes_to_parquet_on_request(ws, run_pbm):
     ledger = pq.read_table(ws / "out" / "monitor-2026-09-台账.parquet").to_pylist()
     book = openpyxl.load_workbook(ws / "out" / "monitor-2026-09.xlsx")
     assert book["指标"]["A2"].value.endswith("monitor-2026-09-指标.parquet")
+    assert book["台账"]["A1"].value == "说明"
+    assert book["台账"]["A2"].value == (f"台账共 {len(ledger)} 条（{int(sum(r['行数'] for r in ledger))} 行），"
+                                       "已另存为 monitor-2026-09-台账.parquet")
     summary = json.loads(run_pbm("monitor", "q3/", "--format", "json", cwd=ws)[1])["summary"]
     assert sum(r["行数"] for r in ledger) == summary["rows_in"]
 
