@@ -186,7 +186,7 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
         raise _nothing_produced(plan, workbooks, findings)
     if check_only:
         return ReportResult(fmt, [], findings,
-                            {k.key: len(d) * (1 if k.templated else 2) for k, d, _ in plan},
+                            {k.key: len(d) * len(_files(k, fmt)[0]) for k, d, _ in plan},
                             skipped,
                             {g: str(p) for g, p in sources.items() if g in workbooks},
                             templates, None, True, publication=publication)
@@ -230,7 +230,6 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
                         tick()
         rendered: list[RenderedDocument] = []
         counts: dict[str, int] = {}
-        suffix = {"docx": ".docx", "md": ".md", "html": ".html"}[fmt]
         # The 整改台账 is staged with the letters that send its problems back, and moved in
         # with them (a full disk while writing it leaves the letters unpublished too).
         if ledger is not None:
@@ -241,24 +240,15 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
         for kind, staging, _ in staged:  # every target first: all kinds are published or none
             check_targets(staging, reports_dir / kind.key)
         for kind, staging, pairs in staged:
-            if not kind.templated:
-                from pbm.workbook.writer import safe_filename
-
-                publish(staging, reports_dir / kind.key, (".xlsx", ".docx"))
-                counts[kind.key] = 2 * len(pairs)
-                for document, stem in pairs:
-                    for file_suffix in (".xlsx", ".docx"):
-                        rendered.append(RenderedDocument(
-                            kind.key, document.title,
-                            reports_dir / kind.key / f"{safe_filename(stem)}{file_suffix}"))
-                continue
-            publish(staging, reports_dir / kind.key, FORMAT_SUFFIXES[fmt])
-            counts[kind.key] = len(pairs)
+            files, owned = _files(kind, fmt)
+            publish(staging, reports_dir / kind.key, owned)
+            counts[kind.key] = len(files) * len(pairs)
             for document, stem in pairs:
-                rendered.append(RenderedDocument(kind.key, document.title,
-                                                 reports_dir / kind.key / f"{stem}{suffix}",
-                                                 document.department, document.project,
-                                                 document.context.get("doc_number")))
+                for suffix in files:
+                    rendered.append(RenderedDocument(
+                        kind.key, document.title, reports_dir / kind.key / f"{stem}{suffix}",
+                        document.department, document.project,
+                        document.context.get("doc_number") or None))  # None: no 文号
         register.save({index: document.path for index, document in
                        enumerate(d for d in rendered if KINDS[d.kind].numbered)})
         if ledger_staging is not None:
@@ -273,6 +263,15 @@ def render_reports(kinds: list[Kind], sources: dict[str, Path], reports_dir: Pat
                         {g: str(p) for g, p in sources.items() if g in workbooks},
                         templates, reports_dir, publication=publication,
                         ledger=ledger_written[0] if ledger_written else None)
+
+
+def _files(kind: Kind, fmt: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The files each document of ``kind`` is written as under ``--format fmt``, and the
+    suffixes its folder owns (a re-run removes those of them it did not write): the 公开表 is
+    an .xlsx and a .docx whatever the format."""
+    if not kind.templated:
+        return (".xlsx", ".docx"), (".xlsx", ".docx")
+    return FORMAT_SUFFIXES[fmt][:1], FORMAT_SUFFIXES[fmt]
 
 
 def _quota_findings(publication, strict: bool) -> list[Finding]:

@@ -42,6 +42,9 @@ def test_json_summary_and_documents(workspace, run_pbm):
     assert first["kind"] == "goal-review" and first["department"] == "教育局"
     assert first["doc_number"] == "财绩〔2026〕1号"
     assert Path(first["path"]).is_file()
+    # the evaluation report is no letter: no 文号, as the 公开表 has none
+    assert {d["doc_number"] for d in data["documents"] if d["kind"] == "evaluation-report"} \
+        == {None}
     assert body_lines(Path(first["path"]))[-1] == "2026年3月5日"
 
 
