@@ -152,21 +152,23 @@ DEPT_LIST_COLUMNS = ["部门编码", "部门名称", "部门职责", "年度总�
 def write_department_goal_list(path: Path, departments: list[DepartmentSpec], *,
                                title: str = "2026年部门整体绩效目标汇总表") -> Path:
     """A budget system's export: one row per indicator, the department's columns repeated."""
+    return _write_list(path, "部门整体绩效目标", title, DEPT_LIST_COLUMNS, [
+        [dept.code, dept.name, dept.duties, dept.annual_goal, dept.total, dept.basic,
+         dept.project, line.level1, line.level2, line.name, line.nature, line.target, line.unit,
+         line.weight]
+        for dept in departments for line in dept.lines])
+
+
+def _write_list(path: Path, sheet_name: str, title: str, columns, rows: list[list[Any]]) -> Path:
+    """A list export: the title merged across the top, the header, one row per indicator."""
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
-    sheet = workbook.add_worksheet("部门整体绩效目标")
-    sheet.merge_range(0, 0, 0, len(DEPT_LIST_COLUMNS) - 1, title)
-    for col, text in enumerate(DEPT_LIST_COLUMNS):
+    sheet = workbook.add_worksheet(sheet_name)
+    sheet.merge_range(0, 0, 0, len(columns) - 1, title)
+    for col, text in enumerate(columns):
         sheet.write_string(1, col, text)
-    row = 2
-    for dept in departments:
-        for line in dept.lines:
-            for col, item in enumerate([dept.code, dept.name, dept.duties, dept.annual_goal,
-                                        dept.total, dept.basic, dept.project, line.level1,
-                                        line.level2, line.name, line.nature, line.target,
-                                        line.unit, line.weight]):
-                if item is not None:
-                    _put(sheet, row, col, item)
-            row += 1
+    for row, values in enumerate(rows, 2):
+        for col, item in enumerate(values):
+            _put(sheet, row, col, item)
     workbook.close()
     return path
 
@@ -292,22 +294,12 @@ def write_department_selfeval_list(path: Path, departments: list[DepartmentSpec]
                                    title: str = "2026年部门整体支出绩效自评汇总表") -> Path:
     """A budget system's export of several departments' self-evaluations: no 部门职责 column,
     the title above the header says what they are."""
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
-    sheet = workbook.add_worksheet("自评")
-    sheet.merge_range(0, 0, 0, len(DEPT_SELFEVAL_COLUMNS) - 1, title)
-    for col, text in enumerate(DEPT_SELFEVAL_COLUMNS):
-        sheet.write_string(1, col, text)
-    row = 2
+    rows = []
     for dept in departments:
         budget = sum(p[1] for p in (dept.basic_money, dept.project_money))
         executed = sum(p[2] for p in (dept.basic_money, dept.project_money))
         total = sum(x.score for x in dept.lines) + dept.execution_score
-        for line in dept.lines:
-            for col, item in enumerate([dept.code, dept.name, budget, executed,
-                                        dept.execution_score, total, line.level1, line.level2,
-                                        line.name, _target_text(line), line.actual, line.weight,
-                                        line.score]):
-                _put(sheet, row, col, item)
-            row += 1
-    workbook.close()
-    return path
+        rows.extend([dept.code, dept.name, budget, executed, dept.execution_score, total,
+                     line.level1, line.level2, line.name, _target_text(line), line.actual,
+                     line.weight, line.score] for line in dept.lines)
+    return _write_list(path, "自评", title, DEPT_SELFEVAL_COLUMNS, rows)
