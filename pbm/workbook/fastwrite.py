@@ -69,14 +69,17 @@ def _records(sheet, columns: list[str]) -> tuple[list[dict[str, Any]], dict[int,
     columns_out: list[Any] = []
     changed = False
     for col, column in enumerate(zip(*rows)):
+        # the kinds of the whole column: a set of its values keeps one of 0 and False, of 1
+        # and Decimal('1') (equal keys), and would hide the one that needs converting
+        kinds = set(map(type, column))
+        if kinds <= _PLAIN:
+            columns_out.append(column)
+            continue
         try:
             distinct = set(column)
         except TypeError:  # an unhashable value
             distinct = None
-        if distinct is not None and set(map(type, distinct)) <= _PLAIN:
-            columns_out.append(column)
-            continue
-        if distinct is None or any(value.__class__ is bool for value in distinct):
+        if distinct is None or bool in kinds:
             # True is 1 as a key (and an unhashable value is no key): cell by cell
             column = [_value(value) for value in column]
             shown = set(value for value in column if value.__class__ is dt.datetime)

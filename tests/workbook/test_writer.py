@@ -47,21 +47,23 @@ def test_dates_stay_dates_and_show_as_dates_on_coloured_rows(tmp_path, engine):
 def test_values_of_every_kind_keep_their_value(tmp_path, engine):
     # A 得分 column where one line's Decimal('10') sits beside another's int 10 (equal keys when
     # each distinct value is converted once), 是/否 columns, blanks as "" and None, a date
-    # column beside numbers only, and a column of numbers that needs no conversion at all.
+    # column beside numbers only, a column of numbers that needs no conversion at all, and
+    # columns where a value that needs converting equals one met before it (0 then False,
+    # 5 then Decimal('5'): one key in a set of the column's values).
     import datetime as dt
     from decimal import Decimal
 
-    sheet = Sheet("指标", ["得分", "达成", "说明", "日期", "分值"], [
-        [10, True, "", dt.date(2026, 6, 30), 15.0],
-        [Decimal("10"), False, "按期完成", None, 5],
-        [Decimal("9.5"), None, "=1+1", dt.date(2026, 12, 31), None],
-        [Decimal("10.00"), True, "按期完成", None, 10.5]])
+    sheet = Sheet("指标", ["得分", "达成", "说明", "日期", "分值", "次数", "权重"], [
+        [10, True, "", dt.date(2026, 6, 30), 15.0, 0, 5],
+        [Decimal("10"), False, "按期完成", None, 5, False, Decimal("5")],
+        [Decimal("9.5"), None, "=1+1", dt.date(2026, 12, 31), None, 0, 5],
+        [Decimal("10.00"), True, "按期完成", None, 10.5, 1, Decimal("5.0")]])
     path = write_xlsx(tmp_path / "out.xlsx", [sheet], engine=engine)
     ws = openpyxl.load_workbook(path)["指标"]
     assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [
-        [10, "是", None, dt.datetime(2026, 6, 30), 15],
-        [10, "否", "按期完成", None, 5],
-        [9.5, None, "=1+1", dt.datetime(2026, 12, 31), None],
-        [10, "是", "按期完成", None, 10.5]]
+        [10, "是", None, dt.datetime(2026, 6, 30), 15, 0, 5],
+        [10, "否", "按期完成", None, 5, "否", 5],
+        [9.5, None, "=1+1", dt.datetime(2026, 12, 31), None, 0, 5],
+        [10, "是", "按期完成", None, 10.5, 1, 5]]
     assert ws["C4"].data_type == "s"  # text, never a formula
     assert ws["D2"].number_format == "yyyy-mm-dd"
