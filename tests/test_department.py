@@ -216,6 +216,41 @@ def test_each_role_the_total_row_leaves_blank_comes_from_the_parts(tmp_path: Pat
     assert (project["budget"], project["executed"]) == (1020, 924)
 
 
+def test_parts_fill_the_initial_budget_a_blank_total_row_leaves(tmp_path: Path, run_pbm):
+    from openpyxl import load_workbook
+
+    write_department_selfeval_form(tmp_path / "自评.xlsx", [DepartmentSpec(
+        total_money=(None, None, None), execution_score=9)])
+    _run(run_pbm, "score", str(tmp_path / "自评.xlsx"), "--out", str(tmp_path / "out"))
+    sheet = load_workbook(tmp_path / "out" / "scores-2026.xlsx")["项目得分"]
+    header = [c.value for c in sheet[1]]
+    row = {h: c.value for h, c in zip(header, sheet[2])}
+    # 600 + 400 年初, 600 + 420 全年预算, 588 + 336 执行
+    assert (row["年初预算数(万元)"], row["全年预算数(万元)"], row["全年执行数(万元)"]) == \
+        (1000, 1020, 924)
+
+
+def test_a_part_row_not_found_is_no_budget_and_no_wrong_total(tmp_path: Path, run_pbm):
+    # The 项目支出 row's label is not one pbm knows: 基本支出 alone is not the department's
+    # budget — no total is said to differ from it, and a blank total row is no amount (not
+    # the 分值 10 beside it): the execution part is unscorable, the claim kept.
+    given = DepartmentSpec(total_money=(1000, 1000, 950), execution_score=9.5,
+                           part_labels=("其中：基本支出", "其他说明"))
+    blank = DepartmentSpec(name="教育局", code="201", total_money=(None, None, None),
+                           execution_score=9, part_labels=("其中：基本支出", "其他说明"))
+    write_department_selfeval_form(tmp_path / "自评.xlsx", [given, blank])
+    _, result = _run(run_pbm, "score", str(tmp_path / "自评.xlsx"), "--out",
+                     str(tmp_path / "out"))
+    first, second = result["projects"]
+    assert (first["budget"], first["executed"], first["execution_score"]) == (1000, 950, 9.5)
+    assert (second["budget"], second["executed"], second["execution_score"]) == \
+        (None, None, None)
+    codes = {(f["project"], f["code"], f["cell"]) for f in result["findings"]}
+    assert not {c for _, c, _ in codes} & {"S-DEPT-FUNDS", "S-UNDERSTATED", "S-INFLATED"}
+    assert ("教育局", "S-UNSCORABLE", "H5") in codes
+    assert second["claimed_execution"] == 9
+
+
 def test_goal_forms_are_not_self_evaluations(tmp_path: Path, run_pbm):
     """The stage is told by the title as for projects: score refuses a 目标申报表 and validate a
     自评表, each a 部门整体 table."""
@@ -359,3 +394,18 @@ def test_a_department_self_evaluation_is_published_as_its_own_table(tmp_path: Pa
     texts = [p.text for p in document.paragraphs]
     assert "2026年度部门整体支出绩效自评表（1）" in texts
     assert document.tables[0].cell(0, 0).text == "部门（单位）名称"
+
+
+def test_units_of_one_department_table_sum_into_a_department_summary(tmp_path: Path):
+    from pbm.scoring.selfeval import SelfEvalTyping, aggregate_groups, aggregate_units
+
+    typing = SelfEvalTyping(ScoreRules(), 2026)
+    inputs = []
+    for name in ("甲", "乙"):
+        path = tmp_path / f"{name}.xlsx"
+        write_department_selfeval_form(path, [DepartmentSpec()])
+        inputs += [typing.project(record, typing.typing.table(table))
+                   for table in read_workbook(path).tables for record in table.projects]
+    [group] = aggregate_groups(inputs)
+    summary = aggregate_units(group)
+    assert summary.subject == DEPARTMENT and summary.budget == 2040

@@ -43,6 +43,8 @@ def department_funds(project: Any, result: Any, region: MoneyRegion, unit: str,
                             role_zh=zh, role_en=en, total=plain_decimal(given),
                             parts=plain_decimal(total))
     # each role the total row leaves blank is taken from the parts, as pbm monitor does
+    if values.get("initial_budget") is None and "initial_budget" in sums:
+        result.initial_budget = sums["initial_budget"]
     if values.get("budget") is None and "budget" in sums:
         result.budget = sums["budget"]
     elif values.get("budget") is None and values.get("initial_budget") is None \

@@ -474,7 +474,7 @@ def _recheck_execution(ps: ProjectScore, rules: ScoreRules, emitter: _Emitter,
         emitter.emit("S-EXEC-OVER-100", cell=ps.executed_cell, value=plain_decimal(ps.executed),
                      budget=plain_decimal(ps.budget), executed=plain_decimal(ps.executed),
                      rate=_percent(ps.execution_rate) if ps.execution_rate is not None else "—")
-    if ps.execution_score is None and (ps.budget is not None or ps.executed is not None):
+    if ps.execution_score is None and ps.has_execution:
         if ps.executed is None:
             reason = ("全年执行数为空", "the amount executed is missing")
         else:

@@ -557,6 +557,7 @@ class ProjectScore:
     kept: Decimal = ZERO  # the unit's own scores counted as they are (lines not rescored)
     unjudged: int = 0  # lines (and the execution part) neither rescored nor claimed
     short_weight: Decimal | None = None  # every line weighted, yet short of 100 with execution
+    has_execution: bool = False  # an execution part, scored or not (its weight counts)
 
     def to_dict(self, lang: str = "zh", *, indicators: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -621,13 +622,14 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
                   sheet: str | None = None, total_cell: str | None = None,
                   execution_cell: str | None = None, executed_cell: str | None = None,
                   claimed_grade: str | None = None, grade_cell: str | None = None,
-                  scorer: Scorer | None = None) -> ProjectScore:
+                  scorer: Scorer | None = None, execution_part: bool = False) -> ProjectScore:
     """Score every line, the execution rate, the total and the grade (the recheck of the
     unit's own scores is :func:`pbm.scoring.recheck.recheck_project`).
 
     Grade, execution score, line scores and 不适用 rescale as the module docstring says.  When
     both ``budget`` and ``executed`` are None the project has no execution part (e.g. a
-    framework-based 部门评价) and its weight is left out of the rescale denominator.
+    framework-based 部门评价) and its weight is left out of the rescale denominator — unless
+    ``execution_part`` says the form has one whose amounts were left blank.
     A line pbm cannot rescore (no weight, no target …) keeps the unit's own score in the
     total, and so does an execution part that cannot be rescored; without a claim it counts 0
     and the project gets no grade (``grade`` None: the total is only a lower bound; both get a
@@ -664,7 +666,7 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
         else:
             unjudged += 1
     rate, execution_score = score_execution(budget, executed, rules)
-    has_execution = budget is not None or executed is not None
+    has_execution = execution_part or budget is not None or executed is not None
     if has_execution:
         applicable_weight += rules.execution_weight
     execution_counted = execution_score
@@ -718,5 +720,6 @@ def score_project(indicators: list[IndicatorInput], budget: Decimal | None,
         kept=kept,
         unjudged=unjudged,
         short_weight=short_weight,
+        has_execution=has_execution,
     )
     return result

@@ -74,6 +74,7 @@ class SelfEvalInput:
     total_cell: str | None = None
     grade_cell: str | None = None  # 自评等级
     written_execution_weight: Decimal | None = None
+    execution_part: bool = False  # a form's money block names its amounts (blank or not)
     goal: str = ""  # 年度总体目标 (预期目标) as written
     goal_actual: str = ""  # its 实际完成情况, where the reader found one
     findings: list[Finding] = field(default_factory=list)  # from typing the cells
@@ -102,7 +103,8 @@ class SelfEvalInput:
                              execution_cell=self.execution_cell,
                              executed_cell=self.executed_cell,
                              claimed_grade=self.claimed_grade or None,
-                             grade_cell=self.grade_cell, scorer=scorer)
+                             grade_cell=self.grade_cell, scorer=scorer,
+                             execution_part=self.execution_part)
 
 
 class _Scored(NamedTuple):
@@ -360,15 +362,19 @@ class _ProjectTyping:
                 else:
                     continue
                 values[role] = self.checked(parsed, cell.a1)  # type: ignore[arg-type]
-            if "budget" in values:
-                result.budget = values["budget"]
-            elif "initial_budget" in values and result.budget is None:
-                result.budget = values["initial_budget"]
-            if "executed" in values:
-                result.executed = values["executed"]
-                result.executed_cell = region.cells["executed"].a1
-            if "initial_budget" in values:
-                result.initial_budget = values["initial_budget"]
+            # The 年度资金总额 row decides each amount its header names, a blank cell included:
+            # read as key–value cells, a blank amount would take the 分值 beside it.
+            amounts = {role: values.get(role) for role in ("initial_budget", "budget", "executed")
+                       if role in region.columns}
+            result.execution_part = bool(amounts)
+            if "budget" in amounts or "initial_budget" in amounts:
+                budget = amounts.get("budget")
+                result.budget = budget if budget is not None else amounts.get("initial_budget")
+            if "initial_budget" in amounts:
+                result.initial_budget = amounts["initial_budget"]
+            if "executed" in amounts:
+                result.executed = amounts["executed"]
+                result.executed_cell = region.columns["executed"]
             if region.parts and is_department(record):  # 部门整体: 基本支出 + 项目支出
                 department_funds(self, result, region, MONEY_UNIT, values)
             if "score" in region.columns:  # a blank 得分 cell means no claim, with its address
@@ -439,7 +445,7 @@ def aggregate_units(inputs: list[SelfEvalInput]) -> SelfEvalInput:
         implementing_unit="、".join(unit.implementing_unit or unit.sheet for unit in inputs),
         layout="aggregate", indicators=indicators,
         budget=aggregate_count(budgets) if budgets else None,
-        executed=aggregate_count(executed) if executed else None)
+        executed=aggregate_count(executed) if executed else None, subject=first.subject)
 
 
 _TIER_ORDER = ("达成", "部分达成", "未达成")

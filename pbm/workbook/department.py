@@ -67,9 +67,13 @@ def part_sums(region: MoneyRegion, unit: str,
               check: Callable[[ParsedValue, str], Decimal | None] | None = None
               ) -> dict[str, Decimal]:
     """Per role of a money block (年初预算数, 全年预算数, 全年执行数, 全年预计执行数), the sum of
-    its 基本支出 and 项目支出 rows where every part row found fills it (in ``unit``).  ``check``
-    turns each parsed cell into its number (and says what it noted), else its number."""
-    rows = [region.parts[name] for name in FUND_PARTS if name in region.parts]
+    its 基本支出 and 项目支出 rows where both fill it (in ``unit``); nothing when one of the
+    two rows was not found — one part is not the department's budget, and no total is judged
+    against it.  ``check`` turns each parsed cell into its number (and says what it noted),
+    else its number."""
+    if any(name not in region.parts for name in FUND_PARTS):
+        return {}
+    rows = [region.parts[name] for name in FUND_PARTS]
     roles = {role for cells in rows for role in cells}
     sums: dict[str, Decimal] = {}
     for role in sorted(roles):
@@ -84,8 +88,7 @@ def part_sums(region: MoneyRegion, unit: str,
                 break
             numbers.append(number)
         else:
-            if numbers:
-                sums[role] = sum(numbers, Decimal(0))
+            sums[role] = sum(numbers, Decimal(0))
     return sums
 
 
