@@ -143,6 +143,10 @@ def test_list_of_departments_and_the_goal_list_sheet(tmp_path: Path, run_pbm):
     assert [(f["project"], f["cell"]) for f in g12] == [("教育局", "E9")]
     workbook = load_workbook(next(out.glob("goals-*.xlsx")), read_only=True)
     assert workbook.sheetnames == ["项目", "指标", "问题", "部门整体", "说明"]
+    projects = list(workbook["项目"].iter_rows(values_only=True))
+    assert projects[0][-1] == "目标类型"
+    assert [(r[3], r[-1]) for r in projects[1:]] == [
+        ("交通运输局", "部门整体"), ("教育局", "部门整体"), ("乡村道路养护项目", "项目支出")]
     rows = list(workbook["部门整体"].iter_rows(values_only=True))
     assert rows[0][:4] == ("文件", "工作表", "部门编码", "部门名称")
     assert [(r[2], r[3], r[6], r[7], r[8]) for r in rows[1:]] == [
@@ -409,3 +413,33 @@ def test_units_of_one_department_table_sum_into_a_department_summary(tmp_path: P
     [group] = aggregate_groups(inputs)
     summary = aggregate_units(group)
     assert summary.subject == DEPARTMENT and summary.budget == 2040
+
+
+def test_goal_letter_marks_only_the_department_rows_of_a_mixed_list(tmp_path: Path, run_pbm):
+    """A budget system's list with a 目标类型 column holds a department's whole-budget goals and
+    its projects' on one sheet: the letter marks the department, not the projects beside it."""
+    from tests.department_like import _write_list
+
+    dept = DepartmentSpec()
+    columns = ["目标类型", "主管部门", "项目名称", "部门职责", "年度总体目标", "资金总额(万元)",
+               "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "计量单位", "权重"]
+    rows = [["部门整体", dept.name, None, dept.duties, dept.annual_goal, dept.total,
+             line.level1, line.level2, line.name, line.nature, line.target, line.unit,
+             line.weight] for line in dept.lines]
+    rows += [["项目支出", dept.name, "农村公路养护工程", None, "完成农村公路养护266公里", 400,
+              level1, level2, name, "≥", target, unit, weight]
+             for level1, level2, name, target, unit, weight in (
+                 ("产出指标", "数量指标", "养护里程", 266, "公里", 30),
+                 ("产出指标", "质量指标", "优良路率", 85, "%", 30),
+                 ("效益指标", "社会效益指标", "通行条件改善", 90, "%", 20),
+                 ("满意度指标", "服务对象满意度指标", "群众满意度", 90, "%", 10))]
+    _write_list(tmp_path / "清单.xlsx", "绩效目标", "2026年绩效目标汇总表", columns, rows)
+    out = tmp_path / "out"
+    _, result = _run(run_pbm, "validate", str(tmp_path / "清单.xlsx"), "--out", str(out))
+    assert [(p["name"], p.get("subject")) for p in result["projects"]] == [
+        ("交通运输局", DEPARTMENT), ("农村公路养护工程", None)]
+    code, _, _ = run_pbm("report", "goal-review", "--format", "md", "--out", str(out))
+    assert code == 0
+    [letter] = [path.read_text(encoding="utf-8") for path in (out / "reports").rglob("*.md")]
+    assert "交通运输局（部门整体）" in letter
+    assert "农村公路养护工程" in letter and "农村公路养护工程（部门整体）" not in letter

@@ -11,6 +11,7 @@ from pbm.findings import SEVERITY_ZH, count_by_severity
 from pbm.goals.review import ValidationResult
 from pbm.goals.rules import overall_opinion
 from pbm.values import cell_text, plain_decimal
+from pbm.workbook.department import with_subject_column
 from pbm.workbook.outputs import (
     ABOUT,
     ABOUT_TOOL,
@@ -21,6 +22,7 @@ from pbm.workbook.outputs import (
     GOAL_INDICATORS,
     GOAL_PROJECTS,
     QUANTIFIED_RATE,
+    SUBJECT_COLUMN,
     scoped,
     tool_text,
 )
@@ -61,8 +63,11 @@ def goal_list_sheets(result: ValidationResult, command: str, lang: str = "zh"):
                     for f in result.findings]
     finding_fills = [f.severity for f in result.findings]
     about = about_rows(result, command)
+    project_headers = with_subject_column(GOAL_PROJECTS.headers(), project_rows,
+                                          [review.record.subject for review in result.reviews],
+                                          SUBJECT_COLUMN)
     return [
-        Sheet(GOAL_PROJECTS.sheet, GOAL_PROJECTS.headers(), project_rows, row_fills=fills,
+        Sheet(GOAL_PROJECTS.sheet, project_headers, project_rows, row_fills=fills,
               number_formats={7: "#,##0.00"}),
         Sheet(GOAL_INDICATORS.sheet, GOAL_INDICATORS.headers(), indicator_rows),
         Sheet(GOAL_FINDINGS.sheet, GOAL_FINDINGS.headers(), finding_rows, row_fills=finding_fills,

@@ -21,7 +21,6 @@ from pbm.reports.context import (
 )
 from pbm.reports.inputs import (
     OutputWorkbook,
-    goal_departments,
     integer,
     number,
     subject_mark,
@@ -87,7 +86,6 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
     about = {text(r.get(ABOUT["label"])): text(r.get(ABOUT["value"]))
              for r in workbook.rows(ABOUT.sheet, required=False)}
     documents = []
-    whole = goal_departments(workbook)  # 部门整体 tables, named so in the letter
     for sequence, (department, rows) in enumerate(departments.items(), start=1):
         files = {text(_get(r, col["file"])) for r in rows} - {""}
         names = {text(_get(r, col["name"])) for r in rows} - {""}
@@ -102,7 +100,7 @@ def build_goal_review(workbook: OutputWorkbook, kind: Kind, settings: ReportSett
             project_rows.append({
                 "code": text(_get(row, col["code"])) or DASH,
                 "name": (text(_get(row, col["name"])) or "（未填项目名称）") +
-                subject_mark(row, whole),
+                subject_mark(row),
                 "amount": money(_get(row, col["amount"])),
                 "grade": grade or DASH,
                 "errors": str(integer(_get(row, col["errors"]))),

@@ -150,22 +150,10 @@ def integer(value: Any) -> int:
     return int(parsed) if parsed is not None else 0
 
 
-def subject_mark(row: dict[str, Any], departments: set[tuple[str, str]] | None = None) -> str:
-    """“（部门整体）” for a row pbm wrote of a 部门整体 table — its 目标类型 column (monitor,
-    score) or its (文件, 工作表) among the goal list's 部门整体 sheet — else ""."""
-    from pbm.workbook.outputs import GOAL_PROJECTS, SUBJECT_COLUMN
+def subject_mark(row: dict[str, Any]) -> str:
+    """“（部门整体）” for a row pbm wrote of a 部门整体 table (its 目标类型 column: the goal
+    list's, the monitor's and the scores' 项目 sheets), else ""."""
+    from pbm.workbook.department import DEPARTMENT, SUBJECTS_ZH
+    from pbm.workbook.outputs import SUBJECT_COLUMN
 
-    if text(row.get(SUBJECT_COLUMN)) == "部门整体":
-        return DEPARTMENT_MARK
-    if departments and (text(row.get(GOAL_PROJECTS["file"])),
-                        text(row.get(GOAL_PROJECTS["sheet"]))) in departments:
-        return DEPARTMENT_MARK
-    return ""
-
-
-def goal_departments(workbook: OutputWorkbook) -> set[tuple[str, str]]:
-    """(文件, 工作表) of the goal list's 部门整体 rows (none when it has no such sheet)."""
-    from pbm.workbook.outputs import GOAL_DEPARTMENTS
-
-    return {(text(row.get(GOAL_DEPARTMENTS["file"])), text(row.get(GOAL_DEPARTMENTS["sheet"])))
-            for row in workbook.rows(GOAL_DEPARTMENTS.sheet, required=False)}
+    return DEPARTMENT_MARK if text(row.get(SUBJECT_COLUMN)) == SUBJECTS_ZH[DEPARTMENT] else ""

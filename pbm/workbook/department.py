@@ -98,7 +98,7 @@ def is_department(record) -> bool:
 
 
 def with_subject_column(headers: list[str], rows: list[list], subjects: list[str],
-                        column: str = "目标类型") -> list[str]:
+                        column: str) -> list[str]:
     """The headers of a 项目 sheet with 目标类型 last — each row given its 项目支出 / 部门整体 —
     when any row is a 部门整体 table; else the headers and rows as they are (a run of project
     tables writes the workbook it always wrote)."""
