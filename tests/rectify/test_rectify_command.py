@@ -218,3 +218,11 @@ def test_a_code_pbm_does_not_have_is_never_verified(run_pbm, workspace):
     assert rows[g2]["核实情况"] == "未核实：问题代码“G2、G3”不是 pbm 的一个问题代码，无法在重报文件中查找"
     g3 = _ids(workspace)[("教育局", "G3")]
     assert rows[g3]["整改状态"] == "已整改（已核实）"
+
+
+def test_no_ledger_yet_is_said_with_the_file(run_pbm, workspace):
+    (workspace / "replies").mkdir()
+    code, out, err = run_pbm("rectify", "replies/", cwd=workspace)
+    assert code == 2
+    assert "rectification.xlsx: 没有整改台账：请先运行 pbm report" in err + out
+    assert "{" not in err + out

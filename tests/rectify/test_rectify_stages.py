@@ -367,3 +367,4 @@ def test_replies_to_monitoring_and_evaluation_problems_lose_nothing(run_pbm, wor
     assert rows[training]["整改状态"] == REPLIED
     assert rows[care]["整改措施"] == "按批复目标更正" and rows[canteen]["佐证材料"] == "更正后的监控表"
     assert len(ledger_rows(workspace / "out" / "rectification.xlsx", "回复记录")) == 4
+
