@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -80,6 +80,8 @@ class _Lines:
     def __init__(self, table, col: dict[str, str | None], code: str = "code",
                  name: str = "project"):
         self.rows = table.rows if table else []
+        self._col = col
+        self._unnamed: dict[tuple[str, str], list[int]] | None = None
         self._by: dict[str, list[int]] = {}
         for index, line in enumerate(self.rows):
             for value in {text(_get(line, col.get(code))), text(_get(line, col.get(name)))}:
@@ -90,6 +92,16 @@ class _Lines:
         found = set(self._by.get(code, ())) | set(self._by.get(name, ())) if code else \
             set(self._by.get(name, ()))
         return [self.rows[index] for index in sorted(found)]
+
+    def unnamed(self, file: str, sheet: str) -> list[dict[str, Any]]:
+        """The rows of a project that has no name, by the file and sheet they are on."""
+        if self._unnamed is None:
+            col, self._unnamed = self._col, {}
+            for index, line in enumerate(self.rows):
+                if not text(_get(line, col.get("project"))):
+                    place = (text(_get(line, col.get("file"))), text(_get(line, col.get("sheet"))))
+                    self._unnamed.setdefault(place, []).append(index)
+        return [self.rows[index] for index in self._unnamed.get((file, sheet), ())]
 
 
 def _scored_projects(workbook: OutputWorkbook, settings: ReportSettings) -> list[_ScoredProject]:
@@ -104,7 +116,7 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
     """One entry per row of 项目得分 (a project evaluated twice — self-evaluation and a
     multi-group evaluation — has two), with its indicator lines, problems and suggestion."""
     projects = workbook.table(SCORE_PROJECTS.sheet)
-    pcol = _columns(workbook, projects, SCORE_PROJECTS, "type", "file", "code", "name",
+    pcol = _columns(workbook, projects, SCORE_PROJECTS, "type", "file", "sheet", "code", "name",
                     "department", "unit", "claimed", "recomputed", "difference", "execution",
                     "grade", "claimed_grade", "budget", "executed", "rate")
     indicators = workbook.table(SCORE_INDICATORS.sheet, required=False)
@@ -138,9 +150,18 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
     for row in (projects.rows if projects else []):
         if (text(_get(row, pcol["type"])) or SELF_EVALUATION) == SELF_EVALUATION:
             self_rows.setdefault(text(_get(row, pcol["name"])), []).append(row)
+    # A project without a name is found in 问题清单 by its file and sheet — where it is the
+    # sheet's only project (a form); several unnamed projects of one list sheet cannot be told
+    # apart there.
+    on_sheet = Counter((text(_get(row, pcol["file"])), text(_get(row, pcol["sheet"])))
+                       for row in (projects.rows if projects else [])
+                       if not text(_get(row, pcol["name"])))
     results = []
     for row in (projects.rows if projects else []):
-        name = text(_get(row, pcol["name"])) or "（未填项目名称）"
+        written = text(_get(row, pcol["name"]))
+        name = written or "（未填项目名称）"
+        place = (text(_get(row, pcol["file"])), text(_get(row, pcol["sheet"])))
+        unnamed_at = place if not written and on_sheet[place] == 1 else None
         department = text(_get(row, pcol["department"])) or "（未填主管部门）"
         evaluation_type = text(_get(row, pcol["type"])) or SELF_EVALUATION
         key = (text(_get(row, pcol["file"])), text(_get(row, pcol["code"])), name)
@@ -176,10 +197,11 @@ def _build_scored_projects(workbook: OutputWorkbook, settings: ReportSettings
                        "cell": line["level3"], "finding": "LETTER-EVAL-DEDUCTION"}
                       for line in indicator_rows if line["deducted"] not in (DASH, "0.00")]
         else:
-            problems = _unit_problems(key, name, letter_sources)
+            problems = _unit_problems(key, name, letter_sources, unnamed_at)
             places = [problem.pop("_place") for problem in problems]
         budget_text = text(_get(row, pcol["budget"]))
-        ledger_items = [{"code": key[1], "name": name, "amount": budget_text, **place,
+        # the 整改台账 keeps the name as written: the re-check of the resubmission finds it so
+        ledger_items = [{"code": key[1], "name": written, "amount": budget_text, **place,
                          "problem": problem["message"],
                          "required": "" if problem["hint"] == DASH else problem["hint"]}
                         for problem, place in zip(problems, places)]
@@ -237,16 +259,20 @@ _INDICATOR_KEYS = ("level1", "level2", "level3", "target", "actual", "weight", "
 
 
 def _unit_problems(key: tuple[str, str, str], name: str,
-                   sources: list[tuple[_Lines, dict[str, str | None]]]) -> list[dict[str, str]]:
+                   sources: list[tuple[_Lines, dict[str, str | None]]],
+                   unnamed_at: tuple[str, str] | None = None) -> list[dict[str, str]]:
     """The problems a self-evaluation's letter lists: errors and warnings of the project, each
-    once, as its unit is to read them (the 反馈书问题说明 column where the workbook has it)."""
+    once, as its unit is to read them (the 反馈书问题说明 column where the workbook has it);
+    ``unnamed_at``: the file and sheet of a project without a name, alone on its sheet."""
     problems, seen = [], set()
     for lines, col in sources:
         letter = col.get("letter")
-        for line in lines.of(key[1], name):
+        candidates = lines.of(key[1], name) if unnamed_at is None else \
+            lines.unnamed(*unnamed_at)
+        for line in candidates:
             if SEVERITY_ORDER.get(text(_get(line, col["severity"])), 1) > 1:
                 continue
-            if not _same_project(key, text(_get(line, col["file"])),
+            if unnamed_at is None and not _same_project(key, text(_get(line, col["file"])),
                                  text(_get(line, col.get("code"))),
                                  text(_get(line, col["project"]))):
                 continue

@@ -368,3 +368,27 @@ def test_replies_to_monitoring_and_evaluation_problems_lose_nothing(run_pbm, wor
     assert rows[care]["整改措施"] == "按批复目标更正" and rows[canteen]["佐证材料"] == "更正后的监控表"
     assert len(ledger_rows(workspace / "out" / "rectification.xlsx", "回复记录")) == 4
 
+
+def test_a_form_without_project_name_gets_its_problems_and_its_fix_verified(run_pbm, workspace):
+    """The letter names such a project （未填项目名称） and still lists its problems (found by
+    file and sheet in 问题清单); the 整改台账 keeps the name as the form writes it (none), so the
+    re-check finds the project again and closes what was fixed."""
+    def unnamed(fixed: bool):
+        return project("", [line("培训人次", "≥100", 80, 20, 16 if fixed else 20, unit="人次"),
+                            line("课程数", "≥10", 12, 20, 20, unit="门"),
+                            qual("教学质量", "达成", 30, 27), _satisfaction()], code="P9")
+
+    for folder, fixed in (("self-eval", False), ("self-eval-重报", True)):
+        (workspace / folder).mkdir(exist_ok=True)
+        write_self_eval_workbook(workspace / folder / "101-教育局-自评表.xlsx", [unnamed(fixed)],
+                                 layout="form")
+    run_pbm("score", "self-eval/", "-q", cwd=workspace)
+    code, out, err = run_pbm("report", "score-feedback", "--format", "md", "--date",
+                             LETTER_DATE, cwd=workspace)
+    assert code == 0, out + err
+    [letter] = (workspace / "out" / "reports" / "score-feedback").glob("*.md")
+    text = letter.read_text(encoding="utf-8")
+    assert "（未填项目名称）" in text and "培训人次" in text and "未发现需要整改的问题" not in text
+    code, _ = _json(run_pbm, workspace, "--self-eval", "self-eval-重报/", "--today",
+                    "2026-03-30")
+    assert _rows(workspace)[(None, "项目1", "G13")]["整改状态"] == CLOSED
