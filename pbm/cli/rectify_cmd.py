@@ -64,6 +64,10 @@ def rectify(
     from pbm.rectify.check import run_rectify
     from pbm.reports.context import parse_date
 
+    if period and not monitor:
+        raise PbmError("CLI-USAGE", reason=common.t(
+            "--period 是重报监控表的监控期间，须与 --monitor 同用",
+            "--period is the period of the resubmitted monitoring tables: use it with --monitor"))
     for path in [*(replies or []), *(goals or []), *(monitor or []), *(self_eval or [])]:
         if not path.exists():
             raise PbmError("R-NOT-FOUND", file=str(path))

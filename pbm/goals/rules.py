@@ -362,7 +362,7 @@ class LineChecks:
 
     def __init__(self, settings: ReviewSettings):
         self.settings = settings
-        self.allowed = LEVEL1_ALLOWED.get(settings.indicator_schema, LEVEL1_ALLOWED["2020"])
+        self.allowed = categories_of(settings.indicator_schema)
         self.department_allowed = categories_of(settings.indicator_schema, True)
         self._lines: dict[tuple, tuple[tuple[LineProblem, ...], tuple[LineProblem, ...]]] = {}
         self._placeholders: dict[str, bool] = {}

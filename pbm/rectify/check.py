@@ -38,12 +38,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pbm import __version__
-from pbm.findings import Finding, count_by_severity
+from pbm.findings import Finding, catalogue, count_by_severity
 from pbm.rectify.ledger import (
     CLOSED,
     MANUAL,
@@ -168,7 +167,7 @@ def check_at_place(row: dict[str, str], recheck: Recheck, places: LedgerPlaces
     why_not = next((recheck.cannot_judge[k] for k in (code, (name, code),
                                                       (name, sheet, project, code))
                     if k in recheck.cannot_judge), None)
-    if code not in _known_codes():  # several codes in one cell (an older 复核差异), a typo
+    if code not in catalogue():  # several codes in one cell (an older 复核差异), a typo
         why_not = f"问题代码“{code}”不是 pbm 的一个问题代码，无法在重报文件中查找"
     if why_not:
         return None, f"未核实：{why_not}"
@@ -183,13 +182,6 @@ def check_at_place(row: dict[str, str], recheck: Recheck, places: LedgerPlaces
         return MANUAL, (f"原位置 {cell or '（项目）'} 的问题已消除，但同类问题（{code}）出现在 "
                         f"{'、'.join(elsewhere)}，可能是行列移动所致")
     return CLOSED, f"复核重报文件，原位置（{where}）问题已消除"
-
-
-@cache
-def _known_codes() -> frozenset[str]:
-    from pbm.findings import catalogue
-
-    return frozenset(catalogue())
 
 
 def recheck_goals(paths: list[Path], config) -> Recheck:

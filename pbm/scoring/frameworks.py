@@ -38,7 +38,8 @@ _TOTAL_ROW_NAMES = frozenset({"合计", "总计", "总分", "合  计"})
 # "产出指标（50分）", "决策(20)" — a weight written into the name cell
 _NAME_WITH_WEIGHT = re.compile(r"^(?P<name>.*?)\s*[（(]\s*(?P<weight>\d+(?:\.\d+)?)\s*分?\s*[)）]$")
 # 一级 names counted as output/benefit: 产出, 效益, 产出效益 and 满意度 — 服务对象满意度 is a
-# 效益 indicator in the national framework (财预〔2020〕10号), so a separate 满意度 一级 counts.
+# 效益 indicator in the national framework (财预〔2020〕10号), so a separate 满意度 一级 counts —
+# and the department framework's 履职效能 (its outputs) and 社会效应 (its benefits).
 _OUTPUT_BENEFIT_MARKERS = ("产出", "效益", "满意度", "履职效能", "社会效应")  # 部门整体
 
 

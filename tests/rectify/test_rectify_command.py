@@ -226,3 +226,10 @@ def test_no_ledger_yet_is_said_with_the_file(run_pbm, workspace):
     assert code == 2
     assert "rectification.xlsx: 没有整改台账：请先运行 pbm report" in err + out
     assert "{" not in err + out
+
+
+def test_period_without_resubmitted_monitoring_tables_is_a_usage_error(run_pbm, workspace):
+    (workspace / "replies").mkdir()
+    code, out, err = run_pbm("rectify", "replies/", "--period", "2026-09", cwd=workspace)
+    assert code == 2 and "--monitor" in err + out
+    assert not (workspace / "out" / "rectification.xlsx").exists()
