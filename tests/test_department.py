@@ -141,6 +141,11 @@ def test_list_of_departments_and_the_goal_list_sheet(tmp_path: Path, run_pbm):
                         ("乡村道路养护项目", None)]
     g12 = [f for f in result["findings"] if f["code"] == "G12"]
     assert [(f["project"], f["cell"]) for f in g12] == [("教育局", "E9")]
+    # the departments' indicators count in the 指标量化率; the 核心指标覆盖率 is the project's
+    # (a 资金总额 holds its departments' 项目支出: counting it would count that money twice)
+    total = result["summary"]["indicator_rates"][-1]
+    assert total["scope"] == "合计" and total["projects"] == 1 and total["budget"] == 150
+    assert total["indicators"] == sum(p["indicators"] for p in result["projects"])
     workbook = load_workbook(next(out.glob("goals-*.xlsx")), read_only=True)
     assert workbook.sheetnames == ["项目", "指标", "问题", "部门整体", "说明"]
     projects = list(workbook["项目"].iter_rows(values_only=True))

@@ -82,7 +82,8 @@ def project_indicators(project) -> ProjectIndicators:
     return ProjectIndicators(project.record.department,
                              total.number if total is not None else None,
                              [normalise_name(name) for name in project.names],
-                             [typed.quantitative for typed in project.typed])
+                             [typed.quantitative for typed in project.typed],
+                             covered=not project.subject.department)
 
 
 def library_findings(project, context: LibraryContext) -> list[Finding]:

@@ -17,12 +17,16 @@ _ZERO = Decimal(0)
 @dataclass
 class ProjectIndicators:
     """What the rates need of one project: its department, its money (万元), the normalised
-    names of its indicators and whether each is quantified."""
+    names of its indicators and whether each is quantified.  ``covered``: counted in the
+    核心指标覆盖率 — not a 部门整体 table, whose 资金总额 holds the 项目支出 of the department's
+    projects (counted again) and which no project core indicator is written for; its
+    indicators still count in the 指标量化率."""
 
     department: str
     amount: Decimal | None
     keys: list[str] = field(default_factory=list)
     quantified: list[bool] = field(default_factory=list)
+    covered: bool = True
 
 
 @dataclass
@@ -53,9 +57,11 @@ class Rates:
         return self.core_budget / self.budget
 
     def add(self, project: ProjectIndicators, core: bool) -> None:
-        self.projects += 1
         self.indicators += len(project.quantified)
         self.quantified += sum(project.quantified)
+        if not project.covered:
+            return
+        self.projects += 1
         amount = project.amount if project.amount is not None and project.amount > 0 else _ZERO
         self.budget += amount
         if core:
