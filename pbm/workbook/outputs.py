@@ -30,7 +30,7 @@ from typing import Any
 
 from pbm import __version__
 from pbm.errors import PbmError
-from pbm.workbook.source import Limits, open_workbook, sheet_names
+from pbm.workbook.source import Limits, nonempty_rows, open_workbook, sheet_names
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -405,11 +405,9 @@ def read_output(path: Path, *, limits: Limits = Limits(), display: str | None = 
             sheets[sheet.name] = OutputTable(name, sheet.name, [], [])
             continue
         headers = ["" if v is None else str(v).strip() for v in sheet.rows[0]]
-        kept, numbers = [], []
-        for number, values in enumerate(sheet.rows[1:], start=2):
-            if any(v is not None and v != "" for v in values):
-                kept.append(values)
-                numbers.append(number)
+        body = sheet.rows[1:]
+        filled = nonempty_rows(body)  # a row of blanks (a space typed into the ledger) is none
+        kept, numbers = [body[k] for k in filled], [k + 2 for k in filled]
         positions = {h: i for i, h in enumerate(headers) if h}
         sheets[sheet.name] = OutputTable(name, sheet.name, [h for h in headers if h], kept,
                                          numbers, positions)

@@ -253,3 +253,20 @@ def test_placeholders_expand_and_match():
     assert MONITOR_PROJECTS.headers(month=6, measure="执行比值")[8] == "1-6月执行数(万元)"
     assert MONITOR_PROJECTS.find(["1-12月执行数(万元)"], "executed") == "1-12月执行数(万元)"
     assert MONITOR_PROJECTS.find(["全年预计执行数(万元)"], "executed") is None
+
+
+def test_a_row_of_blanks_in_an_edited_output_is_no_row(tmp_path):
+    # A person typed a space into an empty row of the ledger: that row holds nothing.
+    import xlsxwriter
+
+    path = tmp_path / "rectification.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("整改台账")
+    for r, row in enumerate([["问题编号", "整改措施"], ["GF-001", "已补充"], [" ", "  "],
+                             ["GF-002", "已修改"]]):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value)
+    workbook.close()
+    table = read_output(path).sheets["整改台账"]
+    assert [row["问题编号"] for row in table.rows] == ["GF-001", "GF-002"]
+    assert table.row_numbers == [2, 4]
