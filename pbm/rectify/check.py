@@ -53,11 +53,12 @@ from pbm.rectify.ledger import (
     STAGES,
     Ledger,
     department_of,
+    is_past,
+    is_replied,
     own_status,
-    parse_day,
     tally,
+    totals,
 )
-from pbm.workbook.outputs import RECTIFY_REPLY_KEYS
 
 #: 问题编号 prefix → 来源环节 (GR → 目标审核 …).
 PREFIXES = dict(STAGES.values())
@@ -295,9 +296,7 @@ def verify(ledger: Ledger, today: dt.date, rechecks: list[Recheck]) -> None:
             continue  # a person's verdict (已整改（人工核实）…) stands over pbm's
         recheck = stage_of[row["id"]]
         checked = check_at_place(row, recheck, places) if recheck is not None else None
-        deadline = parse_day(row["deadline"])
-        past = deadline is not None and today > deadline
-        replied = any(row[key] for key in RECTIFY_REPLY_KEYS)
+        past, replied = is_past(row, today), is_replied(row)
         if checked is not None and checked[0] is not None:
             status, note = checked
             if status == OPEN and past:
@@ -334,14 +333,9 @@ class RectifyResult:
         return [{"department": name, **entry} for name, entry in counts.items()]
 
     def summary(self) -> dict[str, Any]:
-        totals = {key: 0 for key in ("issued", "replied", "closed", "open", "overdue",
-                                     "manual")}
         departments = self.departments()
-        for entry in departments:
-            for key in totals:
-                totals[key] += entry[key]
         severity = count_by_severity(self.findings)
-        return {**totals, "departments": len(departments),
+        return {**totals(departments), "departments": len(departments),
                 "reply_files": len(self.files), "reply_rows": self.replies_read,
                 "resubmitted_files": sum(self.resubmitted.values()) if self.resubmitted
                 else None,
@@ -359,7 +353,7 @@ class RectifyResult:
                               "project": r["name"], "file": r["file"], "sheet": r["sheet"],
                               "cell": r["cell"], "code": r["finding"], "deadline": r["deadline"],
                               "status": r["status"], "verified": r["verified"],
-                              "replied": any(r[key] for key in RECTIFY_REPLY_KEYS)}
+                              "replied": is_replied(r)}
                              for r in self.ledger.rows]}
 
 

@@ -179,6 +179,32 @@ def department_of(row: dict[str, str]) -> str:
 COUNTS = ("issued", "replied", "closed", "open", "overdue", "manual")
 
 
+def is_replied(row: dict[str, str]) -> bool:
+    """The department wrote 整改措施, 完成情况 or 佐证材料 for the problem."""
+    return any(row[key] for key in RECTIFY_REPLY_KEYS)
+
+
+def is_past(row: dict[str, str], day: dt.date) -> bool:
+    """``day`` is after the problem's 整改期限."""
+    deadline = parse_day(row["deadline"])
+    return deadline is not None and day > deadline
+
+
+def status_on(row: dict[str, str], day: dt.date) -> str:
+    """The row's status as of ``day``: 待整改 or 整改中 past its 整改期限 is 逾期未整改."""
+    status = row["status"] or PENDING
+    return OVERDUE if status in (PENDING, OPEN) and is_past(row, day) else status
+
+
+def totals(entries) -> dict[str, int]:
+    """The :data:`COUNTS` of ``entries`` (of :func:`tally`) added up."""
+    summed = dict.fromkeys(COUNTS, 0)
+    for entry in entries:
+        for name in COUNTS:
+            summed[name] += entry[name]
+    return summed
+
+
 def tally(rows: list[dict[str, str]], group: Callable[[dict[str, str]], str],
           status: Callable[[dict[str, str]], str]) -> dict[str, dict[str, int]]:
     """Per group (in the order first met), the problems issued, replied to, closed, open,
@@ -189,7 +215,7 @@ def tally(rows: list[dict[str, str]], group: Callable[[dict[str, str]], str],
         state = status(row)
         closed = is_closed(state)
         entry["issued"] += 1
-        entry["replied"] += any(row[key] for key in RECTIFY_REPLY_KEYS)
+        entry["replied"] += is_replied(row)
         entry["closed"] += closed
         entry["open"] += not closed
         entry["overdue"] += state == OVERDUE

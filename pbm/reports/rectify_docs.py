@@ -11,14 +11,13 @@ from decimal import Decimal
 from typing import Any
 
 from pbm.rectify.ledger import (
-    COUNTS,
-    OPEN,
     OVERDUE,
-    PENDING,
     department_of,
     ledger_of,
     parse_day,
+    status_on,
     tally,
+    totals,
 )
 from pbm.reports.context import (
     DASH,
@@ -43,12 +42,7 @@ def build_rectify_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportS
         return []
 
     def status_of(row: dict[str, str]) -> str:
-        """The status as of the notice's date: still open past the 整改期限 is overdue."""
-        status = row["status"] or PENDING
-        deadline = parse_day(row["deadline"])
-        if status in (PENDING, OPEN) and deadline is not None and settings.date > deadline:
-            return OVERDUE
-        return status
+        return status_on(row, settings.date)  # as pbm rectify judges it, on the notice's date
 
     departments = tally(rows, department_of, status_of)
     stages = tally(rows, lambda row: row["stage"] or DASH, status_of)
@@ -61,10 +55,7 @@ def build_rectify_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportS
                 "problem": row["problem"] or DASH,
                 "deadline": chinese_date(deadline) if deadline else DASH,
                 "doc_number": row["doc_number"] or DASH, "id": row["id"] or DASH})
-    totals = dict.fromkeys(COUNTS, 0)
-    for entry in departments.values():
-        for name in COUNTS:
-            totals[name] += entry[name]
+    summed = totals(departments.values())
 
     def rate(entry: dict[str, int]) -> str:
         return percent(Decimal(entry["closed"]) / entry["issued"]) if entry["issued"] else DASH
@@ -78,8 +69,8 @@ def build_rectify_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportS
     context.update({
         "as_of": chinese_date(settings.date),
         "department_count": str(len(departments)),
-        **{name: str(value) for name, value in totals.items()},
-        "closed_rate": rate(totals),
+        **{name: str(value) for name, value in summed.items()},
+        "closed_rate": rate(summed),
         "stages": numbered([{"stage": name, **{k: str(v) for k, v in entry.items()},
                              "rate": rate(entry)} for name, entry in stages.items()],
                            ["stage", "issued", "closed", "overdue", "rate"]),
@@ -87,11 +78,11 @@ def build_rectify_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportS
                                                   "open", "overdue", "manual", "rate"]),
         "overdue_items": numbered(overdue_items, ["department", "project", "problem",
                                                   "deadline", "doc_number"]),
-        "overdue_note": (f"截至{chinese_date(settings.date)}，共有{totals['overdue']}个问题逾期未整改，"
-                         "名单如下：" if totals["overdue"] else
+        "overdue_note": (f"截至{chinese_date(settings.date)}，共有{summed['overdue']}个问题逾期未整改，"
+                         "名单如下：" if summed["overdue"] else
                          f"截至{chinese_date(settings.date)}，没有逾期未整改的问题。"),
-        "manual_note": (f"另有{totals['manual']}个问题因申报表结构变化无法自动核实，我局将组织人工核实。"
-                        if totals["manual"] else ""),
+        "manual_note": (f"另有{summed['manual']}个问题因申报表结构变化无法自动核实，我局将组织人工核实。"
+                        if summed["manual"] else ""),
         "rectify_chart": "",
     })
     # per department, in the table's order: closed, open within the deadline, overdue
