@@ -193,7 +193,7 @@ def _number(value: Any) -> float:
 LIGHT_PARTS = (("红灯", "red", "红"), ("黄灯", "yellow", "黄"), ("绿灯", "green", "绿"))
 #: 整改情况通报: closed, open within the deadline (replied, in progress, to check by hand),
 #: overdue — green, amber, red as the lights.
-RECTIFY_PARTS = (("已整改", "closed", "绿"), ("未销号（未逾期）", "open", "黄"),
+RECTIFY_PARTS = (("已整改", "closed", "绿"), ("未销号（不含逾期未整改）", "open", "黄"),
                  ("逾期未整改", "overdue", "红"))
 
 

@@ -85,7 +85,8 @@ def build_rectify_notice(workbook: OutputWorkbook, kind: Kind, settings: ReportS
                         if summed["manual"] else ""),
         "rectify_chart": "",
     })
-    # per department, in the table's order: closed, open within the deadline, overdue
+    # per department, in the table's order: closed, open but not 逾期未整改 (a reply waiting to
+    # be checked, a problem to check by hand, one within its deadline), overdue
     chart = [(row["department"], departments[row["department"]]["closed"],
               departments[row["department"]]["open"] - departments[row["department"]]["overdue"],
               departments[row["department"]]["overdue"]) for row in department_rows]
