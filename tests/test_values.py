@@ -625,3 +625,13 @@ def test_decimal_text_rounds_half_up_everywhere_pbm_shows_a_number():
     assert decimal_text(Decimal("1234567.125"), thousands=True) == "1,234,567.13"
     assert decimal_text(0.125) == "0.13"  # a float is taken as written, not as its binary
     assert decimal_text(None) == "—" and decimal_text(None, dash="") == ""
+
+
+def test_a_total_agrees_with_its_parts_to_half_a_hundredth():
+    from decimal import Decimal as D
+
+    from pbm.values import sums_differ
+
+    assert not sums_differ(D("1000"), D("600") + D("400.005"))  # rounding of two decimals
+    assert sums_differ(D("1000"), D("600") + D("400.006"))
+    assert sums_differ(D("1000"), D("600") + D("300"))

@@ -18,7 +18,7 @@ from pbm.findings import Finding, catalogue
 from pbm.goals.department import REQUIRED_FIELDS as DEPARTMENT_FIELDS
 from pbm.goals.department import allowed_categories, coverage_needed, dimension_name
 from pbm.indicators import COMPARISONS, TypedLine, TypedTable
-from pbm.values import ParsedValue, parse_value, plain_decimal
+from pbm.values import ParsedValue, parse_value, plain_decimal, sums_differ
 from pbm.values.placeholders import is_dash
 from pbm.values.units import unit_in_name
 from pbm.workbook.department import FUND_PARTS, is_department
@@ -328,7 +328,7 @@ def _money_block(project: GoalProject, settings: ReviewSettings):
     if parts:
         parts_sum = sum(parts, Decimal(0))
         parts_label = project.subject.parts_label
-        if abs(parts_sum - total.number) > Decimal("0.005"):
+        if sums_differ(total.number, parts_sum):
             yield make_finding("G12", project, _cell_of(record, "total_funds"), total.text,
                                detail=f"{parts_label}合计 {plain_decimal(parts_sum)} ≠ "
                                       f"资金总额 {plain_decimal(total.number)}")

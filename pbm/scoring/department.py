@@ -17,14 +17,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pbm.values import plain_decimal
+from pbm.values import plain_decimal, sums_differ
 from pbm.workbook.department import part_sums
 from pbm.workbook.table import MoneyRegion
 
 _ROLES_ZH = {"initial_budget": ("年初预算数", "initial budget"),
              "budget": ("全年预算数", "full-year budget"),
              "executed": ("全年执行数", "amount executed")}
-_TOLERANCE = Decimal("0.005")
 
 
 def department_funds(project: Any, result: Any, region: MoneyRegion, unit: str,
@@ -37,7 +36,7 @@ def department_funds(project: Any, result: Any, region: MoneyRegion, unit: str,
         given = values.get(role)
         if given is None or role not in _ROLES_ZH:
             continue
-        if abs(given - total) > _TOLERANCE:
+        if sums_differ(given, total):
             zh, en = _ROLES_ZH[role]
             project.finding("S-DEPT-FUNDS", region.cells[role].a1, plain_decimal(given),
                             role_zh=zh, role_en=en, total=plain_decimal(given),

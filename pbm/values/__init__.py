@@ -43,6 +43,7 @@ from pbm.values.money import MONEY_UNITS as MONEY_UNITS
 from pbm.values.money import YUAN_SUSPECT_WAN as YUAN_SUSPECT_WAN
 from pbm.values.money import money_unit as money_unit
 from pbm.values.money import parse_money
+from pbm.values.money import sums_differ as sums_differ
 from pbm.values.money import typed_in_yuan as typed_in_yuan
 from pbm.values.parse import parse_value
 from pbm.values.placeholders import is_placeholder, qualitative_tier

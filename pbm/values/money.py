@@ -63,6 +63,16 @@ def _convert_money(number: Decimal, from_unit: str, to_unit: str) -> Decimal:
     return number * _MONEY_FACTORS[from_unit] / _MONEY_FACTORS[to_unit]
 
 
+#: How far a total may be from the sum of its parts (资金总额 and 财政资金 + 其他资金, 基本支出 +
+#: 项目支出) and still agree: half of the last of the two decimals amounts are written with.
+SUM_TOLERANCE = Decimal("0.005")
+
+
+def sums_differ(total: Decimal, parts: Decimal) -> bool:
+    """A total that is not the sum of its parts (beyond :data:`SUM_TOLERANCE`)."""
+    return abs(total - parts) > SUM_TOLERANCE
+
+
 #: 10亿元 in 万元: one project's amount at or above it only makes sense as 元 typed into a
 #: 万元 column (amounts that only make sense as 元 are converted, and the conversion noted).
 YUAN_SUSPECT_WAN = Decimal(100000)
