@@ -32,6 +32,7 @@ from pbm.workbook.outputs import (
     SCORE_INDICATORS,
     OutputSheet,
 )
+from pbm.workbook.table import row_of_a1
 
 #: The outputs a library is built from: ``goals-2026.xlsx``, ``scores-2026.xlsx``,
 #: ``monitor-2026-09.xlsx`` (the year is the first four digits after the command's word).
@@ -255,14 +256,11 @@ class _Columns:
         return done
 
 
-_ROW = re.compile(r"[A-Z]+([0-9]+)")
-
-
 def _on_row(column: str, cell: str) -> str:
     """The 实际完成值 cell: its column (实际完成值列) on the row of the line's 自评得分 cell;
     the 自评得分 cell itself where the output names no column (written before it had one)."""
-    match = _ROW.fullmatch(cell)
-    return f"{column}{match.group(1)}" if column and match else cell
+    row = row_of_a1(cell)
+    return f"{column}{row}" if column and row is not None else cell
 
 
 class _Builder:

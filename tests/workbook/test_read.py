@@ -265,3 +265,10 @@ def test_a_table_column_holds_what_each_cell_holds(tmp_path):
     assert table.value("target", first) is None  # =B5*2 was saved without a value
     assert [table.value(name, second) for name in ("level1", "level2")] == ["产出指标", "数量指标"]
     assert table.value("target", second) is None and table.value("note", second) is None
+
+
+def test_the_row_of_a_cell_address():
+    from pbm.workbook.table import row_of_a1
+
+    assert [row_of_a1(a1) for a1 in ("G13", "AB1048576", "A1:B2", "第 3 行", "G0", "")] == \
+        [13, 1048576, None, None, None, None]
