@@ -35,6 +35,7 @@ from pathlib import Path
 from pbm.errors import PbmError
 from pbm.findings import SEVERITY_ZH, Finding
 from pbm.workbook.source import MAX_COLUMNS, MAX_ROWS, Limits, column_index, sheet_members
+from pbm.workbook.table import a1_parts
 from pbm.workbook.writer import atomic_path
 
 FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
@@ -89,7 +90,6 @@ _TABLE_COLUMN = re.compile(rb"<" + _PREFIX + rb"tableColumn\b")
 _RELATIONSHIP = re.compile(rb"<" + _PREFIX + rb"Relationship\b([^>]{0,8192})>")
 _ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(r"\$?([A-Z]{1,3})?\$?(\d{1,7})?(?::\$?([A-Z]{1,3})?\$?(\d{1,7})?)?")
-_ADDRESS = re.compile(r"([A-Z]{1,3})([1-9]\d{0,6})")
 
 
 @dataclass
@@ -336,10 +336,10 @@ def _mark(workbook, findings: list[Finding], scan: Scan, lang: str) -> None:
 
 def _address(cell: str | None) -> tuple[int, int] | None:
     """1-based (row, column) of an A1 address inside Excel's grid; None for anything else."""
-    match = _ADDRESS.fullmatch(cell or "")
-    if match is None:
+    parts = a1_parts(cell or "")
+    if parts is None:
         return None
-    row, col = int(match.group(2)), column_index(match.group(1)) + 1
+    row, col = parts[1], column_index(parts[0]) + 1
     return (row, col) if row <= MAX_ROWS and col <= MAX_COLUMNS else None
 
 

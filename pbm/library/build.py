@@ -32,7 +32,7 @@ from pbm.workbook.outputs import (
     SCORE_INDICATORS,
     OutputSheet,
 )
-from pbm.workbook.table import row_of_a1
+from pbm.workbook.table import a1_parts
 
 #: The outputs a library is built from: ``goals-2026.xlsx``, ``scores-2026.xlsx``,
 #: ``monitor-2026-09.xlsx`` (the year is the first four digits after the command's word).
@@ -259,8 +259,8 @@ class _Columns:
 def _on_row(column: str, cell: str) -> str:
     """The 实际完成值 cell: its column (实际完成值列) on the row of the line's 自评得分 cell;
     the 自评得分 cell itself where the output names no column (written before it had one)."""
-    row = row_of_a1(cell)
-    return f"{column}{row}" if column and row is not None else cell
+    parts = a1_parts(cell)
+    return f"{column}{parts[1]}" if column and parts is not None else cell
 
 
 class _Builder:

@@ -41,7 +41,7 @@ from pbm.workbook.outputs import (
     SUBJECT_COLUMN,
     tool_text,
 )
-from pbm.workbook.table import column_letter, row_of_a1
+from pbm.workbook.table import a1_parts, column_letter
 
 GRADE_FILLS = {"优": "green", "良": None, "中": "yellow", "差": "red"}
 KIND_ZH = {"self-eval": "单位自评", "aggregate": "多单位汇总", "evaluation": "多方评价"}
@@ -276,10 +276,10 @@ def _finding_rows(findings: list[Finding], sheet: str) -> set[int] | None:
     for finding in findings:
         if finding.sheet != sheet or not finding.cell:
             continue
-        row = row_of_a1(finding.cell)
-        if row is None:
+        parts = a1_parts(finding.cell)
+        if parts is None:
             return None
-        rows.add(row)
+        rows.add(parts[1])
     return rows
 
 

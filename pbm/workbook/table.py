@@ -37,10 +37,11 @@ def column_letter(col: int) -> str:
 _A1 = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 
 
-def row_of_a1(a1: str) -> int | None:
-    """The row of one cell's address (``G13`` → 13); None for a range or no address."""
+def a1_parts(a1: str) -> tuple[str, int] | None:
+    """The column letters and the row of one cell's address (``G13`` → ("G", 13)); None for a
+    range or no address."""
     match = _A1.fullmatch(a1)
-    return int(match.group(2)) if match else None
+    return (match.group(1), int(match.group(2))) if match else None
 
 
 @dataclass(slots=True)

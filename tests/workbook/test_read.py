@@ -267,8 +267,8 @@ def test_a_table_column_holds_what_each_cell_holds(tmp_path):
     assert table.value("target", second) is None and table.value("note", second) is None
 
 
-def test_the_row_of_a_cell_address():
-    from pbm.workbook.table import row_of_a1
+def test_the_column_and_row_of_a_cell_address():
+    from pbm.workbook.table import a1_parts
 
-    assert [row_of_a1(a1) for a1 in ("G13", "AB1048576", "A1:B2", "第 3 行", "G0", "")] == \
-        [13, 1048576, None, None, None, None]
+    assert [a1_parts(a1) for a1 in ("G13", "AB1048576", "A1:B2", "第 3 行", "G0", "")] == \
+        [("G", 13), ("AB", 1048576), None, None, None, None]
