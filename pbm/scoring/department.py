@@ -26,11 +26,11 @@ _ROLES_ZH = {"initial_budget": ("年初预算数", "initial budget"),
              "executed": ("全年执行数", "amount executed")}
 
 
-def department_funds(project: Any, result: Any, region: MoneyRegion, unit: str,
-                     values: dict[str, Decimal | None]) -> None:
-    """The department's budget and amount executed on ``result`` (a SelfEvalInput) from the
-    money block's parts where its 年度资金总额 row (``values``, by role) is silent; a total
-    that is not the sum of its parts is S-DEPT-FUNDS."""
+def department_funds(project: Any, region: MoneyRegion, unit: str,
+                     values: dict[str, Decimal | None]) -> dict[str, Decimal | None]:
+    """The 年度资金总额 row's amounts by role (``values``) with each role it leaves blank taken
+    from the money block's parts, as pbm monitor takes them; a total that is not the sum of
+    its parts is S-DEPT-FUNDS (``project`` collects the findings)."""
     sums = part_sums(region, unit, project.checked)
     for role, total in sorted(sums.items()):
         given = values.get(role)
@@ -41,14 +41,5 @@ def department_funds(project: Any, result: Any, region: MoneyRegion, unit: str,
             project.finding("S-DEPT-FUNDS", region.cells[role].a1, plain_decimal(given),
                             role_zh=zh, role_en=en, total=plain_decimal(given),
                             parts=plain_decimal(total))
-    # each role the total row leaves blank is taken from the parts, as pbm monitor does
-    if values.get("initial_budget") is None and "initial_budget" in sums:
-        result.initial_budget = sums["initial_budget"]
-    if values.get("budget") is None and "budget" in sums:
-        result.budget = sums["budget"]
-    elif values.get("budget") is None and values.get("initial_budget") is None \
-            and "initial_budget" in sums:
-        result.budget = sums["initial_budget"]
-    if values.get("executed") is None and "executed" in sums:
-        result.executed = sums["executed"]
-        result.executed_cell = region.columns.get("executed") or result.executed_cell
+    return {**values, **{role: total for role, total in sums.items()
+                         if role in _ROLES_ZH and values.get(role) is None}}

@@ -362,6 +362,8 @@ class _ProjectTyping:
                 else:
                     continue
                 values[role] = self.checked(parsed, cell.a1)  # type: ignore[arg-type]
+            if region.parts and is_department(record):  # 部门整体: 基本支出 + 项目支出
+                values = department_funds(self, region, MONEY_UNIT, values)
             # The 年度资金总额 row decides each amount its header names, a blank cell included:
             # read as key–value cells, a blank amount would take the 分值 beside it.
             amounts = {role: values.get(role) for role in ("initial_budget", "budget", "executed")
@@ -375,8 +377,6 @@ class _ProjectTyping:
             if "executed" in amounts:
                 result.executed = amounts["executed"]
                 result.executed_cell = region.columns["executed"]
-            if region.parts and is_department(record):  # 部门整体: 基本支出 + 项目支出
-                department_funds(self, result, region, MONEY_UNIT, values)
             if "score" in region.columns:  # a blank 得分 cell means no claim, with its address
                 result.claimed_execution = values.get("score")
             result.written_execution_weight = values.get("weight")
