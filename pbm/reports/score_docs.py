@@ -80,7 +80,7 @@ class _Lines:
     def __init__(self, table, col: dict[str, str | None], code: str = "code",
                  name: str = "project"):
         self.rows = table.rows if table else []
-        self._col = col
+        self._col, self._name = col, name
         self._unnamed: dict[tuple[str, str], list[int]] | None = None
         self._by: dict[str, list[int]] = {}
         for index, line in enumerate(self.rows):
@@ -98,7 +98,7 @@ class _Lines:
         if self._unnamed is None:
             col, self._unnamed = self._col, {}
             for index, line in enumerate(self.rows):
-                if not text(_get(line, col.get("project"))):
+                if not text(_get(line, col.get(self._name))):
                     place = (text(_get(line, col.get("file"))), text(_get(line, col.get("sheet"))))
                     self._unnamed.setdefault(place, []).append(index)
         return [self.rows[index] for index in self._unnamed.get((file, sheet), ())]
